@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# What `make test` runs: the whole suite against a real PostgreSQL 15 and Redis, browser tests
+# on the system Chromium. Arguments are passed to pytest.
+#
+# CI is a clean root Debian 12 machine: system packages the tests need are installed here when
+# missing (dpkg -s first, so a warm machine never touches apt). Services are throwaway, on free
+# ports, and stopped by the trap whatever happens.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/services.sh
+. scripts/services.sh
+
+# postgresql-15 / redis-server: services; chromium: Playwright (its own download fails here);
+# fonts-noto-cjk + pango: WeasyPrint PDFs with Chinese text; gettext: compilemessages;
+# poppler-utils: pdftotext/pdftoppm to look inside generated PDFs.
+svc_ensure_packages postgresql-15 redis-server chromium fonts-noto-cjk \
+    libpango-1.0-0 libpangoft2-1.0-0 gettext poppler-utils
+
+if [ ! -x .venv/bin/python ]; then
+    echo "test.sh: .venv missing; run 'make venv' (or 'make test')" >&2
+    exit 1
+fi
+
+SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/portal-test.XXXXXX")
+cleanup() {
+    services_stop "$SVC_DIR" || true
+    rm -rf "$SVC_DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+SERVICES_FAST=1 services_start "$SVC_DIR"
+# shellcheck disable=SC1091
+. "$SVC_DIR/env"
+export PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium
+
+status=0
+.venv/bin/python -m pytest "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+    echo "test.sh: pytest collected no tests (exit 5); treating that as a failure." >&2
+    exit 1
+fi
+exit "$status"
