@@ -1,0 +1,188 @@
+"""Django admin for administrators, restricted by the same scope as every page.
+
+Writes from the admin go through the same services as the pages and the API.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Area, AreaPopulation, AuditEvent, Finding, StaffGrant, StaffProfile
+from .scope import scope_for
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    """Queryset, foreign-key choices and object permissions limited to the user's areas.
+
+    An object outside them is a 404, not Django's "perhaps it was deleted" redirect.
+    """
+
+    def _perm(self, action):
+        return f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user, "view")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.remote_field.model._default_manager
+        if hasattr(related.get_queryset(), "restrict"):
+            kwargs["queryset"] = related.get_queryset().restrict(request.user, "view")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _covers(self, request, action, obj):
+        scope = scope_for(request.user)
+        if not scope.has_perm_somewhere(self._perm(action)):
+            return False
+        if obj is None:
+            return True
+        return type(obj)._default_manager.restrict(request.user, action).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return scope_for(request.user).has_perm_somewhere(self._perm("view"))
+
+    def has_view_permission(self, request, obj=None):
+        return self._covers(request, "view", obj)
+
+    def has_add_permission(self, request):
+        return self._covers(request, "add", None)
+
+    def has_change_permission(self, request, obj=None):
+        return self._covers(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._covers(request, "delete", obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(_("No such record."))
+
+    def save_model(self, request, obj, form, change):
+        raise NotImplementedError("Scoped admins save through a service")
+
+    def delete_model(self, request, obj):
+        raise NotImplementedError("Scoped admins delete through a service")
+
+    def _run_service(self, request, fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), level=messages.ERROR)
+            raise
+
+
+@admin.register(Area)
+class AreaAdmin(ScopedModelAdmin):
+    list_display = ["code", "name", "level", "kind", "parent"]
+    list_filter = ["level", "kind"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    raw_id_fields = ["parent"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "level", "parent"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_area(actor=request.user, area=obj, name=obj.name, kind=obj.kind)
+        else:
+            created = services.create_area(actor=request.user, code=obj.code, name=obj.name, level=obj.level,
+                                           kind=obj.kind, parent_code=obj.parent.code if obj.parent else None)
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        services.delete_area(actor=request.user, area=obj, reason="admin")
+
+
+@admin.register(AreaPopulation)
+class AreaPopulationAdmin(ScopedModelAdmin):
+    list_display = ["area", "year", "resident", "registered"]
+    list_filter = ["year"]
+    search_fields = ["area__code", "area__name"]
+    raw_id_fields = ["area"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.set_population(actor=request.user, area=obj.area, year=obj.year, resident=obj.resident,
+                                        registered=obj.registered)
+        obj.pk = saved.pk
+
+
+@admin.register(StaffGrant)
+class StaffGrantAdmin(ScopedModelAdmin):
+    list_display = ["user", "role", "area", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "area__code", "area__name"]
+    raw_id_fields = ["user", "area"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a grant is added or revoked, never edited
+
+    def save_model(self, request, obj, form, change):
+        grant = services.grant_role(actor=request.user, user=obj.user, role=obj.role, area=obj.area)
+        obj.pk = grant.pk
+
+    def delete_model(self, request, obj):
+        services.revoke_role(actor=request.user, grant=obj, reason="admin")
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(ScopedModelAdmin):
+    list_display = ["full_name", "user", "area", "masked_id", "masked_phone", "title"]
+    search_fields = ["full_name", "user__username"]
+    raw_id_fields = ["user", "area"]
+    fields = ["user", "full_name", "area", "id_number", "phone", "title"]
+
+    @admin.display(description=_("ID number"))
+    def masked_id(self, obj):
+        return obj.id_number.masked if obj.id_number else ""
+
+    @admin.display(description=_("Phone"))
+    def masked_phone(self, obj):
+        return obj.phone.masked if obj.phone else ""
+
+    def save_model(self, request, obj, form, change):
+        saved = services.save_staff_profile(
+            actor=request.user, user=obj.user, area=obj.area, full_name=obj.full_name, title=obj.title,
+            id_number=form.cleaned_data.get("id_number") or "", phone=form.cleaned_data.get("phone") or "",
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ScopedModelAdmin):
+    list_display = ["created_at", "actor_label", "action", "target_type", "target_label", "area_code", "reason"]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "target_label", "target_id", "request_id", "area_code"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Finding)
+class FindingAdmin(ScopedModelAdmin):
+    list_display = ["title", "rule", "severity", "area", "due_date", "status", "raised_at"]
+    list_filter = ["status", "severity", "rule"]
+    search_fields = ["title", "target_label", "area__code"]
+    list_select_related = ["area"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # closed from the inbox, with a resolution
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.site_header = _("Community governance portal administration")
+admin.site.site_title = _("Portal admin")

@@ -1,0 +1,28 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from core import services
+from core.choices import Role
+
+
+class Command(BaseCommand):
+    help = "Create a staff user or give an existing one another role at an area (12-digit code)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--area", required=True, help="division code of the area")
+        parser.add_argument("--password")
+        parser.add_argument("--name", default="", help="full name")
+        parser.add_argument("--id-number", default="")
+        parser.add_argument("--phone", default="")
+
+    def handle(self, *args, **o):
+        try:
+            user = services.add_staff(actor=None, username=o["username"], role=o["role"], area_code=o["area"],
+                                      password=o["password"], full_name=o["name"], id_number=o["id_number"],
+                                      phone=o["phone"])
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages))
+        grants = ", ".join(f"{g.role}@{g.area.code}" for g in user.grants.select_related("area"))
+        self.stdout.write(self.style.SUCCESS(f"{user.username}: {grants}"))

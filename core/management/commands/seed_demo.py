@@ -1,0 +1,34 @@
+import time
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from core.models import Area
+from portal.urls import DOMAIN_APPS
+
+
+class Command(BaseCommand):
+    help = "Load the demo world (Bengbu, 2020): core territory first, then each app's demo.py."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=0.01,
+                            help="scale of people-records and population (1 = the city's real size)")
+        parser.add_argument("--if-empty", action="store_true", help="do nothing if areas exist already")
+
+    def handle(self, *args, scale, if_empty, **options):
+        if if_empty and Area.objects.exists():
+            self.stdout.write("Demo data present; nothing to do.")
+            return
+        for app in ["core", *DOMAIN_APPS]:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"{app}.demo":
+                    continue
+                raise
+            started = time.monotonic()
+            with transaction.atomic():
+                module.load(scale=scale, stdout=self.stdout)
+            self.stdout.write(f"  {app}: {time.monotonic() - started:.1f} s")
+        self.stdout.write(self.style.SUCCESS("Demo world loaded."))

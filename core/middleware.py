@@ -1,0 +1,108 @@
+"""Request id, session limits and the second-factor requirement."""
+
+import contextvars
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+_request_id = contextvars.ContextVar("request_id", default="")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = _request_id.get() or "-"
+        return True
+
+
+class RequestIdMiddleware:
+    """Tag each request with an id (the proxy's X-Request-ID if sane) for logs and audit rows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if incoming.replace("-", "").isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        token = _request_id.set(rid)
+        request.request_id = rid
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class SessionLimitsMiddleware:
+    """End a session after 30 minutes idle or 12 hours in all, whichever comes first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            started = request.session.setdefault("portal_started", now)
+            last = request.session.get("portal_seen", now)
+            idle = now - last > settings.PORTAL_SESSION_IDLE_SECONDS
+            expired = now - started > settings.PORTAL_SESSION_ABSOLUTE_SECONDS
+            if idle or expired:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect(f"{reverse('login')}?next={request.path}&expired=1")
+            if now - last > 30:  # don't write the session on every request
+                request.session["portal_seen"] = now
+        return self.get_response(request)
+
+
+OTP_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/public/")
+
+
+def requires_second_factor(user) -> bool:
+    from .choices import SECOND_FACTOR_ROLES
+    from .scope import scope_for
+
+    if not settings.PORTAL_OTP_REQUIRED or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    scope = scope_for(user)
+    if scope.role_slugs & {str(r) for r in SECOND_FACTOR_ROLES}:
+        return True
+    return any(level == "city" for grants in scope.roles.values() for _, level, _ in grants)
+
+
+class SecondFactorMiddleware:
+    """Administrators, city-level roles and auditors must have verified a TOTP this session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(OTP_EXEMPT_PREFIXES)
+            and requires_second_factor(user)
+            and not user.is_verified()
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"error": {"status": 403, "code": "second_factor_required",
+                               "message": str(_("Verify your one-time code first."))}},
+                    status=403,
+                )
+            return redirect(f"{reverse('otp-verify')}?next={request.get_full_path()}")
+        return self.get_response(request)

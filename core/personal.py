@@ -1,0 +1,279 @@
+"""Personal data: resident ID numbers (居民身份证号) and phone numbers.
+
+Values are validated (python-stdnum for ID numbers), stored encrypted (Fernet, keys from
+PORTAL_DATA_KEY) and looked up through an HMAC blind index (PORTAL_INDEX_KEY). Loaded values are
+`PersonalValue` objects whose text form is masked, so a template, serializer, export or log line
+that prints one shows ``340302********123X``; the plaintext is read only through
+``core.services.reveal_personal_data``, which checks permission and scope and audits the reveal.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import re
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+from django.utils.translation import gettext_lazy as _
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric
+
+from .choices import Sex
+
+
+class PersonalKind(models.TextChoices):
+    ID_NUMBER = "id_number", _("Resident ID number")
+    PHONE = "phone", _("Phone number")
+
+
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+# --- keys -----------------------------------------------------------------------------------------
+def _fernet_key(secret: str) -> bytes:
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
+
+
+@lru_cache(maxsize=4)
+def _cipher(data_key: str) -> MultiFernet:
+    return MultiFernet([Fernet(_fernet_key(k.strip())) for k in data_key.split(",") if k.strip()])
+
+
+def cipher() -> MultiFernet:
+    return _cipher(settings.PORTAL_DATA_KEY)
+
+
+def encrypt(plaintext: str) -> str:
+    return cipher().encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return cipher().decrypt(token.encode()).decode()
+    except InvalidToken as exc:  # wrong key: fail loudly, never return ciphertext as data
+        raise ValueError("Personal data cannot be decrypted with the configured PORTAL_DATA_KEY") from exc
+
+
+def blind_index(kind: str, value: str) -> str:
+    """Keyed hash of the normalised value: equal values give equal indexes, nothing else leaks."""
+    normalised = normalise(kind, value)
+    msg = f"{kind}:{normalised}".encode()
+    return hmac.new(settings.PORTAL_INDEX_KEY.encode(), msg, hashlib.sha256).hexdigest()
+
+
+# --- normalising, validating, masking ------------------------------------------------------------
+def normalise(kind: str, value: str) -> str:
+    value = (value or "").strip().replace(" ", "")
+    if kind == PersonalKind.ID_NUMBER:
+        return value.upper()
+    return value
+
+
+def validate_id_number(value: str, *, today: datetime.date | None = None) -> str:
+    """Return the normalised ID number or raise ValidationError with a reason a clerk understands."""
+    number = normalise(PersonalKind.ID_NUMBER, value)
+    try:
+        ric.validate(number)
+    except stdnum_exceptions.InvalidLength:
+        raise ValidationError(_("must have 18 characters"), code="length")
+    except stdnum_exceptions.InvalidFormat:
+        raise ValidationError(_("the first 17 characters must be digits"), code="format")
+    except stdnum_exceptions.InvalidChecksum:
+        raise ValidationError(_("the check digit (last character) is wrong"), code="checksum")
+    except stdnum_exceptions.InvalidComponent:
+        try:
+            ric.get_birth_date(number)
+        except stdnum_exceptions.InvalidComponent:
+            raise ValidationError(_("the birth date in the number is impossible"), code="birth_date")
+        raise ValidationError(_("the region code in the number is unknown"), code="region")
+    birth = ric.get_birth_date(number)
+    if birth > (today or datetime.date.today()) or birth.year < 1900:
+        raise ValidationError(_("the birth date in the number is impossible"), code="birth_date")
+    return number
+
+
+def validate_phone(value: str) -> str:
+    number = normalise(PersonalKind.PHONE, value)
+    if not PHONE_RE.match(number):
+        raise ValidationError(
+            _("must be an 11-digit mobile number or a landline with area code"), code="phone"
+        )
+    return number
+
+
+VALIDATORS = {PersonalKind.ID_NUMBER: validate_id_number, PersonalKind.PHONE: validate_phone}
+
+
+def mask(kind: str, plaintext: str) -> str:
+    if not plaintext:
+        return ""
+    if kind == PersonalKind.ID_NUMBER and len(plaintext) == 18:
+        return plaintext[:6] + "*" * 8 + plaintext[-4:]
+    if len(plaintext) >= 7:
+        return plaintext[:3] + "*" * (len(plaintext) - 7) + plaintext[-4:]
+    return "*" * len(plaintext)
+
+
+def birth_date(id_number: str) -> datetime.date:
+    return ric.get_birth_date(normalise(PersonalKind.ID_NUMBER, str_plain(id_number)))
+
+
+def sex(id_number: str) -> str:
+    """The 17th digit is odd for men, even for women."""
+    return Sex.MALE if int(normalise(PersonalKind.ID_NUMBER, str_plain(id_number))[16]) % 2 else Sex.FEMALE
+
+
+def age_on(id_number: str, on: datetime.date) -> int:
+    born = birth_date(id_number)
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def make_id_number(region: str, born: datetime.date, sequence: int) -> str:
+    """Build a valid ID number (demo data and tests): region 6 digits, sequence 0-999."""
+    body = f"{region}{born:%Y%m%d}{sequence % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+# --- the value object and the model fields -------------------------------------------------------
+class PersonalValue:
+    """A decrypted personal value whose every text form is masked."""
+
+    __slots__ = ("_plain", "kind")
+
+    def __init__(self, plain: str, kind: str):
+        self._plain = normalise(kind, plain)
+        self.kind = kind
+
+    @property
+    def masked(self) -> str:
+        return mask(self.kind, self._plain)
+
+    def reveal_unchecked(self) -> str:
+        """The plaintext. Only services may call this: after a permission check and an audit row,
+        or to validate, encrypt and derive (birth date, sex)."""
+        return self._plain
+
+    def __str__(self) -> str:
+        return self.masked
+
+    def __repr__(self) -> str:
+        return f"<PersonalValue {self.kind} {self.masked}>"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.masked, spec)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, PersonalValue):
+            return self.kind == other.kind and self._plain == other._plain
+        if isinstance(other, str):
+            return self._plain == normalise(self.kind, other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self._plain))
+
+    def __bool__(self) -> bool:
+        return bool(self._plain)
+
+    def __len__(self) -> int:
+        return len(self._plain)
+
+
+def str_plain(value) -> str:
+    """Plaintext of a PersonalValue or a raw string (for services and validators only)."""
+    if isinstance(value, PersonalValue):
+        return value.reveal_unchecked()
+    return value or ""
+
+
+class _PersonalDescriptor(DeferredAttribute):
+    """Wrap raw strings assigned to the attribute, so even an unsaved object never shows plaintext."""
+
+    def __set__(self, instance, value):
+        if isinstance(value, str):
+            value = PersonalValue(value, self.field.kind) if value.strip() else None
+        instance.__dict__[self.field.attname] = value
+
+
+class PersonalDataField(models.TextField):
+    """Encrypted personal value. Pair it with a `BlindIndexField(source=...)` for lookups."""
+
+    descriptor_class = _PersonalDescriptor
+
+    def __init__(self, *args, kind: str = PersonalKind.ID_NUMBER, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("verbose_name", PersonalKind(kind).label)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["kind"] = str(self.kind)
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return None
+        return PersonalValue(decrypt(value), self.kind)
+
+    def to_python(self, value):
+        if value in (None, "") or isinstance(value, PersonalValue):
+            return value or None
+        return PersonalValue(value, self.kind)
+
+    def get_prep_value(self, value):
+        plain = str_plain(value)
+        return encrypt(normalise(self.kind, plain)) if plain else None
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if value:
+            try:
+                VALIDATORS[self.kind](str_plain(value))
+            except ValidationError as exc:
+                raise ValidationError(
+                    "%(field)s: %(reason)s",
+                    code=exc.code,
+                    params={"field": self.verbose_name, "reason": exc.messages[0]},
+                )
+
+    def formfield(self, **kwargs):
+        from .forms import PersonalDataFormField
+
+        return PersonalDataFormField(kind=self.kind, required=not self.blank, label=self.verbose_name)
+
+
+class BlindIndexField(models.CharField):
+    """HMAC of another PersonalDataField's value, kept in step on every save."""
+
+    def __init__(self, *args, source: str = "", **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key in ("max_length", "editable", "null"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        source_field = model_instance._meta.get_field(self.source)
+        plain = str_plain(getattr(model_instance, self.source))
+        value = blind_index(source_field.kind, plain) if plain else None
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def index_lookup(model, field_name: str, value: str) -> dict:
+    """Filter kwargs for an exact lookup of a personal value: ``filter(**index_lookup(...))``."""
+    field = model._meta.get_field(field_name)
+    return {f"{field_name}_index": blind_index(field.kind, value)}

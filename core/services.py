@@ -1,0 +1,493 @@
+"""Every write of the territory, staff, findings and personal-data disclosure.
+
+Each function takes keyword-only arguments with an ``actor`` (None for the system itself:
+demo loader, scheduled checks), runs in one transaction, validates, writes one audit event
+per change, and re-checks what it saved through the actor's restricted queryset.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import audit
+from .choices import ADMIN_SITE_ROLES, LEVEL_ORDER, AreaKind, AreaLevel, FindingStatus, Role, Severity
+from .exceptions import NoPermission, OutOfScope
+from .models import Area, AreaPopulation, Finding, StaffGrant, StaffProfile
+from .personal import PersonalDataField, str_plain
+from .scope import forget_scope, scope_for
+from .tabular import ImportReport, RowError, read_table
+
+User = get_user_model()
+
+
+# --- scope guards shared by every app's services ------------------------------------------------
+def require_perm(actor, perm: str) -> None:
+    """The actor holds ``perm`` somewhere (403 otherwise). ``actor=None`` is the system."""
+    if actor is not None and not scope_for(actor).has_perm_somewhere(perm):
+        raise NoPermission(_("You do not have permission to do this."))
+
+
+def require_in_scope(actor, perm: str, code: str) -> None:
+    """The area ``code`` is within the actor's grants for ``perm`` (404 otherwise)."""
+    if actor is None:
+        return
+    require_perm(actor, perm)
+    if not scope_for(actor).covers(perm, code):
+        raise OutOfScope(_("No such record."))
+
+
+def recheck(actor, instance, action: str = "change") -> None:
+    """After a write, the saved row must still be visible to the actor through the restricted
+    queryset: nobody can move a record out of their own area (after NetBox)."""
+    if actor is None:
+        return
+    model = type(instance)
+    if not model._default_manager.restrict(actor, action).filter(pk=instance.pk).exists():
+        raise OutOfScope(_("No such record."))
+
+
+def _perm(model, action: str) -> str:
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+# --- areas ---------------------------------------------------------------------------------------
+AREA_FIELDS = ["code", "name", "level", "kind", "parent"]
+
+
+def _parent_for(code: str, level: str, parent_code: str | None):
+    if level == AreaLevel.CITY:
+        return None
+    if not parent_code:
+        raise ValidationError({"parent": _("Every area below the city needs a parent.")})
+    parent = Area.objects.filter(code=parent_code).first()
+    if parent is None:
+        raise ValidationError({"parent": _("Parent area %(code)s does not exist.") % {"code": parent_code}})
+    return parent
+
+
+@transaction.atomic
+def create_area(*, actor, code: str, name: str, level: str, kind: str = "", parent_code: str | None = None) -> Area:
+    parent = _parent_for(code, level, parent_code)
+    if actor is not None:
+        # Creating an area is a change within the parent's area.
+        require_in_scope(actor, _perm(Area, "add"), parent.code if parent else code)
+    area = Area(code=code, name=name, level=level, kind=kind or "", parent=parent)
+    area.full_clean()
+    area.save()
+    recheck(actor, area, "add")
+    audit.record(actor=actor, action="core.area.create", target=area, changes=audit.diff({}, audit.snapshot(area)))
+    return area
+
+
+@transaction.atomic
+def update_area(*, actor, area: Area, name: str | None = None, kind: str | None = None) -> Area:
+    """Rename or reclassify an area. Codes and parents are fixed: a re-division is a new area."""
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    require_in_scope(actor, _perm(Area, "change"), area.code)
+    before = audit.snapshot(area)
+    if name is not None:
+        area.name = name
+    if kind is not None:
+        area.kind = kind
+    area.full_clean()
+    changes = audit.diff(before, audit.snapshot(area))
+    if changes:
+        area.save()
+        recheck(actor, area)
+        audit.record(actor=actor, action="core.area.update", target=area, changes=changes)
+    return area
+
+
+@transaction.atomic
+def delete_area(*, actor, area: Area, reason: str = "") -> None:
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    require_in_scope(actor, _perm(Area, "delete"), area.code)
+    if area.children.exists():
+        raise ValidationError(_("%(area)s still has areas below it; remove those first.") % {"area": area})
+    parent = area.parent
+    snapshot = audit.snapshot(area)
+    audit.record(
+        actor=actor, action="core.area.delete", target=area, area=parent, changes=audit.diff(snapshot, {}),
+        reason=reason,
+    )
+    from django.db.models import ProtectedError
+
+    try:
+        area.delete()
+    except ProtectedError:
+        raise ValidationError(_("%(area)s still has records attached; it cannot be removed.") % {"area": area})
+
+
+AREA_COLUMNS = {
+    "code": ["区划代码", "代码"],
+    "name": ["名称"],
+    "level": ["层级", "级别"],
+    "kind": ["城乡类型", "城乡"],
+    "parent_code": ["上级代码", "上级区划代码"],
+}
+LEVEL_WORDS = {
+    "市": AreaLevel.CITY, "city": AreaLevel.CITY,
+    "区县": AreaLevel.COUNTY, "县区": AreaLevel.COUNTY, "区": AreaLevel.COUNTY, "县": AreaLevel.COUNTY,
+    "county": AreaLevel.COUNTY, "district": AreaLevel.COUNTY,
+    "街道": AreaLevel.TOWNSHIP, "乡镇": AreaLevel.TOWNSHIP, "镇": AreaLevel.TOWNSHIP, "乡": AreaLevel.TOWNSHIP,
+    "township": AreaLevel.TOWNSHIP, "street": AreaLevel.TOWNSHIP,
+    "社区": AreaLevel.COMMUNITY, "村": AreaLevel.COMMUNITY, "社区/村": AreaLevel.COMMUNITY,
+    "community": AreaLevel.COMMUNITY, "village": AreaLevel.COMMUNITY,
+    "网格": AreaLevel.GRID, "grid": AreaLevel.GRID,
+}
+KIND_WORDS = {
+    "": "", "urban": AreaKind.URBAN, "城市": AreaKind.URBAN, "城镇": AreaKind.URBAN, "城": AreaKind.URBAN,
+    "rural": AreaKind.RURAL, "农村": AreaKind.RURAL, "乡村": AreaKind.RURAL, "乡": AreaKind.RURAL,
+}
+
+
+def _errors_of(exc: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [(f, m) for f, errs in exc.message_dict.items() for m in errs]
+    return [("", m) for m in exc.messages]
+
+
+def import_areas(*, actor, source, filename: str = "") -> ImportReport:
+    """Load areas from CSV/XLSX (code,name,level,kind,parent_code), all or nothing.
+
+    Parents may come later in the file than their children; every bad row is reported with its
+    line number and reason, and then nothing is written. Existing codes are updated (name, kind).
+    """
+    report = ImportReport()
+    rows = []
+    for line, row in read_table(source, AREA_COLUMNS, required=["code", "name", "level"], filename=filename):
+        level = LEVEL_WORDS.get(row["level"].strip().lower())
+        kind = KIND_WORDS.get(row.get("kind", "").strip().lower())
+        if level is None:
+            report.errors.append(RowError(line, "level", _("unknown level “%(v)s”") % {"v": row["level"]}))
+            continue
+        if kind is None:
+            report.errors.append(RowError(line, "kind", _("unknown urban/rural type “%(v)s”") % {"v": row["kind"]}))
+            continue
+        rows.append((line, row["code"], row["name"], level, kind, row.get("parent_code", "")))
+    seen = {}
+    for line, code, *_rest in rows:
+        if code in seen:
+            report.errors.append(RowError(line, "code", _("duplicate of line %(n)s") % {"n": seen[code]}))
+        seen[code] = line
+    if report.errors:
+        return report
+    # Parents before children, whatever order the file has.
+    rows.sort(key=lambda r: (LEVEL_ORDER.index(r[3]), r[1]))
+    try:
+        with transaction.atomic():
+            existing = {a.code: a for a in Area.objects.filter(code__in=[r[1] for r in rows])}
+            by_code = dict(existing)
+            parent_codes = {r[5] for r in rows if r[5]} - set(by_code)
+            by_code.update({a.code: a for a in Area.objects.filter(code__in=parent_codes)})
+            to_create, events = [], []
+            for line, code, name, level, kind, parent_code in rows:
+                current = existing.get(code)
+                if current is not None:
+                    if (current.name, current.kind) != (name, kind):
+                        before = audit.snapshot(current)
+                        current.name, current.kind = name, kind
+                        try:
+                            current.full_clean()
+                        except ValidationError as exc:
+                            report.errors.extend(RowError(line, f, m) for f, m in _errors_of(exc))
+                            continue
+                        current.save(update_fields=["name", "kind", "updated_at"])
+                        events.append(audit.build(actor=actor, action="core.area.update", target=current,
+                                                  changes=audit.diff(before, audit.snapshot(current))))
+                        report.updated += 1
+                    else:
+                        report.unchanged += 1
+                    continue
+                parent = by_code.get(parent_code) if parent_code else None
+                if level != AreaLevel.CITY and parent is None:
+                    report.errors.append(RowError(line, "parent_code", _("parent %(code)s is neither in the file "
+                                                                         "nor in the database") % {"code": parent_code}))
+                    continue
+                area = Area(code=code, name=name, level=level, kind=kind, parent=parent)
+                try:
+                    area.full_clean(validate_unique=False, validate_constraints=False)
+                    if actor is not None:
+                        require_in_scope(actor, _perm(Area, "add"), parent.code if parent else code)
+                except ValidationError as exc:
+                    report.errors.extend(RowError(line, f, m) for f, m in _errors_of(exc))
+                    continue
+                except (OutOfScope, NoPermission):
+                    report.errors.append(RowError(line, "code", _("outside your areas")))
+                    continue
+                area.save()
+                by_code[code] = area
+                to_create.append(area)
+            for area in to_create:
+                events.append(audit.build(actor=actor, action="core.area.create", target=area,
+                                          changes={"code": [None, area.code], "name": [None, area.name]},
+                                          reason=_("import %(file)s") % {"file": filename}))
+            if report.errors:
+                raise _Rollback
+            audit.record_many(events)
+            report.created = len(to_create)
+    except _Rollback:
+        report.created = report.updated = report.unchanged = 0
+    return report
+
+
+class _Rollback(Exception):
+    pass
+
+
+POPULATION_COLUMNS = {
+    "code": ["区划代码", "代码"],
+    "year": ["年份", "年度"],
+    "resident": ["常住人口", "resident_population"],
+    "registered": ["户籍人口", "registered_population"],
+}
+
+
+def import_population(*, actor, source, filename: str = "") -> ImportReport:
+    """Load population (code, year, resident, registered) per area and year, all or nothing."""
+    report = ImportReport()
+    parsed = []
+    for line, row in read_table(source, POPULATION_COLUMNS, filename=filename):
+        try:
+            year, resident, registered = int(row["year"]), int(row["resident"]), int(row["registered"])
+        except ValueError:
+            report.errors.append(RowError(line, "", _("year and population must be whole numbers")))
+            continue
+        if resident < 0 or registered < 0:
+            report.errors.append(RowError(line, "", _("population cannot be negative")))
+            continue
+        if not 1949 <= year <= 2100:
+            report.errors.append(RowError(line, "year", _("year %(y)s is out of range") % {"y": year}))
+            continue
+        parsed.append((line, row["code"], year, resident, registered))
+    areas = {a.code: a for a in Area.objects.filter(code__in=[p[1] for p in parsed])}
+    for line, code, *_rest in parsed:
+        if code not in areas:
+            report.errors.append(RowError(line, "code", _("unknown area %(code)s") % {"code": code}))
+        elif actor is not None and not scope_for(actor).covers(_perm(AreaPopulation, "add"), code):
+            report.errors.append(RowError(line, "code", _("outside your areas")))
+    if report.errors:
+        return report
+    with transaction.atomic():
+        existing = {
+            (p.area_id, p.year): p
+            for p in AreaPopulation.objects.filter(area__in=areas.values(), year__in={p[2] for p in parsed})
+        }
+        new, changed, events = [], [], []
+        for _line, code, year, resident, registered in parsed:
+            area = areas[code]
+            current = existing.get((area.pk, year))
+            if current is None:
+                new.append(AreaPopulation(area=area, year=year, resident=resident, registered=registered))
+            elif (current.resident, current.registered) != (resident, registered):
+                events.append(audit.build(
+                    actor=actor, action="core.population.update", target=current,
+                    changes={"resident": [current.resident, resident], "registered": [current.registered, registered]},
+                ))
+                current.resident, current.registered = resident, registered
+                changed.append(current)
+            else:
+                report.unchanged += 1
+        AreaPopulation.objects.bulk_create(new, batch_size=2000)
+        AreaPopulation.objects.bulk_update(changed, ["resident", "registered"], batch_size=2000)
+        for p in new:
+            events.append(audit.build(actor=actor, action="core.population.create", target=p, label=str(p),
+                                      changes={"resident": [None, p.resident], "registered": [None, p.registered]}))
+        audit.record_many(events)
+    report.created, report.updated = len(new), len(changed)
+    return report
+
+
+@transaction.atomic
+def set_population(*, actor, area: Area, year: int, resident: int, registered: int) -> AreaPopulation:
+    require_in_scope(actor, _perm(AreaPopulation, "change"), area.code)
+    pop, created = AreaPopulation.objects.select_for_update().get_or_create(
+        area=area, year=year, defaults={"resident": resident, "registered": registered}
+    )
+    before = {} if created else audit.snapshot(pop)
+    pop.resident, pop.registered = resident, registered
+    pop.full_clean()
+    pop.save()
+    changes = audit.diff(before, audit.snapshot(pop))
+    if changes:
+        audit.record(actor=actor, action="core.population." + ("create" if created else "update"), target=pop,
+                     changes=changes)
+    return pop
+
+
+# --- staff -------------------------------------------------------------------------------------------
+@transaction.atomic
+def grant_role(*, actor, user, role: str, area: Area) -> StaffGrant:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
+    require_in_scope(actor, _perm(StaffGrant, "add"), area.code)
+    grant, created = StaffGrant.objects.get_or_create(user=user, role=role, area=area)
+    user.groups.add(Group.objects.get(name=role))
+    if role in ADMIN_SITE_ROLES and not user.is_staff:
+        # These roles use the Django admin, which is scoped like every page.
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    forget_scope(user)
+    if created:
+        audit.record(actor=actor, action="core.grant.create", target=grant, area=area,
+                     changes={"role": [None, role], "area": [None, area.code], "user": [None, user.username]})
+    return grant
+
+
+@transaction.atomic
+def revoke_role(*, actor, grant: StaffGrant, reason: str = "") -> None:
+    require_in_scope(actor, _perm(StaffGrant, "delete"), grant.area.code)
+    user, role = grant.user, grant.role
+    audit.record(actor=actor, action="core.grant.delete", target=grant, area=grant.area, reason=reason,
+                 changes={"role": [role, None], "area": [grant.area.code, None], "user": [user.username, None]})
+    grant.delete()
+    if not user.grants.filter(role=role).exists():
+        user.groups.remove(Group.objects.get(name=role))
+    forget_scope(user)
+
+
+@transaction.atomic
+def add_staff(
+    *, actor, username: str, role: str, area_code: str, password: str | None = None, full_name: str = "",
+    id_number: str = "", phone: str = "", email: str = "",
+):
+    """Create a staff user, or extend an existing one with another grant."""
+    area = Area.objects.filter(code=area_code).first()
+    if area is None:
+        raise ValidationError({"area": _("Area %(code)s does not exist.") % {"code": area_code}})
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        require_in_scope(actor, _perm(StaffGrant, "add"), area.code)
+        user = User(username=username, email=email, first_name=full_name)
+        user.full_clean(exclude=["password"])
+        if password:
+            validate_password(password, user)
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        audit.record(actor=actor, action="core.user.create", target=user, area=area, label=username,
+                     changes={"username": [None, username]})
+    elif password:
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(actor=actor, action="core.user.set_password", target=user, area=area, label=username)
+    if full_name or id_number or phone:
+        save_staff_profile(actor=actor, user=user, area=area, full_name=full_name or username,
+                           id_number=id_number, phone=phone)
+    grant_role(actor=actor, user=user, role=role, area=area)
+    return user
+
+
+@transaction.atomic
+def save_staff_profile(*, actor, user, area: Area, full_name: str, id_number: str = "", phone: str = "",
+                       title: str = "") -> StaffProfile:
+    require_in_scope(actor, _perm(StaffProfile, "change"), area.code)
+    profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+    before = audit.snapshot(profile) if profile.pk else {}
+    profile.full_name, profile.area, profile.title = full_name, area, title
+    if id_number:
+        profile.id_number = id_number
+    if phone:
+        profile.phone = phone
+    profile.full_clean()
+    profile.save()
+    recheck(actor, profile)
+    audit.record(actor=actor, action="core.staff_profile.save", target=profile,
+                 changes=audit.diff(before, audit.snapshot(profile)))
+    return profile
+
+
+# --- personal data ----------------------------------------------------------------------------------
+REVEAL_PERMISSION = "core.reveal_personal_data"
+
+
+@transaction.atomic
+def reveal_personal_data(*, actor, instance, field: str, reason: str) -> str:
+    """The plaintext of one personal-data field, for an actor allowed to see it, with a reason.
+
+    The reveal itself is audited (never with the plaintext). Out of scope is "not found".
+    """
+    model = type(instance)
+    model_field = model._meta.get_field(field)
+    if not isinstance(model_field, PersonalDataField):
+        raise ValidationError({"field": _("%(f)s is not personal data.") % {"f": field}})
+    if not model._default_manager.restrict(actor, "view").filter(pk=instance.pk).exists():
+        raise OutOfScope(_("No such record."))
+    require_perm(actor, REVEAL_PERMISSION)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("State why you need to see this (at least 4 characters).")})
+    audit.record(actor=actor, action="core.personal_data.reveal", target=instance, reason=reason,
+                 changes={"field": [None, field]})
+    return str_plain(getattr(instance, field))
+
+
+# --- findings -----------------------------------------------------------------------------------------
+def raise_finding(
+    *, rule: str, target, area: Area, title: str, detail: str = "", severity: str = Severity.WARNING,
+    due_date=None, target_url: str = "",
+) -> tuple[Finding, bool]:
+    """Open a finding for (rule, record) unless one is open already: safe to run twice."""
+    with transaction.atomic():
+        finding, created = Finding.objects.get_or_create(
+            rule=rule, target_type=target._meta.label_lower, target_id=str(target.pk), status=FindingStatus.OPEN,
+            defaults={"area": area, "title": title[:200], "detail": detail, "severity": severity, "due_date": due_date,
+                          "target_label": str(target)[:200], "target_url": target_url},
+        )
+        if created:
+            audit.record(actor=None, action="core.finding.raise", target=finding, area=area,
+                         changes={"rule": [None, rule], "target": [None, str(target)]})
+    return finding, created
+
+
+def resolve_stale_findings(*, rule: str, still_true: Iterable[tuple[str, str]]) -> int:
+    """Close the open findings of ``rule`` whose condition no longer holds (system action)."""
+    keep = set(still_true)
+    stale = [
+        f for f in Finding.objects.filter(rule=rule, status=FindingStatus.OPEN)
+        if (f.target_type, f.target_id) not in keep
+    ]
+    now = timezone.now()
+    with transaction.atomic():
+        for f in stale:
+            updated = Finding.objects.filter(pk=f.pk, status=FindingStatus.OPEN).update(
+                status=FindingStatus.RESOLVED, closed_at=now, resolution=_("The condition no longer holds.")
+            )
+            if updated:  # 0 rows: someone else closed it meanwhile
+                audit.record(actor=None, action="core.finding.auto_resolve", target=f, area=f.area)
+    return len(stale)
+
+
+@transaction.atomic
+def close_finding(*, actor, finding: Finding, status: str, resolution: str) -> Finding:
+    finding = Finding.objects.restrict(actor, "change").select_for_update().filter(pk=finding.pk).first()
+    if finding is None:
+        raise OutOfScope(_("No such record."))
+    if status not in (FindingStatus.RESOLVED, FindingStatus.DISMISSED):
+        raise ValidationError({"status": _("Choose resolved or dismissed.")})
+    if finding.status != FindingStatus.OPEN:
+        raise ValidationError({"status": _("This finding is already closed.")})
+    if not (resolution or "").strip():
+        raise ValidationError({"resolution": _("Say what was done or why it is dismissed.")})
+    before = audit.snapshot(finding, ["status", "resolution"])
+    finding.status, finding.resolution = status, resolution.strip()
+    finding.closed_at, finding.closed_by = timezone.now(), actor
+    finding.save()
+    audit.record(actor=actor, action=f"core.finding.{status}", target=finding,
+                 changes=audit.diff(before, audit.snapshot(finding, ["status", "resolution"])))
+    return finding
+
+
+def record_export(*, actor, what: str, count: int, filters: dict | None = None, fmt: str = "csv") -> None:
+    """An export of personal or scoped data is a disclosure: audit it."""
+    audit.record(actor=actor, action="core.export", label=what,
+                 changes={"rows": [None, count], "format": [None, fmt], "filters": [None, filters or {}]})

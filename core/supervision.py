@@ -1,0 +1,100 @@
+"""Supervision checks: rules that raise findings into officers' inboxes.
+
+Each app declares its checks in ``<app>/supervision.py`` with ``@check("app.rule_name")``; a
+check yields ``Raise`` items for the records that break the rule *now*. The runner opens a
+finding for each new one and closes the findings whose condition no longer holds, so running it
+twice changes nothing.
+"""
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import services
+from .choices import AreaLevel, Severity
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Raise:
+    target: object
+    area: object
+    title: str
+    detail: str = ""
+    severity: str = Severity.WARNING
+    due_date: datetime.date | None = None
+    url: str = ""
+
+
+REGISTRY: dict[str, Callable[[datetime.date], Iterable[Raise]]] = {}
+
+
+def check(rule: str):
+    def register(fn):
+        if rule in REGISTRY and REGISTRY[rule] is not fn:
+            raise RuntimeError(f"Two supervision checks are named {rule}")
+        REGISTRY[rule] = fn
+        return fn
+
+    return register
+
+
+def discover() -> None:
+    for config in apps.get_app_configs():
+        try:
+            import_module(f"{config.name}.supervision")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.supervision":
+                raise
+
+
+def run_all(today: datetime.date | None = None, only: Iterable[str] | None = None) -> dict[str, dict]:
+    discover()
+    today = today or timezone.localdate()
+    summary = {}
+    for rule, fn in sorted(REGISTRY.items()):
+        if only and rule not in only:
+            continue
+        raised, keys = 0, []
+        for item in fn(today):
+            _f, created = services.raise_finding(
+                rule=rule, target=item.target, area=item.area, title=item.title, detail=item.detail,
+                severity=item.severity, due_date=item.due_date, target_url=item.url,
+            )
+            raised += created
+            keys.append((item.target._meta.label_lower, str(item.target.pk)))
+        resolved = services.resolve_stale_findings(rule=rule, still_true=keys)
+        summary[rule] = {"open": len(keys), "raised": raised, "resolved": resolved}
+        log.info("supervision %s: %s", rule, summary[rule])
+    return summary
+
+
+@check("core.population_missing")
+def population_missing(today):
+    """Every community/village needs its population for the latest year recorded anywhere:
+    indicators divide by it."""
+    from .models import Area, AreaPopulation
+
+    latest = AreaPopulation.objects.aggregate(y=Max("year"))["y"]
+    if latest is None:
+        return
+    missing = (
+        Area.objects.filter(level=AreaLevel.COMMUNITY)
+        .exclude(populations__year=latest)
+        .select_related("parent")
+    )
+    for area in missing:
+        yield Raise(
+            target=area, area=area,
+            title=_("No population recorded for %(area)s in %(year)s") % {"area": area.name, "year": latest},
+            detail=_("Indicators that divide by population cannot be computed for this area."),
+            due_date=today + datetime.timedelta(days=30), url=area.get_absolute_url(),
+        )

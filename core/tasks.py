@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from .locks import single_run
+
+
+@shared_task(name="core.run_supervision_checks", time_limit=1800, soft_time_limit=1700)
+def run_supervision_checks(only=None):
+    """Run every app's supervision checks; a second concurrent run does nothing."""
+    from .supervision import run_all
+
+    with single_run("core.run_supervision_checks") as mine:
+        if not mine:
+            return {"skipped": "another run holds the lock"}
+        return run_all(only=only)

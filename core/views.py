@@ -1,0 +1,254 @@
+import base64
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import selectors, services
+from .choices import AreaLevel, FindingStatus
+from .filtersets import AreaFilterSet, AuditEventFilterSet, FindingFilterSet, StaffFilterSet
+from .forms import FindingCloseForm, OTPForm, RevealForm
+from .generic import ScopedDetailView, ScopedListView
+from .models import Area, AuditEvent, Finding, StaffProfile
+from .scope import scope_for
+
+
+@login_required
+def home(request):
+    scope = scope_for(request.user)
+    roots = selectors.top_areas(request.user)
+    open_findings = Finding.objects.restrict(request.user).filter(status=FindingStatus.OPEN)
+    return render(request, "core/home.html", {
+        "roots": roots,
+        "grants": request.user.grants.select_related("area").order_by("area__code"),
+        "open_findings": open_findings.count(),
+        "recent_findings": open_findings.select_related("area")[:5],
+        "roles": sorted(scope.role_slugs),
+    })
+
+
+class AreaListView(ScopedListView):
+    model = Area
+    filterset_class = AreaFilterSet
+    template_name = "core/area_list.html"
+    sort_fields = ["code", "name", "level"]
+    default_sort = "code"
+    export_name = "areas"
+    export_columns = [
+        (_("Division code"), "code"),
+        (_("Name"), "name"),
+        (_("Level"), "get_level_display"),
+        (_("Urban/rural"), "get_kind_display"),
+        (_("Parent code"), "parent.code"),
+    ]
+
+    def base_queryset(self):
+        return Area.objects.select_related("parent")
+
+
+class AreaDetailView(ScopedDetailView):
+    model = Area
+    template_name = "core/area_detail.html"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+    context_object_name = "area"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        area = self.object
+        ctx["breadcrumbs"] = selectors.visible_ancestors(self.request.user, area)
+        ctx["children"] = selectors.children_with_counts(self.request.user, area)
+        ctx["populations"] = area.populations.order_by("-year")[:5]
+        ctx["summary"] = selectors.area_summary(area)
+        ctx["can_change"] = scope_for(self.request.user).covers("core.change_area", area.code)
+        return ctx
+
+
+class FindingListView(ScopedListView):
+    model = Finding
+    filterset_class = FindingFilterSet
+    template_name = "core/finding_list.html"
+    sort_fields = ["due_date", "raised_at", "severity", "rule"]
+    export_name = "findings"
+    export_columns = [
+        (_("Rule"), "rule"), (_("Severity"), "get_severity_display"), (_("Title"), "title"),
+        (_("Area"), "area.name"), (_("Area code"), "area.code"), (_("Due date"), "due_date"),
+        (_("Status"), "get_status_display"), (_("Raised"), "raised_at"),
+    ]
+
+    def base_queryset(self):
+        return Finding.objects.select_related("area")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if not self.request.GET:
+            kwargs["data"] = {"status": FindingStatus.OPEN}
+        return kwargs
+
+
+@login_required
+@require_POST
+def finding_close(request, pk):
+    finding = Finding.objects.restrict(request.user, "change").filter(pk=pk).first()
+    if finding is None:
+        raise Http404
+    form = FindingCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_finding(actor=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Finding closed."))
+            return redirect("finding-list")
+    return render(request, "core/finding_close.html", {"finding": finding, "form": form}, status=400)
+
+
+class AuditEventListView(ScopedListView):
+    model = AuditEvent
+    filterset_class = AuditEventFilterSet
+    template_name = "core/audit_list.html"
+    paginate_by = 100
+    sort_fields = ["created_at", "action"]
+    default_sort = "-created_at"
+    export_name = "audit-log"
+    export_columns = [
+        (_("Time"), "created_at"), (_("Actor"), "actor_label"), (_("Action"), "action"),
+        (_("Record type"), "target_type"), (_("Record id"), "target_id"), (_("Record"), "target_label"),
+        (_("Area code"), "area_code"), (_("Changes"), "changes"), (_("Reason"), "reason"),
+        (_("Request id"), "request_id"),
+    ]
+
+
+class StaffListView(ScopedListView):
+    model = StaffProfile
+    filterset_class = StaffFilterSet
+    template_name = "core/staff_list.html"
+    sort_fields = ["full_name", "area__code"]
+    default_sort = "area__code"
+    export_name = "staff"
+    export_columns = [
+        (_("Name"), "full_name"), (_("Username"), "user.username"), (_("Area"), "area.name"),
+        (_("ID number"), lambda p: p.id_number.masked if p.id_number else ""),
+        (_("Phone"), lambda p: p.phone.masked if p.phone else ""),
+        (_("Post"), "title"),
+    ]
+
+    def base_queryset(self):
+        return StaffProfile.objects.select_related("user", "area")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_reveal"] = scope_for(self.request.user).has_perm_somewhere(services.REVEAL_PERMISSION)
+        return ctx
+
+
+@login_required
+@require_POST
+@never_cache
+def reveal(request, model, pk, field):
+    """Show one personal value after a stated reason (HTMX fragment). Audited by the service."""
+    models_by_name = {"staffprofile": StaffProfile, **selectors.revealable_models()}
+    model_cls = models_by_name.get(model)
+    if model_cls is None:
+        raise Http404
+    instance = model_cls._default_manager.restrict(request.user, "view").filter(pk=pk).first()
+    if instance is None:
+        raise Http404
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render(request, "includes/reveal_form.html",
+                      {"form": form, "model": model, "pk": pk, "field": field}, status=400)
+    try:
+        plain = services.reveal_personal_data(actor=request.user, instance=instance, field=field,
+                                              reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        form.add_error("reason", exc)
+        return render(request, "includes/reveal_form.html",
+                      {"form": form, "model": model, "pk": pk, "field": field}, status=400)
+    return render(request, "includes/revealed.html", {"value": plain})
+
+
+@never_cache
+def healthz(request):
+    """Database and broker reachability, for load balancers and monitoring."""
+    from django.conf import settings
+
+    status = {"database": "ok", "broker": "eager" if not settings.REDIS_URL else "ok"}
+    code = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # any failure means unhealthy; report its type only
+        status["database"], code = f"error: {type(exc).__name__}", 503
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except Exception as exc:
+            status["broker"], code = f"error: {type(exc).__name__}", 503
+    status["status"] = "ok" if code == 200 else "degraded"
+    return JsonResponse(status, status=code)
+
+
+def _safe_next(request, default="home"):
+    nxt = request.GET.get("next") or request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return reverse(default)
+
+
+@login_required
+def otp_verify(request):
+    """Second factor: enter a TOTP code, or enrol a device first (QR code shown once)."""
+    user = request.user
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = confirmed or TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = OTPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        matched = match_token(user, code) if confirmed else (device if device.verify_token(code) else None)
+        if matched is not None:
+            if not confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, matched)
+            return redirect(_safe_next(request))
+        form.add_error("code", _("The code is wrong or has expired."))
+    qr_svg = None
+    if not confirmed:
+        import qrcode
+        import qrcode.image.svg
+
+        img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+        buf = io.BytesIO()
+        img.save(buf)
+        qr_svg = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
+    return render(request, "registration/otp_verify.html", {
+        "form": form, "enrolling": not confirmed, "qr_svg": qr_svg,
+        "secret": base64.b32encode(device.bin_key).decode() if not confirmed else None,
+        "next": request.GET.get("next", ""),
+    })
+
+
+def level_label(level):
+    return AreaLevel(level).label
+
+
+def robots(request):
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")

@@ -1,0 +1,129 @@
+"""The indicator registry: each app declares its indicators in ``<app>/indicators.py``.
+
+An indicator is a numerator over a denominator (or a plain count), each a ``Measure``: a
+queryset of one app's rows for a period, the path from those rows to their ``core.Area``, and an
+aggregate. The aggregation engine (reports.services) evaluates each measure with ONE grouped query
+(GROUP BY the row's area), then rolls the sums up the area tree by code prefix, so every
+area from grid to city gets a value from the same rows. Example::
+
+    # volunteers/indicators.py
+    from django.db.models import Count
+    from reports.registry import Indicator, Measure, Unit, register, resident_population
+
+    register(Indicator(
+        code="volunteers.registered_share",
+        name=_("Real-name volunteers as a share of resident population"),
+        unit=Unit.PERCENT,
+        numerator=Measure(lambda period: Volunteer.objects.filter(registered_on__lte=period.end),
+                          area_path="home_area", aggregate=Count("id")),
+        denominator=resident_population(),
+        lowest_level=AreaLevel.COMMUNITY,
+        target=Target(">=", 25.3),
+        source=_("2020 figure reported by the Civil Affairs Bureau"),
+    ))
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Aggregate, Count, QuerySet, Sum
+from django.db.models.enums import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import AreaLevel
+
+
+class Unit(TextChoices):
+    COUNT = "count", _("count")
+    PERCENT = "percent", "%"
+    PERMILLE = "permille", "‰"
+    YUAN = "yuan", _("yuan")
+    RATIO = "ratio", _("per unit")
+
+
+# Multiplier from numerator/denominator to the displayed value.
+UNIT_FACTOR = {Unit.COUNT: 1, Unit.PERCENT: 100, Unit.PERMILLE: 1000, Unit.YUAN: 1, Unit.RATIO: 1}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """``queryset(period)`` → rows; ``area_path`` → the lookup from a row to its core.Area
+    (e.g. "area", "home_area", "team__area"); ``aggregate`` → Count("id"), Sum("hours"), …"""
+
+    queryset: Callable[..., QuerySet]
+    area_path: str = "area"
+    aggregate: Aggregate = field(default_factory=lambda: Count("id"))
+    # Text shown when this measure is the denominator and is zero or missing for an area,
+    # e.g. "no resident population recorded for %(area)s in %(period)s".
+    missing_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    op: str  # ">=", "<=", "=="
+    value: float
+
+    def met(self, value) -> bool | None:
+        if value is None:
+            return None
+        return {">=": value >= self.value, "<=": value <= self.value, "==": value == self.value}[self.op]
+
+    def __str__(self):
+        return f"{self.op} {self.value:g}"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    unit: str
+    numerator: Measure
+    denominator: Measure | None = None
+    lowest_level: str = AreaLevel.GRID
+    target: Target | None = None
+    source: str = ""  # where the target/figure comes from
+    description: str = ""
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    if indicator.code in REGISTRY and REGISTRY[indicator.code] != indicator:
+        raise ImproperlyConfigured(f"Two indicators are registered with the code {indicator.code!r}")
+    REGISTRY[indicator.code] = indicator
+    return indicator
+
+
+def autodiscover() -> dict[str, Indicator]:
+    """Import ``<app>.indicators`` of every installed app (called at start-up, like the admin)."""
+    for config in apps.get_app_configs():
+        try:
+            import_module(f"{config.name}.indicators")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.indicators":
+                raise
+    return REGISTRY
+
+
+# --- population measures every app may divide by ---------------------------------------------------
+def _population(field_name):
+    def queryset(period):
+        from core.models import AreaPopulation
+
+        return AreaPopulation.objects.filter(year=period.year)
+
+    return queryset
+
+
+def resident_population() -> Measure:
+    return Measure(_population("resident"), area_path="area", aggregate=Sum("resident"),
+                   missing_reason=_("no resident population recorded for %(area)s in %(period)s"))
+
+
+def registered_population() -> Measure:
+    return Measure(_population("registered"), area_path="area", aggregate=Sum("registered"),
+                   missing_reason=_("no registered population recorded for %(area)s in %(period)s"))

@@ -1,0 +1,111 @@
+"""Personas and a small territory shared by every test module.
+
+Territory: city 340300 with two districts, 340302 (A) and 340303 (B), each with a street and
+an urban community, and a grid in A's community. Personas: ``city_admin``, ``officer_a`` and
+``officer_b`` (district officers of A and B), ``street_a`` (street officer in A),
+``worker_a`` (community worker in A's community), ``auditor`` (city) and ``outsider`` (no role).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from core.choices import AreaKind, AreaLevel, Role
+from core.models import Area
+from tests.factories import UserFactory, make_area, staff
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return [f"portal: database engine {engine}; broker {'redis' if settings.REDIS_URL else 'eager (no REDIS_URL)'}"]
+
+
+@dataclass
+class World:
+    city: Area
+    district_a: Area
+    district_b: Area
+    street_a: Area
+    street_b: Area
+    community_a: Area
+    community_b: Area
+    grid_a: Area
+    village_b: Area
+    city_admin: object
+    officer_a: object
+    officer_b: object
+    street_officer_a: object
+    worker_a: object
+    auditor: object
+    outsider: object
+
+
+@pytest.fixture(autouse=True)
+def _portal_test_settings(settings):
+    settings.PORTAL_OTP_REQUIRED = False  # tests of the second factor turn it back on
+    settings.AXES_ENABLED = False  # tests of the lockout turn it back on
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture
+def world(db) -> World:
+    city = make_area("340300000000", AreaLevel.CITY, name="蚌埠市")
+    district_a = make_area("340302000000", AreaLevel.COUNTY, city, "龙子湖区")
+    district_b = make_area("340303000000", AreaLevel.COUNTY, city, "蚌山区")
+    street_a = make_area("340302001000", AreaLevel.TOWNSHIP, district_a, "东风街道")
+    street_b = make_area("340303001000", AreaLevel.TOWNSHIP, district_b, "青年街道")
+    community_a = make_area("340302001001", AreaLevel.COMMUNITY, street_a, "和平社区")
+    community_b = make_area("340303001001", AreaLevel.COMMUNITY, street_b, "胜利社区")
+    grid_a = make_area("340302001001001", AreaLevel.GRID, community_a, "第1网格")
+    town_b = make_area("340303101000", AreaLevel.TOWNSHIP, district_b, "燕山乡")
+    village_b = make_area("340303101201", AreaLevel.COMMUNITY, town_b, "燕山村", kind=AreaKind.RURAL)
+    return World(
+        city=city, district_a=district_a, district_b=district_b, street_a=street_a, street_b=street_b,
+        community_a=community_a, community_b=community_b, grid_a=grid_a, village_b=village_b,
+        city_admin=staff("city_admin", Role.CITY_ADMIN, city),
+        officer_a=staff("officer_a", Role.COUNTY_OFFICER, district_a),
+        officer_b=staff("officer_b", Role.COUNTY_OFFICER, district_b),
+        street_officer_a=staff("street_officer_a", Role.TOWNSHIP_OFFICER, street_a),
+        worker_a=staff("worker_a", Role.COMMUNITY_WORKER, community_a),
+        auditor=staff("auditor", Role.AUDITOR, city),
+        outsider=UserFactory(username="outsider"),
+    )
+
+
+@pytest.fixture
+def api(world):
+    """An APIClient factory: ``api(world.officer_a)`` is signed in as that user."""
+    from rest_framework.test import APIClient
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def web(world):
+    """A Django test client signed in as the given user: ``web(world.officer_a).get(...)``."""
+    from django.test import Client
+
+    def make(user=None):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"

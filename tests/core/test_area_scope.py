@@ -1,0 +1,83 @@
+"""The territory through API, pages and admin: a district officer sees only their district."""
+
+import itertools
+
+import pytest
+from django.urls import reverse
+
+from core.choices import AreaLevel
+from core.models import Area
+from tests.factories import make_area
+from tests.scoped import ScopedAPITests, ScopedPageTests
+
+_codes = itertools.count(2)
+
+
+def _new_grid(world):
+    return make_area(f"340302001001{next(_codes):03d}", AreaLevel.GRID, world.community_a)
+
+
+class TestAreaAPI(ScopedAPITests):
+    basename = "area"
+    lookup_attr = "code"
+    read_only_persona = "worker_a"
+    audit_action_prefix = "core.area."
+    list_filter_params = {"level": "grid"}
+
+    def make_object(self, world):
+        return _new_grid(world)
+
+    def create_payload(self, world):
+        return {"code": "340302001001099", "name": "新网格", "level": "grid", "kind": "urban",
+                "parent": world.community_a.code}
+
+    def update_payload(self, world, obj):
+        return {"name": obj.name + "（更名）"}
+
+
+class TestAreaPages(ScopedPageTests):
+    list_url_name = "area-list"
+    detail_url_name = "area-detail"
+    detail_lookup_attr = "code"
+
+    def make_object(self, world):
+        return _new_grid(world)
+
+    def row_text(self, obj):
+        return obj.code
+
+
+@pytest.mark.django_db
+class TestDistrictBoundary:
+    def test_officer_of_340302_gets_404_for_every_area_of_340303(self, world, api, web):
+        officer = world.officer_a
+        for area in Area.objects.filter(code__startswith="340303"):
+            assert api(officer).get(f"/api/v1/areas/{area.code}/").status_code == 404
+            assert web(officer).get(reverse("area-detail", args=[area.code])).status_code == 404
+            admin_url = reverse("admin:core_area_change", args=[area.pk])
+            assert web(officer).get(admin_url).status_code == 404
+
+    def test_officer_sees_own_district_in_admin(self, world, web):
+        response = web(world.officer_a).get(reverse("admin:core_area_changelist"))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert world.community_a.code in body and world.community_b.code not in body
+
+    def test_officer_cannot_create_an_area_in_another_district(self, world, api):
+        response = api(world.officer_a).post("/api/v1/areas/", {
+            "code": "340303001002", "name": "越界社区", "level": "community", "kind": "urban",
+            "parent": world.street_b.code}, format="json")
+        assert response.status_code == 404
+        assert not Area.objects.filter(code="340303001002").exists()
+
+    def test_city_admin_sees_both_districts(self, world, api):
+        codes = {row["code"] for row in api(world.city_admin).get("/api/v1/areas/", {"level": "county"}).json()["results"]}
+        assert codes == {"340302000000", "340303000000"}
+
+    def test_parent_filter_lists_children(self, world, api):
+        rows = api(world.officer_a).get("/api/v1/areas/", {"parent": world.street_a.code}).json()["results"]
+        assert [r["code"] for r in rows] == [world.community_a.code]
+
+    def test_officer_b_filtering_by_a_parent_in_district_a_gets_nothing(self, world, api):
+        rows = api(world.officer_b).get("/api/v1/areas/", {"parent": world.street_a.code}).json()["results"]
+        assert rows == []

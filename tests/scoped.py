@@ -1,0 +1,216 @@
+"""Scope, permission and audit tests every endpoint and list page gets for free.
+
+Subclass ``ScopedAPITests`` for a DRF viewset, or ``ScopedPageTests`` for a list/detail page, fill
+in the hooks, and the persona matrix runs: anonymous → 401 (API) / login redirect (page), no
+permission → 403, out of scope → 404 on detail/update/delete and absent from lists, filters and
+exports, in scope → works and leaves an audit row, and the query count of a list does not grow
+with its rows.
+
+The ``world`` fixture (tests/conftest.py) provides the territory and the personas; by default
+objects are made in district A, ``officer_a`` is in scope, ``officer_b`` is out of scope,
+``outsider`` has no role at all.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.models import AuditEvent
+
+
+class _Personas:
+    in_scope_persona = "officer_a"
+    out_of_scope_persona = "officer_b"
+    no_permission_persona = "outsider"
+    # A persona who may view but not change (403 on writes); None to skip that test.
+    read_only_persona = None
+
+    def persona(self, world, name):
+        return getattr(world, name)
+
+    def make_object(self, world):
+        """An object inside district A."""
+        raise NotImplementedError
+
+    def make_many(self, world, n):
+        """``n`` objects inside district A, with their related rows (for the query-count guard)."""
+        return [self.make_object(world) for _ in range(n)]
+
+
+@pytest.mark.django_db
+class ScopedAPITests(_Personas):
+    basename: str = ""  # router basename: reverse(f"api:{basename}-list")
+    lookup_attr: str = "pk"
+    list_filter_params: dict = {}  # a filter under which the object would show in the list
+    supports_create = True
+    supports_update = True
+    supports_delete = True
+    audit_action_prefix = ""  # e.g. "core.area."
+
+    def create_payload(self, world) -> dict:
+        raise NotImplementedError
+
+    def update_payload(self, world, obj) -> dict:
+        raise NotImplementedError
+
+    def list_url(self):
+        return reverse(f"api:{self.basename}-list")
+
+    def detail_url(self, obj):
+        return reverse(f"api:{self.basename}-detail", args=[getattr(obj, self.lookup_attr)])
+
+    @staticmethod
+    def _rows(response):
+        data = response.json()
+        return data["results"] if isinstance(data, dict) and "results" in data else data
+
+    def _ids(self, response):
+        return {str(row.get(self.lookup_attr, row.get("id"))) for row in self._rows(response)}
+
+    # --- the matrix -------------------------------------------------------------------------------
+    def test_anonymous_is_refused_with_401(self, world, api):
+        response = api().get(self.list_url())
+        assert response.status_code == 401, (response.status_code, dict(response.items()))
+        assert response.json()["error"]["status"] == 401
+
+    def test_user_without_a_role_is_refused_with_403(self, world, api):
+        response = api(self.persona(world, self.no_permission_persona)).get(self.list_url())
+        assert response.status_code == 403
+
+    def test_in_scope_user_sees_the_object_in_list_and_detail(self, world, api):
+        obj = self.make_object(world)
+        client = api(self.persona(world, self.in_scope_persona))
+        listed = client.get(self.list_url(), self.list_filter_params)
+        assert listed.status_code == 200
+        assert str(getattr(obj, self.lookup_attr)) in self._ids(listed)
+        assert client.get(self.detail_url(obj)).status_code == 200
+
+    def test_out_of_scope_user_gets_404_and_an_unfiltered_list_without_it(self, world, api):
+        obj = self.make_object(world)
+        client = api(self.persona(world, self.out_of_scope_persona))
+        assert client.get(self.detail_url(obj)).status_code == 404
+        assert str(getattr(obj, self.lookup_attr)) not in self._ids(client.get(self.list_url()))
+        filtered = client.get(self.list_url(), self.list_filter_params)
+        assert str(getattr(obj, self.lookup_attr)) not in self._ids(filtered) if filtered.status_code == 200 else True
+
+    def test_out_of_scope_user_cannot_update_or_delete(self, world, api):
+        obj = self.make_object(world)
+        client = api(self.persona(world, self.out_of_scope_persona))
+        before = AuditEvent.objects.count()
+        if self.supports_update:
+            assert client.patch(self.detail_url(obj), self.update_payload(world, obj), format="json").status_code == 404
+        if self.supports_delete:
+            assert client.delete(self.detail_url(obj)).status_code == 404
+        assert AuditEvent.objects.count() == before
+
+    def test_read_only_user_is_refused_with_403_on_writes(self, world, api):
+        if self.read_only_persona is None or not (self.supports_update or self.supports_create):
+            pytest.skip("no read-only persona for this endpoint")
+        obj = self.make_object(world)
+        client = api(self.persona(world, self.read_only_persona))
+        if self.supports_update:
+            assert client.patch(self.detail_url(obj), self.update_payload(world, obj), format="json").status_code == 403
+        if self.supports_create:
+            assert client.post(self.list_url(), self.create_payload(world), format="json").status_code == 403
+
+    def test_in_scope_create_leaves_an_audit_row(self, world, api):
+        if not self.supports_create:
+            pytest.skip("read-only endpoint")
+        user = self.persona(world, self.in_scope_persona)
+        before = AuditEvent.objects.filter(actor=user).count()
+        response = api(user).post(self.list_url(), self.create_payload(world), format="json")
+        assert response.status_code == 201, response.content
+        assert AuditEvent.objects.filter(actor=user, action__startswith=self.audit_action_prefix).count() > before
+
+    def test_in_scope_update_leaves_an_audit_row(self, world, api):
+        if not self.supports_update:
+            pytest.skip("read-only endpoint")
+        obj = self.make_object(world)
+        user = self.persona(world, self.in_scope_persona)
+        response = api(user).patch(self.detail_url(obj), self.update_payload(world, obj), format="json")
+        assert response.status_code == 200, response.content
+        assert AuditEvent.objects.filter(actor=user, target_id=str(obj.pk),
+                                         action__startswith=self.audit_action_prefix).exists()
+
+    def test_in_scope_delete_leaves_an_audit_row(self, world, api):
+        if not self.supports_delete:
+            pytest.skip("no delete on this endpoint")
+        obj = self.make_object(world)
+        user = self.persona(world, self.in_scope_persona)
+        response = api(user).delete(self.detail_url(obj))
+        assert response.status_code == 204, response.content
+        assert AuditEvent.objects.filter(actor=user, target_id=str(obj.pk)).exists()
+
+    def test_list_query_count_does_not_grow_with_rows(self, world, api):
+        client = api(self.persona(world, self.in_scope_persona))
+        self.make_many(world, 5)
+        client.get(self.list_url())  # warm up: scope and session set-up happen once per user
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(self.list_url()).status_code == 200
+        self.make_many(world, 45)
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(self.list_url()).status_code == 200
+        assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+@pytest.mark.django_db
+class ScopedPageTests(_Personas):
+    list_url_name: str = ""
+    detail_url_name: str | None = None
+    detail_lookup_attr = "pk"
+    exportable = True
+
+    def row_text(self, obj) -> str:
+        """Text that appears in the list row (and the export) of ``obj``."""
+        return str(obj)
+
+    def list_url(self):
+        return reverse(self.list_url_name)
+
+    def test_anonymous_is_sent_to_sign_in(self, world, web):
+        response = web().get(self.list_url())
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+
+    def test_user_without_a_role_is_refused_with_403(self, world, web):
+        assert web(self.persona(world, self.no_permission_persona)).get(self.list_url()).status_code == 403
+
+    def test_in_scope_user_sees_the_row_and_out_of_scope_user_does_not(self, world, web):
+        obj = self.make_object(world)
+        mine = web(self.persona(world, self.in_scope_persona)).get(self.list_url())
+        theirs = web(self.persona(world, self.out_of_scope_persona)).get(self.list_url())
+        assert self.row_text(obj) in mine.content.decode()
+        assert self.row_text(obj) not in theirs.content.decode()
+
+    def test_detail_out_of_scope_is_404(self, world, web):
+        if not self.detail_url_name:
+            pytest.skip("no detail page")
+        obj = self.make_object(world)
+        url = reverse(self.detail_url_name, args=[getattr(obj, self.detail_lookup_attr)])
+        assert web(self.persona(world, self.in_scope_persona)).get(url).status_code == 200
+        assert web(self.persona(world, self.out_of_scope_persona)).get(url).status_code == 404
+
+    def test_export_is_scoped_and_audited(self, world, web):
+        if not self.exportable:
+            pytest.skip("no export")
+        obj = self.make_object(world)
+        out_user = self.persona(world, self.out_of_scope_persona)
+        theirs = web(out_user).get(self.list_url(), {"export": "csv"})
+        assert theirs.status_code == 200
+        assert self.row_text(obj) not in b"".join(theirs.streaming_content).decode("utf-8-sig")
+        assert AuditEvent.objects.filter(actor=out_user, action="core.export").exists()
+        mine = web(self.persona(world, self.in_scope_persona)).get(self.list_url(), {"export": "xlsx"})
+        assert mine.status_code == 200
+        assert mine["Content-Type"].startswith("application/vnd.openxmlformats")
+
+    def test_list_query_count_does_not_grow_with_rows(self, world, web):
+        client = web(self.persona(world, self.in_scope_persona))
+        self.make_many(world, 5)
+        client.get(self.list_url())  # warm up: the session is written on the first request
+        with CaptureQueriesContext(connection) as few:
+            assert client.get(self.list_url()).status_code == 200
+        self.make_many(world, 45)
+        with CaptureQueriesContext(connection) as many:
+            assert client.get(self.list_url()).status_code == 200
+        assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
