@@ -1,5 +1,7 @@
 """The indicator registry: each app declares its indicators in ``<app>/indicators.py``.
 
+``period`` arguments are ``reports.periods.Period`` (key, kind, year, start, end).
+
 An indicator is a numerator over a denominator (or a plain count), each a ``Measure``: a
 queryset of one app's rows for a period, the path from those rows to their ``core.Area``, and an
 aggregate. The aggregation engine (reports.services) evaluates each measure with ONE grouped query
