@@ -9,7 +9,8 @@ from portal.urls import DOMAIN_APPS
 
 
 class Command(BaseCommand):
-    help = "Load the demo world (Bengbu, 2020): core territory first, then each app's demo.py."
+    help = ("Load the demo world (Bengbu, 2020): core territory first, then each app's demo.py "
+            "``load``; then every app's ``finish`` (e.g. aggregating the indicators of 2020).")
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=0.01,
@@ -20,15 +21,19 @@ class Command(BaseCommand):
         if if_empty and Area.objects.exists():
             self.stdout.write("Demo data present; nothing to do.")
             return
+        modules = []
         for app in ["core", *DOMAIN_APPS]:
             try:
-                module = import_module(f"{app}.demo")
+                modules.append((app, import_module(f"{app}.demo")))
             except ModuleNotFoundError as exc:
-                if exc.name == f"{app}.demo":
+                if exc.name != f"{app}.demo":
+                    raise
+        for step in ("load", "finish"):
+            for app, module in modules:
+                if not hasattr(module, step):
                     continue
-                raise
-            started = time.monotonic()
-            with transaction.atomic():
-                module.load(scale=scale, stdout=self.stdout)
-            self.stdout.write(f"  {app}: {time.monotonic() - started:.1f} s")
+                started = time.monotonic()
+                with transaction.atomic():
+                    getattr(module, step)(scale=scale, stdout=self.stdout)
+                self.stdout.write(f"  {app}.{step}: {time.monotonic() - started:.1f} s")
         self.stdout.write(self.style.SUCCESS("Demo world loaded."))
