@@ -171,13 +171,16 @@ def import_areas(*, actor, source, filename: str = "") -> ImportReport:
             report.errors.append(RowError(line, "kind", _("unknown urban/rural type “%(v)s”") % {"v": row["kind"]}))
             continue
         rows.append((line, row["code"], row["name"], level, kind, row.get("parent_code", "")))
-    seen = {}
-    for line, code, *_rest in rows:
+    seen, unique_rows = {}, []
+    for row in rows:
+        line, code = row[0], row[1]
         if code in seen:
             report.errors.append(RowError(line, "code", _("duplicate of line %(n)s") % {"n": seen[code]}))
+            continue
         seen[code] = line
-    if report.errors:
-        return report
+        unique_rows.append(row)
+    rows = unique_rows
+    # Go on validating the other rows so that one run reports every bad row; nothing is kept.
     # Parents before children, whatever order the file has.
     rows.sort(key=lambda r: (LEVEL_ORDER.index(r[3]), r[1]))
     try:
@@ -234,6 +237,7 @@ def import_areas(*, actor, source, filename: str = "") -> ImportReport:
             report.created = len(to_create)
     except _Rollback:
         report.created = report.updated = report.unchanged = 0
+        report.errors.sort(key=lambda e: e.line)
     return report
 
 

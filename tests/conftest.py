@@ -48,6 +48,9 @@ def _portal_test_settings(settings):
     settings.PORTAL_OTP_REQUIRED = False  # tests of the second factor turn it back on
     settings.AXES_ENABLED = False  # tests of the lockout turn it back on
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    from portal.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True  # the real-worker test turns it off for itself
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -1,0 +1,75 @@
+"""API conventions (errors, token, schema, docs offline) and operations (health, Celery)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+class TestApiConventions:
+    def test_a_validation_error_has_the_one_error_shape_with_field_messages(self, world, api):
+        response = api(world.officer_a).post("/api/v1/areas/", {"code": "12", "name": "", "level": "grid"},
+                                              format="json")
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["status"] == 400 and error["code"] == "invalid"
+        assert "name" in error["fields"] and error["message"]
+
+    def test_a_service_refusal_names_the_field(self, world, api):
+        response = api(world.officer_a).post("/api/v1/areas/", {
+            "code": "340302001001999", "name": "网格", "level": "grid", "kind": "urban",
+            "parent": world.street_a.code}, format="json")  # a grid's parent must be a community
+        assert response.status_code == 400
+        assert "parent" in response.json()["error"]["fields"]
+
+    def test_not_found_uses_the_error_shape(self, world, api):
+        response = api(world.officer_a).get("/api/v1/areas/999999999999/")
+        assert response.status_code == 404 and response.json()["error"]["status"] == 404
+
+    def test_a_token_signs_in_api_calls(self, world, api):
+        token = api().post("/api/v1/auth/token/", {"username": "officer_a", "password": "Str0ng-pass!"}).json()["token"]
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        codes = {row["code"] for row in client.get("/api/v1/areas/", {"level": "county"}).json()["results"]}
+        assert codes == {"340302000000"}
+
+    def test_wrong_credentials_get_no_token(self, world, api):
+        response = api().post("/api/v1/auth/token/", {"username": "officer_a", "password": "nope"})
+        assert response.status_code == 400 and "token" not in response.json()
+
+    def test_the_openapi_schema_lists_the_area_endpoints(self, world, api):
+        response = api(world.officer_a).get("/api/schema/", {"format": "json"})
+        assert response.status_code == 200
+        paths = response.json()["paths"]
+        assert "/api/v1/areas/" in paths and "/api/v1/areas/{code}/" in paths
+
+    def test_swagger_ui_loads_its_assets_from_this_server(self, world, web):
+        body = web(world.officer_a).get("/api/docs/").content.decode()
+        sources = re.findall(r'(?:src|href)="([^"]+)"', body)
+        assert sources and all(not s.startswith(("http://", "https://", "//")) for s in sources), sources
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok" and response.json()["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_home_shows_the_users_areas_and_roles(world, web):
+    body = web(world.officer_a).get(reverse("home")).content.decode()
+    assert "龙子湖区" in body and "蚌山区" not in body
+
+
+@pytest.mark.django_db
+def test_area_page_summarises_what_lies_below(world, web):
+    from tests.factories import population
+
+    population(world.community_a, resident=5000, registered=5600)
+    body = web(world.officer_a).get(reverse("area-detail", args=[world.district_a.code])).content.decode()
+    digits = body.replace(",", "")  # grouping differs by language (zh-hans groups by 4)
+    assert "5000" in digits and "5600" in digits and world.street_a.name in body

@@ -1,0 +1,165 @@
+"""The audit log is append-only and scoped; findings reach the inbox of the right officers."""
+
+import datetime
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from core import services, supervision
+from core.choices import FindingStatus
+from core.models import AuditEvent, Finding
+from tests.factories import make_area, population
+from tests.scoped import ScopedAPITests, ScopedPageTests
+
+
+def _event_in(area, action="core.test.event"):
+    return services.audit.record(actor=None, action=action, target=area)
+
+
+def _finding_in(area, rule="core.test_rule"):
+    finding, _ = services.raise_finding(rule=rule, target=area, area=area, title=f"检查 {area.code}",
+                                        due_date=datetime.date(2020, 12, 31))
+    return finding
+
+
+@pytest.mark.django_db
+class TestAuditLog:
+    def test_an_event_cannot_be_changed_or_deleted(self, world):
+        event = _event_in(world.community_a)
+        event.reason = "changed"
+        with pytest.raises(ValueError):
+            event.save()
+        with pytest.raises(ValueError):
+            event.delete()
+
+    def test_the_database_refuses_updates_on_postgresql(self, world, is_postgres):
+        if not is_postgres:
+            pytest.skip("the trigger exists on PostgreSQL only")
+        _event_in(world.community_a)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEvent.objects.update(reason="tampered")
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditevent")
+
+    def test_a_write_is_undone_when_its_audit_row_cannot_be_written(self, world, monkeypatch):
+        def broken(**kwargs):
+            raise RuntimeError("audit store unavailable")
+
+        monkeypatch.setattr(services.audit, "record", broken)
+        with pytest.raises(RuntimeError):
+            services.update_area(actor=world.officer_a, area=world.community_a, name="改名")
+        world.community_a.refresh_from_db()
+        assert world.community_a.name == "和平社区"
+
+    def test_update_records_who_what_and_before_after(self, world):
+        services.update_area(actor=world.officer_a, area=world.community_a, name="新和平社区")
+        event = AuditEvent.objects.get(action="core.area.update")
+        assert event.actor == world.officer_a and event.actor_label.startswith("officer_a")
+        assert event.area_code == world.community_a.code
+        assert event.changes == {"name": ["和平社区", "新和平社区"]}
+
+    def test_an_auditor_sees_the_log_and_a_district_officer_does_not(self, world, web):
+        _event_in(world.community_a)
+        assert web(world.auditor).get(reverse("audit-list")).status_code == 200
+        assert web(world.officer_a).get(reverse("audit-list")).status_code == 403
+
+
+class TestAuditAPI(ScopedAPITests):
+    basename = "auditevent"
+    lookup_attr = "pk"
+    in_scope_persona = "auditor"
+    out_of_scope_persona = "officer_b"  # no audit permission at all: treated like out of scope
+    supports_create = supports_update = supports_delete = False
+
+    def make_object(self, world):
+        return _event_in(world.community_a)
+
+    def test_out_of_scope_user_gets_404_and_an_unfiltered_list_without_it(self, world, api):
+        pytest.skip("district officers have no audit permission: covered by the 403 test")
+
+    def test_out_of_scope_user_cannot_update_or_delete(self, world, api):
+        pytest.skip("read-only")
+
+
+class TestAuditPages(ScopedPageTests):
+    list_url_name = "audit-list"
+    in_scope_persona = "auditor"
+    out_of_scope_persona = "auditor_b"
+
+    def persona(self, world, name):
+        if name == "auditor_b":
+            from core.choices import Role
+            from tests.factories import staff
+
+            return staff("auditor_b", Role.AUDITOR, world.district_b)
+        return super().persona(world, name)
+
+    def make_object(self, world):
+        return _event_in(world.community_a, action="core.test.visible_only_in_a")
+
+    def row_text(self, obj):
+        return obj.action
+
+
+class TestFindingAPI(ScopedAPITests):
+    basename = "finding"
+    supports_create = supports_update = supports_delete = False
+
+    def make_object(self, world):
+        return _finding_in(make_area(f"340302001001{Finding.objects.count() + 100:03d}", "grid", world.community_a))
+
+
+class TestFindingPages(ScopedPageTests):
+    list_url_name = "finding-list"
+
+    def make_object(self, world):
+        return _finding_in(make_area(f"340302001001{Finding.objects.count() + 100:03d}", "grid", world.community_a))
+
+    def row_text(self, obj):
+        return obj.title
+
+
+@pytest.mark.django_db
+class TestFindings:
+    def test_raising_twice_keeps_one_open_finding(self, world):
+        first = _finding_in(world.community_a)
+        again, created = services.raise_finding(rule="core.test_rule", target=world.community_a,
+                                                area=world.community_a, title="again")
+        assert not created and again.pk == first.pk
+
+    def test_closing_needs_a_resolution_and_is_audited(self, world, api):
+        finding = _finding_in(world.community_a)
+        client = api(world.officer_a)
+        url = reverse("api:finding-close", args=[finding.pk])
+        refused = client.post(url, {"status": "resolved", "resolution": ""}, format="json")
+        assert refused.status_code == 400 and "resolution" in refused.json()["error"]["fields"]
+        done = client.post(url, {"status": "resolved", "resolution": "已补录人口数据"}, format="json")
+        assert done.status_code == 200 and done.json()["status"] == "resolved"
+        assert AuditEvent.objects.filter(action="core.finding.resolved", actor=world.officer_a).exists()
+
+    def test_an_officer_of_another_district_cannot_close_it(self, world, api):
+        finding = _finding_in(world.community_a)
+        response = api(world.officer_b).post(reverse("api:finding-close", args=[finding.pk]),
+                                             {"status": "dismissed", "resolution": "x"}, format="json")
+        assert response.status_code == 404
+        assert Finding.objects.get(pk=finding.pk).status == FindingStatus.OPEN
+
+    def test_population_check_raises_then_resolves_when_fixed(self, world):
+        population(world.community_b)
+        summary = supervision.run_all(only=["core.population_missing"])
+        assert summary["core.population_missing"]["raised"] == 2  # community_a and village_b lack 2020
+        again = supervision.run_all(only=["core.population_missing"])
+        assert again["core.population_missing"]["raised"] == 0
+        assert Finding.objects.filter(status="open").count() == 2
+        population(world.community_a)
+        population(world.village_b)
+        fixed = supervision.run_all(only=["core.population_missing"])
+        assert fixed["core.population_missing"]["resolved"] == 2
+        assert not Finding.objects.filter(status="open").exists()
+
+    def test_the_inbox_shows_open_findings_of_ones_area_only(self, world, web):
+        mine = _finding_in(world.community_a)
+        theirs = _finding_in(world.community_b)
+        body = web(world.officer_a).get(reverse("finding-list")).content.decode()
+        assert mine.title in body and theirs.title not in body
