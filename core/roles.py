@@ -1,8 +1,12 @@
 """Roles are Django groups named by their slug, with model permissions.
 
-Each app's data migration calls ``assign_permissions`` with its own part of the map, so an app
-adds its permissions to the roles without touching core.
+Each app declares its part of the map in ``<app>/roles.py`` as ``ROLE_PERMS`` and applies it in a
+data migration with ``assign_permissions``, so an app adds its permissions to the roles without
+touching core. ``sync_all_roles`` re-applies every app's map (``manage.py sync_roles``; tests
+after a database flush).
 """
+
+from importlib import import_module
 
 from django.contrib.auth.management import create_permissions
 
@@ -25,3 +29,47 @@ def assign_permissions(apps, role_perms: dict[str, list[str]]) -> None:
 def crud(app_label: str, model: str, actions: str = "view") -> list[str]:
     """``crud("core", "area", "view add change")`` → ["core.view_area", ...]."""
     return [f"{app_label}.{action}_{model}" for action in actions.split()]
+
+
+# --- core's own part of the map ------------------------------------------------------------------
+ALL = "view add change delete"
+
+ROLE_PERMS = {
+    "city_admin": crud("core", "area", ALL) + crud("core", "areapopulation", ALL) + crud("core", "staffgrant", ALL)
+    + crud("core", "staffprofile", ALL) + crud("core", "finding", "view change") + crud("core", "auditevent")
+    + ["core.reveal_personal_data"],
+    "county_officer": crud("core", "area", ALL) + crud("core", "areapopulation", "view add change")
+    + crud("core", "staffgrant", "view add delete") + crud("core", "staffprofile", "view change")
+    + crud("core", "finding", "view change") + ["core.reveal_personal_data"],
+    "township_officer": crud("core", "area", "view add change") + crud("core", "areapopulation", "view add change")
+    + crud("core", "staffgrant") + crud("core", "staffprofile") + crud("core", "finding", "view change")
+    + ["core.reveal_personal_data"],
+    "community_worker": crud("core", "area") + crud("core", "areapopulation") + crud("core", "finding", "view change"),
+    "grid_worker": crud("core", "area") + crud("core", "finding"),
+    "org_registrar": crud("core", "area") + crud("core", "areapopulation") + crud("core", "finding", "view change")
+    + ["core.reveal_personal_data"],
+    "volunteer_officer": crud("core", "area") + crud("core", "areapopulation")
+    + crud("core", "finding", "view change") + ["core.reveal_personal_data"],
+    "child_supervisor": crud("core", "area") + crud("core", "areapopulation")
+    + crud("core", "finding", "view change") + ["core.reveal_personal_data"],
+    "child_director": crud("core", "area") + crud("core", "finding"),
+    "auditor": crud("core", "area") + crud("core", "areapopulation") + crud("core", "staffgrant")
+    + crud("core", "staffprofile") + crud("core", "finding") + crud("core", "auditevent"),
+}
+
+
+def sync_all_roles() -> None:
+    """Apply every installed app's ``ROLE_PERMS`` to the groups (idempotent)."""
+    from django.apps import apps as global_apps
+
+    combined: dict[str, list[str]] = {}
+    for config in global_apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.roles":
+                raise
+            continue
+        for role, perms in getattr(module, "ROLE_PERMS", {}).items():
+            combined.setdefault(role, []).extend(perms)
+    assign_permissions(global_apps, combined)

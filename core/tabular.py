@@ -25,7 +25,8 @@ class RowError:
     reason: str
 
     def __str__(self):
-        return f"{_('line')} {self.line}" + (f" [{self.column}]" if self.column else "") + f": {self.reason}"
+        where = _("line %(n)s") % {"n": self.line}
+        return where + (f" [{self.column}]" if self.column else "") + f": {self.reason}"
 
 
 @dataclass

@@ -58,6 +58,12 @@ def _portal_test_settings(settings):
 
 @pytest.fixture
 def world(db) -> World:
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.exists():  # flushed by an earlier transactional test
+        from core.roles import sync_all_roles
+
+        sync_all_roles()
     city = make_area("340300000000", AreaLevel.CITY, name="蚌埠市")
     district_a = make_area("340302000000", AreaLevel.COUNTY, city, "龙子湖区")
     district_b = make_area("340303000000", AreaLevel.COUNTY, city, "蚌山区")

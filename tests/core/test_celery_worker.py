@@ -11,7 +11,7 @@ from tests.factories import population
 
 
 @pytest.fixture
-def real_worker(transactional_db):
+def real_worker(transactional_db, django_db_serialized_rollback):
     if not settings.REDIS_URL or connection.vendor != "postgresql":
         pytest.skip("needs REDIS_URL and PostgreSQL (make test provides both)")
     from celery.contrib.testing.worker import start_worker

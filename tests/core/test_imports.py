@@ -93,7 +93,8 @@ class TestImportAreas:
         path.write_text("code,name,level,kind,parent_code\n1234,x,community,urban,340302001000\n")
         with pytest.raises(CommandError, match="nothing was imported"):
             call_command("import_areas", str(path))
-        assert "line 2" in capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert "line 2" in err or "第2行" in err, err
 
 
 @pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_add_staff_creates_a_user_with_a_grant_and_refuses_an_unknown_area(world
     call_command("add_staff", "newofficer", "--role", "township_officer", "--area", "340302001000",
                  "--password", "Qwe-rty-2020!")
     assert "township_officer@340302001000" in capsys.readouterr().out
-    with pytest.raises(CommandError, match="does not exist"):
+    with pytest.raises(CommandError, match="340399000000"):
         call_command("add_staff", "ghost", "--role", "community_worker", "--area", "340399000000")
     with pytest.raises(CommandError):
         call_command("add_staff", "weak", "--role", "community_worker", "--area", "340302001001",

@@ -132,7 +132,8 @@ class TestSessionsAndHeaders:
 
 def _run_settings(env_overrides, *args):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PORTAL_DATA_KEY", "PORTAL_INDEX_KEY",
-                                                            "DATABASE_URL", "REDIS_URL")}
+                                                            "DATABASE_URL", "REDIS_URL",
+                                                            "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(env_overrides)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)

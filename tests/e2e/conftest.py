@@ -4,8 +4,9 @@ import os
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures are
-# still synchronous and safe here.
+# Playwright's sync API keeps an event loop running in this thread for the whole session; the
+# ORM calls that fixtures make around it are still synchronous and safe. (Subprocess tests that
+# run manage.py check --deploy remove this variable from their environment.)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
@@ -19,6 +20,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            # A live server needs real commits; serialized rollback restores the roles that the
+            # flush after each such test would otherwise remove for the tests that follow.
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
     if not os.path.exists(CHROMIUM):
         skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (make test installs it)")
         for item in items:
@@ -37,7 +41,9 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def _e2e_settings(settings, live_server):
+def _e2e_settings(settings, live_server, django_db_serialized_rollback):
+    # Serialized rollback restores the roles (data migrations) that the flush after a
+    # transactional test removes.
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = True  # static files served by runserver-like handler of live_server
     return settings

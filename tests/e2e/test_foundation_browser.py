@@ -1,9 +1,5 @@
 """A district officer signs in on a phone-sized screen, sees only their district, switches language."""
 
-import pytest
-
-
-@pytest.mark.django_db(transaction=True)
 def test_district_officer_sees_only_their_district_and_switches_language(world, login, page, live_server):
     login(page, world.officer_a)
     tree = page.locator("#area-tree")
