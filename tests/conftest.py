@@ -16,11 +16,19 @@ from core.models import Area
 from tests.factories import UserFactory, make_area, staff
 
 
-def pytest_report_header(config):
+def _backends() -> str:
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return [f"portal: database engine {engine}; broker {'redis' if settings.REDIS_URL else 'eager (no REDIS_URL)'}"]
+    return f"portal: database engine {engine}; broker {'redis' if settings.REDIS_URL else 'eager (no REDIS_URL)'}"
+
+
+def pytest_report_header(config):
+    return [_backends()]
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(_backends())
 
 
 @dataclass

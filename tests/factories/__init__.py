@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "Str0ng-pass!")
+    password = factory.django.Password("Str0ng-pass!")
 
 
 class AreaFactory(factory.django.DjangoModelFactory):
