@@ -30,7 +30,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-assets: node_modules/.installed
+static/vendor/.copied: node_modules/.installed scripts/vendor_assets.sh
+	bash scripts/vendor_assets.sh
+	touch $@
+
+assets: static/vendor/.copied
 
 run: venv assets
 	mkdir -p var

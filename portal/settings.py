@@ -196,8 +196,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only for `make stack` on plain http://127.0.0.1; production serves HTTPS.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 CSRF_COOKIE_HTTPONLY = True
 
 CONTENT_SECURITY_POLICY = {
@@ -226,22 +226,18 @@ USE_TZ = True
 # --- Static files: the project's own plus front-end packages installed from npm -------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-_NPM = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [BASE_DIR / "static"] + [
-    (prefix, path)
-    for prefix, path in [
-        ("vendor/bootstrap", _NPM / "bootstrap" / "dist"),
-        ("vendor/htmx", _NPM / "htmx.org" / "dist"),
-        ("vendor/echarts", _NPM / "echarts" / "dist"),
-    ]
-    if path.exists()
-]
+# static/vendor/ holds the few files copied from node_modules by `make assets`
+# (scripts/vendor_assets.sh): Bootstrap, htmx, ECharts.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Hashed names, served by WhiteNoise with far-future caching. Not pre-compressed: brotli
+        # over the API-docs bundles made every collectstatic take a minute for little gain on
+        # an intranet; a compressing proxy in front can do it.
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))

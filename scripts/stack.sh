@@ -50,6 +50,7 @@ export PORT="${PORT:-8000}"
 # (set BEHIND_TLS_PROXY=1 and SECURE_SSL_REDIRECT=1 there). Locally, an HTTPS redirect would
 # make the stack unreachable.
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}"
+export SECURE_COOKIES="${SECURE_COOKIES:-0}"
 
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py collectstatic --noinput -v 0
