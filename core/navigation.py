@@ -4,12 +4,11 @@ Apps add their entries in ``<app>/navigation.py`` as ``ENTRIES = [NavEntry(...)]
 """
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .discovery import app_modules
 from .scope import scope_for
 
 
@@ -31,13 +30,7 @@ CORE_ENTRIES = [
 
 def _all_entries():
     entries = list(CORE_ENTRIES)
-    for config in apps.get_app_configs():
-        if config.name == "core":
-            continue
-        try:
-            module = import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError:
-            continue
+    for _app, module in app_modules("navigation"):
         entries.extend(getattr(module, "ENTRIES", []))
     return sorted(entries, key=lambda e: e.order)
 

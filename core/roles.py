@@ -6,8 +6,6 @@ touching core. ``sync_all_roles`` re-applies every app's map (``manage.py sync_r
 after a database flush).
 """
 
-from importlib import import_module
-
 from django.contrib.auth.management import create_permissions
 
 
@@ -62,14 +60,10 @@ def sync_all_roles() -> None:
     """Apply every installed app's ``ROLE_PERMS`` to the groups (idempotent)."""
     from django.apps import apps as global_apps
 
+    from .discovery import app_modules
+
     combined: dict[str, list[str]] = {}
-    for config in global_apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.roles")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.roles":
-                raise
-            continue
+    for _app, module in app_modules("roles"):
         for role, perms in getattr(module, "ROLE_PERMS", {}).items():
             combined.setdefault(role, []).extend(perms)
     assign_permissions(global_apps, combined)

@@ -10,15 +10,14 @@ import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import services
 from .choices import AreaLevel, Severity
+from .discovery import app_modules
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +47,7 @@ def check(rule: str):
 
 
 def discover() -> None:
-    for config in apps.get_app_configs():
-        try:
-            import_module(f"{config.name}.supervision")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.supervision":
-                raise
+    app_modules("supervision")
 
 
 def run_all(today: datetime.date | None = None, only: Iterable[str] | None = None) -> dict[str, dict]:

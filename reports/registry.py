@@ -27,15 +27,14 @@ area from grid to city gets a value from the same rows. Example::
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Aggregate, Count, QuerySet, Sum
 from django.db.models.enums import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import AreaLevel
+from core.discovery import app_modules
 
 
 class Unit(TextChoices):
@@ -102,12 +101,7 @@ def register(indicator: Indicator) -> Indicator:
 
 def autodiscover() -> dict[str, Indicator]:
     """Import ``<app>.indicators`` of every installed app (called at start-up, like the admin)."""
-    for config in apps.get_app_configs():
-        try:
-            import_module(f"{config.name}.indicators")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.indicators":
-                raise
+    app_modules("indicators")
     return REGISTRY
 
 

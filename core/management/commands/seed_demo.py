@@ -1,9 +1,9 @@
 import time
-from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.discovery import app_modules
 from core.models import Area
 from portal.urls import DOMAIN_APPS
 
@@ -21,13 +21,7 @@ class Command(BaseCommand):
         if if_empty and Area.objects.exists():
             self.stdout.write("Demo data present; nothing to do.")
             return
-        modules = []
-        for app in ["core", *DOMAIN_APPS]:
-            try:
-                modules.append((app, import_module(f"{app}.demo")))
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
+        modules = app_modules("demo", ["core", *DOMAIN_APPS])
         for step in ("load", "finish"):
             for app, module in modules:
                 if not hasattr(module, step):

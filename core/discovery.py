@@ -1,0 +1,22 @@
+"""Find each installed app's optional module of a given name (indicators, supervision, demo, …)."""
+
+from importlib import import_module
+from types import ModuleType
+
+from django.apps import apps
+
+
+def app_modules(name: str, app_names=None) -> list[tuple[str, ModuleType]]:
+    """[(app name, module)] for every app (or those named, in that order) that has ``<app>.<name>``.
+
+    A module that exists but fails to import raises: only a missing module is skipped.
+    """
+    names = app_names if app_names is not None else [c.name for c in apps.get_app_configs()]
+    found = []
+    for app in names:
+        try:
+            found.append((app, import_module(f"{app}.{name}")))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.{name}":
+                raise
+    return found
