@@ -17,7 +17,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import selectors, services
-from .choices import AreaLevel, FindingStatus
+from .choices import FindingStatus
 from .filtersets import AreaFilterSet, AuditEventFilterSet, FindingFilterSet, StaffFilterSet
 from .forms import FindingCloseForm, OTPForm, RevealForm
 from .generic import ScopedDetailView, ScopedListView
@@ -244,10 +244,6 @@ def otp_verify(request):
         "secret": base64.b32encode(device.bin_key).decode() if not confirmed else None,
         "next": request.GET.get("next", ""),
     })
-
-
-def level_label(level):
-    return AreaLevel(level).label
 
 
 def robots(request):

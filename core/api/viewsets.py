@@ -12,7 +12,7 @@ class ScopedViewSetMixin:
     "change"/"delete" scope, otherwise it does not exist for the caller (404).
     """
 
-    queryset = None  # subclasses set it; only ``.model`` and ``.query`` shape are used
+    queryset = None  # subclasses set it (with select_related/prefetch as their list needs)
     action_perms: dict[str, str] = {}
 
     def scope_action(self) -> str:
