@@ -74,6 +74,9 @@ class Walker:
         m = services.schedule_meeting(actor=self.worker, matter=matter, body_kind=body_kind,
                                       scheduled_at=timezone.now(), location="议事厅", agenda="议程",
                                       step_kind=step_kind, eligible=eligible)
+        return self.vote(m, attendees, votes_for)
+
+    def vote(self, m, attendees, votes_for):
         for i in range(attendees):
             services.record_attendance(actor=self.worker, meeting=m, name=f"居民{i}",
                                        category=ParticipantCategory.RESIDENT, household=f"户{i}")
@@ -148,7 +151,7 @@ class Walker:
                 self.meeting(matter, BodyKind.PARTY_MEMBERS_ASSEMBLY, 15, 12, StepKind.PARTY_MEMBERS_REVIEW)
                 self.meeting(matter, BodyKind.RESIDENTS_ASSEMBLY, 60, 40, StepKind.ASSEMBLY_RESOLVES)
             else:
-                self.meeting(matter, BodyKind.CONSULTATION_COUNCIL, 6, 5, eligible=10)
+                self.vote(matter.meetings.get(), 6, 5)
         if target >= 4:
             self.implement(refresh(matter))
         if target >= 5:
