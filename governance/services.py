@@ -109,7 +109,7 @@ def _require_seat(actor, area, capacity):
     member = seat(actor, area, capacity)
     if member is None:
         raise TransitionRefused(_("Only a member of the %(body)s of %(community)s may do this.")
-                                % {"body": Capacity(capacity).label, "community": area.name})
+                                % {"body": BodyKind(capacity).label, "community": area.name})
     return member
 
 
