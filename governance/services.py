@@ -671,6 +671,8 @@ def countersign_publication(*, actor, publication) -> Publication:
     publication = Publication.objects.select_for_update().select_related("area", "matter").get(pk=publication.pk)
     require_in_scope(actor, _perm(Publication, "change"), publication.area.code)
     member = _require_seat(actor, publication.area, Capacity.SUPERVISION_COMMITTEE)
+    if actor is None:  # a transfer of paper records: the committee's chair signed on paper
+        member = BodyMember.objects.filter(area=publication.area, capacity=Capacity.SUPERVISION_COMMITTEE).first()
     if publication.countersigned_at:
         raise TransitionRefused(_("This publication is already countersigned."))
     before = _snapshot(publication)
@@ -1002,3 +1004,19 @@ def import_disputes(*, actor, area_rows: list[tuple], batch_size=2000) -> int:
         audit.record_many([audit.build(actor=actor, action="governance.dispute.import", target=d,
                                        changes={"outcome": [None, d.outcome]}) for d in disputes])
     return len(disputes)
+
+
+# --- reference data (admin) ------------------------------------------------------------------------------
+@transaction.atomic
+def save_reference(*, actor, instance):
+    """Save a category or a quorum rule (city-wide reference data) with its audit event."""
+    from core.services import require_perm
+
+    model = type(instance)
+    require_perm(actor, _perm(model, "change" if instance.pk else "add"))
+    before = _snapshot(model.objects.get(pk=instance.pk)) if instance.pk else {}
+    instance.full_clean()
+    instance.save()
+    audit.record(actor=actor, action=f"governance.{model._meta.model_name}.save", target=instance,
+                 changes=audit.diff(before, _snapshot(instance)))
+    return instance
