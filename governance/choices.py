@@ -159,3 +159,9 @@ class PointsSubject(models.TextChoices):
     PERSON = "person", _("Person")
     BODY = "body", _("Body")
     ORGANISATION = "organisation", _("Organisation")
+
+
+class CadreRating(models.TextChoices):
+    COMPETENT = "competent", _("Competent")  # 称职
+    BASICALLY = "basically", _("Basically competent")  # 基本称职
+    INCOMPETENT = "incompetent", _("Incompetent")  # 不称职

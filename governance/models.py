@@ -39,6 +39,7 @@ from .choices import (
     StepStatus,
     Track,
 )
+from .choices import CadreRating as CadreRatingChoice
 
 USER = settings.AUTH_USER_MODEL
 
@@ -688,3 +689,50 @@ class Dispute(models.Model):
         if self.outcome != DisputeOutcome.RESOLVED or self.resolved_on is None:
             return False
         return self.reopened_on is None or (self.reopened_on - self.resolved_on).days > 90
+
+
+class CadreReview(models.Model):
+    """A yearly report (述职) of a committee member and its ratings (评议) by rater groups.
+
+    Two consecutive years rated 不称职 raise a finding (《村民委员会组织法》§33).
+    """
+
+    area = models.ForeignKey(Area, verbose_name=_("community/village"), on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(BodyMember, verbose_name=_("reviewed member"), on_delete=models.PROTECT,
+                               related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("year"))
+    report = models.TextField(_("report"))
+    verdict = models.CharField(_("verdict"), max_length=15, choices=CadreRatingChoice.choices, blank=True)
+    concluded_at = models.DateTimeField(_("concluded"), null=True, blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre review")
+        verbose_name_plural = _("cadre reviews")
+        ordering = ["-year", "member"]
+        constraints = [models.UniqueConstraint(fields=["member", "year"], name="governance_review_once_a_year")]
+
+    def __str__(self):
+        return f"{self.member.name} {self.year}"
+
+
+class CadreRatingCount(models.Model):
+    """The ratings one rater group gave (e.g. party members, representatives, township)."""
+
+    review = models.ForeignKey(CadreReview, verbose_name=_("cadre review"), on_delete=models.CASCADE,
+                               related_name="ratings")
+    rater_group = models.CharField(_("rater group"), max_length=50)
+    competent = models.PositiveIntegerField(_("competent"), default=0)
+    basically = models.PositiveIntegerField(_("basically competent"), default=0)
+    incompetent = models.PositiveIntegerField(_("incompetent"), default=0)
+
+    objects = querysets.ReviewChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre rating")
+        verbose_name_plural = _("cadre ratings")
+        constraints = [models.UniqueConstraint(fields=["review", "rater_group"], name="governance_rating_per_group")]
+
+    def __str__(self):
+        return f"{self.review} {self.rater_group}"

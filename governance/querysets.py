@@ -27,6 +27,10 @@ class RoundChildQuerySet(RestrictedQuerySet):
     scope_field = "round__area__code"
 
 
+class ReviewChildQuerySet(RestrictedQuerySet):
+    scope_field = "review__area__code"
+
+
 class MatterQuerySet(AreaBoundQuerySet):
     def public(self):
         """Matters residents may read: everything that got past the two committees' answer."""

@@ -70,3 +70,18 @@ def evaluation_to_close(today):
                                                                                                           "matter"):
         yield Raise(target=r, area=r.area, url=r.matter.get_absolute_url(),
                     title=_("Evaluation of %(ref)s is past its closing time") % {"ref": r.matter.ref})
+
+
+@check("governance.cadre_incompetent_twice")
+def cadre_incompetent_twice(today):
+    """Two consecutive years rated 不称职 end the post (《村民委员会组织法》§33)."""
+    from .choices import CadreRating
+    from .models import CadreReview
+
+    bad = CadreReview.objects.filter(verdict=CadreRating.INCOMPETENT).select_related("area", "member")
+    years = {(r.member_id, r.year) for r in bad}
+    for r in bad:
+        if (r.member_id, r.year - 1) in years:
+            yield Raise(target=r, area=r.area, severity=Severity.SERIOUS,
+                        title=_("%(name)s rated incompetent in %(prev)s and %(year)s") % {
+                            "name": r.member.name, "prev": r.year - 1, "year": r.year})

@@ -20,6 +20,7 @@ from ..choices import (
 from ..models import (
     Ballot,
     BodyMember,
+    CadreReview,
     Category,
     DecisionStep,
     Dispute,
@@ -282,3 +283,18 @@ class DisputeSerializer(serializers.ModelSerializer):
 class DisputeUpdateSerializer(DisputeSerializer):
     class Meta(DisputeSerializer.Meta):
         read_only_fields = ["area", "reopened_on"]
+
+
+class CadreReviewSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = CadreReview
+        fields = ["id", "member", "member_name", "year", "report", "verdict", "concluded_at"]
+
+
+class RatingInputSerializer(serializers.Serializer):
+    rater_group = serializers.CharField(max_length=50)
+    competent = serializers.IntegerField(min_value=0, default=0)
+    basically = serializers.IntegerField(min_value=0, default=0)
+    incompetent = serializers.IntegerField(min_value=0, default=0)

@@ -16,3 +16,5 @@ router.register("governance/points", views.PointsEntryViewSet, basename="governa
 router.register("governance/disputes", views.DisputeViewSet, basename="governance-dispute")
 
 urlpatterns = router.urls
+router.register("governance/cadre-reviews", views.CadreReviewViewSet, basename="governance-cadrereview")
+urlpatterns = router.urls

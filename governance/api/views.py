@@ -16,6 +16,7 @@ from ..filtersets import DisputeFilterSet, MatterFilterSet
 from ..models import (
     Ballot,
     BodyMember,
+    CadreReview,
     Dispute,
     EvaluationRound,
     Matter,
@@ -412,3 +413,28 @@ class DisputeViewSet(TransitionMixin, ScopedModelViewSet):
         user = request.user
         return self.transition(request, s.RequiredReasonSerializer,
                                lambda dsp, d: services.reopen_dispute(actor=user, dispute=dsp, **d))
+
+
+class CadreReviewViewSet(TransitionMixin, ScopedReadOnlyViewSet):
+    """Yearly reports and ratings of committee members (述职评议)."""
+
+    queryset = CadreReview.objects.select_related("member")
+    serializer_class = s.CadreReviewSerializer
+    filterset_fields = ["year", "verdict"]
+    action_perms = {"rate": "change", "conclude": "change"}
+
+    @extend_schema(request=s.RatingInputSerializer, responses=s.CadreReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        user = request.user
+
+        def do(review, d):
+            services.record_cadre_ratings(actor=user, review=review, **d)
+            return review
+        return self.transition(request, s.RatingInputSerializer, do)
+
+    @extend_schema(request=None, responses=s.CadreReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def conclude(self, request, pk=None):
+        user = request.user
+        return self.transition(request, None, lambda r, d: services.conclude_cadre_review(actor=user, review=r))

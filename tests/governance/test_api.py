@@ -203,3 +203,24 @@ def test_the_supervision_committee_countersigns_through_the_api(world, api):
     assert api(w.worker).post(reverse("api:governance-publication-countersign", args=[pk])).status_code == 409
     signed = api(w.supervisor).post(reverse("api:governance-publication-countersign", args=[pk]))
     assert signed.status_code == 200 and signed.json()["countersigned_at"]
+
+
+class TestCadreReviewAPI(_ReadOnly):
+    basename = "governance-cadrereview"
+
+    def make_object(self, world):
+        member = services.add_body_member(actor=None, area=world.community_a, capacity=Capacity.TWO_COMMITTEES,
+                                          name=f"委员{AuditEvent.objects.count()}",
+                                          term_start=datetime.date(2018, 1, 1))
+        return services.submit_cadre_report(actor=None, member=member, year=2020, report="述职")
+
+
+def test_ratings_are_recorded_and_concluded_through_the_api(world, api):
+    review = TestCadreReviewAPI().make_object(world)
+    client = api(world.worker_a)
+    url = reverse("api:governance-cadrereview-rate", args=[review.pk])
+    assert client.post(url, {"rater_group": "党员", "competent": 30, "basically": 5}, format="json").status_code == 200
+    assert client.post(url, {"rater_group": "党员", "competent": 1}, format="json").status_code == 409
+    done = client.post(reverse("api:governance-cadrereview-conclude", args=[review.pk]))
+    assert done.json()["verdict"] == "competent"
+    assert api(world.officer_b).post(url, {"rater_group": "x"}, format="json").status_code == 404

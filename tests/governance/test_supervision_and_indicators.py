@@ -84,3 +84,19 @@ def test_the_demo_lands_more_than_a_handful_of_effectively_resolved_disputes(wor
     demo.load(scale=0.01)
     assert effectively_resolved(Period.parse("2020")).count() >= 5
     assert Matter.objects.filter(stage=Stage.CLOSED).exists()
+
+
+def test_two_consecutive_incompetent_ratings_raise_a_finding(world):
+    from governance.choices import Capacity
+    from governance.models import CadreReview
+
+    member = services.add_body_member(actor=None, area=world.community_a, capacity=Capacity.TWO_COMMITTEES,
+                                      name="某委员", term_start=datetime.date(2018, 1, 1))
+    for year, (good, bad) in ((2019, (10, 30)), (2020, (12, 28))):
+        review = services.submit_cadre_report(actor=None, member=member, year=year, report="述职报告")
+        services.record_cadre_ratings(actor=None, review=review, rater_group="村民代表", competent=good,
+                                      incompetent=bad)
+        services.conclude_cadre_review(actor=None, review=review)
+    assert set(CadreReview.objects.values_list("verdict", flat=True)) == {"incompetent"}
+    supervision.run_all(only=["governance.cadre_incompetent_twice"])
+    assert Finding.objects.filter(rule="governance.cadre_incompetent_twice", status="open").count() == 1
