@@ -132,6 +132,11 @@ class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ObjectionAnswerForm(forms.Form):
+    objection = forms.IntegerField(widget=forms.HiddenInput)
+    response = forms.CharField(label=_("Response"), max_length=1000)
+
+
 class DisputeForm(forms.Form):
     parties = forms.CharField(label=_("Parties"), widget=forms.Textarea(attrs={"rows": 2}))
     dispute_type = forms.ChoiceField(label=_("Type"), choices=DisputeType.choices)

@@ -48,6 +48,10 @@ def case_file(matter: Matter, *, public: bool) -> dict:
     if project:
         timeline.append(Event(project.started_at, _("Project started: %(title)s") % {"title": project.title},
                               project.lead_body))
+    for o in matter.objections.all():
+        timeline.append(Event(o.raised_at, _("Objection of the supervision committee"), o.text))
+        if o.responded_at:
+            timeline.append(Event(o.responded_at, _("Answer to the objection"), o.response))
     for r in rounds:
         timeline.append(Event(r.opened_at, _("Public evaluation opened")))
         if r.closed_at:
@@ -66,6 +70,7 @@ def case_file(matter: Matter, *, public: bool) -> dict:
         "milestones": list(project.milestones.all()) if project else [],
         "progress": project.progress() if project else None,
         "rounds": rounds,
+        "objections": list(matter.objections.all()),
         "timeline": timeline,
         "history": history(matter, public=public),
         "public": public,

@@ -123,6 +123,11 @@ def _close_round(actor, matter, d):
     return services.close_evaluation(actor=actor, round=rnd)
 
 
+def _answer_objection(actor, matter, d):
+    objection = get_object_or_404(matter.objections, pk=d["objection"])
+    return services.respond_to_objection(actor=actor, objection=objection, response=d["response"])
+
+
 def _countersign(actor, matter, d):
     publication = matter.publications.filter(countersigned_at__isnull=True).first()
     if publication is None:
@@ -159,6 +164,7 @@ MATTER_ACTIONS = {
                  [S.IMPLEMENTING], gettext_lazy("Open the public evaluation")),
     "respond": (forms.ResponseForm, _respond, [], gettext_lazy("Record the answer")),
     "close_round": (djforms.Form, _close_round, [], gettext_lazy("Close the evaluation")),
+    "answer_objection": (forms.ObjectionAnswerForm, _answer_objection, [], gettext_lazy("Answer")),
     "object": (forms.ObjectionForm, lambda a, m, d: services.object_to_matter(actor=a, matter=m, **d),
                OPEN_STAGES, gettext_lazy("Object (监委)")),
 }

@@ -111,3 +111,16 @@ def test_a_meeting_page_records_attendance_and_the_vote(walker, web):
     assert "passed" in page.content.decode() or "通过" in page.content.decode()
     matter.refresh_from_db()
     assert matter.stage == Stage.DECIDED
+
+
+def test_the_supervision_committee_objects_and_the_committees_answer_on_the_page(walker, web):
+    matter = walker.to(Stage.ACCEPTED)
+    web(walker.supervisor).post(reverse("governance:matter-action", args=[matter.pk, "object"]),
+                                {"object-text": "参会人员代表性不足"})
+    objection = matter.objections.get()
+    web(walker.committee).post(reverse("governance:matter-action", args=[matter.pk, "answer_objection"]),
+                               {"answer_objection-objection": objection.pk, "answer_objection-response": "已增补"})
+    objection.refresh_from_db()
+    assert objection.response == "已增补"
+    page = web().get(matter.get_public_url()).content.decode()
+    assert "参会人员代表性不足" in page and "已增补" in page
