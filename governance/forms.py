@@ -132,6 +132,11 @@ class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    file = forms.FileField(label=_("File"))
+
+
 class ObjectionAnswerForm(forms.Form):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     response = forms.CharField(label=_("Response"), max_length=1000)

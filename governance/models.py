@@ -736,3 +736,24 @@ class CadreRatingCount(models.Model):
 
     def __str__(self):
         return f"{self.review} {self.rater_group}"
+
+
+class Attachment(models.Model):
+    """A file attached to a matter (photo of the problem, signed attendance sheet, …). Staff only:
+    attachments may show residents, so the public case file does not list them."""
+
+    matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT,
+                               related_name="attachments")
+    title = models.CharField(_("title"), max_length=100)
+    file = models.FileField(_("file"), upload_to="governance/attachments/%Y/")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = querysets.MatterChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.title

@@ -12,7 +12,7 @@ from .models import Matter
 
 # Fields that name residents or staff: never on a public page, not even in the change history.
 PRIVATE_FIELDS = {"raised_by_name", "entered_by", "parties", "respondent", "name", "user", "countersigned_by",
-                  "member", "created_by", "signed_by"}
+                  "member", "created_by", "signed_by", "attachment"}
 
 
 @dataclass

@@ -1080,3 +1080,18 @@ def conclude_cadre_review(*, actor, review):
     review.save()
     _record(actor, "review.conclude", review, before)
     return review
+
+
+@transaction.atomic
+def add_attachment(*, actor, matter, title, file):
+    from .models import Attachment
+
+    matter = _load_matter(actor, matter)
+    if matter.stage in ENDED_STAGES:
+        raise TransitionRefused(_("A closed matter is part of the archive and cannot be edited."))
+    attachment = Attachment(matter=matter, title=title, file=file)
+    attachment.full_clean()
+    attachment.save()
+    audit.record(actor=actor, action="governance.matter.attach", target=matter,
+                 changes={"attachment": [None, title]})
+    return attachment

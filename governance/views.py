@@ -63,6 +63,7 @@ class MatterDetailView(ScopedDetailView):
         ctx["response_form"] = forms.ResponseForm(prefix="respond")
         ctx["evidence_form"] = forms.EvidenceForm
         ctx["open_stages"] = OPEN_STAGES
+        ctx["attachments"] = list(matter.attachments.all())
         return ctx
 
 
@@ -164,6 +165,7 @@ MATTER_ACTIONS = {
                  [S.IMPLEMENTING], gettext_lazy("Open the public evaluation")),
     "respond": (forms.ResponseForm, _respond, [], gettext_lazy("Record the answer")),
     "close_round": (djforms.Form, _close_round, [], gettext_lazy("Close the evaluation")),
+    "attach": (forms.AttachmentForm, None, OPEN_STAGES, gettext_lazy("Attach a file")),
     "answer_objection": (forms.ObjectionAnswerForm, _answer_objection, [], gettext_lazy("Answer")),
     "object": (forms.ObjectionForm, lambda a, m, d: services.object_to_matter(actor=a, matter=m, **d),
                OPEN_STAGES, gettext_lazy("Object (监委)")),
@@ -190,6 +192,8 @@ def matter_action(request, pk, action):
     try:
         if action == "publish":
             result = _publish(request.user, matter, form.cleaned_data, request.FILES)
+        elif action == "attach":
+            result = services.add_attachment(actor=request.user, matter=matter, **form.cleaned_data)
         else:
             result = call(request.user, matter, form.cleaned_data)
     except TransitionRefused as exc:
