@@ -9,6 +9,21 @@ from governance.models import Matter
 from tests.factories.governance import committee, no_notice, setting, supervisor
 
 
+@pytest.fixture
+def reference_data(db):
+    """Browser tests run in transactions that end with a flush, which also removes what data
+    migrations seeded (roles, categories, quorum rules): seed it again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in ("core.migrations.0002_roles", "governance.migrations.0002_statutory_defaults",
+                   "governance.migrations.0003_roles", "governance.migrations.0004_cadre_reviews",
+                   "governance.migrations.0005_attachments"):
+        migration = import_module(module)
+        (getattr(migration, "forwards", None) or migration.grant)(apps, None)
+
+
 def act(page, name, fields=None, selects=None):
     page.locator(f"#action-{name}").evaluate("el => el.open = true")
     for field, value in (fields or {}).items():
@@ -34,7 +49,7 @@ def switch(page, login, user, live_server, url):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_matter_walks_from_raised_to_closed_and_is_public(world, login, page, live_server):
+def test_a_matter_walks_from_raised_to_closed_and_is_public(reference_data, world, login, page, live_server):
     area = world.community_a
     setting(area)
     no_notice()
