@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.choices import AreaLevel
-from core.exceptions import TransitionRefused
+from core.exceptions import NoPermission, TransitionRefused
 from core.generic import ScopedDetailView, ScopedListView
 from core.models import Area
 from core.scope import scope_for
@@ -70,7 +70,7 @@ class MatterDetailView(ScopedDetailView):
 @login_required
 def matter_create(request):
     if not scope_for(request.user).has_perm_somewhere("governance.add_matter"):
-        raise Http404
+        raise NoPermission(_("You do not have permission to see this page."))
     communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
     form = forms.MatterForm(request.POST or None)
     form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities,
@@ -322,7 +322,7 @@ class DisputeListView(ScopedListView):
 @login_required
 def dispute_create(request):
     if not scope_for(request.user).has_perm_somewhere("governance.add_dispute"):
-        raise Http404
+        raise NoPermission(_("You do not have permission to see this page."))
     communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
     form = forms.DisputeForm(request.POST or None, initial={"outcome": DisputeOutcome.PENDING})
     form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities)

@@ -136,3 +136,17 @@ def test_a_worker_attaches_a_photo_that_stays_off_the_public_page(walker, web, s
     assert matter.attachments.get().title == "现场照片"
     assert "现场照片" in web(walker.worker).get(matter.get_absolute_url()).content.decode()
     assert "现场照片" not in web().get(matter.get_public_url()).content.decode()
+
+
+def test_a_user_without_the_role_cannot_open_the_forms(world, web):
+    assert web(world.outsider).get(reverse("governance:matter-create")).status_code == 403
+    assert web(world.outsider).get(reverse("governance:dispute-create")).status_code == 403
+
+
+def test_a_worker_registers_a_dispute(world, web):
+    response = web(world.worker_a).post(reverse("governance:dispute-create"), {
+        "area": world.community_a.pk, "parties": "孙某、钱某", "dispute_type": "neighbour", "channel": "in_person",
+        "mediator": "人民调解员", "received_on": "2020-04-01", "outcome": "resolved", "resolved_on": "2020-04-03",
+        "agreement": "赔偿500元"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(actor=world.worker_a, action="governance.dispute.register").exists()
