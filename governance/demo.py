@@ -182,7 +182,9 @@ def _load(scale, rng, stdout):
         cat_name, title = TITLES[i % len(TITLES)]
         if area.kind == AreaKind.URBAN and cat_name in ("村规民约", "集体资产处置"):
             cat_name, title = "公益事业建设", "社区养老服务站建设"
-        raised = timezone.make_aware(datetime.datetime(YEAR, 1 + i % 11, 1 + i % 27, 9, 30))
+        # Every later step is recorded "now" by the services, so matters are raised in the last days
+        # (a 2020 date would make every answer late); the 2020 figures are the disputes'.
+        raised = timezone.now() - datetime.timedelta(days=1 + i % 5, hours=i % 7)
         matter = services.raise_matter(actor=None, area=area, title=title, category=categories[cat_name],
                                        description=f"居民反映：{title}。", location=f"{rng.randint(1, 30)}号楼",
                                        raised_by_name=_name(rng), channel=rng.choice(Channel.values),
