@@ -13,11 +13,30 @@ from .choices import (
 )
 from .models import Category
 
+
+class PhoneForm(forms.Form):
+    """Bootstrap classes on every widget, so the forms fill a phone's width."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+def style(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = css
+    return form
+
+
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MatterForm(forms.Form):
+class MatterForm(PhoneForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -27,29 +46,29 @@ class MatterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
 
 
-class NameForm(forms.Form):
+class NameForm(PhoneForm):
     name = forms.CharField(label=_("Resident"), max_length=50)
 
 
-class NoteForm(forms.Form):
+class NoteForm(PhoneForm):
     reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PhoneForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReferForm(forms.Form):
+class ReferForm(PhoneForm):
     to = forms.CharField(label=_("Referred to"), max_length=100)
     reason = forms.CharField(label=_("Reason"), required=False)
 
 
-class MergeForm(forms.Form):
+class MergeForm(PhoneForm):
     into = forms.CharField(label=_("Reference of the matter to merge into"), max_length=30)
     reason = forms.CharField(label=_("Reason"), required=False)
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(PhoneForm):
     body_kind = forms.ChoiceField(label=_("Body"), choices=BodyKind.choices)
     step_kind = forms.ChoiceField(label=_("Decision step"), required=False,
                                   choices=[("", "—")] + list(StepKind.choices)[:4])
@@ -60,13 +79,13 @@ class MeetingForm(forms.Form):
                                   help_text=_("For a consultation council; assemblies use the recorded roster."))
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PhoneForm):
     name = forms.CharField(label=_("Name"), max_length=50)
     category = forms.ChoiceField(label=_("Participant category"), choices=ParticipantCategory.choices)
     household = forms.CharField(label=_("Household"), max_length=50, required=False)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(PhoneForm):
     speaker = forms.CharField(label=_("Speaker"), max_length=50, required=False)
     speaker_category = forms.ChoiceField(label=_("Participant category"), choices=ParticipantCategory.choices,
                                          required=False)
@@ -75,74 +94,74 @@ class MinutesForm(forms.Form):
     dissent = forms.CharField(label=_("Dissent"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SignForm(forms.Form):
+class SignForm(PhoneForm):
     signed_by = forms.CharField(label=_("Signed by"), max_length=200)
 
 
-class BallotForm(forms.Form):
+class BallotForm(PhoneForm):
     motion = forms.CharField(label=_("Motion"), widget=forms.Textarea(attrs={"rows": 2}))
     method = forms.ChoiceField(label=_("Method"), choices=BallotMethod.choices)
 
 
-class TallyForm(forms.Form):
+class TallyForm(PhoneForm):
     votes_for = forms.IntegerField(label=_("For"), min_value=0, initial=0)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
     abstentions = forms.IntegerField(label=_("Abstain"), min_value=0, initial=0)
 
 
-class PublicationForm(forms.Form):
+class PublicationForm(PhoneForm):
     kind = forms.ChoiceField(label=_("Publication"), choices=PublicationKind.choices)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.FileField(label=_("Photo of the posting"), required=False)
     photo_taken_at = forms.DateTimeField(label=_("Photo taken"), widget=DT)
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(PhoneForm):
     title = forms.CharField(label=_("Project title"), max_length=200)
     lead_body = forms.CharField(label=_("Lead body"), max_length=100)
     partners = forms.CharField(label=_("Partners (one per line)"), widget=forms.Textarea(attrs={"rows": 2}))
     budget = forms.DecimalField(label=_("Budget (yuan)"), required=False, min_value=0)
 
 
-class TaskForm(forms.Form):
+class TaskForm(PhoneForm):
     title = forms.CharField(label=_("Task"), max_length=200)
     assignee = forms.CharField(label=_("Assignee"), max_length=100)
     due_on = forms.DateField(label=_("Due"), widget=D)
     weight = forms.IntegerField(label=_("Weight"), min_value=1, initial=1)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(PhoneForm):
     task = forms.IntegerField(widget=forms.HiddenInput)
     evidence = forms.CharField(label=_("Evidence"), max_length=500)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(PhoneForm):
     closes_at = forms.DateTimeField(label=_("Closes"), widget=DT)
     threshold = forms.DecimalField(label=_("Satisfaction needed"), min_value=1, max_value=5, initial=3.5)
     min_responses = forms.IntegerField(label=_("Responses needed"), min_value=1, initial=5)
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(PhoneForm):
     respondent = forms.CharField(label=_("Resident"), max_length=50)
     score = forms.TypedChoiceField(label=_("Satisfaction"), coerce=int, choices=[(i, i) for i in range(5, 0, -1)])
     comment = forms.CharField(label=_("Comment"), required=False)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(PhoneForm):
     text = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PhoneForm):
     title = forms.CharField(label=_("Title"), max_length=100)
     file = forms.FileField(label=_("File"))
 
 
-class ObjectionAnswerForm(forms.Form):
+class ObjectionAnswerForm(PhoneForm):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     response = forms.CharField(label=_("Response"), max_length=1000)
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(PhoneForm):
     parties = forms.CharField(label=_("Parties"), widget=forms.Textarea(attrs={"rows": 2}))
     dispute_type = forms.ChoiceField(label=_("Type"), choices=DisputeType.choices)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)

@@ -75,6 +75,7 @@ def matter_create(request):
     form = forms.MatterForm(request.POST or None)
     form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities,
                                                    initial=communities.first() if communities.count() == 1 else None)
+    forms.style(form)
     if request.method == "POST" and form.is_valid():
         try:
             matter = services.raise_matter(actor=request.user, **form.cleaned_data)
@@ -326,6 +327,7 @@ def dispute_create(request):
     communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
     form = forms.DisputeForm(request.POST or None, initial={"outcome": DisputeOutcome.PENDING})
     form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities)
+    forms.style(form)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_dispute(actor=request.user, **form.cleaned_data)
