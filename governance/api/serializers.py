@@ -1,0 +1,300 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.models import Area
+
+from ..choices import (
+    AttendanceMethod,
+    BallotMethod,
+    BodyKind,
+    Capacity,
+    Channel,
+    DisputeOutcome,
+    DisputeType,
+    MemberRole,
+    ParticipantCategory,
+    PublicationChannel,
+    PublicationKind,
+    StepKind,
+)
+from ..models import (
+    Ballot,
+    BodyMember,
+    CadreReview,
+    Category,
+    DecisionStep,
+    Dispute,
+    EvaluationRound,
+    Matter,
+    Meeting,
+    Objection,
+    PointsEntry,
+    Project,
+    Publication,
+    Task,
+)
+
+
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionStep
+        fields = ["order", "kind", "status", "merged_reason", "completed_at"]
+
+
+class MatterSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    supports_count = serializers.IntegerField(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Matter
+        fields = ["id", "ref", "area", "title", "description", "category", "location", "amount", "origin", "channel",
+                  "raised_by_name", "track", "stage", "stage_display", "raised_at", "response_due", "answered_at",
+                  "answer_reason", "merged_into", "referred_to", "supports_count", "is_overdue"]
+        read_only_fields = ["ref", "track", "stage", "raised_at", "response_due", "answered_at", "answer_reason",
+                            "merged_into", "referred_to"]
+
+
+class MatterUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Matter
+        fields = ["title", "description", "location"]
+        extra_kwargs = {f: {"required": False} for f in fields}
+
+
+class MatterDetailSerializer(MatterSerializer):
+    steps = StepSerializer(many=True, read_only=True)
+
+    class Meta(MatterSerializer.Meta):
+        fields = MatterSerializer.Meta.fields + ["steps"]
+
+
+class NameSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("Shown to the resident."))
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.PrimaryKeyRelatedField(queryset=Matter.objects.all())
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReferSerializer(serializers.Serializer):
+    to = serializers.CharField(max_length=100)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ScheduleMeetingSerializer(serializers.Serializer):
+    body_kind = serializers.ChoiceField(choices=BodyKind.choices)
+    scheduled_at = serializers.DateTimeField()
+    location = serializers.CharField(max_length=100)
+    agenda = serializers.CharField()
+    step_kind = serializers.ChoiceField(choices=StepKind.choices, required=False, allow_null=True, default=None)
+    eligible = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+
+
+class PartnerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    category = serializers.ChoiceField(choices=ParticipantCategory.choices, required=False, default="other")
+    role = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+
+class StartImplementationSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    lead_body = serializers.CharField(max_length=100)
+    partners = PartnerSerializer(many=True)
+    budget = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+
+
+class PostPublicationSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=PublicationKind.choices)
+    content = serializers.CharField()
+    photo_taken_at = serializers.DateTimeField()
+    channel = serializers.ChoiceField(choices=PublicationChannel.choices, default=PublicationChannel.BULLETIN_BOARD)
+
+
+class OpenEvaluationSerializer(serializers.Serializer):
+    closes_at = serializers.DateTimeField()
+    threshold = serializers.DecimalField(max_digits=3, decimal_places=2, min_value=1, max_value=5, default="3.5")
+    min_responses = serializers.IntegerField(min_value=1, default=5)
+
+
+class ObjectionTextSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    present = serializers.IntegerField(read_only=True, source="present_count")
+    step = serializers.SlugRelatedField(slug_field="kind", read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "matter", "step", "body_kind", "scheduled_at", "location", "agenda", "notice_sent_at",
+                  "eligible", "eligible_households", "present", "cancelled_at"]
+
+
+class AttendanceSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    category = serializers.ChoiceField(choices=ParticipantCategory.choices)
+    household = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    method = serializers.ChoiceField(choices=AttendanceMethod.choices, default=AttendanceMethod.STAFF_ENTRY)
+
+
+class SpeakerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    category = serializers.CharField(required=False, allow_blank=True, default="")
+    opinion = serializers.CharField()
+
+
+class MinutesSerializer(serializers.Serializer):
+    speakers = SpeakerSerializer(many=True, required=False, default=list)
+    consensus = serializers.CharField(required=False, allow_blank=True, default="")
+    dissent = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SignSerializer(serializers.Serializer):
+    signed_by = serializers.CharField(max_length=200)
+
+
+class OpenBallotSerializer(serializers.Serializer):
+    motion = serializers.CharField()
+    method = serializers.ChoiceField(choices=BallotMethod.choices, default=BallotMethod.SHOW_OF_HANDS)
+
+
+class BallotSerializer(serializers.ModelSerializer):
+    """Counts of a secret ballot read as null until it closes."""
+
+    class Meta:
+        model = Ballot
+        fields = ["id", "meeting", "motion", "method", "votes_for", "votes_against", "abstentions", "opened_at",
+                  "closed_at", "present", "quorate", "passed"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.results_visible:
+            data.update(votes_for=None, votes_against=None, abstentions=None)
+        return data
+
+
+class TallySerializer(serializers.Serializer):
+    votes_for = serializers.IntegerField(min_value=0, default=0)
+    votes_against = serializers.IntegerField(min_value=0, default=0)
+    abstentions = serializers.IntegerField(min_value=0, default=0)
+
+
+class CorrectionSerializer(TallySerializer):
+    reason = serializers.CharField()
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    is_late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Publication
+        fields = ["id", "matter", "kind", "content", "channel", "due_on", "posted_at", "photo_taken_at",
+                  "countersigned_at", "is_late"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Task
+        fields = ["id", "project", "title", "assignee", "due_on", "weight", "is_rectification", "done_at", "evidence"]
+        read_only_fields = ["project", "is_rectification", "done_at", "evidence"]
+
+
+class EvidenceSerializer(serializers.Serializer):
+    evidence = serializers.CharField()
+
+
+class MilestoneInputSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["id", "matter", "title", "lead_body", "partners", "budget", "started_at"]
+
+
+class EvaluationRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationRound
+        fields = ["id", "matter", "opened_at", "closes_at", "threshold", "min_responses", "closed_at",
+                  "responses_count", "satisfaction", "accepted"]
+
+
+class ResponseInputSerializer(serializers.Serializer):
+    respondent = serializers.CharField(max_length=50)
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objection
+        fields = ["id", "matter", "text", "raised_at", "response_due", "response", "responded_at"]
+
+
+class ResponseTextSerializer(serializers.Serializer):
+    response = serializers.CharField()
+
+
+class BodyMemberSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    capacity = serializers.ChoiceField(choices=Capacity.choices)
+    role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
+
+    class Meta:
+        model = BodyMember
+        fields = ["id", "area", "capacity", "name", "role", "user", "term_start", "term_end", "relative_of"]
+
+
+class PointsEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointsEntry
+        fields = ["id", "subject_kind", "subject", "points", "event", "matter", "reverses", "created_at"]
+
+
+class DisputeSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    dispute_type = serializers.ChoiceField(choices=DisputeType.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.IN_PERSON)
+    outcome = serializers.ChoiceField(choices=DisputeOutcome.choices, default=DisputeOutcome.PENDING)
+    effectively_resolved = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Dispute
+        fields = ["id", "area", "parties", "dispute_type", "channel", "mediator", "received_on", "outcome",
+                  "resolved_on", "agreement", "follow_up", "reopened_on", "effectively_resolved"]
+        read_only_fields = ["reopened_on"]
+
+
+class DisputeUpdateSerializer(DisputeSerializer):
+    class Meta(DisputeSerializer.Meta):
+        read_only_fields = ["area", "reopened_on"]
+
+
+class CadreReviewSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = CadreReview
+        fields = ["id", "member", "member_name", "year", "report", "verdict", "concluded_at"]
+
+
+class RatingInputSerializer(serializers.Serializer):
+    rater_group = serializers.CharField(max_length=50)
+    competent = serializers.IntegerField(min_value=0, default=0)
+    basically = serializers.IntegerField(min_value=0, default=0)
+    incompetent = serializers.IntegerField(min_value=0, default=0)

@@ -1,0 +1,173 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    BallotMethod,
+    BodyKind,
+    Channel,
+    DisputeOutcome,
+    DisputeType,
+    ParticipantCategory,
+    PublicationKind,
+    StepKind,
+)
+from .models import Category
+
+
+class PhoneForm(forms.Form):
+    """Bootstrap classes on every widget, so the forms fill a phone's width."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+def style(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs["class"] = css
+    return form
+
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MatterForm(PhoneForm):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    location = forms.CharField(label=_("Location in the community"), max_length=100, required=False)
+    amount = forms.DecimalField(label=_("Amount involved (yuan)"), required=False, min_value=0)
+    raised_by_name = forms.CharField(label=_("Raised by (resident)"), max_length=50)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+
+
+class NameForm(PhoneForm):
+    name = forms.CharField(label=_("Resident"), max_length=50)
+
+
+class NoteForm(PhoneForm):
+    reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(PhoneForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferForm(PhoneForm):
+    to = forms.CharField(label=_("Referred to"), max_length=100)
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class MergeForm(PhoneForm):
+    into = forms.CharField(label=_("Reference of the matter to merge into"), max_length=30)
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class MeetingForm(PhoneForm):
+    body_kind = forms.ChoiceField(label=_("Body"), choices=BodyKind.choices)
+    step_kind = forms.ChoiceField(label=_("Decision step"), required=False,
+                                  choices=[("", "—")] + list(StepKind.choices)[:4])
+    scheduled_at = forms.DateTimeField(label=_("Time"), widget=DT)
+    location = forms.CharField(label=_("Place"), max_length=100)
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 2}))
+    eligible = forms.IntegerField(label=_("Invited participants"), min_value=1, required=False,
+                                  help_text=_("For a consultation council; assemblies use the recorded roster."))
+
+
+class AttendanceForm(PhoneForm):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    category = forms.ChoiceField(label=_("Participant category"), choices=ParticipantCategory.choices)
+    household = forms.CharField(label=_("Household"), max_length=50, required=False)
+
+
+class MinutesForm(PhoneForm):
+    speaker = forms.CharField(label=_("Speaker"), max_length=50, required=False)
+    speaker_category = forms.ChoiceField(label=_("Participant category"), choices=ParticipantCategory.choices,
+                                         required=False)
+    opinion = forms.CharField(label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    consensus = forms.CharField(label=_("Consensus"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    dissent = forms.CharField(label=_("Dissent"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SignForm(PhoneForm):
+    signed_by = forms.CharField(label=_("Signed by"), max_length=200)
+
+
+class BallotForm(PhoneForm):
+    motion = forms.CharField(label=_("Motion"), widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.ChoiceField(label=_("Method"), choices=BallotMethod.choices)
+
+
+class TallyForm(PhoneForm):
+    votes_for = forms.IntegerField(label=_("For"), min_value=0, initial=0)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
+    abstentions = forms.IntegerField(label=_("Abstain"), min_value=0, initial=0)
+
+
+class PublicationForm(PhoneForm):
+    kind = forms.ChoiceField(label=_("Publication"), choices=PublicationKind.choices)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label=_("Photo of the posting"), required=False)
+    photo_taken_at = forms.DateTimeField(label=_("Photo taken"), widget=DT)
+
+
+class ProjectForm(PhoneForm):
+    title = forms.CharField(label=_("Project title"), max_length=200)
+    lead_body = forms.CharField(label=_("Lead body"), max_length=100)
+    partners = forms.CharField(label=_("Partners (one per line)"), widget=forms.Textarea(attrs={"rows": 2}))
+    budget = forms.DecimalField(label=_("Budget (yuan)"), required=False, min_value=0)
+
+
+class TaskForm(PhoneForm):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    assignee = forms.CharField(label=_("Assignee"), max_length=100)
+    due_on = forms.DateField(label=_("Due"), widget=D)
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, initial=1)
+
+
+class EvidenceForm(PhoneForm):
+    task = forms.IntegerField(widget=forms.HiddenInput)
+    evidence = forms.CharField(label=_("Evidence"), max_length=500)
+
+
+class EvaluationForm(PhoneForm):
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=DT)
+    threshold = forms.DecimalField(label=_("Satisfaction needed"), min_value=1, max_value=5, initial=3.5)
+    min_responses = forms.IntegerField(label=_("Responses needed"), min_value=1, initial=5)
+
+
+class ResponseForm(PhoneForm):
+    respondent = forms.CharField(label=_("Resident"), max_length=50)
+    score = forms.TypedChoiceField(label=_("Satisfaction"), coerce=int, choices=[(i, i) for i in range(5, 0, -1)])
+    comment = forms.CharField(label=_("Comment"), required=False)
+
+
+class ObjectionForm(PhoneForm):
+    text = forms.CharField(label=_("Objection"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(PhoneForm):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    file = forms.FileField(label=_("File"))
+
+
+class ObjectionAnswerForm(PhoneForm):
+    objection = forms.IntegerField(widget=forms.HiddenInput)
+    response = forms.CharField(label=_("Response"), max_length=1000)
+
+
+class DisputeForm(PhoneForm):
+    parties = forms.CharField(label=_("Parties"), widget=forms.Textarea(attrs={"rows": 2}))
+    dispute_type = forms.ChoiceField(label=_("Type"), choices=DisputeType.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    mediator = forms.CharField(label=_("Mediator"), max_length=50)
+    received_on = forms.DateField(label=_("Received"), widget=D)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=DisputeOutcome.choices)
+    resolved_on = forms.DateField(label=_("Resolved"), widget=D, required=False)
+    agreement = forms.CharField(label=_("Agreement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up = forms.CharField(label=_("Follow-up"), required=False)

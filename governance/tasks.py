@@ -1,0 +1,35 @@
+from celery import shared_task
+from django.utils import timezone
+
+from core.exceptions import TransitionRefused
+from core.locks import single_run
+
+
+@shared_task(name="governance.close_due_evaluations", time_limit=600)
+def close_due_evaluations() -> int:
+    """Close the evaluation rounds past their closing time (safe to run twice: a closed round is skipped)."""
+    from . import services
+    from .models import EvaluationRound
+
+    closed = 0
+    with single_run("governance.close_due_evaluations") as got:
+        if not got:
+            return 0
+        for pk in EvaluationRound.objects.filter(closed_at__isnull=True, closes_at__lte=timezone.now()).values_list(
+                "pk", flat=True):
+            try:
+                services.close_evaluation(actor=None, round=EvaluationRound(pk=pk))
+                closed += 1
+            except TransitionRefused:
+                continue
+    return closed
+
+
+@shared_task(name="governance.run_checks", time_limit=900)
+def run_checks() -> dict:
+    """The governance supervision checks: unanswered matters, overdue publications and steps."""
+    from core import supervision
+
+    supervision.discover()
+    rules = [r for r in supervision.REGISTRY if r.startswith("governance.")]
+    return supervision.run_all(only=rules)

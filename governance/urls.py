@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("governance/matters/", views.MatterListView.as_view(), name="matter-list"),
+    path("governance/matters/new/", views.matter_create, name="matter-create"),
+    path("governance/matters/<int:pk>/", views.MatterDetailView.as_view(), name="matter-detail"),
+    path("governance/matters/<int:pk>/pdf/", views.case_file_pdf, name="matter-pdf"),
+    path("governance/matters/<int:pk>/<str:action>/", views.matter_action, name="matter-action"),
+    path("governance/meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("governance/meetings/<int:pk>/<str:action>/", views.meeting_action, name="meeting-action"),
+    path("governance/disputes/", views.DisputeListView.as_view(), name="dispute-list"),
+    path("governance/disputes/new/", views.dispute_create, name="dispute-create"),
+    path("public/governance/<str:code>/", views.public_matters, name="public-list"),
+    path("public/governance/<str:code>/<str:ref>/", views.public_matter, name="public-matter"),
+]

@@ -1,0 +1,367 @@
+"""Staff pages (phone-sized for community workers) and the public case files (no login)."""
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.choices import AreaLevel
+from core.exceptions import NoPermission, TransitionRefused
+from core.generic import ScopedDetailView, ScopedListView
+from core.models import Area
+from core.scope import scope_for
+
+from . import forms, selectors, services
+from .choices import OPEN_STAGES, Capacity, DisputeOutcome, Stage
+from .filtersets import DisputeFilterSet, MatterFilterSet
+from .models import Ballot, Dispute, Matter, Meeting, Task
+
+
+class MatterListView(ScopedListView):
+    model = Matter
+    filterset_class = MatterFilterSet
+    template_name = "governance/matter_list.html"
+    sort_fields = ["raised_at", "response_due", "stage", "ref"]
+    default_sort = "-raised_at"
+    paginate_by = 30
+    export_name = "matters"
+    export_columns = [
+        (gettext_lazy("Reference"), "ref"), (gettext_lazy("Title"), "title"),
+        (gettext_lazy("Community"), "area.name"), (gettext_lazy("Category"), "category.name"),
+        (gettext_lazy("Track"), "get_track_display"), (gettext_lazy("Stage"), "get_stage_display"),
+        (gettext_lazy("Raised"), "raised_at"), (gettext_lazy("Answer due"), "response_due"),
+        (gettext_lazy("Answered"), "answered_at"),
+    ]
+
+    def base_queryset(self):
+        return Matter.objects.select_related("area", "category")
+
+
+class MatterDetailView(ScopedDetailView):
+    model = Matter
+    template_name = "governance/matter_detail.html"
+    context_object_name = "matter"
+    slug_url_kwarg = "pk"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        matter = self.object
+        ctx.update(selectors.case_file(matter, public=False))
+        user = self.request.user
+        ctx["is_committee"] = services.seat(user, matter.area, Capacity.TWO_COMMITTEES) is not None
+        ctx["is_supervisor"] = services.seat(user, matter.area, Capacity.SUPERVISION_COMMITTEE) is not None
+        ctx["can_change"] = scope_for(user).covers("governance.change_matter", matter.area.code)
+        ctx["forms"] = {name: spec[0](prefix=name) for name, spec in MATTER_ACTIONS.items()
+                        if matter.stage in spec[2]}
+        ctx["pending_publications"] = [p for p in ctx["publications"] if not p.countersigned_at]
+        ctx["open_round"] = next((r for r in ctx["rounds"] if r.is_open), None)
+        ctx["response_form"] = forms.ResponseForm(prefix="respond")
+        ctx["evidence_form"] = forms.EvidenceForm
+        ctx["open_stages"] = OPEN_STAGES
+        ctx["attachments"] = list(matter.attachments.all())
+        return ctx
+
+
+@login_required
+def matter_create(request):
+    if not scope_for(request.user).has_perm_somewhere("governance.add_matter"):
+        raise NoPermission(_("You do not have permission to see this page."))
+    communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
+    form = forms.MatterForm(request.POST or None)
+    form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities,
+                                                   initial=communities.first() if communities.count() == 1 else None)
+    forms.style(form)
+    if request.method == "POST" and form.is_valid():
+        try:
+            matter = services.raise_matter(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.reason)
+        else:
+            messages.success(request, _("Matter %(ref)s recorded.") % {"ref": matter.ref})
+            return redirect(matter)
+    return render(request, "governance/matter_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _lines(text):
+    return [{"name": line.strip(), "category": "other"} for line in (text or "").splitlines() if line.strip()]
+
+
+def _merge_into(actor, matter, d):
+    into = Matter.objects.restrict(actor, "view").filter(ref=d["into"].strip()).first()
+    if into is None:
+        raise ValidationError({"into": _("No matter with this reference.")})
+    return services.merge_matter(actor=actor, matter=matter, into=into, reason=d["reason"])
+
+
+def _schedule(actor, matter, d):
+    return services.schedule_meeting(actor=actor, matter=matter, body_kind=d["body_kind"],
+                                     step_kind=d["step_kind"] or None, scheduled_at=d["scheduled_at"],
+                                     location=d["location"], agenda=d["agenda"], eligible=d["eligible"])
+
+
+def _complete(actor, matter, d):
+    task = get_object_or_404(Task, pk=d["task"], project__matter=matter)
+    return services.complete_task(actor=actor, task=task, evidence=d["evidence"])
+
+
+def _respond(actor, matter, d):
+    rnd = matter.evaluation_rounds.filter(closed_at__isnull=True).first()
+    if rnd is None:
+        raise TransitionRefused(_("No evaluation round is open."))
+    return services.record_evaluation(actor=actor, round=rnd, **d)
+
+
+def _close_round(actor, matter, d):
+    rnd = matter.evaluation_rounds.filter(closed_at__isnull=True).first()
+    if rnd is None:
+        raise TransitionRefused(_("No evaluation round is open."))
+    return services.close_evaluation(actor=actor, round=rnd)
+
+
+def _answer_objection(actor, matter, d):
+    objection = get_object_or_404(matter.objections, pk=d["objection"])
+    return services.respond_to_objection(actor=actor, objection=objection, response=d["response"])
+
+
+def _countersign(actor, matter, d):
+    publication = matter.publications.filter(countersigned_at__isnull=True).first()
+    if publication is None:
+        raise TransitionRefused(_("No publication is waiting for a countersignature."))
+    return services.countersign_publication(actor=actor, publication=publication)
+
+
+S = Stage
+# action -> (form, call(actor, matter, cleaned_data), stages where the page offers it, button label)
+MATTER_ACTIONS = {
+    "support": (forms.NameForm, lambda a, m, d: services.support_matter(actor=a, matter=m, **d), [S.RAISED],
+                gettext_lazy("Add support (附议)")),
+    "accept": (forms.NoteForm, lambda a, m, d: services.accept_matter(actor=a, matter=m, note=d["reason"]),
+               [S.RAISED], gettext_lazy("Accept")),
+    "decline": (forms.ReasonForm, lambda a, m, d: services.decline_matter(actor=a, matter=m, **d), [S.RAISED],
+                gettext_lazy("Decline")),
+    "merge": (forms.MergeForm, _merge_into, [S.RAISED], gettext_lazy("Merge")),
+    "refer": (forms.ReferForm, lambda a, m, d: services.refer_matter(actor=a, matter=m, **d), [S.RAISED],
+              gettext_lazy("Refer")),
+    "withdraw": (forms.NoteForm, lambda a, m, d: services.withdraw_matter(actor=a, matter=m, **d), [S.RAISED],
+                 gettext_lazy("Withdraw")),
+    "merge_first_steps": (forms.ReasonForm, lambda a, m, d: services.merge_first_steps(actor=a, matter=m, **d),
+                          [S.ACCEPTED], gettext_lazy("Merge the first two steps (一肩挑)")),
+    "schedule": (forms.MeetingForm, _schedule, [S.ACCEPTED, S.DELIBERATING], gettext_lazy("Send the notice")),
+    "publish": (forms.PublicationForm, None, [S.DECIDED, S.IMPLEMENTING], gettext_lazy("Post the publication")),
+    "countersign": (djforms.Form, _countersign, [], gettext_lazy("Countersign")),
+    "implement": (forms.ProjectForm, lambda a, m, d: services.start_implementation(
+        actor=a, matter=m, title=d["title"], lead_body=d["lead_body"], partners=_lines(d["partners"]),
+        budget=d["budget"]), [S.DECIDED], gettext_lazy("Start the project")),
+    "task": (forms.TaskForm, lambda a, m, d: services.add_task(actor=a, project=m.project, **d), [S.IMPLEMENTING],
+             gettext_lazy("Add task")),
+    "complete": (forms.EvidenceForm, _complete, [], gettext_lazy("Done")),
+    "evaluate": (forms.EvaluationForm, lambda a, m, d: services.open_evaluation(actor=a, matter=m, **d),
+                 [S.IMPLEMENTING], gettext_lazy("Open the public evaluation")),
+    "respond": (forms.ResponseForm, _respond, [], gettext_lazy("Record the answer")),
+    "close_round": (djforms.Form, _close_round, [], gettext_lazy("Close the evaluation")),
+    "attach": (forms.AttachmentForm, None, OPEN_STAGES, gettext_lazy("Attach a file")),
+    "answer_objection": (forms.ObjectionAnswerForm, _answer_objection, [], gettext_lazy("Answer")),
+    "object": (forms.ObjectionForm, lambda a, m, d: services.object_to_matter(actor=a, matter=m, **d),
+               OPEN_STAGES, gettext_lazy("Object (监委)")),
+}
+
+
+def _publish(actor, matter, d, files):
+    return services.post_publication(actor=actor, matter=matter, kind=d["kind"], content=d["content"],
+                                     photo_taken_at=d["photo_taken_at"], photo=files.get("publish-photo"))
+
+
+@login_required
+@require_POST
+def matter_action(request, pk, action):
+    matter = Matter.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if matter is None or action not in MATTER_ACTIONS:
+        raise Http404
+    form_class, call, _stages, label = MATTER_ACTIONS[action]
+    form = form_class(request.POST, request.FILES, prefix=action)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{label}: {field} {' '.join(errors)}")
+        return redirect(matter)
+    try:
+        if action == "publish":
+            result = _publish(request.user, matter, form.cleaned_data, request.FILES)
+        elif action == "attach":
+            result = services.add_attachment(actor=request.user, matter=matter, **form.cleaned_data)
+        else:
+            result = call(request.user, matter, form.cleaned_data)
+    except TransitionRefused as exc:
+        messages.error(request, exc.reason)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("%(action)s: done.") % {"action": label})
+        if isinstance(result, Meeting):
+            return redirect("governance:meeting-detail", pk=result.pk)
+    return redirect(matter)
+
+
+class MeetingDetailView(ScopedDetailView):
+    model = Meeting
+    template_name = "governance/meeting_detail.html"
+    context_object_name = "meeting"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return Meeting.objects.select_related("matter", "step", "quorum_rule", "area")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        m = self.object
+        ctx["participants"] = list(m.participants.all())
+        ctx["minutes"] = getattr(m, "minutes", None) if hasattr(m, "minutes") else None
+        ctx["ballots"] = list(m.ballots.all())
+        ctx["open_ballot"] = next((b for b in ctx["ballots"] if b.is_open), None)
+        ctx["forms"] = {name: spec[0](prefix=name) for name, spec in MEETING_ACTIONS.items()}
+        return ctx
+
+
+def _ballot(meeting):
+    ballot = meeting.ballots.filter(closed_at__isnull=True).first()
+    if ballot is None:
+        raise TransitionRefused(_("No vote is open."))
+    return ballot
+
+
+def _minutes(actor, m, d):
+    speakers = [{"name": d["speaker"], "category": d["speaker_category"], "opinion": d["opinion"]}] \
+        if d["speaker"] else []
+    existing = list(m.minutes.speakers) if hasattr(m, "minutes") else []
+    return services.save_minutes(actor=actor, meeting=m, speakers=existing + speakers, consensus=d["consensus"]
+                                 or (m.minutes.consensus if hasattr(m, "minutes") else ""), dissent=d["dissent"])
+
+
+MEETING_ACTIONS = {
+    "attend": (forms.AttendanceForm, lambda a, m, d: services.record_attendance(actor=a, meeting=m, **d),
+               gettext_lazy("Sign in")),
+    "minutes": (forms.MinutesForm, _minutes, gettext_lazy("Save the minutes")),
+    "sign": (forms.SignForm, lambda a, m, d: services.sign_minutes(actor=a, meeting=m, **d),
+             gettext_lazy("Sign and lock the minutes")),
+    "ballot": (forms.BallotForm, lambda a, m, d: services.open_ballot(actor=a, meeting=m, **d),
+               gettext_lazy("Open the vote")),
+    "tally": (forms.TallyForm, lambda a, m, d: services.tally_ballot(actor=a, ballot=_ballot(m), **d),
+              gettext_lazy("Add counted votes")),
+    "close": (djforms.Form, lambda a, m, d: services.close_ballot(actor=a, ballot=_ballot(m)),
+              gettext_lazy("Close the vote and count")),
+}
+
+
+@login_required
+@require_POST
+def meeting_action(request, pk, action):
+    meeting = Meeting.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if meeting is None or action not in MEETING_ACTIONS:
+        raise Http404
+    form_class, call, label = MEETING_ACTIONS[action]
+    form = form_class(request.POST, prefix=action)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{label}: {field} {' '.join(errors)}")
+        return redirect("governance:meeting-detail", pk=pk)
+    try:
+        result = call(request.user, meeting, form.cleaned_data)
+    except TransitionRefused as exc:
+        messages.error(request, exc.reason)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        if isinstance(result, Ballot) and result.closed_at:
+            messages.success(request, _("The vote passed.") if result.passed else
+                             _("The vote did not pass (quorum: %(q)s).") % {
+                                 "q": _("yes") if result.quorate else _("no")})
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": label})
+    return redirect("governance:meeting-detail", pk=pk)
+
+
+@login_required
+def case_file_pdf(request, pk):
+    """The case file as a PDF for the village archive (村务档案)."""
+    matter = Matter.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if matter is None:
+        raise Http404
+    from weasyprint import HTML
+
+    html = render(request, "governance/case_file_print.html", selectors.case_file(matter, public=False)).content
+    pdf = HTML(string=html.decode(), base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{matter.ref}.pdf"'
+    return response
+
+
+class DisputeListView(ScopedListView):
+    model = Dispute
+    filterset_class = DisputeFilterSet
+    template_name = "governance/dispute_list.html"
+    sort_fields = ["received_on", "resolved_on"]
+    default_sort = "-received_on"
+    export_name = "disputes"
+    export_columns = [
+        (gettext_lazy("Community"), "area.name"), (gettext_lazy("Type"), "get_dispute_type_display"),
+        (gettext_lazy("Channel"), "get_channel_display"), (gettext_lazy("Mediator"), "mediator"),
+        (gettext_lazy("Received"), "received_on"), (gettext_lazy("Outcome"), "get_outcome_display"),
+        (gettext_lazy("Resolved"), "resolved_on"), (gettext_lazy("Reopened"), "reopened_on"),
+        (gettext_lazy("Effectively resolved"), "effectively_resolved"),
+    ]
+
+    def base_queryset(self):
+        return Dispute.objects.select_related("area")
+
+
+@login_required
+def dispute_create(request):
+    if not scope_for(request.user).has_perm_somewhere("governance.add_dispute"):
+        raise NoPermission(_("You do not have permission to see this page."))
+    communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
+    form = forms.DisputeForm(request.POST or None, initial={"outcome": DisputeOutcome.PENDING})
+    form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities)
+    forms.style(form)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_dispute(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Dispute registered."))
+            return redirect("governance:dispute-list")
+    return render(request, "governance/dispute_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- public pages --------------------------------------------------------------------------------------
+def _community(code):
+    return get_object_or_404(Area, code=code, level=AreaLevel.COMMUNITY)
+
+
+def public_matters(request, code):
+    area = _community(code)
+    matters = selectors.public_matters(area)
+    return render(request, "governance/public_list.html", {
+        "area": area,
+        "in_progress": [m for m in matters if m.stage in OPEN_STAGES],
+        "ended": [m for m in matters if m.stage not in OPEN_STAGES],
+    })
+
+
+def public_matter(request, code, ref):
+    area = _community(code)
+    matter = selectors.public_matters(area).filter(ref=ref).first()
+    if matter is None:
+        raise Http404
+    ctx = selectors.case_file(matter, public=True)
+    ctx["area"] = area
+    return render(request, "governance/public_case_file.html", ctx)
+
+
+
