@@ -12,9 +12,14 @@ from django.contrib.auth.management import create_permissions
 def assign_permissions(apps, role_perms: dict[str, list[str]]) -> None:
     """Give each role (group) the listed "app_label.codename" permissions; creates missing groups."""
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        # In a migration the app configs are stubs without models_module, which makes
+        # create_permissions skip them; the real registry's value must be left as it was.
+        original = app_config.models_module
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, perms in role_perms.items():
