@@ -88,6 +88,16 @@ class Indicator:
     target: Target | None = None
     source: str = ""  # where the target/figure comes from
     description: str = ""
+    order: int = 100  # position on the dashboard, lowest first
+
+
+def ordered() -> list[Indicator]:
+    """Every registered indicator in dashboard order."""
+    return sorted(REGISTRY.values(), key=lambda i: (i.order, i.code))
+
+
+def get(code: str) -> Indicator | None:
+    return REGISTRY.get(code)
 
 
 REGISTRY: dict[str, Indicator] = {}
