@@ -86,7 +86,7 @@ class Card:
         if v.value is None:
             return v.note
         if v.denominator is None:
-            return _("count of records: %(n)s") % {"n": format_value(v.numerator, Unit.COUNT)}
+            return _("total of the records of this area and the areas below it")
         factor = UNIT_FACTOR.get(self.indicator.unit, 1)
         text = f"{format_value(v.numerator, Unit.COUNT)} / {format_value(v.denominator, Unit.COUNT)}"
         return text + (f" × {factor}" if factor != 1 else "")

@@ -54,7 +54,8 @@
     if (!ind) { return; }
     el.style.height = "220px";
     var chart = el.dataset.kind === "trend" ? trendChart(el, ind) : childrenChart(el, ind);
-    el.dataset.ready = "1";
+    // Marked ready once drawn (animations included), so a click lands on the final bars.
+    chart.on("finished", function () { el.dataset.ready = "1"; });
     charts.push(chart);
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
