@@ -126,3 +126,14 @@ class TestDashboard:
         client.get(URL)
         with django_assert_max_num_queries(12):
             client.get(URL, {"area": "340300000000", "period": "2020"})
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_values_within_the_officers_district_only(computed, web):
+    body = web(computed.officer_a).get(reverse("admin:reports_indicatorvalue_changelist"),
+                                       {"q": "3403"}).content.decode()
+    assert "340302" in body or "龙子湖区" in body
+    assert "蚌山区" not in body
+    other = IndicatorValue.objects.filter(area__code="340303000000").first()
+    assert web(computed.officer_a).get(
+        reverse("admin:reports_indicatorvalue_change", args=[other.pk])).status_code == 404
