@@ -2,17 +2,32 @@
 
 from pathlib import Path
 
-import polib
 import pytest
 
 PO = Path(__file__).resolve().parents[2] / "reports" / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
+def _entries():
+    """(flags, msgid, msgstr) of every entry, header included; enough of the PO format for this check."""
+    for block in PO.read_text(encoding="utf-8").split("\n\n"):
+        flags, parts, current = "", {"msgid": "", "msgstr": ""}, None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                flags += line
+            elif line.startswith(("msgid ", "msgstr")):
+                current = line.split(" ", 1)[0].split("[", 1)[0]
+                parts[current] = parts.get(current, "") + line.split(" ", 1)[1].strip('"')
+            elif line.startswith('"') and current:
+                parts[current] += line.strip('"')
+        if current:
+            yield flags, parts["msgid"], parts["msgstr"]
+
+
 def test_every_message_is_translated_and_none_is_fuzzy():
-    po = polib.pofile(str(PO))
-    assert not po.metadata_is_fuzzy
-    assert [e.msgid for e in po if not e.msgstr and not e.obsolete] == []
-    assert [e.msgid for e in po if "fuzzy" in e.flags] == []
+    entries = list(_entries())
+    assert len(entries) > 50
+    assert [msgid for _f, msgid, msgstr in entries if not msgstr] == []
+    assert [msgid for flags, msgid, _s in entries if "fuzzy" in flags] == []
 
 
 @pytest.mark.django_db
