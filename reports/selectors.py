@@ -6,7 +6,7 @@ handful of indexed queries whatever the size of the city, and a run in progress 
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -35,10 +35,13 @@ def default_area(user) -> Area | None:
     return roots[0] if roots else None
 
 
-def periods_with_values() -> list[str]:
-    """Periods some run has computed, newest first."""
-    keys = set(ReportRun.objects.filter(status=RunStatus.DONE).values_list("period", flat=True).distinct())
-    return sorted(keys, key=_period_sort_key, reverse=True)
+def periods_with_values() -> tuple[list[str], int]:
+    """Periods some run has computed, newest first, and the id of the latest finished run (the
+    version of every stored value: cached dashboards are keyed by it)."""
+    rows = (ReportRun.objects.filter(status=RunStatus.DONE).order_by().values("period")
+            .annotate(last=Max("id")).values_list("period", "last"))
+    latest = dict(rows)
+    return sorted(latest, key=_period_sort_key, reverse=True), max(latest.values(), default=0)
 
 
 def _period_sort_key(key: str):

@@ -7,6 +7,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,25 +84,32 @@ def _export(request, area, period, fmt):
     return response
 
 
+def _dashboard_data(user, area, period):
+    cards = selectors.dashboard(user, area, period)
+    return {"cards": cards, "child_rows": selectors.child_rows(cards),
+            "charts": {"area": area.code, "period": period.key, "url": reverse("reports-dashboard"),
+                       "indicators": [c.chart() for c in cards]}}
+
+
 @login_required
 def dashboard(request):
     _require_view(request.user)
     code = request.GET.get("area")
     area = selectors.area_in_scope(request.user, code) if code else selectors.default_area(request.user)
-    available = selectors.periods_with_values()
+    available, version = selectors.periods_with_values()
     period, period_error = _period_from(request, available)
     if area is None:
         return render(request, "reports/dashboard.html", {"area": None, "periods": available, "period": period})
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         return _export(request, area, period, fmt)
-    cards = selectors.dashboard(request.user, area, period)
     return render(request, "reports/dashboard.html", {
-        "area": area, "period": period, "periods": available, "period_error": period_error, "cards": cards,
-        "child_rows": selectors.child_rows(cards),
+        "area": area, "period": period, "periods": available, "period_error": period_error,
+        # Built only when the cached fragment (keyed by area, period and the latest run) is missing.
+        # Every value below an area the user may open is theirs to see, so the fragment is per area.
+        "data": SimpleLazyObject(lambda: _dashboard_data(request.user, area, period)),
+        "version": version,
         "breadcrumbs": selectors.breadcrumbs(request.user, area),
-        "charts": {"area": area.code, "period": period.key, "url": reverse("reports-dashboard"),
-                   "indicators": [c.chart() for c in cards]},
         "can_run": scope_for(request.user).has_perm_somewhere("reports.add_reportrun"),
         "query": urlencode({"area": area.code, "period": period.key}),
     })

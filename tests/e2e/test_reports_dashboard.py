@@ -2,6 +2,9 @@
 clicking its bar in a chart, and exports the district's table as XLSX."""
 
 
+import io
+from pathlib import Path
+
 import pytest
 from openpyxl import load_workbook
 
@@ -40,6 +43,6 @@ def test_city_admin_drills_from_the_city_into_a_district_and_exports_xlsx(world,
         page.click("#export-xlsx")
     download = download_info.value
     assert download.suggested_filename == "indicators-340302000000-2020.xlsx"
-    sheet = load_workbook(download.path()).active
+    sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
     codes = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert codes == {"340302000000", "340302001000"}

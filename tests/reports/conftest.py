@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 
@@ -8,3 +9,11 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Dashboards are cached by run id, and ids repeat between tests once their rows are rolled back."""
+    cache.clear()
+    yield
+    cache.clear()

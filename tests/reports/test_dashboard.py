@@ -137,3 +137,15 @@ def test_the_admin_lists_values_within_the_officers_district_only(computed, web)
     other = IndicatorValue.objects.filter(area__code="340303000000").first()
     assert web(computed.officer_a).get(
         reverse("admin:reports_indicatorvalue_change", args=[other.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_new_run_shows_new_values_on_a_cached_dashboard(computed, web):
+    from tests.factories import population
+
+    client = web(computed.city_admin)
+    assert "6,000" in client.get(URL, {"area": "340300000000", "period": "2020"}).content.decode()
+    population(computed.district_a, 2020, resident=500, registered=500)
+    assert "6,000" in client.get(URL, {"area": "340300000000", "period": "2020"}).content.decode()
+    services.run_now(actor=None, period="2020", trigger=RunTrigger.COMMAND)
+    assert "6,500" in client.get(URL, {"area": "340300000000", "period": "2020"}).content.decode()
