@@ -218,3 +218,25 @@ def test_the_nightly_run_is_in_the_beat_schedule():
     from django_celery_beat.models import PeriodicTask
 
     assert PeriodicTask.objects.filter(task="reports.aggregate_nightly", enabled=True).exists()
+
+
+def test_a_run_while_another_holds_the_lock_is_skipped_and_says_so(world, is_postgres):
+    if not is_postgres:
+        pytest.skip("the single-run lock is a PostgreSQL advisory lock")
+    from django.db import connections
+
+    from core.locks import _key
+
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_key(services.LOCK_NAME)])
+    try:
+        run = services.request_run(actor=None, period="2020", trigger=RunTrigger.COMMAND, enqueue=False)
+        run = services.execute_run(run_id=run.pk)
+        assert run.status == RunStatus.SKIPPED
+        assert "Another aggregation run" in run.message
+        assert not IndicatorValue.objects.exists()
+    finally:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_key(services.LOCK_NAME)])
+        other.close()
