@@ -6,10 +6,12 @@ for every area and replaces that period's stored values in one transaction. A re
 same rows; readers keep seeing the previous values until it commits (PostgreSQL MVCC).
 """
 
+import csv
+import io
 import logging
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,10 +88,36 @@ def aggregate(*, period: Period, run: ReportRun | None = None, indicators=None) 
     ]
     with transaction.atomic():
         IndicatorValue.objects.filter(period=period.key, indicator__in=[i.code for i in indicators]).delete()
-        IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
+        if connection.vendor == "postgresql":
+            _copy(rows)
+        else:
+            IndicatorValue.objects.bulk_create(rows, batch_size=BATCH)
     result.timings["write"] = round((time.perf_counter() - started) * 1000)
     return {"indicators": len(indicators), "areas": result.areas, "values_written": len(rows),
             "queries": result.queries, "timings": result.timings}
+
+
+COPY_COLUMNS = ["indicator", "area_id", "period", "numerator", "denominator", "value", "note", "computed_at", "run_id"]
+
+
+def _copy(rows: list[IndicatorValue]) -> None:
+    """PostgreSQL COPY: several times faster than INSERTs for the ~10^5 values of a city-wide run."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for v in rows:
+        writer.writerow([v.indicator, v.area_id, v.period, v.numerator, v.denominator, v.value, v.note,
+                         v.computed_at.isoformat(), v.run_id])
+    buffer.seek(0)
+    table = IndicatorValue._meta.db_table
+    # An unquoted empty field is NULL in CSV COPY; the note is never NULL, just empty.
+    sql = f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (note))"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if hasattr(raw, "copy_expert"):  # psycopg2
+            raw.copy_expert(sql, buffer)
+        else:  # psycopg 3
+            with raw.copy(sql) as copy:
+                copy.write(buffer.getvalue())
 
 
 def run_now(*, actor, period: str, trigger: str) -> ReportRun:
