@@ -124,6 +124,16 @@ def dashboard(user, area: Area, period: Period) -> list[Card]:
     return list(cards.values())
 
 
+def area_choices(user, current: Area) -> list[Area]:
+    """The area picker: the user's own areas and the areas right below them, plus the current one."""
+    roots = top_areas(user)
+    areas = {a.pk: a for a in roots}
+    for child in Area.objects.filter(parent__in=roots).order_by("code"):
+        areas.setdefault(child.pk, child)
+    areas.setdefault(current.pk, current)
+    return sorted(areas.values(), key=lambda a: a.code)
+
+
 def breadcrumbs(user, area: Area) -> list[Area]:
     return [a for a in visible_ancestors(user, area) if scope_for(user).covers(VIEW_PERM, a.code)]
 

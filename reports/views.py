@@ -110,6 +110,7 @@ def dashboard(request):
         "data": SimpleLazyObject(lambda: _dashboard_data(request.user, area, period)),
         "version": version,
         "breadcrumbs": selectors.breadcrumbs(request.user, area),
+        "area_choices": selectors.area_choices(request.user, area),
         "can_run": scope_for(request.user).has_perm_somewhere("reports.add_reportrun"),
         "query": urlencode({"area": area.code, "period": period.key}),
     })

@@ -149,3 +149,27 @@ def test_a_new_run_shows_new_values_on_a_cached_dashboard(computed, web):
     assert "6,000" in client.get(URL, {"area": "340300000000", "period": "2020"}).content.decode()
     services.run_now(actor=None, period="2020", trigger=RunTrigger.COMMAND)
     assert "6,500" in client.get(URL, {"area": "340300000000", "period": "2020"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_district_officer_picks_among_their_district_and_its_streets(computed, web):
+    body = web(computed.officer_a).get(URL).content.decode()
+    picker = body[body.index('id="id_area"'):body.index("</select>")]
+    assert 'value="340302000000"' in picker and 'value="340302001000"' in picker
+    assert "340303" not in picker
+
+
+@pytest.mark.django_db
+def test_cards_show_the_target_and_whether_it_is_met(computed, web, monkeypatch):
+    from reports import registry
+    from reports.periods import Period
+    from tests.reports.test_aggregation import URBAN_SHARE
+
+    monkeypatch.setitem(registry.REGISTRY, URBAN_SHARE.code, URBAN_SHARE)
+    services.aggregate(period=Period.parse("2020"), indicators=[URBAN_SHARE])
+    city = web(computed.city_admin).get(URL, {"area": "340300000000", "period": "2020"}).content.decode()
+    card = city[city.index('data-code="test.urban_share"'):]
+    card = card[:card.index("</div>\n    </div>")]
+    assert "66.67%" in card and "&gt;= 50" in card and "not met" not in card and "met</span>" in card
+    town = web(computed.city_admin).get(URL, {"area": "340303101000", "period": "2020"}).content.decode()
+    assert "not met" in town[town.index('data-code="test.urban_share"'):]
