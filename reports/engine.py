@@ -147,7 +147,7 @@ def compute(indicators: list[Indicator], period: Period) -> Result:
             if area.depth > lowest:
                 continue
             numerator = nums.get(area.id, Decimal(0))
-            if dens is None and area.id not in nums and ind.numerator.missing_reason:
+            if dens is None and area.id not in nums and ind.numerator.absent_is_missing:
                 reason = str(ind.numerator.missing_reason) % {"area": area.prefix, "period": period.key}
                 result.values.append(Computed(ind.code, area.id, numerator, None, None, reason[:300]))
                 continue

@@ -240,3 +240,20 @@ def test_a_run_while_another_holds_the_lock_is_skipped_and_says_so(world, is_pos
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s)", [_key(services.LOCK_NAME)])
         other.close()
+
+
+def test_a_count_with_no_records_is_zero_but_an_absent_population_is_missing(world):
+    from reports.registry import Indicator
+
+    known_territory(world)
+    volunteers_like = Indicator(
+        code="test.grids_counted", name="grids", unit=Unit.COUNT, lowest_level=AreaLevel.COMMUNITY,
+        numerator=Measure(lambda p: Area.objects.filter(level=AreaLevel.GRID), area_path="id",
+                          missing_reason="no grids in %(area)s"),
+    )
+    services.aggregate(period=Period.parse("2020"), indicators=[volunteers_like, registry.REGISTRY[
+        "territory.resident_population"]])
+    assert value_of("test.grids_counted", "340303001001").value == 0
+    services.aggregate(period=Period.parse("2021"), indicators=[registry.REGISTRY["territory.resident_population"]])
+    missing = value_of("territory.resident_population", "340302001001", "2021")
+    assert missing.value is None and missing.note == "no resident population recorded for 340302001001 in 2021"
