@@ -145,7 +145,11 @@ def test_a_run_makes_one_grouped_query_per_measure_not_per_area(world):
         make_area(f"340303001{i:03d}", AreaLevel.COMMUNITY, world.street_b, f"社区{i}")
     with CaptureQueriesContext(connection) as many:
         services.aggregate(period=period)
-    assert len(many) == len(few)
+
+    def reads(captured):  # inserts come in batches whose number grows with the values written
+        return [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+
+    assert len(reads(many)) == len(reads(few))
 
 
 def test_a_run_records_its_counts_timings_and_an_audit_row(world):
