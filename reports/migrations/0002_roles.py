@@ -2,18 +2,12 @@
 
 from django.db import migrations
 
-from core.roles import assign_permissions, crud
-
-VIEW_VALUES = crud("reports", "indicatorvalue")
-REPORTS_ROLE_PERMS = {
-    "city_admin": VIEW_VALUES + crud("reports", "reportrun", "view add"),
-    "auditor": VIEW_VALUES + crud("reports", "reportrun"),
-    **dict.fromkeys(["county_officer", "township_officer", "community_worker", "grid_worker", "org_registrar", "volunteer_officer", "child_supervisor", "child_director"], VIEW_VALUES),
-}
+from core.roles import assign_permissions
+from reports.roles import ROLE_PERMS
 
 
 def forwards(apps, schema_editor):
-    assign_permissions(apps, REPORTS_ROLE_PERMS)
+    assign_permissions(apps, ROLE_PERMS)
 
 
 class Migration(migrations.Migration):
