@@ -204,8 +204,9 @@ def start_server(workers: int):
 
     port = _free_port()
     root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.reports_settings"}
     proc = subprocess.Popen([str(root / ".venv" / "bin" / "gunicorn"), "portal.wsgi", "-w", str(workers),
-                             "-b", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=root, env=os.environ.copy())
+                             "-b", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=root, env=env)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
