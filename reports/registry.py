@@ -60,6 +60,9 @@ class Measure:
     # Text shown when this measure is the denominator and is zero or missing for an area,
     # e.g. "no resident population recorded for %(area)s in %(period)s".
     missing_reason: str = ""
+    # For a measure that is data rather than a count of records (population figures): an area
+    # with no row at all has no value (with ``missing_reason``), not zero, even as a numerator.
+    absent_is_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,16 @@ class Indicator:
     target: Target | None = None
     source: str = ""  # where the target/figure comes from
     description: str = ""
+    order: int = 100  # position on the dashboard, lowest first
+
+
+def ordered() -> list[Indicator]:
+    """Every registered indicator in dashboard order."""
+    return sorted(REGISTRY.values(), key=lambda i: (i.order, i.code))
+
+
+def get(code: str) -> Indicator | None:
+    return REGISTRY.get(code)
 
 
 REGISTRY: dict[str, Indicator] = {}
@@ -117,9 +130,11 @@ def _population(field_name):
 
 def resident_population() -> Measure:
     return Measure(_population("resident"), area_path="area", aggregate=Sum("resident"),
-                   missing_reason=_("no resident population recorded for %(area)s in %(period)s"))
+                   missing_reason=_("no resident population recorded for %(area)s in %(period)s"),
+                   absent_is_missing=True)
 
 
 def registered_population() -> Measure:
     return Measure(_population("registered"), area_path="area", aggregate=Sum("registered"),
-                   missing_reason=_("no registered population recorded for %(area)s in %(period)s"))
+                   missing_reason=_("no registered population recorded for %(area)s in %(period)s"),
+                   absent_is_missing=True)

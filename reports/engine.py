@@ -1,0 +1,166 @@
+"""The aggregation engine: every indicator for every area of the city, for one period, at once.
+
+Each distinct measure query runs once, grouped by the row's area (``GROUP BY area_id``); measures
+over the same rows share that query. The sums are then rolled up the area tree in Python (the
+territory is a few thousand rows, loaded once), so a community, its street, its district and the
+city all get their value from the same rows, and no query is ever made per area.
+"""
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from core.choices import LEVEL_ORDER, LEVEL_PREFIX
+from core.models import Area
+
+from .periods import Period
+from .registry import UNIT_FACTOR, Indicator, Measure
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+@dataclass
+class AreaRow:
+    id: int
+    code: str
+    level: str
+    prefix: str
+    depth: int
+    chain: tuple  # ids of the area and all its ancestors
+
+
+@dataclass
+class Computed:
+    """One value before it is stored."""
+
+    indicator: str
+    area_id: int
+    numerator: Decimal
+    denominator: Decimal | None
+    value: Decimal | None
+    note: str = ""
+
+
+@dataclass
+class Result:
+    values: list[Computed] = field(default_factory=list)
+    queries: int = 0
+    areas: int = 0
+    timings: dict = field(default_factory=dict)
+
+
+def load_areas() -> dict[int, AreaRow]:
+    """The whole territory in one query, with each area's chain of ancestors."""
+    rows = list(Area.objects.order_by().values_list("id", "code", "level", "parent_id"))
+    parent = {r[0]: r[3] for r in rows}
+    out = {}
+    for area_id, code, level, _parent in rows:
+        chain, cursor = [], area_id
+        while cursor is not None and len(chain) < 8:
+            chain.append(cursor)
+            cursor = parent.get(cursor)
+        depth = LEVEL_ORDER.index(level)
+        out[area_id] = AreaRow(area_id, code, level, code[: LEVEL_PREFIX[level]], depth, tuple(chain))
+    return out
+
+
+def _to_decimal(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _grouped(measures: list[Measure], period: Period):
+    """Measures over the same rows (same queryset SQL and area path) share one GROUP BY query."""
+    groups: dict[tuple, list] = {}
+    for measure in measures:
+        qs = measure.queryset(period).order_by().values(area_key=F(measure.area_path))
+        sql, params = qs.query.sql_with_params()
+        key = (qs.model._meta.label, sql, repr(params))
+        entry = groups.setdefault(key, [qs, []])
+        if not any(m is measure for m in entry[1]):
+            entry[1].append(measure)
+    return list(groups.values())
+
+
+def evaluate(measures: list[Measure], period: Period, areas: dict[int, AreaRow]):
+    """{id(measure): {area_id: rolled-up total}} and the number of queries made.
+
+    Areas with no row at all are absent from a measure's totals: "missing", not zero.
+    """
+    totals: dict[int, dict[int, Decimal]] = {}
+    queries = 0
+    for qs, group in _grouped(measures, period):
+        names = {f"m{i}": m.aggregate for i, m in enumerate(group)}
+        rolled = [defaultdict(Decimal) for _ in group]
+        for row in qs.annotate(**names).values_list("area_key", *names):
+            area = areas.get(row[0])
+            if area is None:
+                continue
+            for i, raw in enumerate(row[1:]):
+                if raw is None:
+                    continue
+                amount = _to_decimal(raw)
+                target = rolled[i]
+                for area_id in area.chain:
+                    target[area_id] += amount
+        queries += 1
+        for measure, result in zip(group, rolled, strict=True):
+            totals[id(measure)] = result
+    return totals, queries
+
+
+def _reason(indicator: Indicator, area: AreaRow, period: Period) -> str:
+    template = (indicator.denominator.missing_reason if indicator.denominator else "") or _(
+        "the denominator of %(indicator)s is zero or missing for %(area)s in %(period)s"
+    )
+    return str(template) % {"area": area.prefix, "period": period.key, "indicator": indicator.code}
+
+
+def compute(indicators: list[Indicator], period: Period) -> Result:
+    result = Result()
+    started = time.perf_counter()
+    areas = load_areas()
+    result.areas = len(areas)
+    result.timings["load_areas"] = round((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    measures = []
+    for ind in indicators:
+        measures.append(ind.numerator)
+        if ind.denominator is not None:
+            measures.append(ind.denominator)
+    totals, result.queries = evaluate(measures, period, areas)
+    result.timings["queries"] = round((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    for ind in indicators:
+        lowest = LEVEL_ORDER.index(ind.lowest_level)
+        factor = Decimal(UNIT_FACTOR.get(ind.unit, 1))
+        nums = totals[id(ind.numerator)]
+        dens = totals[id(ind.denominator)] if ind.denominator is not None else None
+        for area in areas.values():
+            if area.depth > lowest:
+                continue
+            numerator = nums.get(area.id, Decimal(0))
+            if dens is None and area.id not in nums and ind.numerator.absent_is_missing:
+                reason = str(ind.numerator.missing_reason) % {"area": area.prefix, "period": period.key}
+                result.values.append(Computed(ind.code, area.id, numerator, None, None, reason[:300]))
+                continue
+            if dens is None:
+                result.values.append(Computed(ind.code, area.id, numerator, None,
+                                              (numerator * factor).quantize(FOUR_PLACES, ROUND_HALF_UP)))
+                continue
+            denominator = dens.get(area.id)
+            if not denominator:
+                result.values.append(Computed(ind.code, area.id, numerator, denominator, None,
+                                              _reason(ind, area, period)[:300]))
+                continue
+            value = (numerator * factor / denominator).quantize(FOUR_PLACES, ROUND_HALF_UP)
+            result.values.append(Computed(ind.code, area.id, numerator, denominator, value))
+    result.timings["compute"] = round((time.perf_counter() - started) * 1000)
+    return result

@@ -1,0 +1,132 @@
+"""The indicator dashboard: pick an area and a period; cards, charts over the children, a trend."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.exceptions import NoPermission
+from core.scope import scope_for
+from core.tabular import csv_stream, xlsx_bytes
+
+from . import selectors, services
+from .choices import RunTrigger
+from .periods import Period
+from .registry import REGISTRY, Unit
+
+EXPORT_HEADER = [
+    (gettext_lazy("Division code"), "code"), (gettext_lazy("Area"), "area"), (gettext_lazy("Period"), "period"),
+    (gettext_lazy("Indicator code"), "indicator"), (gettext_lazy("Indicator"), "name"),
+    (gettext_lazy("Value"), "value"), (gettext_lazy("Unit"), "unit"), (gettext_lazy("Numerator"), "numerator"),
+    (gettext_lazy("Denominator"), "denominator"), (gettext_lazy("Target"), "target"),
+    (gettext_lazy("Target met"), "met"), (gettext_lazy("Note"), "note"), (gettext_lazy("Computed"), "computed_at"),
+]
+
+
+def _require_view(user):
+    if not scope_for(user).has_perm_somewhere(selectors.VIEW_PERM):
+        raise NoPermission(_("You do not have permission to see this page."))
+
+
+def _period_from(request, available):
+    text = request.GET.get("period") or (available[0] if available else str(timezone.localdate().year))
+    try:
+        return Period.parse(text), None
+    except ValidationError as exc:
+        return Period.parse(available[0] if available else str(timezone.localdate().year)), exc.messages[0]
+
+
+def _cell(v, key):
+    ind = REGISTRY.get(v.indicator)
+    if key == "code":
+        return v.area.code
+    if key == "area":
+        return v.area.name
+    if key == "name":
+        return str(ind.name) if ind else v.indicator
+    if key == "unit":
+        return str(Unit(ind.unit).label) if ind else ""
+    if key == "target":
+        return str(ind.target) if ind and ind.target else ""
+    if key == "met":
+        if not ind or not ind.target or v.value is None:
+            return ""
+        return _("yes") if ind.target.met(float(v.value)) else _("no")
+    if key in ("value", "numerator", "denominator"):
+        value = getattr(v, key)
+        return None if value is None else (int(value) if value == int(value) else float(value))
+    if key == "computed_at":
+        return timezone.localtime(v.computed_at).strftime("%Y-%m-%d %H:%M")
+    return getattr(v, key)
+
+
+def _export(request, area, period, fmt):
+    rows = selectors.export_rows(request.user, area, period)
+    services.record_values_export(actor=request.user, area_code=area.code, period=period.key, fmt=fmt,
+                                  count=len(rows))
+    header = [str(h) for h, _k in EXPORT_HEADER]
+    data = ([_cell(v, k) for _h, k in EXPORT_HEADER] for v in rows)
+    filename = f"indicators-{area.code}-{period.key}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(header, data), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes(header, data, title=f"{area.code}-{period.key}"),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _dashboard_data(user, area, period):
+    cards = selectors.dashboard(user, area, period)
+    return {"cards": cards, "child_rows": selectors.child_rows(cards),
+            "charts": {"area": area.code, "period": period.key, "url": reverse("reports-dashboard"),
+                       "indicators": [c.chart() for c in cards]}}
+
+
+@login_required
+def dashboard(request):
+    _require_view(request.user)
+    code = request.GET.get("area")
+    area = selectors.area_in_scope(request.user, code) if code else selectors.default_area(request.user)
+    available, version = selectors.periods_with_values()
+    period, period_error = _period_from(request, available)
+    if area is None:
+        return render(request, "reports/dashboard.html", {"area": None, "periods": available, "period": period})
+    fmt = request.GET.get("export")
+    if fmt in ("csv", "xlsx"):
+        return _export(request, area, period, fmt)
+    return render(request, "reports/dashboard.html", {
+        "area": area, "period": period, "periods": available, "period_error": period_error,
+        # Built only when the cached fragment (keyed by area, period and the latest run) is missing.
+        # Every value below an area the user may open is theirs to see, so the fragment is per area.
+        "data": SimpleLazyObject(lambda: _dashboard_data(request.user, area, period)),
+        "version": version,
+        "breadcrumbs": selectors.breadcrumbs(request.user, area),
+        "area_choices": selectors.area_choices(request.user, area),
+        "can_run": scope_for(request.user).has_perm_somewhere("reports.add_reportrun"),
+        "query": urlencode({"area": area.code, "period": period.key}),
+    })
+
+
+@login_required
+@require_POST
+def start_run(request):
+    period = request.POST.get("period", "")
+    try:
+        run = services.request_run(actor=request.user, period=period, trigger=RunTrigger.DASHBOARD)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Aggregation run #%(id)s for %(period)s requested.") % {
+            "id": run.pk, "period": run.period})
+    back = request.POST.get("area")
+    params = {"period": period} if not back else {"period": period, "area": back}
+    return redirect(f"{reverse('reports-dashboard')}?{urlencode(params)}")
