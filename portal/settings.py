@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.run_supervision_checks",
         "schedule": timedelta(hours=24),
     },
+    "governance-close-due-evaluations": {
+        "task": "governance.close_due_evaluations",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- Auth and sign-in security (等级保护三级) -------------------------------------------------

@@ -2,7 +2,6 @@
 clicking its bar in a chart, and exports the district's table as XLSX."""
 
 import io
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -13,34 +12,8 @@ from reports.choices import RunTrigger
 from tests.factories.reports import known_territory
 
 
-@pytest.fixture
-def roles(transactional_db):
-    """The role groups, which an earlier transactional test's flush may have removed."""
-    from django.contrib.auth.models import Group
-
-    if Group.objects.exists():
-        return
-    try:
-        from core.roles import sync_all_roles  # every app's roles.py, this one's included
-    except ImportError:  # a foundation without it: rebuild from the migrations' maps
-        sync_all_roles = _rebuild_roles
-    sync_all_roles()
-
-
-def _rebuild_roles():
-    from django.contrib.auth.models import Group, Permission
-
-    for module in ("core.migrations.0002_roles", "reports.roles"):
-        role_perms = next(v for k, v in vars(import_module(module)).items() if k.endswith("ROLE_PERMS"))
-        for role, perms in role_perms.items():
-            group, _created = Group.objects.get_or_create(name=role)
-            for perm in perms:
-                app_label, codename = perm.split(".")
-                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-
-
 @pytest.mark.django_db(transaction=True)
-def test_city_admin_drills_from_the_city_into_a_district_and_exports_xlsx(roles, world, login, page, live_server):
+def test_city_admin_drills_from_the_city_into_a_district_and_exports_xlsx(world, login, page, live_server):
     known_territory(world)
     services.run_now(actor=None, period="2020", trigger=RunTrigger.COMMAND)
     login(page, world.city_admin)
