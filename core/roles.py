@@ -14,7 +14,7 @@ def assign_permissions(apps, role_perms: dict[str, list[str]]) -> None:
     for app_config in apps.get_app_configs():
         # In a migration the app configs are stubs without models_module, which makes
         # create_permissions skip them; the real registry's value must be left as it was.
-        original = app_config.models_module
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = original or True
         try:
             create_permissions(app_config, apps=apps, verbosity=0)

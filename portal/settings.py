@@ -266,6 +266,21 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
 }
+
+
+def _enum_names() -> dict[str, str]:
+    """Name every TextChoices class of the apps' choices.py in the OpenAPI schema after itself
+    (Stage → "StageEnum"), so fields called "kind" or "channel" in several apps never collide.
+    Read as text: settings cannot import the apps."""
+    import re
+
+    names = {}
+    for path in sorted(BASE_DIR.glob("*/choices.py")):
+        for cls in re.findall(r"^class (\w+)\(models\.(?:Text|Integer)Choices\)", path.read_text(), re.M):
+            names[f"{cls}Enum"] = f"{path.parent.name}.choices.{cls}"
+    return names
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Community governance portal API",
     "DESCRIPTION": "蚌埠市民政局社区治理平台 API. Every list is scoped to the caller's areas.",
@@ -275,6 +290,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": _enum_names(),
 }
 
 # --- Logging: one line per event, with the request id -----------------------------------------
