@@ -74,7 +74,8 @@ def normalise(kind: str, value: str) -> str:
     return value
 
 
-def _region_known(number: str) -> bool:
+@lru_cache(maxsize=8192)
+def region_known(region: str) -> bool:
     """The 6-digit region code exists in the division database, in any period.
 
     stdnum's own check also demands that the code was in use in the birth year; that refuses
@@ -84,7 +85,7 @@ def _region_known(number: str) -> bool:
     """
     from stdnum import numdb
 
-    info = {k: v for _part, props in numdb.get("cn/loc").info(number[:6]) for k, v in props.items()}
+    info = {k: v for _part, props in numdb.get("cn/loc").info(region) for k, v in props.items()}
     return bool(info.get("county"))
 
 
@@ -103,7 +104,7 @@ def validate_id_number(value: str, *, today: datetime.date | None = None) -> str
         raise ValidationError(_("the birth date in the number is impossible"), code="birth_date")
     if born > (today or datetime.date.today()) or born.year < 1900:
         raise ValidationError(_("the birth date in the number is impossible"), code="birth_date")
-    if not _region_known(number):
+    if not region_known(number[:6]):
         raise ValidationError(_("the region code in the number is unknown"), code="region")
     return number
 
