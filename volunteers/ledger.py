@@ -58,13 +58,24 @@ def _star_case(column: str) -> str:
     return f"CASE {whens} ELSE 0 END"
 
 
-def recompute_totals() -> int:
+def recompute_totals(volunteer_ids=None) -> int:
     """Every volunteer's approved hours and stars from the ledger, in one statement.
 
-    Returns the number of volunteers whose total or stars changed.
+    Returns the number of volunteers whose total or stars changed. ``volunteer_ids`` limits it
+    to some volunteers (after a bulk approval).
     """
+    if volunteer_ids is not None:
+        ids = sorted(set(volunteer_ids))
+        return sum(_recompute(ids[i:i + 500]) for i in range(0, len(ids), 500))
+    return _recompute(None)
+
+
+def _recompute(ids) -> int:
     vol, rec = "volunteers_volunteer", ServiceHourRecord._meta.db_table
     approved = f"'{RecordStatus.APPROVED.value}'"  # a constant of ours, not input
+    id_list = ", ".join(str(int(i)) for i in ids) if ids else ""
+    only_records = f"AND volunteer_id IN ({id_list})" if ids else ""
+    only_volunteers = f"WHERE v.id IN ({id_list})" if ids else ""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"""
@@ -72,8 +83,9 @@ def recompute_totals() -> int:
                     SELECT v.id, COALESCE(t.total, 0) AS total
                     FROM {vol} v LEFT JOIN (
                         SELECT volunteer_id, SUM(hours) AS total FROM {rec}
-                        WHERE status = {approved} GROUP BY volunteer_id
+                        WHERE status = {approved} {only_records} GROUP BY volunteer_id
                     ) t ON t.volunteer_id = v.id
+                    {only_volunteers}
                 )
                 UPDATE {vol} v SET approved_hours = totals.total, star_level = {_star_case("totals.total")}
                 FROM totals
@@ -84,6 +96,7 @@ def recompute_totals() -> int:
             total = f"COALESCE((SELECT SUM(hours) FROM {rec} r WHERE r.volunteer_id = {vol}.id AND r.status = {approved}), 0)"
             cursor.execute(f"""
                 UPDATE {vol} SET approved_hours = {total}, star_level = {_star_case(total)}
-                WHERE approved_hours <> {total} OR star_level <> {_star_case(total)}
+                WHERE (approved_hours <> {total} OR star_level <> {_star_case(total)})
+                {only_volunteers.replace("v.id", "id").replace("WHERE", "AND")}
             """)
         return cursor.rowcount

@@ -519,6 +519,54 @@ def approve_record(*, actor, record: ServiceHourRecord) -> ServiceHourRecord:
 
 
 @transaction.atomic
+def approve_pending(*, actor, team: Team, record_ids=None) -> int:
+    """Approve a team's records awaiting approval in bulk (after an import), in id order.
+
+    The same chain rule as ``approve_record``; one audit event per record, written in bulk.
+    """
+    from . import ledger
+
+    Team.objects.select_for_update().get(pk=team.pk)
+    _require_team_role(actor, team, {MemberRole.MANAGER}, _("Only the team's manager approves hours."))
+    require_in_scope(actor, _perm(ServiceHourRecord, "change"), team.area.code)
+    pending = ServiceHourRecord.objects.filter(team=team, status=RecordStatus.SUBMITTED).order_by("id")
+    if record_ids is not None:
+        pending = pending.filter(pk__in=record_ids)
+    if actor is not None:
+        pending = pending.exclude(volunteer__user=actor)
+    last = (ServiceHourRecord.objects.filter(team=team, chain_seq__isnull=False).order_by("-chain_seq")
+            .values("chain_seq", "record_hash").first())
+    seq, prev = (last["chain_seq"], last["record_hash"]) if last else (0, GENESIS)
+    now, batch, events, volunteers, count = timezone.now(), [], [], set(), 0
+    approver = actor if actor is not None and actor.pk else None
+    for record in pending.iterator(chunk_size=2000):
+        seq += 1
+        record.chain_seq, record.prev_hash = seq, prev
+        record.status, record.approved_by, record.approved_at = RecordStatus.APPROVED, approver, now
+        record.record_hash = prev = record.compute_hash(record.prev_hash)
+        batch.append(record)
+        volunteers.add(record.volunteer_id)
+        events.append(audit.build(actor=actor, action="volunteers.hours.approve", target=record, area=team.area,
+                                  changes={"status": [RecordStatus.SUBMITTED, RecordStatus.APPROVED],
+                                           "chain_seq": [None, seq]}))
+        if len(batch) >= 2000:
+            count += _flush_approved(batch, events)
+    count += _flush_approved(batch, events)
+    ledger.recompute_totals(volunteers)
+    return count
+
+
+def _flush_approved(batch, events) -> int:
+    n = len(batch)
+    ServiceHourRecord.objects.bulk_update(batch, ["chain_seq", "prev_hash", "status", "approved_by", "approved_at",
+                                                  "record_hash"], batch_size=1000)
+    audit.record_many(events)
+    batch.clear()
+    events.clear()
+    return n
+
+
+@transaction.atomic
 def reject_record(*, actor, record: ServiceHourRecord, reason: str) -> ServiceHourRecord:
     record = ServiceHourRecord.objects.select_for_update().select_related("team").get(pk=record.pk)
     _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager decides on hours."))
