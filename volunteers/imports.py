@@ -29,12 +29,12 @@ from core import audit
 from core.models import Area
 from core.personal import (
     PersonalKind,
+    age_on,
     blind_index,
     encrypt,
     validate_id_number,
     validate_phone,
 )
-from core.personal import age_on
 from core.scope import scope_for
 from core.services import require_perm
 from core.tabular import ImportReport, RowError, read_table

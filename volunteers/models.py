@@ -36,6 +36,13 @@ from .choices import (
 GENESIS = "0" * 64
 
 
+def import_storage():
+    """Uploaded import files live under var/imports/ (never under static or media)."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.VAR_DIR / "imports")
+
+
 class StarLevel(models.Model):
     """A star threshold (星级) of approved cumulative hours, kept as data with its legal source."""
 
@@ -216,6 +223,9 @@ class Shift(models.Model):
     def __str__(self):
         return f"{self.activity} · {self.starts_at:%Y-%m-%d %H:%M}"
 
+    def get_absolute_url(self):
+        return reverse("volunteers:shift-detail", args=[self.pk])
+
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A shift must end after it starts.")})
@@ -223,9 +233,6 @@ class Shift(models.Model):
     @property
     def duration_hours(self) -> Decimal:
         return Decimal((self.ends_at - self.starts_at).total_seconds() / 3600).quantize(Decimal("0.01"))
-
-    def get_absolute_url(self):
-        return reverse("volunteers:shift-detail", args=[self.pk])
 
 
 class SignUp(models.Model):
@@ -313,12 +320,6 @@ class ServiceHourRecord(models.Model):
     def __str__(self):
         return f"{self.volunteer} · {self.service_date} · {self.hours:g} h"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._approved_in_db = instance.__dict__.get("status") == RecordStatus.APPROVED
-        return instance
-
     def save(self, *args, **kwargs):
         # An approved record is final: it is reversed and re-entered, never edited (the database
         # refuses it too on PostgreSQL, see migration 0003).
@@ -331,6 +332,12 @@ class ServiceHourRecord(models.Model):
         if getattr(self, "_approved_in_db", False):
             raise ValidationError(_("An approved record cannot be deleted; reverse it instead."))
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._approved_in_db = instance.__dict__.get("status") == RecordStatus.APPROVED
+        return instance
 
     def chain_payload(self) -> str:
         """The facts the chain vouches for, in a canonical text form."""
@@ -486,7 +493,7 @@ class ImportJob(models.Model):
     area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT,
                              related_name="volunteer_imports")
     team = models.ForeignKey(Team, verbose_name=_("team"), on_delete=models.PROTECT, null=True, blank=True)
-    file = models.FileField(_("file"), upload_to="imports/volunteers/")
+    file = models.FileField(_("file"), upload_to="volunteers/", storage=import_storage)
     filename = models.CharField(_("file name"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     processed = models.PositiveIntegerField(_("rows read"), default=0)

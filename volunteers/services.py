@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.exceptions import NoPermission, TransitionRefused
+from core.models import Area
 from core.personal import age_on, birth_date, index_lookup, sex, str_plain, validate_id_number
 from core.services import recheck, require_in_scope
 
@@ -36,6 +37,7 @@ from .models import (
     Activity,
     Certificate,
     CorrectionRequest,
+    ImportJob,
     ServiceHourRecord,
     Shift,
     SignUp,
@@ -802,3 +804,31 @@ def delete_social_worker(*, actor, worker: SocialWorker, reason: str = "") -> No
                  changes=audit.diff(audit.snapshot(worker), {}))
     worker.delete()
 
+
+
+# --- background imports -----------------------------------------------------------------------------
+@transaction.atomic
+def start_import(*, actor, kind: str, upload, team: Team | None = None) -> ImportJob:
+    """Keep the uploaded file and queue its import; progress and the report land on the job."""
+    from core.scope import scope_for
+
+    from .choices import ImportKind
+
+    if kind == ImportKind.SERVICE_HOURS:
+        if team is None:
+            raise _errors("team", _("Choose the team that recorded these hours."))
+        _require_team_role(actor, team, {MemberRole.MANAGER, MemberRole.RECORDER},
+                           _("Only the organising team's manager or recorder can import its hours."))
+        area = team.area
+    else:
+        codes = scope_for(actor).area_codes if actor is not None else []
+        area = Area.objects.filter(code__in=codes).order_by("code").first() or Area.objects.get(level="city")
+    require_in_scope(actor, _perm(ImportJob, "add"), area.code)
+    job = ImportJob(kind=kind, area=area, team=team, filename=upload.name[:200], created_by=actor)
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    audit.record(actor=actor, action="volunteers.import.start", target=job, changes={"file": [None, job.filename]})
+    from .tasks import run_import
+
+    transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job

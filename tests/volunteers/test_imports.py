@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from core.exceptions import NoPermission
 from core.models import AuditEvent
 from core.tabular import xlsx_bytes
 from tests.factories import id_number
@@ -116,7 +117,7 @@ def test_service_hours_import_needs_the_team_and_is_idempotent_then_approved_in_
             [people(1, start=95)[0], "2024-05-02", "3", "助老", "R3"],                   # unknown volunteer
             [vols[1].id_number.reveal_unchecked(), "2999-01-01", "3", "助老", "R4"],      # future
             [vols[1].id_number.reveal_unchecked(), "2024-05-03", "-1", "助老", "R5"]]     # bad hours
-    with pytest.raises(Exception):
+    with pytest.raises(NoPermission):
         imports.import_service_hours(actor=world.officer_a, source=csv_file(header, rows), team=team, filename="h.csv")
     report = imports.import_service_hours(actor=manager, source=csv_file(header, rows), team=team, filename="h.csv")
     assert report.created == 2
