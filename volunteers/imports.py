@@ -24,6 +24,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_exceptions
+from stdnum.cn import ric
 
 from core import audit
 from core.models import Area
@@ -74,6 +76,42 @@ STATUS_WORDS = {
     "cancelled": VolunteerStatus.CANCELLED, "注销": VolunteerStatus.CANCELLED, "已注销": VolunteerStatus.CANCELLED,
 }
 _DATE_RE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?(?:[ T].*)?$")
+
+
+_REGION_YEAR_OK: dict[tuple[str, int], bool] = {}
+
+
+def fast_id_number(value: str, *, today: datetime.date) -> str:
+    """``core.personal.validate_id_number`` with the same verdicts at a fraction of the cost.
+
+    python-stdnum's region lookup takes about half a millisecond; its answer depends only on the
+    region code and the birth year, so it is cached per (region, year). Any number that fails a
+    check goes through the full validator, which raises with the clerk-readable reason.
+    """
+    number = (value or "").strip().replace(" ", "").upper()
+    try:
+        if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+            raise ValueError
+        checksum = (1 - 2 * int(number[:17], 13)) % 11
+        if ("X" if checksum == 10 else str(checksum)) != number[17]:
+            raise ValueError
+        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        if born > today or born.year < 1900:
+            raise ValueError
+        key = (number[:6], born.year)
+        ok = _REGION_YEAR_OK.get(key)
+        if ok is None:
+            try:
+                ric.get_birth_place(number)
+                ok = True
+            except stdnum_exceptions.ValidationError:
+                ok = False
+            _REGION_YEAR_OK[key] = ok
+        if not ok:
+            raise ValueError
+    except ValueError:
+        return validate_id_number(value, today=today)  # raises ValidationError with the reason
+    return number
 
 
 def parse_date(text: str) -> datetime.date:
@@ -136,7 +174,8 @@ class Staging:
         if not rows:
             return
         names = [c for c, _t in self.columns]
-        with connection.cursor() as cursor:
+        # One transaction per chunk: SQLite in autocommit would otherwise sync every row.
+        with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.copy_expert(f"COPY {self.name} ({', '.join(names)}) FROM STDIN", _RowsAsFile(iter(rows)))
             else:
@@ -225,7 +264,7 @@ def _prepare_volunteer(line: int, row: dict, areas: _AreaLookup, today: datetime
     if not name or len(name) > 50:
         bad.append(RowError(line, "name", _("a name of 1 to 50 characters is required")))
     try:
-        number = validate_id_number(row["id_number"], today=today)
+        number = fast_id_number(row["id_number"], today=today)
     except ValidationError as exc:
         bad.append(RowError(line, "id_number", exc.messages[0]))
         number = None
@@ -361,7 +400,7 @@ HOURS_STAGE = [("line", "integer"), ("key", "varchar(64)"), ("id_index", "varcha
 def _prepare_hours(line: int, row: dict, today: datetime.date, errors: list):
     bad = []
     try:
-        number = validate_id_number(row["id_number"], today=today)
+        number = fast_id_number(row["id_number"], today=today)
     except ValidationError as exc:
         bad.append(RowError(line, "id_number", exc.messages[0]))
         number = None

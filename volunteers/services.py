@@ -531,7 +531,8 @@ def approve_pending(*, actor, team: Team, record_ids=None) -> int:
     Team.objects.select_for_update().get(pk=team.pk)
     _require_team_role(actor, team, {MemberRole.MANAGER}, _("Only the team's manager approves hours."))
     require_in_scope(actor, _perm(ServiceHourRecord, "change"), team.area.code)
-    pending = ServiceHourRecord.objects.filter(team=team, status=RecordStatus.SUBMITTED).order_by("id")
+    pending = (ServiceHourRecord.objects.filter(team=team, status=RecordStatus.SUBMITTED).order_by("id")
+               .select_related("volunteer"))
     if record_ids is not None:
         pending = pending.filter(pk__in=record_ids)
     if actor is not None:
@@ -559,9 +560,19 @@ def approve_pending(*, actor, team: Team, record_ids=None) -> int:
 
 
 def _flush_approved(batch, events) -> int:
+    """One prepared UPDATE per record, executed as a batch (bulk_update's CASE chains are far slower)."""
+    from django.db import connection
+
     n = len(batch)
-    ServiceHourRecord.objects.bulk_update(batch, ["chain_seq", "prev_hash", "status", "approved_by", "approved_at",
-                                                  "record_hash"], batch_size=1000)
+    table = ServiceHourRecord._meta.db_table
+    approved_at = ServiceHourRecord._meta.get_field("approved_at")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET chain_seq = %s, prev_hash = %s, status = %s, approved_by_id = %s, approved_at = %s, "
+            f"record_hash = %s WHERE id = %s AND status = %s",
+            [(r.chain_seq, r.prev_hash, r.status, r.approved_by_id,
+              approved_at.get_db_prep_value(r.approved_at, connection), r.record_hash, r.pk, RecordStatus.SUBMITTED)
+             for r in batch])
     audit.record_many(events)
     batch.clear()
     events.clear()

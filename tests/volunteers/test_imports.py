@@ -129,3 +129,25 @@ def test_service_hours_import_needs_the_team_and_is_idempotent_then_approved_in_
     vols[0].refresh_from_db()
     assert float(vols[0].approved_hours) == 2.5
     assert ledger.verify_team_chain(team) == []
+
+
+def test_the_fast_id_check_gives_the_same_verdicts_as_the_full_validator():
+    from django.core.exceptions import ValidationError
+
+    from core.personal import validate_id_number
+
+    today = datetime.date.today()
+    good = id_number("340302", datetime.date(1990, 4, 4), seq=7)
+    samples = [good, good.lower(), good[:-1] + ("0" if good[-1] != "0" else "1"), good[:17], "12345678901234567X",
+               "340302" + "19700101" + "0011", "340302" + "19901332" + "0011", "999999199001010011",
+               id_number("340302", today.replace(year=today.year + 1), seq=3)]
+    for value in samples:
+        try:
+            expected = validate_id_number(value, today=today)
+        except ValidationError as exc:
+            expected = exc.messages
+        try:
+            got = imports.fast_id_number(value, today=today)
+        except ValidationError as exc:
+            got = exc.messages
+        assert got == expected, value
