@@ -67,11 +67,12 @@ class Volunteer(models.Model):
     id_number = PersonalDataField(verbose_name=_("resident ID number"), kind=PersonalKind.ID_NUMBER)
     id_number_index = BlindIndexField(source="id_number", unique=True)
     phone = PersonalDataField(verbose_name=_("phone"), kind=PersonalKind.PHONE, blank=True, null=True)
-    phone_index = BlindIndexField(source="phone")
+    phone_index = BlindIndexField(source="phone", db_index=False)  # compared on re-import, never searched
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, editable=False)
+    # Indexed by (area, -id) below, which also serves every lookup by area alone.
     area = models.ForeignKey("core.Area", verbose_name=_("home community"), on_delete=models.PROTECT,
-                             related_name="volunteers")
+                             related_name="volunteers", db_index=False)
     registered_on = models.DateField(_("registration date"))
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     service_fields = models.CharField(_("service fields"), max_length=200, blank=True)
@@ -92,11 +93,8 @@ class Volunteer(models.Model):
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
-        indexes = [
-            models.Index(fields=["area", "-id"], name="vol_volunteer_area_id"),
-            models.Index(fields=["status"], name="vol_volunteer_status"),
-            models.Index(fields=["star_level"], name="vol_volunteer_star"),
-        ]
+        # Few indexes on purpose: every one of them costs on a million-row import.
+        indexes = [models.Index(fields=["area", "-id"], name="vol_volunteer_area_id")]
         constraints = [
             models.CheckConstraint(condition=models.Q(star_level__lte=5), name="vol_volunteer_star_0_5"),
             models.CheckConstraint(condition=models.Q(approved_hours__gte=0), name="vol_volunteer_hours_not_negative"),

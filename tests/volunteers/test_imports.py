@@ -151,3 +151,26 @@ def test_the_fast_id_check_gives_the_same_verdicts_as_the_full_validator():
         except ValidationError as exc:
             got = exc.messages
         assert got == expected, value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_preparation_gives_the_same_result_as_serial(world):
+    ids = people(30, start=200)
+    rows = [[f"并行{i}", n, "13800138000", world.community_a.code, "2020-03-01", ""] for i, n in enumerate(ids)]
+    rows[5][1] = "123"
+    rows[9][3] = "000000000000"
+    def run(workers):
+        errors = []
+        parsed = ((i + 2, dict(zip(["name", "id_number", "phone", "area_code", "registered_on", "skills"], r,
+                                   strict=True))) for i, r in enumerate(rows))
+        out = list(imports.prepare_rows(
+            parsed, lambda line, row, errs: imports._prepare_volunteer(line, row, imports._AreaLookup(None),
+                                                                      datetime.date.today(), errs),
+            errors, workers=workers, chunk_size=4))
+        return [p[0] for p in out], sorted((e.line, e.column) for e in errors)
+
+    serial, parallel = run(1), run(2)
+    assert serial == parallel
+    assert (7, "id_number") in serial[1] and (11, "area_code") in serial[1]
+    report = imports.import_volunteers(actor=None, source=csv_file(HEADER, rows), filename="p.csv", workers=2)
+    assert report.created == len(serial[0]) and len(report.errors) == len(serial[1])
