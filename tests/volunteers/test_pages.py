@@ -141,3 +141,12 @@ def test_an_upload_runs_as_a_task_and_reports_rows(world, web, django_capture_on
     job = ImportJob.objects.get()
     assert (job.status, job.created, job.error_count) == ("done", 1, 1)
     assert web(world.officer_b).get(response["Location"]).status_code == 404
+
+
+def test_the_admin_lists_only_volunteers_in_scope_and_allows_no_edits(world, web):
+    mine, theirs = vf.volunteer(world.community_a, name="甲区人"), vf.volunteer(world.community_b, name="乙区人")
+    page = web(world.officer_a).get("/admin/volunteers/volunteer/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "甲区人" in text and "乙区人" not in text and mine.id_number.reveal_unchecked() not in text
+    assert web(world.officer_a).get(f"/admin/volunteers/volunteer/{theirs.pk}/change/").status_code == 404
