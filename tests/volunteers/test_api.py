@@ -167,3 +167,23 @@ def test_the_volunteer_list_filters_by_street_and_never_shows_the_id_in_clear(wo
                                      {"area": world.street_a.code}).json()["results"]
     assert [r["id"] for r in rows] == [inside.pk]
     assert "********" in rows[0]["id_number"]
+
+
+@pytest.mark.django_db
+def test_an_import_uploaded_through_the_api_runs_and_reports_per_row(world, api, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = ("姓名,证件号码,区划代码,注册时间\n"
+            f"钱七,{id_number('340302', datetime.date(1991, 1, 1))},{world.community_a.code},2020-01-01\n"
+            f"孙八,{id_number('340302', datetime.date(1991, 1, 2))},{world.community_b.code},2020-01-01\n")
+    client = api(world.officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("api:volunteers-import-list"),
+                               {"kind": "volunteers", "file": SimpleUploadedFile("v.csv", body.encode())},
+                               format="multipart")
+    assert response.status_code == 201, response.content
+    job = client.get(reverse("api:volunteers-import-detail", args=[response.json()["id"]])).json()
+    assert (job["status"], job["created"], job["error_count"]) == ("done", 1, 1)
+    assert job["errors"][0]["line"] == 3 and job["errors"][0]["column"] == "area_code"
+    assert api(world.officer_b).get(reverse("api:volunteers-import-detail", args=[job["id"]])).status_code == 404
+    assert api().get(reverse("api:volunteers-import-list")).status_code == 401

@@ -8,6 +8,7 @@ from ..models import (
     Activity,
     Certificate,
     CorrectionRequest,
+    ImportJob,
     ServiceHourRecord,
     Shift,
     SocialWorker,
@@ -128,3 +129,15 @@ class CertificateSerializer(serializers.ModelSerializer):
         model = Certificate
         fields = ["id", "number", "verify_code", "volunteer", "team", "hours", "records", "period_start",
                   "period_end", "chain_head", "status", "issued_at"]
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "kind", "team", "file", "filename", "status", "processed", "created", "updated", "unchanged",
+                  "error_count", "errors", "message", "created_at", "finished_at"]
+        read_only_fields = ["filename", "status", "processed", "created", "updated", "unchanged", "error_count",
+                            "errors", "message", "created_at", "finished_at"]

@@ -13,4 +13,6 @@ router.register("volunteers/trainings", views.TrainingSessionViewSet, basename="
 router.register("volunteers/social-workers", views.SocialWorkerViewSet, basename="volunteers-socialworker")
 router.register("volunteers/certificates", views.CertificateViewSet, basename="volunteers-certificate")
 
+
+router.register("volunteers/imports", views.ImportJobViewSet, basename="volunteers-import")
 urlpatterns = router.urls

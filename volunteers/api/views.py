@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
@@ -20,6 +21,7 @@ from ..models import (
     Activity,
     Certificate,
     CorrectionRequest,
+    ImportJob,
     ServiceHourRecord,
     Shift,
     SocialWorker,
@@ -171,3 +173,19 @@ class CertificateViewSet(ScopedReadOnlyViewSet):
     queryset = Certificate.objects.all()
     serializer_class = s.CertificateSerializer
     filterset_fields = ["status", "team", "volunteer"]
+
+
+class ImportJobViewSet(ScopedCreateListRetrieveViewSet):
+    """Upload a CSV/XLSX export (multipart); it is imported by a Celery task. Poll the job for
+    progress, then read its per-row error report (line, column, reason)."""
+
+    queryset = ImportJob.objects.all()
+    serializer_class = s.ImportJobSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(created_by=self.request.user)
+
+    def create_object(self, data):
+        return services.start_import(actor=self.request.user, kind=data["kind"], upload=data["file"],
+                                     team=data.get("team"))
