@@ -382,7 +382,7 @@ def import_volunteers(*, actor, source, filename: str = "", progress: Callable[[
         return _prepare_volunteer(line, row, areas, today, errors)
 
     rows = read_table(source, VOLUNTEER_COLUMNS, required=VOLUNTEER_REQUIRED, filename=filename)
-    prepared = prepare_rows(rows, prepare, report.errors, default_workers() if workers is None else workers)
+    prepared = prepare_rows(rows, prepare, report.errors, 1 if workers is None else workers)
     table = Volunteer._meta.db_table
     with Staging(VOLUNTEER_STAGE) as staging:
         _stage_all(staging, prepared, progress)

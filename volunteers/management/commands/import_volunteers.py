@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.tabular import TableError
-from volunteers.imports import import_volunteers
+from volunteers.imports import default_workers, import_volunteers
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         actor = get_user_model().objects.get(username=as_user) if as_user else None
         started = time.perf_counter()
         try:
-            report = import_volunteers(actor=actor, source=file, filename=file,
+            report = import_volunteers(actor=actor, source=file, filename=file, workers=default_workers(),
                                        progress=lambda n: self.stderr.write(f"\r{n:,} rows staged", ending=""))
         except TableError as exc:
             raise CommandError(str(exc))
