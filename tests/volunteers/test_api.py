@@ -1,0 +1,189 @@
+"""Every viewset passes the scoped persona matrix; plus the ledger rules through the API."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import id_number
+from tests.factories import volunteers as vf
+from tests.scoped import ScopedAPITests
+from volunteers import services
+from volunteers.models import ServiceHourRecord, Team
+
+
+class TestVolunteerAPI(ScopedAPITests):
+    basename = "volunteers-volunteer"
+    audit_action_prefix = "volunteers.volunteer."
+    read_only_persona = "auditor"
+
+    def make_object(self, world):
+        return vf.volunteer(world.community_a)
+
+    def create_payload(self, world):
+        return {"name": "王五", "id_number": id_number("340302", datetime.date(1992, 2, 2)),
+                "area": world.community_a.code, "registered_on": "2020-06-01", "phone": "13700001111"}
+
+    def update_payload(self, world, obj):
+        return {"skills": "急救"}
+
+
+class TestTeamAPI(ScopedAPITests):
+    basename = "volunteers-team"
+    audit_action_prefix = "volunteers.team."
+    read_only_persona = "auditor"
+
+    def make_object(self, world):
+        return vf.team(world.community_a)
+
+    def create_payload(self, world):
+        return {"name": "和平社区志愿服务队", "area": world.community_a.code, "join_mode": "open"}
+
+    def update_payload(self, world, obj):
+        return {"description": "助老助残"}
+
+
+class TestActivityAPI(ScopedAPITests):
+    basename = "volunteers-activity"
+    audit_action_prefix = "volunteers.activity."
+    supports_update = supports_delete = False
+
+    def make_object(self, world):
+        return services.create_activity(actor=None, team=vf.team(world.community_a), title="清洁家园")
+
+    def create_payload(self, world):
+        return {"team": vf.team(world.community_a).pk, "title": "敬老院探访"}
+
+
+class TestShiftAPI(ScopedAPITests):
+    basename = "volunteers-shift"
+    audit_action_prefix = "volunteers.shift."
+    supports_update = supports_delete = False
+
+    def make_object(self, world):
+        return vf.past_shift(vf.team(world.community_a))
+
+    def create_payload(self, world):
+        activity = services.create_activity(actor=None, team=vf.team(world.community_a), title="义诊")
+        return {"activity": activity.pk, "place": "广场", "starts_at": "2030-01-01T09:00:00+08:00",
+                "ends_at": "2030-01-01T12:00:00+08:00", "quota": 5}
+
+
+def _team_managed_by(world, user):
+    return vf.team(world.community_a, manager=user)
+
+
+class TestHourRecordAPI(ScopedAPITests):
+    basename = "volunteers-hours"
+    audit_action_prefix = "volunteers.hours."
+    supports_delete = False
+
+    def make_object(self, world):
+        team = Team.objects.filter(memberships__user=world.officer_a).first() or _team_managed_by(world, world.officer_a)
+        vol = vf.volunteer(world.community_a)
+        return services.record_hours(actor=None, volunteer=vol, team=team, hours=2,
+                                     service_date=datetime.date(2024, 5, 1))
+
+    def create_payload(self, world):
+        team = _team_managed_by(world, world.officer_a)
+        return {"volunteer": vf.volunteer(world.community_a).pk, "team": team.pk, "hours": "2.5",
+                "service_date": "2024-05-01", "description": "助老"}
+
+    def update_payload(self, world, obj):
+        return {"hours": "1.5"}
+
+
+class TestSocialWorkerAPI(ScopedAPITests):
+    basename = "volunteers-socialworker"
+    audit_action_prefix = "volunteers.socialworker."
+    read_only_persona = "auditor"
+
+    def make_object(self, world):
+        return services.register_social_worker(
+            actor=None, name="社工甲", id_number=id_number("340302", datetime.date(1988, 8, 8)), level="social_worker",
+            certificate_no=f"S{id_number('340302', datetime.date(1989, 1, 1))}", certified_year=2019,
+            area=world.community_a)
+
+    def create_payload(self, world):
+        return {"name": "社工乙", "id_number": id_number("340302", datetime.date(1987, 7, 7)), "level": "assistant",
+                "certificate_no": "ZS-2018-0001", "certified_year": 2018, "area": world.street_a.code}
+
+    def update_payload(self, world, obj):
+        return {"employer": "蚌埠市社工服务中心"}
+
+
+class TestTrainingAPI(ScopedAPITests):
+    basename = "volunteers-training"
+    audit_action_prefix = "volunteers.training."
+    supports_update = supports_delete = False
+
+    def make_object(self, world):
+        return services.create_training(actor=None, title="助老志愿服务培训", topic="elderly_care",
+                                        area=world.district_a, held_on=datetime.date(2020, 9, 1))
+
+    def create_payload(self, world):
+        return {"title": "系统使用培训", "topic": "system_use", "area": world.district_a.code, "held_on": "2020-10-01",
+                "with_civilisation_office": True}
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_volunteer_recording_their_own_hours(world, api):
+    from core.choices import Role
+    from tests.factories import grant
+
+    vol_user = vf.manager_user(world.community_a, "vol_and_staff")
+    grant(vol_user, Role.COMMUNITY_WORKER, world.community_a)
+    vol = vf.volunteer(world.community_a, user=vol_user)
+    team = _team_managed_by(world, vol_user)
+    response = api(vol_user).post(reverse("api:volunteers-hours-list"),
+                                  {"volunteer": vol.pk, "team": team.pk, "hours": "3", "service_date": "2024-05-01"},
+                                  format="json")
+    assert response.status_code == 403
+    assert not ServiceHourRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_api_approves_then_refuses_to_edit_the_approved_record(world, api):
+    team = _team_managed_by(world, world.officer_a)
+    vol = vf.volunteer(world.community_a)
+    client = api(world.officer_a)
+    created = client.post(reverse("api:volunteers-hours-list"),
+                          {"volunteer": vol.pk, "team": team.pk, "hours": "3", "service_date": "2024-05-01"},
+                          format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    approved = client.post(reverse("api:volunteers-hours-approve", args=[pk]))
+    assert approved.status_code == 200 and approved.json()["chain_seq"] == 1
+    edit = client.patch(reverse("api:volunteers-hours-detail", args=[pk]), {"hours": "5"}, format="json")
+    assert edit.status_code == 409
+    assert edit.json()["error"]["code"] == "transition_refused"
+
+
+@pytest.mark.django_db
+def test_the_volunteer_list_filters_by_street_and_never_shows_the_id_in_clear(world, api):
+    inside = vf.volunteer(world.community_a)
+    vf.volunteer(world.community_b)
+    rows = api(world.city_admin).get(reverse("api:volunteers-volunteer-list"),
+                                     {"area": world.street_a.code}).json()["results"]
+    assert [r["id"] for r in rows] == [inside.pk]
+    assert "********" in rows[0]["id_number"]
+
+
+@pytest.mark.django_db
+def test_an_import_uploaded_through_the_api_runs_and_reports_per_row(world, api, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = ("姓名,证件号码,区划代码,注册时间\n"
+            f"钱七,{id_number('340302', datetime.date(1991, 1, 1))},{world.community_a.code},2020-01-01\n"
+            f"孙八,{id_number('340302', datetime.date(1991, 1, 2))},{world.community_b.code},2020-01-01\n")
+    client = api(world.officer_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("api:volunteers-import-list"),
+                               {"kind": "volunteers", "file": SimpleUploadedFile("v.csv", body.encode())},
+                               format="multipart")
+    assert response.status_code == 201, response.content
+    job = client.get(reverse("api:volunteers-import-detail", args=[response.json()["id"]])).json()
+    assert (job["status"], job["created"], job["error_count"]) == ("done", 1, 1)
+    assert job["errors"][0]["line"] == 3 and job["errors"][0]["column"] == "area_code"
+    assert api(world.officer_b).get(reverse("api:volunteers-import-detail", args=[job["id"]])).status_code == 404
+    assert api().get(reverse("api:volunteers-import-list")).status_code == 401

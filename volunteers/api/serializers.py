@@ -1,0 +1,143 @@
+from rest_framework import serializers
+
+from core.api.serializers import PersonalDataSerializerField
+from core.models import Area
+from core.personal import PersonalKind
+
+from ..models import (
+    Activity,
+    Certificate,
+    CorrectionRequest,
+    ImportJob,
+    ServiceHourRecord,
+    Shift,
+    SocialWorker,
+    Team,
+    TrainingSession,
+    Volunteer,
+)
+
+
+def area_field(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all(), **kwargs)
+
+
+class VolunteerSerializer(serializers.ModelSerializer):
+    id_number = PersonalDataSerializerField(kind=PersonalKind.ID_NUMBER)
+    phone = PersonalDataSerializerField(kind=PersonalKind.PHONE, required=False, allow_blank=True)
+    area = area_field()
+
+    class Meta:
+        model = Volunteer
+        fields = ["id", "name", "id_number", "phone", "sex", "birth_date", "area", "registered_on", "skills",
+                  "service_fields", "status", "guardian_name", "guardian_consent_on", "approved_hours", "star_level"]
+        read_only_fields = ["sex", "birth_date", "approved_hours", "star_level"]
+
+
+class VolunteerUpdateSerializer(VolunteerSerializer):
+    class Meta(VolunteerSerializer.Meta):
+        read_only_fields = [*VolunteerSerializer.Meta.read_only_fields, "id_number"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    area = area_field()
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "area", "organisation_name", "organisation_uscc", "join_mode", "description"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    area = area_field(required=False)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "team", "area", "title", "service_field", "description"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            fields["team"].queryset = Team.objects.restrict(request.user, "view")
+        return fields
+
+
+class ShiftSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Shift
+        fields = ["id", "activity", "place", "starts_at", "ends_at", "quota", "checkin_code"]
+        read_only_fields = ["checkin_code"]
+
+
+class HourRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceHourRecord
+        fields = ["id", "volunteer", "team", "activity", "shift", "service_date", "hours", "description", "source",
+                  "status", "recorded_by", "recorded_at", "approved_by", "approved_at", "reverses", "chain_seq",
+                  "record_hash"]
+        read_only_fields = ["source", "status", "recorded_by", "recorded_at", "approved_by", "approved_at",
+                            "reverses", "chain_seq", "record_hash"]
+        extra_kwargs = {"service_date": {"required": False}}
+
+
+class HourRecordUpdateSerializer(HourRecordSerializer):
+    class Meta(HourRecordSerializer.Meta):
+        read_only_fields = [*HourRecordSerializer.Meta.read_only_fields, "volunteer", "team", "activity", "shift"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CorrectionRequest
+        fields = ["id", "record", "volunteer", "requested_hours", "reason", "status", "answer", "answered_at",
+                  "created_at"]
+        read_only_fields = ["volunteer", "status", "answer", "answered_at", "created_at"]
+
+
+class AnswerSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    answer = serializers.CharField()
+
+
+class TrainingSessionSerializer(serializers.ModelSerializer):
+    area = area_field()
+
+    class Meta:
+        model = TrainingSession
+        fields = ["id", "title", "topic", "area", "held_on", "organiser", "with_civilisation_office"]
+
+
+class SocialWorkerSerializer(serializers.ModelSerializer):
+    id_number = PersonalDataSerializerField(kind=PersonalKind.ID_NUMBER)
+    area = area_field()
+
+    class Meta:
+        model = SocialWorker
+        fields = ["id", "name", "id_number", "level", "certificate_no", "certified_year", "employer", "area"]
+
+
+class SocialWorkerUpdateSerializer(SocialWorkerSerializer):
+    class Meta(SocialWorkerSerializer.Meta):
+        read_only_fields = ["id_number"]
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Certificate
+        fields = ["id", "number", "verify_code", "volunteer", "team", "hours", "records", "period_start",
+                  "period_end", "chain_head", "status", "issued_at"]
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = ImportJob
+        fields = ["id", "kind", "team", "file", "filename", "status", "processed", "created", "updated", "unchanged",
+                  "error_count", "errors", "message", "created_at", "finished_at"]
+        read_only_fields = ["filename", "status", "processed", "created", "updated", "unchanged", "error_count",
+                            "errors", "message", "created_at", "finished_at"]

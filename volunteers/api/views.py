@@ -1,0 +1,191 @@
+"""API of the volunteers app: DRF viewsets on the same services and scoped querysets as the pages."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api.pagination import CursorPagination
+from core.api.viewsets import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
+
+from .. import services
+from ..filtersets import (
+    ActivityFilterSet,
+    HourRecordFilterSet,
+    SocialWorkerFilterSet,
+    TeamFilterSet,
+    VolunteerFilterSet,
+)
+from ..models import (
+    Activity,
+    Certificate,
+    CorrectionRequest,
+    ImportJob,
+    ServiceHourRecord,
+    Shift,
+    SocialWorker,
+    Team,
+    TrainingSession,
+    Volunteer,
+)
+from . import serializers as s
+
+
+class VolunteerViewSet(ScopedModelViewSet):
+    """Real-name volunteers. Cursor-paginated (a million rows): no page counts the whole table.
+    DELETE cancels the registration (the record and its hours stay)."""
+
+    queryset = Volunteer.objects.select_related("area")
+    filterset_class = VolunteerFilterSet
+    pagination_class = CursorPagination
+    filter_backends = [f for f in ScopedModelViewSet.filter_backends if "Ordering" not in f.__name__]
+
+    def get_serializer_class(self):
+        return s.VolunteerUpdateSerializer if self.action in ("update", "partial_update") else s.VolunteerSerializer
+
+    def create_object(self, data):
+        return services.register_volunteer(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_volunteer(actor=self.request.user, volunteer=instance, **data)
+
+    def delete_object(self, instance):
+        services.cancel_volunteer(actor=self.request.user, volunteer=instance)
+
+
+class TeamViewSet(ScopedModelViewSet):
+    queryset = Team.objects.select_related("area")
+    serializer_class = s.TeamSerializer
+    filterset_class = TeamFilterSet
+    ordering_fields = ["name", "id"]
+
+    def create_object(self, data):
+        return services.create_team(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_team(actor=self.request.user, team=instance, **data)
+
+    def delete_object(self, instance):
+        services.delete_team(actor=self.request.user, team=instance)
+
+
+class ActivityViewSet(ScopedCreateListRetrieveViewSet):
+    queryset = Activity.objects.select_related("area", "team")
+    serializer_class = s.ActivitySerializer
+    filterset_class = ActivityFilterSet
+
+    def create_object(self, data):
+        return services.create_activity(actor=self.request.user, **data)
+
+
+class ShiftViewSet(ScopedCreateListRetrieveViewSet):
+    queryset = Shift.objects.select_related("activity")
+    serializer_class = s.ShiftSerializer
+    filterset_fields = ["activity"]
+
+    def create_object(self, data):
+        return services.create_shift(actor=self.request.user, **data)
+
+
+class HourRecordViewSet(ScopedModelViewSet):
+    """The service-hours ledger. Records are entered by the organising team and approved by its
+    manager; an approved record is final (reverse it instead)."""
+
+    queryset = ServiceHourRecord.objects.all()
+    filterset_class = HourRecordFilterSet
+    pagination_class = CursorPagination
+    filter_backends = [f for f in ScopedModelViewSet.filter_backends if "Ordering" not in f.__name__]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_perms = {"approve": "change", "reverse": "change"}
+
+    def get_serializer_class(self):
+        return s.HourRecordUpdateSerializer if self.action == "partial_update" else s.HourRecordSerializer
+
+    def create_object(self, data):
+        return services.record_hours(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_record(actor=self.request.user, record=instance, **data)
+
+    @extend_schema(request=None, responses=s.HourRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        record = services.approve_record(actor=request.user, record=self.get_object())
+        return Response(s.HourRecordSerializer(record).data)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.HourRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reversal = services.reverse_record(actor=request.user, record=self.get_object(), **body.validated_data)
+        return Response(s.HourRecordSerializer(reversal).data, status=status.HTTP_201_CREATED)
+
+
+class CorrectionViewSet(ScopedCreateListRetrieveViewSet):
+    queryset = CorrectionRequest.objects.select_related("record")
+    serializer_class = s.CorrectionSerializer
+    filterset_fields = ["status"]
+    action_perms = {"answer": "change"}
+
+    def create_object(self, data):
+        return services.request_correction(actor=self.request.user, **data)
+
+    @extend_schema(request=s.AnswerSerializer, responses=s.CorrectionSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        body = s.AnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        correction = services.answer_correction(actor=request.user, correction=self.get_object(),
+                                                **body.validated_data)
+        return Response(s.CorrectionSerializer(correction).data)
+
+
+class TrainingSessionViewSet(ScopedCreateListRetrieveViewSet):
+    queryset = TrainingSession.objects.select_related("area")
+    serializer_class = s.TrainingSessionSerializer
+    filterset_fields = ["topic"]
+
+    def create_object(self, data):
+        return services.create_training(actor=self.request.user, **data)
+
+
+class SocialWorkerViewSet(ScopedModelViewSet):
+    queryset = SocialWorker.objects.select_related("area")
+    filterset_class = SocialWorkerFilterSet
+    ordering_fields = ["id", "certified_year"]
+
+    def get_serializer_class(self):
+        return s.SocialWorkerUpdateSerializer if self.action in ("update", "partial_update") else s.SocialWorkerSerializer
+
+    def create_object(self, data):
+        return services.register_social_worker(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_social_worker(actor=self.request.user, worker=instance, **data)
+
+    def delete_object(self, instance):
+        services.delete_social_worker(actor=self.request.user, worker=instance)
+
+
+class CertificateViewSet(ScopedReadOnlyViewSet):
+    queryset = Certificate.objects.all()
+    serializer_class = s.CertificateSerializer
+    filterset_fields = ["status", "team", "volunteer"]
+
+
+class ImportJobViewSet(ScopedCreateListRetrieveViewSet):
+    """Upload a CSV/XLSX export (multipart); it is imported by a Celery task. Poll the job for
+    progress, then read its per-row error report (line, column, reason)."""
+
+    queryset = ImportJob.objects.all()
+    serializer_class = s.ImportJobSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(created_by=self.request.user)
+
+    def create_object(self, data):
+        return services.start_import(actor=self.request.user, kind=data["kind"], upload=data["file"],
+                                     team=data.get("team"))

@@ -1,0 +1,95 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from core.filtersets import ScopedFilterSet
+from core.models import Area
+
+from .choices import RecordStatus, VolunteerStatus
+from .models import (
+    Activity,
+    ServiceHourRecord,
+    SocialWorker,
+    Team,
+    TeamMembership,
+    TrainingAttendance,
+    Volunteer,
+)
+
+
+def _within(queryset, path, value):
+    area = Area.objects.filter(code=value).only("code", "level").first()
+    return queryset.filter(**{f"{path}__code__startswith": area.prefix}) if area else queryset.none()
+
+
+class VolunteerFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="startswith")
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all(), method="filter_team")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=VolunteerStatus.choices)
+    stars = django_filters.NumberFilter(label=_("Stars"), field_name="star_level")
+    has_hours = django_filters.BooleanFilter(label=_("Has approved hours"), method="filter_has_hours")
+    trained = django_filters.BooleanFilter(label=_("Trained"), method="filter_trained")
+
+    class Meta:
+        model = Volunteer
+        fields = ["q", "area", "team", "status", "stars", "has_hours", "trained"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "area", value)
+
+    def filter_team(self, queryset, name, value):
+        return queryset.filter(Exists(TeamMembership.objects.filter(team=value, volunteer=OuterRef("pk"))))
+
+    def filter_has_hours(self, queryset, name, value):
+        return queryset.filter(approved_hours__gt=0) if value else queryset.filter(approved_hours=0)
+
+    def filter_trained(self, queryset, name, value):
+        trained = Exists(TrainingAttendance.objects.filter(volunteer=OuterRef("pk")))
+        return queryset.filter(trained) if value else queryset.exclude(trained)
+
+
+class TeamFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = Team
+        fields = ["q", "area", "join_mode"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "area", value)
+
+
+class ActivityFilterSet(ScopedFilterSet):
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = Activity
+        fields = ["area", "team"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "area", value)
+
+
+class HourRecordFilterSet(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RecordStatus.choices)
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = ServiceHourRecord
+        fields = ["status", "team", "volunteer", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "area", value)
+
+
+class SocialWorkerFilterSet(ScopedFilterSet):
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = SocialWorker
+        fields = ["level", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "area", value)

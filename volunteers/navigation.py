@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import NavEntry
+
+ENTRIES = [
+    NavEntry(_("Volunteers"), "volunteers:volunteer-list", "volunteers.view_volunteer", 40),
+    NavEntry(_("Volunteer teams"), "volunteers:team-list", "volunteers.view_team", 41),
+    NavEntry(_("Volunteer imports"), "volunteers:import-start", "volunteers.add_importjob", 42),
+]

@@ -1,0 +1,845 @@
+"""Every write of the volunteers app.
+
+Each function takes keyword-only arguments with an ``actor`` (None for the system: demo loader,
+imports run by an administrator from the shell), runs in one transaction, validates, checks the
+actor's scope, and writes one audit event per change. Bulk paths (imports) live in
+``volunteers.imports`` and write their audit rows in bulk.
+"""
+
+import datetime
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.exceptions import NoPermission, TransitionRefused
+from core.models import Area
+from core.personal import age_on, birth_date, index_lookup, sex, str_plain, validate_id_number
+from core.services import recheck, require_in_scope
+
+from .choices import (
+    CertificateStatus,
+    CorrectionStatus,
+    MemberRole,
+    MembershipStatus,
+    RecordSource,
+    RecordStatus,
+    SignUpStatus,
+    VolunteerStatus,
+)
+from .models import (
+    GENESIS,
+    Activity,
+    Certificate,
+    CorrectionRequest,
+    ImportJob,
+    ServiceHourRecord,
+    Shift,
+    SignUp,
+    SocialWorker,
+    StarLevel,
+    Team,
+    TeamMembership,
+    TrainingAttendance,
+    TrainingSession,
+    Volunteer,
+)
+
+# 注册办法 Art. 7: 18+, or 14–18 with a guardian's consent; under 14 cannot register alone.
+MIN_AGE = 14
+ADULT_AGE = 18
+MAX_HOURS_PER_DAY = Decimal(24)
+
+
+def _perm(model, action: str) -> str:
+    return f"volunteers.{action}_{model._meta.model_name}"
+
+
+def _errors(field: str, message: str) -> ValidationError:
+    return ValidationError({field: message})
+
+
+# --- registry rules shared with the import --------------------------------------------------------
+def age_rule_error(id_number: str, *, on: datetime.date, guardian_consent: bool) -> str | None:
+    """The reason a person of this ID number cannot register on ``on``, or None."""
+    age = age_on(id_number, on)
+    if age < MIN_AGE:
+        return _("under 14: cannot register as a volunteer on their own")
+    if age < ADULT_AGE and not guardian_consent:
+        return _("aged 14–18: a guardian's consent must be recorded")
+    return None
+
+
+def star_for(hours: Decimal, thresholds: list[tuple[int, Decimal]] | None = None) -> int:
+    thresholds = thresholds if thresholds is not None else list(StarLevel.objects.values_list("level", "min_hours"))
+    return max((level for level, minimum in thresholds if hours >= minimum), default=0)
+
+
+# --- volunteers -----------------------------------------------------------------------------------
+VOLUNTEER_FIELDS = ["name", "phone", "area", "registered_on", "skills", "service_fields", "status",
+                    "guardian_name", "guardian_consent_on", "user"]
+
+
+def _check_volunteer(volunteer: Volunteer) -> None:
+    try:
+        number = validate_id_number(str_plain(volunteer.id_number))
+    except ValidationError as exc:
+        raise _errors("id_number", exc.messages[0])
+    volunteer.birth_date, volunteer.sex = birth_date(number), sex(number)
+    if volunteer.area_id and volunteer.area.level not in ("community", "grid"):
+        raise _errors("area", _("The home area must be a community or village."))
+    registered = volunteer.registered_on or timezone.localdate()
+    reason = age_rule_error(number, on=registered, guardian_consent=bool(volunteer.guardian_consent_on))
+    if reason:
+        raise _errors("id_number" if age_on(number, registered) < MIN_AGE else "guardian_consent_on", reason)
+    if volunteer.guardian_consent_on and not volunteer.guardian_name:
+        raise _errors("guardian_name", _("Name the guardian who consented."))
+    clash = Volunteer.objects.filter(**index_lookup(Volunteer, "id_number", number)).exclude(pk=volunteer.pk)
+    if clash.exists():
+        raise _errors("id_number", _("This person is already registered as a volunteer."))
+
+
+@transaction.atomic
+def register_volunteer(*, actor, name: str, id_number: str, area, registered_on: datetime.date | None = None,
+                       phone: str = "", skills: str = "", service_fields: str = "", guardian_name: str = "",
+                       guardian_consent_on: datetime.date | None = None, user=None) -> Volunteer:
+    require_in_scope(actor, _perm(Volunteer, "add"), area.code)
+    volunteer = Volunteer(name=name.strip(), id_number=id_number, phone=phone or None, area=area,
+                          registered_on=registered_on or timezone.localdate(), skills=skills,
+                          service_fields=service_fields, guardian_name=guardian_name,
+                          guardian_consent_on=guardian_consent_on, user=user)
+    _check_volunteer(volunteer)
+    volunteer.full_clean(exclude=["birth_date", "sex", "id_number_index", "phone_index"])
+    try:
+        with transaction.atomic():
+            volunteer.save()
+    except IntegrityError:  # a concurrent registration of the same person
+        raise _errors("id_number", _("This person is already registered as a volunteer."))
+    recheck(actor, volunteer, "add")
+    audit.record(actor=actor, action="volunteers.volunteer.register", target=volunteer,
+                 changes=audit.diff({}, audit.snapshot(volunteer)))
+    return volunteer
+
+
+@transaction.atomic
+def update_volunteer(*, actor, volunteer: Volunteer, **fields) -> Volunteer:
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)
+    before = audit.snapshot(volunteer)
+    for key, value in fields.items():
+        if key not in VOLUNTEER_FIELDS:
+            raise _errors(key, _("This field cannot be changed here."))
+        setattr(volunteer, key, value or None if key == "phone" else value)
+    _check_volunteer(volunteer)
+    volunteer.full_clean(exclude=["birth_date", "sex", "id_number_index", "phone_index"])
+    changes = audit.diff(before, audit.snapshot(volunteer))
+    if changes:
+        if "area" in fields:
+            require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)
+        volunteer.save()
+        recheck(actor, volunteer)
+        audit.record(actor=actor, action="volunteers.volunteer.update", target=volunteer, changes=changes)
+    return volunteer
+
+
+def cancel_volunteer(*, actor, volunteer: Volunteer, reason: str = "") -> Volunteer:
+    """Cancellation at the volunteer's request (注册办法 Art. 10): the record and its hours stay."""
+    return update_volunteer(actor=actor, volunteer=volunteer, status=VolunteerStatus.CANCELLED)
+
+
+# --- teams ------------------------------------------------------------------------------------------
+TEAM_FIELDS = ["name", "area", "organisation_name", "organisation_uscc", "join_mode", "description"]
+
+
+@transaction.atomic
+def create_team(*, actor, name: str, area, **fields) -> Team:
+    require_in_scope(actor, _perm(Team, "add"), area.code)
+    team = Team(name=name.strip(), area=area, **{k: v for k, v in fields.items() if k in TEAM_FIELDS})
+    team.full_clean()
+    team.save()
+    recheck(actor, team, "add")
+    audit.record(actor=actor, action="volunteers.team.create", target=team,
+                 changes=audit.diff({}, audit.snapshot(team)))
+    return team
+
+
+@transaction.atomic
+def update_team(*, actor, team: Team, **fields) -> Team:
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    require_in_scope(actor, _perm(Team, "change"), team.area.code)
+    before = audit.snapshot(team)
+    for key, value in fields.items():
+        if key in TEAM_FIELDS:
+            setattr(team, key, value)
+    team.full_clean()
+    changes = audit.diff(before, audit.snapshot(team))
+    if changes:
+        team.save()
+        recheck(actor, team)
+        audit.record(actor=actor, action="volunteers.team.update", target=team, changes=changes)
+    return team
+
+
+@transaction.atomic
+def delete_team(*, actor, team: Team) -> None:
+    require_in_scope(actor, _perm(Team, "delete"), team.area.code)
+    if team.hour_records.exists() or team.activities.exists():
+        raise ValidationError(_("This team has activities or service records; it cannot be removed."))
+    audit.record(actor=actor, action="volunteers.team.delete", target=team, changes=audit.diff(audit.snapshot(team), {}))
+    team.delete()
+
+
+def team_roles(user, team: Team) -> set[str]:
+    if user is None:
+        return {MemberRole.MANAGER, MemberRole.RECORDER}
+    return set(TeamMembership.objects.filter(team=team, user=user, status=MembershipStatus.APPROVED)
+               .values_list("role", flat=True))
+
+
+def _require_team_role(actor, team: Team, roles: set[str], message: str) -> None:
+    if actor is not None and not (team_roles(actor, team) & roles):
+        raise NoPermission(message)
+
+
+@transaction.atomic
+def add_team_staff(*, actor, team: Team, user, role: str = MemberRole.MANAGER) -> TeamMembership:
+    """Make a staff user a manager or recorder of a team (谁组织谁记录: only they record hours)."""
+    require_in_scope(actor, _perm(TeamMembership, "add"), team.area.code)
+    if role not in (MemberRole.MANAGER, MemberRole.RECORDER):
+        raise _errors("role", _("Staff members of a team are managers or recorders."))
+    if hasattr(user, "volunteer") and user.volunteer is not None and user.volunteer.memberships.filter(team=team).exists():
+        raise _errors("user", _("A member volunteer of the team cannot also record its hours."))
+    membership, _created = TeamMembership.objects.update_or_create(
+        team=team, user=user, defaults={"role": role, "status": MembershipStatus.APPROVED})
+    audit.record(actor=actor, action="volunteers.membership.staff", target=membership, area=team.area,
+                 changes={"user": [None, user.get_username()], "role": [None, role]})
+    return membership
+
+
+@transaction.atomic
+def join_team(*, actor, team: Team, volunteer: Volunteer, invited: bool = False) -> TeamMembership:
+    """A volunteer joins: at once for an open team, pending for approval, refused without an invitation."""
+    if actor is not None and volunteer.user_id != actor.pk:
+        require_in_scope(actor, _perm(TeamMembership, "add"), team.area.code)
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        raise TransitionRefused(_("Only active volunteers can join a team."))
+    if team.join_mode == "invitation" and not invited:
+        raise TransitionRefused(_("This team takes members by invitation only."))
+    status = MembershipStatus.APPROVED if team.join_mode == "open" or invited else MembershipStatus.PENDING
+    membership, created = TeamMembership.objects.get_or_create(team=team, volunteer=volunteer,
+                                                               defaults={"status": status})
+    if created:
+        audit.record(actor=actor, action="volunteers.membership.join", target=membership, area=team.area,
+                     changes={"volunteer": [None, volunteer.pk], "status": [None, status]})
+    return membership
+
+
+@transaction.atomic
+def decide_membership(*, actor, membership: TeamMembership, approve: bool) -> TeamMembership:
+    membership = TeamMembership.objects.select_for_update().get(pk=membership.pk)
+    _require_team_role(actor, membership.team, {MemberRole.MANAGER}, _("Only the team's manager decides."))
+    if membership.status != MembershipStatus.PENDING:
+        raise TransitionRefused(_("This request has already been decided."))
+    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+    membership.save(update_fields=["status"])
+    audit.record(actor=actor, action="volunteers.membership.decide", target=membership, area=membership.team.area,
+                 changes={"status": [MembershipStatus.PENDING, membership.status]})
+    return membership
+
+
+# --- activities, shifts, sign-ups -------------------------------------------------------------------
+@transaction.atomic
+def create_activity(*, actor, team: Team, title: str, area=None, service_field: str = "",
+                    description: str = "") -> Activity:
+    area = area or team.area
+    require_in_scope(actor, _perm(Activity, "add"), area.code)
+    activity = Activity(team=team, area=area, title=title.strip(), service_field=service_field,
+                        description=description)
+    activity.full_clean()
+    activity.save()
+    recheck(actor, activity, "add")
+    audit.record(actor=actor, action="volunteers.activity.create", target=activity,
+                 changes=audit.diff({}, audit.snapshot(activity)))
+    return activity
+
+
+@transaction.atomic
+def update_activity(*, actor, activity: Activity, **fields) -> Activity:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    require_in_scope(actor, _perm(Activity, "change"), activity.area.code)
+    before = audit.snapshot(activity)
+    for key in ("title", "service_field", "description"):
+        if key in fields:
+            setattr(activity, key, fields[key])
+    activity.full_clean()
+    changes = audit.diff(before, audit.snapshot(activity))
+    if changes:
+        activity.save()
+        audit.record(actor=actor, action="volunteers.activity.update", target=activity, changes=changes)
+    return activity
+
+
+def _new_checkin_code() -> str:
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+@transaction.atomic
+def create_shift(*, actor, activity: Activity, place: str, starts_at, ends_at, quota: int) -> Shift:
+    require_in_scope(actor, _perm(Shift, "add"), activity.area.code)
+    shift = Shift(activity=activity, place=place, starts_at=starts_at, ends_at=ends_at, quota=quota,
+                  checkin_code=_new_checkin_code())
+    shift.full_clean()
+    shift.save()
+    audit.record(actor=actor, action="volunteers.shift.create", target=shift, area=activity.area,
+                 changes=audit.diff({}, audit.snapshot(shift, ["place", "starts_at", "ends_at", "quota"])))
+    return shift
+
+
+def _taken(shift: Shift) -> int:
+    return shift.signups.filter(status__in=[SignUpStatus.SIGNED_UP, SignUpStatus.CHECKED_IN,
+                                            SignUpStatus.CHECKED_OUT]).count()
+
+
+@transaction.atomic
+def sign_up(*, actor, shift: Shift, volunteer: Volunteer) -> SignUp:
+    """A place on the shift while the quota lasts, the waitlist after that."""
+    shift = Shift.objects.select_for_update().select_related("activity__area").get(pk=shift.pk)
+    if actor is not None and volunteer.user_id != actor.pk:
+        require_in_scope(actor, _perm(SignUp, "add"), shift.activity.area.code)
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        raise TransitionRefused(_("Only active volunteers can sign up."))
+    if shift.starts_at <= timezone.now():
+        raise TransitionRefused(_("This shift has already started."))
+    existing = SignUp.objects.filter(shift=shift, volunteer=volunteer).first()
+    if existing and existing.status != SignUpStatus.CANCELLED:
+        return existing
+    status = SignUpStatus.SIGNED_UP if _taken(shift) < shift.quota else SignUpStatus.WAITLISTED
+    signup = existing or SignUp(shift=shift, volunteer=volunteer)
+    signup.status = status
+    signup.save()
+    audit.record(actor=actor, action="volunteers.signup.create", target=signup, area=shift.activity.area,
+                 changes={"volunteer": [None, volunteer.pk], "status": [None, status]})
+    return signup
+
+
+@transaction.atomic
+def cancel_sign_up(*, actor, signup: SignUp) -> SignUp:
+    """Cancel; the first on the waitlist takes the freed place."""
+    signup = SignUp.objects.select_for_update().select_related("shift__activity__area", "volunteer").get(pk=signup.pk)
+    if actor is not None and signup.volunteer.user_id != actor.pk:
+        require_in_scope(actor, _perm(SignUp, "change"), signup.shift.activity.area.code)
+    if signup.status not in (SignUpStatus.SIGNED_UP, SignUpStatus.WAITLISTED):
+        raise TransitionRefused(_("Only a sign-up that has not started can be cancelled."))
+    freed = signup.status == SignUpStatus.SIGNED_UP
+    signup.status = SignUpStatus.CANCELLED
+    signup.save(update_fields=["status"])
+    audit.record(actor=actor, action="volunteers.signup.cancel", target=signup, area=signup.shift.activity.area,
+                 changes={"status": [None, SignUpStatus.CANCELLED]})
+    if freed:
+        nxt = signup.shift.signups.filter(status=SignUpStatus.WAITLISTED).order_by("created_at", "id").first()
+        if nxt:
+            nxt.status = SignUpStatus.SIGNED_UP
+            nxt.save(update_fields=["status"])
+            audit.record(actor=None, action="volunteers.signup.promote", target=nxt, area=signup.shift.activity.area,
+                         changes={"status": [SignUpStatus.WAITLISTED, SignUpStatus.SIGNED_UP]})
+    return signup
+
+
+def _require_shift_staff(actor, shift: Shift) -> None:
+    _require_team_role(actor, shift.activity.team, {MemberRole.MANAGER, MemberRole.RECORDER},
+                       _("Only the organising team's manager or recorder can do this."))
+
+
+@transaction.atomic
+def check_in(*, actor, signup: SignUp, code: str | None = None) -> SignUp:
+    """Check in by the team's staff, or by the volunteer entering the shift's code."""
+    signup = SignUp.objects.select_for_update().select_related("shift__activity__team", "volunteer").get(pk=signup.pk)
+    shift = signup.shift
+    own = actor is not None and signup.volunteer.user_id == actor.pk
+    if own:
+        if (code or "").strip().upper() != shift.checkin_code:
+            raise _errors("code", _("Wrong check-in code."))
+    else:
+        _require_shift_staff(actor, shift)
+    now = timezone.now()
+    if not (shift.starts_at - datetime.timedelta(hours=1) <= now <= shift.ends_at):
+        raise TransitionRefused(_("Check-in is open from an hour before the shift until it ends."))
+    if signup.status != SignUpStatus.SIGNED_UP:
+        raise TransitionRefused(_("Only a confirmed sign-up can check in."))
+    signup.status, signup.checked_in_at = SignUpStatus.CHECKED_IN, now
+    signup.save(update_fields=["status", "checked_in_at"])
+    audit.record(actor=actor, action="volunteers.signup.check_in", target=signup, area=shift.activity.area,
+                 changes={"status": [SignUpStatus.SIGNED_UP, SignUpStatus.CHECKED_IN],
+                          "by_code": [None, own]})
+    return signup
+
+
+@transaction.atomic
+def check_out(*, actor, signup: SignUp, code: str | None = None) -> SignUp:
+    signup = SignUp.objects.select_for_update().select_related("shift__activity__team", "volunteer").get(pk=signup.pk)
+    shift = signup.shift
+    if actor is not None and signup.volunteer.user_id == actor.pk:
+        if (code or "").strip().upper() != shift.checkin_code:
+            raise _errors("code", _("Wrong check-in code."))
+    else:
+        _require_shift_staff(actor, shift)
+    if signup.status != SignUpStatus.CHECKED_IN:
+        raise TransitionRefused(_("Only a checked-in volunteer can check out."))
+    signup.status, signup.checked_out_at = SignUpStatus.CHECKED_OUT, min(timezone.now(), shift.ends_at)
+    signup.save(update_fields=["status", "checked_out_at"])
+    audit.record(actor=actor, action="volunteers.signup.check_out", target=signup, area=shift.activity.area,
+                 changes={"status": [SignUpStatus.CHECKED_IN, SignUpStatus.CHECKED_OUT]})
+    return signup
+
+
+@transaction.atomic
+def mark_no_show(*, actor, signup: SignUp) -> SignUp:
+    signup = SignUp.objects.select_for_update().select_related("shift__activity__team").get(pk=signup.pk)
+    _require_shift_staff(actor, signup.shift)
+    if signup.shift.starts_at > timezone.now():
+        raise TransitionRefused(_("A no-show can only be marked once the shift has started."))
+    if signup.status != SignUpStatus.SIGNED_UP:
+        raise TransitionRefused(_("Only a confirmed sign-up that never checked in is a no-show."))
+    signup.status = SignUpStatus.NO_SHOW
+    signup.save(update_fields=["status"])
+    audit.record(actor=actor, action="volunteers.signup.no_show", target=signup, area=signup.shift.activity.area,
+                 changes={"status": [SignUpStatus.SIGNED_UP, SignUpStatus.NO_SHOW]})
+    return signup
+
+
+# --- the hours ledger -----------------------------------------------------------------------------------
+def _hours(value) -> Decimal:
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise _errors("hours", _("Hours must be a number."))
+    if hours <= 0:
+        raise _errors("hours", _("Hours must be more than zero."))
+    if hours > MAX_HOURS_PER_DAY:
+        raise _errors("hours", _("No one serves more than 24 hours in a day."))
+    return hours
+
+
+@transaction.atomic
+def record_hours(*, actor, volunteer: Volunteer, team: Team, hours, service_date: datetime.date | None = None,
+                 shift: Shift | None = None, activity: Activity | None = None, description: str = "",
+                 source: str = RecordSource.MANUAL) -> ServiceHourRecord:
+    """Record service hours for a volunteer. Only the organising team records (谁组织谁记录), never
+    the volunteer; only actual service counts (travel excluded): at most the shift's length."""
+    if actor is not None and volunteer.user_id == actor.pk:
+        raise NoPermission(_("Volunteers cannot record their own hours; the organising team records them."))
+    _require_team_role(actor, team, {MemberRole.MANAGER, MemberRole.RECORDER},
+                       _("Only the organising team's manager or recorder can record hours."))
+    require_in_scope(actor, _perm(ServiceHourRecord, "add"), team.area.code)
+    hours = _hours(hours)
+    today = timezone.localdate()
+    if shift is not None:
+        activity = shift.activity
+        if activity.team_id != team.pk:
+            raise _errors("shift", _("This shift belongs to another team's activity."))
+        if shift.ends_at > timezone.now():
+            raise _errors("shift", _("This shift has not happened yet; hours are recorded after it ends."))
+        if hours > shift.duration_hours:
+            raise _errors("hours", _("At most %(h)s hours: the shift's length (travel time does not count).")
+                          % {"h": shift.duration_hours})
+        signup = SignUp.objects.filter(shift=shift, volunteer=volunteer).first()
+        if signup is None or signup.status in (SignUpStatus.CANCELLED, SignUpStatus.NO_SHOW, SignUpStatus.WAITLISTED):
+            raise _errors("volunteer", _("This volunteer did not serve on this shift."))
+        service_date = timezone.localtime(shift.starts_at).date()
+        if ServiceHourRecord.objects.filter(shift=shift, volunteer=volunteer, reverses__isnull=True,
+                                            status__in=[RecordStatus.SUBMITTED, RecordStatus.APPROVED]) \
+                .exclude(reversal__isnull=False).exists():
+            raise _errors("shift", _("Hours for this volunteer on this shift are already recorded."))
+    elif activity is not None and activity.team_id != team.pk:
+        raise _errors("activity", _("This activity belongs to another team."))
+    if service_date is None:
+        raise _errors("service_date", _("Give the date of service."))
+    if service_date > today:
+        raise _errors("service_date", _("Hours cannot be recorded for a day that has not come."))
+    day_total = ServiceHourRecord.objects.filter(
+        volunteer=volunteer, service_date=service_date, status__in=[RecordStatus.SUBMITTED, RecordStatus.APPROVED],
+    ).aggregate(s=Sum("hours"))["s"] or Decimal(0)
+    if day_total + hours > MAX_HOURS_PER_DAY:
+        raise _errors("hours", _("This would make more than 24 hours on one day."))
+    record = ServiceHourRecord(volunteer=volunteer, team=team, area=team.area, activity=activity, shift=shift,
+                               service_date=service_date, hours=hours, description=description, source=source,
+                               recorded_by=actor)
+    record.full_clean()
+    record.save()
+    audit.record(actor=actor, action="volunteers.hours.record", target=record,
+                 changes=audit.diff({}, audit.snapshot(record, ["volunteer", "team", "shift", "service_date", "hours"])))
+    return record
+
+
+def hours_from_signup(signup: SignUp) -> Decimal:
+    """Checked-in to checked-out time, capped at the shift (what the volunteer actually served)."""
+    shift = signup.shift
+    start = max(signup.checked_in_at or shift.starts_at, shift.starts_at)
+    end = min(signup.checked_out_at or shift.ends_at, shift.ends_at)
+    return Decimal(max((end - start).total_seconds(), 0) / 3600).quantize(Decimal("0.01"))
+
+
+def _append_to_chain(record: ServiceHourRecord, *, approver, now) -> None:
+    """Approve ``record`` as the next link of its team's chain. The caller holds the team lock."""
+    last = (ServiceHourRecord.objects.filter(team_id=record.team_id, chain_seq__isnull=False)
+            .order_by("-chain_seq").values("chain_seq", "record_hash").first())
+    record.chain_seq = (last["chain_seq"] + 1) if last else 1
+    record.prev_hash = last["record_hash"] if last else GENESIS
+    record.status, record.approved_by, record.approved_at = RecordStatus.APPROVED, approver, now
+    record.record_hash = record.compute_hash(record.prev_hash)
+    record.save()
+
+
+def _add_to_totals(volunteer_id: int, delta: Decimal) -> None:
+    Volunteer.objects.filter(pk=volunteer_id).update(approved_hours=F("approved_hours") + delta)
+    total = Volunteer.objects.filter(pk=volunteer_id).values_list("approved_hours", flat=True).get()
+    Volunteer.objects.filter(pk=volunteer_id).update(star_level=star_for(total))
+
+
+@transaction.atomic
+def approve_record(*, actor, record: ServiceHourRecord) -> ServiceHourRecord:
+    """The team's manager approves: the record joins the team's hash chain and the totals."""
+    Team.objects.select_for_update().get(pk=record.team_id)  # one chain append at a time per team
+    record = ServiceHourRecord.objects.select_related("team__area", "volunteer").get(pk=record.pk)
+    _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager approves hours."))
+    require_in_scope(actor, _perm(ServiceHourRecord, "change"), record.area.code)
+    if actor is not None and record.volunteer.user_id == actor.pk:
+        raise NoPermission(_("Volunteers cannot approve their own hours."))
+    if record.status != RecordStatus.SUBMITTED:
+        raise TransitionRefused(_("Only a record awaiting approval can be approved."))
+    _append_to_chain(record, approver=actor, now=timezone.now())
+    _add_to_totals(record.volunteer_id, record.hours)
+    audit.record(actor=actor, action="volunteers.hours.approve", target=record,
+                 changes={"status": [RecordStatus.SUBMITTED, RecordStatus.APPROVED], "chain_seq": [None, record.chain_seq]})
+    return record
+
+
+@transaction.atomic
+def approve_pending(*, actor, team: Team, record_ids=None) -> int:
+    """Approve a team's records awaiting approval in bulk (after an import), in id order.
+
+    The same chain rule as ``approve_record``; one audit event per record, written in bulk.
+    """
+    from . import ledger
+
+    Team.objects.select_for_update().get(pk=team.pk)
+    _require_team_role(actor, team, {MemberRole.MANAGER}, _("Only the team's manager approves hours."))
+    require_in_scope(actor, _perm(ServiceHourRecord, "change"), team.area.code)
+    pending = (ServiceHourRecord.objects.filter(team=team, status=RecordStatus.SUBMITTED).order_by("id")
+               .select_related("volunteer"))
+    if record_ids is not None:
+        pending = pending.filter(pk__in=record_ids)
+    if actor is not None:
+        pending = pending.exclude(volunteer__user=actor)
+    last = (ServiceHourRecord.objects.filter(team=team, chain_seq__isnull=False).order_by("-chain_seq")
+            .values("chain_seq", "record_hash").first())
+    seq, prev = (last["chain_seq"], last["record_hash"]) if last else (0, GENESIS)
+    now, batch, events, volunteers, count = timezone.now(), [], [], set(), 0
+    approver = actor if actor is not None and actor.pk else None
+    for record in pending.iterator(chunk_size=2000):
+        seq += 1
+        record.chain_seq, record.prev_hash = seq, prev
+        record.status, record.approved_by, record.approved_at = RecordStatus.APPROVED, approver, now
+        record.record_hash = prev = record.compute_hash(record.prev_hash)
+        batch.append(record)
+        volunteers.add(record.volunteer_id)
+        events.append(audit.build(actor=actor, action="volunteers.hours.approve", target=record, area=team.area,
+                                  changes={"status": [RecordStatus.SUBMITTED, RecordStatus.APPROVED],
+                                           "chain_seq": [None, seq]}))
+        if len(batch) >= 2000:
+            count += _flush_approved(batch, events)
+    count += _flush_approved(batch, events)
+    ledger.recompute_totals(volunteers)
+    return count
+
+
+def _flush_approved(batch, events) -> int:
+    """One prepared UPDATE per record, executed as a batch (bulk_update's CASE chains are far slower)."""
+    from django.db import connection
+
+    n = len(batch)
+    table = ServiceHourRecord._meta.db_table
+    approved_at = ServiceHourRecord._meta.get_field("approved_at")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET chain_seq = %s, prev_hash = %s, status = %s, approved_by_id = %s, approved_at = %s, "
+            f"record_hash = %s WHERE id = %s AND status = %s",
+            [(r.chain_seq, r.prev_hash, r.status, r.approved_by_id,
+              approved_at.get_db_prep_value(r.approved_at, connection), r.record_hash, r.pk, RecordStatus.SUBMITTED)
+             for r in batch])
+    audit.record_many(events)
+    batch.clear()
+    events.clear()
+    return n
+
+
+@transaction.atomic
+def reject_record(*, actor, record: ServiceHourRecord, reason: str) -> ServiceHourRecord:
+    record = ServiceHourRecord.objects.select_for_update().select_related("team").get(pk=record.pk)
+    _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager decides on hours."))
+    if record.status != RecordStatus.SUBMITTED:
+        raise TransitionRefused(_("Only a record awaiting approval can be rejected."))
+    if not reason.strip():
+        raise _errors("reason", _("Say why the record is rejected."))
+    record.status = RecordStatus.REJECTED
+    record.save()
+    audit.record(actor=actor, action="volunteers.hours.reject", target=record, reason=reason,
+                 changes={"status": [RecordStatus.SUBMITTED, RecordStatus.REJECTED]})
+    return record
+
+
+@transaction.atomic
+def update_record(*, actor, record: ServiceHourRecord, hours=None, description: str | None = None,
+                  service_date=None) -> ServiceHourRecord:
+    """Fix a record still awaiting approval. An approved record is final."""
+    record = ServiceHourRecord.objects.select_for_update().select_related("team").get(pk=record.pk)
+    if record.status == RecordStatus.APPROVED:
+        raise TransitionRefused(_("An approved record cannot be edited; reverse it and enter it again."))
+    _require_team_role(actor, record.team, {MemberRole.MANAGER, MemberRole.RECORDER},
+                       _("Only the organising team's manager or recorder can change hours."))
+    before = audit.snapshot(record, ["hours", "description", "service_date"])
+    if hours is not None:
+        record.hours = _hours(hours)
+        if record.shift and record.hours > record.shift.duration_hours:
+            raise _errors("hours", _("At most %(h)s hours: the shift's length (travel time does not count).")
+                          % {"h": record.shift.duration_hours})
+    if description is not None:
+        record.description = description
+    if service_date is not None:
+        if service_date > timezone.localdate():
+            raise _errors("service_date", _("Hours cannot be recorded for a day that has not come."))
+        record.service_date = service_date
+    record.full_clean()
+    changes = audit.diff(before, audit.snapshot(record, ["hours", "description", "service_date"]))
+    if changes:
+        record.status = RecordStatus.SUBMITTED
+        record.save()
+        audit.record(actor=actor, action="volunteers.hours.update", target=record, changes=changes)
+    return record
+
+
+@transaction.atomic
+def reverse_record(*, actor, record: ServiceHourRecord, reason: str) -> ServiceHourRecord:
+    """Cancel an approved record by an approved negative record in the same chain."""
+    Team.objects.select_for_update().get(pk=record.team_id)
+    record = ServiceHourRecord.objects.select_related("team", "volunteer").get(pk=record.pk)
+    _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager reverses hours."))
+    if record.status != RecordStatus.APPROVED or record.source == RecordSource.REVERSAL:
+        raise TransitionRefused(_("Only an approved record can be reversed."))
+    if ServiceHourRecord.objects.filter(reverses=record).exists():
+        raise TransitionRefused(_("This record has already been reversed."))
+    if not reason.strip():
+        raise _errors("reason", _("Say why the record is reversed."))
+    reversal = ServiceHourRecord(volunteer=record.volunteer, team=record.team, area=record.area,
+                                 activity=record.activity, shift=record.shift, service_date=record.service_date,
+                                 hours=-record.hours, description=reason[:300], source=RecordSource.REVERSAL,
+                                 recorded_by=actor, reverses=record)
+    reversal.save()
+    _append_to_chain(reversal, approver=actor, now=timezone.now())
+    _add_to_totals(record.volunteer_id, -record.hours)
+    audit.record(actor=actor, action="volunteers.hours.reverse", target=reversal, reason=reason,
+                 changes={"reverses": [None, record.pk], "hours": [None, str(reversal.hours)]})
+    return reversal
+
+
+@transaction.atomic
+def request_correction(*, actor, record: ServiceHourRecord, requested_hours, reason: str) -> CorrectionRequest:
+    """The volunteer asks the team to correct a record; the team must answer."""
+    record = ServiceHourRecord.objects.select_related("volunteer").get(pk=record.pk)
+    if actor is not None and record.volunteer.user_id != actor.pk:
+        require_in_scope(actor, _perm(CorrectionRequest, "add"), record.area.code)
+    if record.source == RecordSource.REVERSAL:
+        raise TransitionRefused(_("A reversal cannot be corrected."))
+    if not reason.strip():
+        raise _errors("reason", _("Say what is wrong with the record."))
+    if CorrectionRequest.objects.filter(record=record, status=CorrectionStatus.OPEN).exists():
+        raise TransitionRefused(_("A correction of this record is already waiting for the team's answer."))
+    correction = CorrectionRequest(record=record, volunteer=record.volunteer, requested_hours=_hours(requested_hours),
+                                   reason=reason.strip())
+    correction.full_clean()
+    correction.save()
+    audit.record(actor=actor, action="volunteers.correction.request", target=correction, area=record.area,
+                 changes={"record": [None, record.pk], "requested_hours": [None, str(correction.requested_hours)]})
+    return correction
+
+
+@transaction.atomic
+def answer_correction(*, actor, correction: CorrectionRequest, accept: bool, answer: str) -> CorrectionRequest:
+    """Accepting reverses the approved record and enters the corrected hours for approval."""
+    correction = CorrectionRequest.objects.select_for_update().select_related("record__team").get(pk=correction.pk)
+    record = correction.record
+    _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager answers corrections."))
+    if correction.status != CorrectionStatus.OPEN:
+        raise TransitionRefused(_("This request has already been answered."))
+    if not answer.strip():
+        raise _errors("answer", _("Give the volunteer an answer."))
+    if accept:
+        if record.status == RecordStatus.APPROVED:
+            reverse_record(actor=actor, record=record, reason=_("Correction: %(r)s") % {"r": correction.reason})
+        elif record.status == RecordStatus.SUBMITTED:
+            record.status = RecordStatus.REJECTED
+            record.save()
+        ServiceHourRecord.objects.create(
+            volunteer=record.volunteer, team=record.team, area=record.area, activity=record.activity,
+            shift=record.shift, service_date=record.service_date, hours=correction.requested_hours,
+            description=record.description, source=RecordSource.CORRECTION, recorded_by=actor)
+    correction.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
+    correction.answer, correction.answered_by, correction.answered_at = answer.strip(), actor, timezone.now()
+    correction.save()
+    audit.record(actor=actor, action="volunteers.correction.answer", target=correction, area=record.area,
+                 changes={"status": [CorrectionStatus.OPEN, correction.status]})
+    return correction
+
+
+# --- certificates -----------------------------------------------------------------------------------
+def _certificate_number(team: Team) -> str:
+    year = timezone.localdate().year
+    return f"ZYZM{year}{team.area.code[:6]}{secrets.randbelow(10**8):08d}"
+
+
+@transaction.atomic
+def issue_certificate(*, actor, volunteer: Volunteer, team: Team) -> Certificate:
+    """Issue a service-hour certificate for a volunteer's approved hours at one team.
+
+    The team that recorded the hours is the one that certifies them (谁记录谁证明); the
+    volunteer may ask for it, staff of the team's area may issue it.
+    """
+    if actor is not None and volunteer.user_id != actor.pk:
+        require_in_scope(actor, _perm(Certificate, "add"), team.area.code)
+    records = ServiceHourRecord.objects.filter(volunteer=volunteer, team=team, status=RecordStatus.APPROVED)
+    facts = records.aggregate(hours=Sum("hours"), first=Min("service_date"), last=Max("service_date"))
+    if not facts["hours"] or facts["hours"] <= 0:
+        raise TransitionRefused(_("This team has no approved hours of this volunteer to certify."))
+    head = (ServiceHourRecord.objects.filter(team=team, chain_seq__isnull=False).order_by("-chain_seq")
+            .values_list("record_hash", flat=True).first())
+    certificate = Certificate(
+        number=_certificate_number(team), verify_code=secrets.token_urlsafe(9)[:12], volunteer=volunteer, team=team,
+        area=team.area, hours=facts["hours"], records=records.filter(hours__gt=0).count(),
+        period_start=facts["first"], period_end=facts["last"], chain_head=head or GENESIS,
+        issued_by=actor if actor is not None and actor.pk else None,
+    )
+    certificate.full_clean()
+    certificate.save()
+    audit.record(actor=actor, action="volunteers.certificate.issue", target=certificate,
+                 changes={"volunteer": [None, volunteer.pk], "hours": [None, str(certificate.hours)]})
+    return certificate
+
+
+@transaction.atomic
+def revoke_certificate(*, actor, certificate: Certificate, reason: str) -> Certificate:
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    require_in_scope(actor, _perm(Certificate, "change"), certificate.area.code)
+    if certificate.status == CertificateStatus.REVOKED:
+        raise TransitionRefused(_("This certificate is already revoked."))
+    certificate.status = CertificateStatus.REVOKED
+    certificate.save(update_fields=["status"])
+    audit.record(actor=actor, action="volunteers.certificate.revoke", target=certificate, reason=reason,
+                 changes={"status": [CertificateStatus.ISSUED, CertificateStatus.REVOKED]})
+    return certificate
+
+
+# --- training ---------------------------------------------------------------------------------------
+@transaction.atomic
+def create_training(*, actor, title: str, topic: str, area, held_on: datetime.date, organiser: str = "",
+                    with_civilisation_office: bool = False) -> TrainingSession:
+    require_in_scope(actor, _perm(TrainingSession, "add"), area.code)
+    session = TrainingSession(title=title, topic=topic, area=area, held_on=held_on, organiser=organiser,
+                              with_civilisation_office=with_civilisation_office)
+    session.full_clean()
+    session.save()
+    audit.record(actor=actor, action="volunteers.training.create", target=session,
+                 changes=audit.diff({}, audit.snapshot(session)))
+    return session
+
+
+@transaction.atomic
+def record_attendance(*, actor, session: TrainingSession, volunteers) -> int:
+    require_in_scope(actor, _perm(TrainingAttendance, "add"), session.area.code)
+    if session.held_on > timezone.localdate():
+        raise TransitionRefused(_("Attendance is recorded after the session."))
+    have = set(session.attendances.values_list("volunteer_id", flat=True))
+    new = [TrainingAttendance(session=session, volunteer=v) for v in volunteers if v.pk not in have]
+    TrainingAttendance.objects.bulk_create(new)
+    audit.record(actor=actor, action="volunteers.training.attendance", target=session,
+                 changes={"attended": [len(have), len(have) + len(new)]})
+    return len(new)
+
+
+# --- social-work professionals ----------------------------------------------------------------------
+SOCIAL_WORKER_FIELDS = ["name", "level", "certificate_no", "certified_year", "employer", "area"]
+
+
+@transaction.atomic
+def register_social_worker(*, actor, name: str, id_number: str, level: str, certificate_no: str,
+                           certified_year: int, area, employer: str = "") -> SocialWorker:
+    require_in_scope(actor, _perm(SocialWorker, "add"), area.code)
+    worker = SocialWorker(name=name.strip(), id_number=id_number, level=level, certificate_no=certificate_no.strip(),
+                          certified_year=certified_year, employer=employer, area=area)
+    if SocialWorker.objects.filter(**index_lookup(SocialWorker, "id_number", str_plain(worker.id_number))).exists():
+        raise _errors("id_number", _("This person is already registered as a social-work professional."))
+    worker.full_clean(exclude=["id_number_index"])
+    worker.save()
+    recheck(actor, worker, "add")
+    audit.record(actor=actor, action="volunteers.socialworker.register", target=worker,
+                 changes=audit.diff({}, audit.snapshot(worker)))
+    return worker
+
+
+@transaction.atomic
+def update_social_worker(*, actor, worker: SocialWorker, **fields) -> SocialWorker:
+    worker = SocialWorker.objects.select_for_update().get(pk=worker.pk)
+    require_in_scope(actor, _perm(SocialWorker, "change"), worker.area.code)
+    before = audit.snapshot(worker)
+    for key, value in fields.items():
+        if key in SOCIAL_WORKER_FIELDS:
+            setattr(worker, key, value)
+    worker.full_clean(exclude=["id_number_index"])
+    changes = audit.diff(before, audit.snapshot(worker))
+    if changes:
+        worker.save()
+        recheck(actor, worker)
+        audit.record(actor=actor, action="volunteers.socialworker.update", target=worker, changes=changes)
+    return worker
+
+
+@transaction.atomic
+def delete_social_worker(*, actor, worker: SocialWorker, reason: str = "") -> None:
+    require_in_scope(actor, _perm(SocialWorker, "delete"), worker.area.code)
+    audit.record(actor=actor, action="volunteers.socialworker.delete", target=worker, reason=reason,
+                 changes=audit.diff(audit.snapshot(worker), {}))
+    worker.delete()
+
+
+
+# --- background imports -----------------------------------------------------------------------------
+@transaction.atomic
+def start_import(*, actor, kind: str, upload, team: Team | None = None) -> ImportJob:
+    """Keep the uploaded file and queue its import; progress and the report land on the job."""
+    from core.scope import scope_for
+
+    from .choices import ImportKind
+
+    if kind == ImportKind.SERVICE_HOURS:
+        if team is None:
+            raise _errors("team", _("Choose the team that recorded these hours."))
+        _require_team_role(actor, team, {MemberRole.MANAGER, MemberRole.RECORDER},
+                           _("Only the organising team's manager or recorder can import its hours."))
+        area = team.area
+    else:
+        codes = scope_for(actor).area_codes if actor is not None else []
+        area = Area.objects.filter(code__in=codes).order_by("code").first() or Area.objects.get(level="city")
+    require_in_scope(actor, _perm(ImportJob, "add"), area.code)
+    job = ImportJob(kind=kind, area=area, team=team, filename=upload.name[:200], created_by=actor)
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    audit.record(actor=actor, action="volunteers.import.start", target=job, changes={"file": [None, job.filename]})
+    from .tasks import run_import
+
+    transaction.on_commit(lambda: run_import.delay(job.pk))
+    return job
