@@ -151,6 +151,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "governance.close_due_evaluations",
         "schedule": timedelta(hours=1),
     },
+    # Totals are kept current on approval; the nightly recompute repairs any drift (and proves none).
+    "volunteers-recompute-totals": {
+        "task": "volunteers.recompute_totals",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 # --- Auth and sign-in security (等级保护三级) -------------------------------------------------

@@ -7,8 +7,9 @@ registered), round(1,520 × scale) people trained, one session per district/coun
 
 Everything goes through the bulk import path that real exports of the national system use
 (CSV → staging → set-wise merge), then the bulk approval that builds each team's hash chain.
-Birth years are 1983–2004: python-stdnum only accepts Bengbu's county codes from 1983 on, and
-everyone must be 14 or older at registration (14–18 with a guardian's consent).
+Birth years are 1956–2004 (volunteers) and 1966–1998 (social workers): everyone must be 14 or
+older at registration (14–18 with a guardian's consent); people born before 1983, when most of
+Bengbu's county codes were assigned, carry those codes too (see ``core.personal.region_known``).
 """
 
 import csv
@@ -69,7 +70,7 @@ def volunteer_rows(communities: list[tuple[str, int]], total: int, seed: int = 2
         region = code[:6]
         for _ in range(n):
             while True:
-                born = datetime.date(rng.randint(1983, 2004), rng.randint(1, 12), rng.randint(1, 28))
+                born = datetime.date(rng.randint(1956, 2004), rng.randint(1, 12), rng.randint(1, 28))
                 seq = used.get((region, born), 0)
                 if seq < 999:
                     used[(region, born)] = seq + 1
@@ -166,7 +167,7 @@ def _social_workers(rng, n: int, communities) -> int:
         for _ in range(count):
             k += 1
             while True:
-                born = datetime.date(rng.randint(1983, 1998), rng.randint(1, 12), rng.randint(1, 28))
+                born = datetime.date(rng.randint(1966, 1998), rng.randint(1, 12), rng.randint(1, 28))
                 seq = used.get((code[:6], born), 0)
                 if seq < 999:
                     used[(code[:6], born)] = seq + 1

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import ScopedFilterSet
 from core.models import Area
@@ -25,7 +27,8 @@ def _within(queryset, path, value):
 class VolunteerFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="startswith")
     area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all(), method="filter_team")
+    team = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all(), method="filter_team"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=VolunteerStatus.choices)
     stars = django_filters.NumberFilter(label=_("Stars"), field_name="star_level")
     has_hours = django_filters.BooleanFilter(label=_("Has approved hours"), method="filter_has_hours")

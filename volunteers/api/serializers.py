@@ -85,11 +85,11 @@ class HourRecordUpdateSerializer(HourRecordSerializer):
         read_only_fields = [*HourRecordSerializer.Meta.read_only_fields, "volunteer", "team", "activity", "shift"]
 
 
-class ReasonSerializer(serializers.Serializer):
+class HourReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class CorrectionSerializer(serializers.ModelSerializer):
+class HourCorrectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = CorrectionRequest
         fields = ["id", "record", "volunteer", "requested_hours", "reason", "status", "answer", "answered_at",

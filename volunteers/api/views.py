@@ -114,10 +114,10 @@ class HourRecordViewSet(ScopedModelViewSet):
         record = services.approve_record(actor=request.user, record=self.get_object())
         return Response(s.HourRecordSerializer(record).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.HourRecordSerializer)
+    @extend_schema(request=s.HourReasonSerializer, responses=s.HourRecordSerializer)
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
-        body = s.ReasonSerializer(data=request.data)
+        body = s.HourReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         reversal = services.reverse_record(actor=request.user, record=self.get_object(), **body.validated_data)
         return Response(s.HourRecordSerializer(reversal).data, status=status.HTTP_201_CREATED)
@@ -125,21 +125,21 @@ class HourRecordViewSet(ScopedModelViewSet):
 
 class CorrectionViewSet(ScopedCreateListRetrieveViewSet):
     queryset = CorrectionRequest.objects.select_related("record")
-    serializer_class = s.CorrectionSerializer
+    serializer_class = s.HourCorrectionSerializer
     filterset_fields = ["status"]
     action_perms = {"answer": "change"}
 
     def create_object(self, data):
         return services.request_correction(actor=self.request.user, **data)
 
-    @extend_schema(request=s.AnswerSerializer, responses=s.CorrectionSerializer)
+    @extend_schema(request=s.AnswerSerializer, responses=s.HourCorrectionSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         body = s.AnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         correction = services.answer_correction(actor=request.user, correction=self.get_object(),
                                                 **body.validated_data)
-        return Response(s.CorrectionSerializer(correction).data)
+        return Response(s.HourCorrectionSerializer(correction).data)
 
 
 class TrainingSessionViewSet(ScopedCreateListRetrieveViewSet):
