@@ -273,6 +273,7 @@ class BlindIndexField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
+        kwargs["db_index"] = self.db_index  # its default differs from CharField's, so always say it
         for key in ("max_length", "editable", "null"):
             kwargs.pop(key, None)
         return name, path, args, kwargs

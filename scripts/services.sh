@@ -97,6 +97,11 @@ services_start() {
     if [ "${SERVICES_FAST:-0}" = 1 ]; then
         pg_opts="$pg_opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi
+    # PG_OPTS: extra server settings, e.g. a production-sized memory and WAL for the benchmarks
+    # (PG_OPTS="-c shared_buffers=1GB -c max_wal_size=8GB"); durability stays on unless SERVICES_FAST.
+    if [ -n "${PG_OPTS:-}" ]; then
+        pg_opts="$pg_opts $PG_OPTS"
+    fi
     _svc_as_pg "$PG_BIN/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/log" -w -t 60 -o "$pg_opts" \
         start >/dev/null || { cat "$dir/pg/log" >&2; return 1; }
 

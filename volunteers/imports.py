@@ -18,6 +18,7 @@ import io
 import multiprocessing
 import os
 import re
+import threading
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -184,6 +185,7 @@ def _stage_all(staging: Staging, prepared: Iterator[tuple], progress: Callable[[
 # while this process parses the file and feeds COPY. At most a few chunks are in flight, so memory
 # stays flat.
 _WORKER_PREPARE = None
+PARALLEL_USED = False  # whether the last preparation forked workers (for the log and the tests)
 _WORKER_AS_TEXT = False
 PARALLEL_CHUNK = 5_000
 
@@ -215,9 +217,13 @@ def default_workers() -> int:
 
 def prepare_rows(rows, prepare, errors: list, workers: int = 1, chunk_size: int = PARALLEL_CHUNK):
     """Yield prepared rows in file order; ``prepare(line, row, errors)`` returns one or None."""
-    if workers <= 1 or connection.in_atomic_block:
+    global PARALLEL_USED
+    PARALLEL_USED = not (workers <= 1 or connection.in_atomic_block or threading.active_count() > 1)
+    if not PARALLEL_USED:
         # Inside a transaction (tests, callers' atomic blocks) forking next to an open
-        # connection is not worth the risk: prepare here.
+        # connection is not worth the risk, and a process running other threads (a web server,
+        # a test live server) may be forked while one of them holds a lock the child then
+        # waits on forever: prepare here. The import command is single-threaded.
         for line, row in rows:
             out = prepare(line, row, errors)
             if out is not None:

@@ -26,6 +26,9 @@ class ScopedViewSetMixin:
         qs = self.base_queryset().restrict(self.request.user, "view")
         if action not in ("view", "add"):
             qs = qs & self.queryset.model._default_manager.restrict(self.request.user, action)
+        if not qs.ordered:
+            # Page boundaries must be stable: a model without default ordering lists newest first.
+            qs = qs.order_by("-pk")
         return qs
 
 

@@ -3,10 +3,10 @@ column, the good ones written once; the same file twice changes nothing."""
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection  # noqa: F401  (skipif condition)
 
 from core.exceptions import NoPermission
 from core.models import AuditEvent
@@ -154,27 +154,66 @@ def test_the_fast_id_check_gives_the_same_verdicts_as_the_full_validator():
         assert got == expected, value
 
 
-@pytest.mark.skipif("connection.vendor == 'postgresql'",
-                    reason="hung in a transactional test on PostgreSQL (not yet investigated); the 1M-row "
-                           "benchmark exercises this path on PostgreSQL through the command")
-@pytest.mark.django_db(transaction=True)
-def test_parallel_preparation_gives_the_same_result_as_serial(world):
+PARALLEL_SCRIPT = r"""
+import datetime, json, os, sys
+sys.path.insert(0, os.getcwd())
+os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+import django
+django.setup()
+from volunteers import imports
+
+class Areas:  # the community lookup without a database
+    def find(self, text):
+        if text != "340302001001":
+            raise ValueError("unknown community")
+        return 1
+
+rows = json.loads(sys.stdin.read())
+def run(workers):
+    errors = []
+    parsed = ((i + 2, dict(zip(["name", "id_number", "phone", "area_code", "registered_on", "skills"], r)))
+              for i, r in enumerate(rows))
+    out = list(imports.prepare_rows(
+        parsed, lambda line, row, errs: imports._prepare_volunteer(line, row, Areas(), datetime.date.today(), errs),
+        errors, workers=workers, chunk_size=4))
+    return [[p[0], p[1]] for p in out], sorted([e.line, e.column] for e in errors)
+
+print(json.dumps({"serial": run(1), "parallel": run(2), "forked": imports.PARALLEL_USED}))
+"""
+
+
+def test_parallel_preparation_gives_the_same_rows_and_errors_as_serial():
+    # In a fresh single-threaded process, as the import command runs (this test process has the
+    # browser tests' threads, where preparation deliberately stays serial).
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
     ids = people(30, start=200)
-    rows = [[f"并行{i}", n, "13800138000", world.community_a.code, "2020-03-01", ""] for i, n in enumerate(ids)]
+    rows = [[f"并行{i}", n, "13800138000", "340302001001", "2020-03-01", ""] for i, n in enumerate(ids)]
     rows[5][1] = "123"
     rows[9][3] = "000000000000"
-    def run(workers):
-        errors = []
-        parsed = ((i + 2, dict(zip(["name", "id_number", "phone", "area_code", "registered_on", "skills"], r,
-                                   strict=True))) for i, r in enumerate(rows))
-        out = list(imports.prepare_rows(
-            parsed, lambda line, row, errs: imports._prepare_volunteer(line, row, imports._AreaLookup(None),
-                                                                      datetime.date.today(), errs),
-            errors, workers=workers, chunk_size=4))
-        return [p[0] for p in out], sorted((e.line, e.column) for e in errors)
+    done = subprocess.run([sys.executable, "-c", PARALLEL_SCRIPT], input=json.dumps(rows), capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["forked"], "the parallel path was not taken"
+    assert result["serial"] == result["parallel"]
+    lines, bad = [row[0] for row in result["serial"][0]], {line for line, _column in result["serial"][1]}
+    assert lines == sorted(lines) and len(lines) + len(bad) == 30 and not bad & set(lines)
+    assert [7, "id_number"] in result["serial"][1] and [11, "area_code"] in result["serial"][1]
 
-    serial, parallel = run(1), run(2)
-    assert serial == parallel
-    assert (7, "id_number") in serial[1] and (11, "area_code") in serial[1]
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_asked_for_workers_in_a_threaded_process_prepares_serially_and_completely(world):
+    ids = people(30, start=300)
+    rows = [[f"并行{i}", n, "13800138000", world.community_a.code, "2020-03-01", ""] for i, n in enumerate(ids)]
+    rows[5][1] = "123"
+    started = threading.Thread(target=threading.Event().wait, args=(5,), daemon=True)
+    started.start()  # whatever else runs, a second thread is there
     report = imports.import_volunteers(actor=None, source=csv_file(HEADER, rows), filename="p.csv", workers=2)
-    assert report.created == len(serial[0]) and len(report.errors) == len(serial[1])
+    bad = {e.line for e in report.errors}
+    assert (7, "id_number") in [(e.line, e.column) for e in report.errors]
+    assert report.created == 30 - len(bad) == Volunteer.objects.filter(name__startswith="并行").count()
+    assert imports.PARALLEL_USED is False
