@@ -78,6 +78,11 @@ def _recompute(ids) -> int:
     only_volunteers = f"WHERE v.id IN ({id_list})" if ids else ""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if ids is None:
+                # Summing every record at once wants one in-memory hash of the volunteers; with the
+                # default 4 MB the planner walks the volunteer index instead, touching the heap in
+                # random order (20 s instead of 5 s for 5,000,000 records).
+                cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(f"""
                 WITH totals AS (
                     SELECT v.id, COALESCE(t.total, 0) AS total

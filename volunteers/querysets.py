@@ -65,3 +65,38 @@ class CertificateQuerySet(RestrictedQuerySet):
 class ImportJobQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
         return self.restrict(user).filter(Q(created_by=user) | Q(created_by__isnull=True))
+
+
+def newest_ids_within(prefixes, *, before: int | None, limit: int) -> list[int]:
+    """The ids of the ``limit`` newest volunteers living under any of ``prefixes`` (PostgreSQL).
+
+    "Newest first within a street" cannot be read off one index: the volunteers of a street are
+    spread over its communities, so PostgreSQL fetches all of them (28,000 for a big street) and
+    sorts, 50-60 ms a page. Taking the newest ``limit`` of each area from the (area, -id) index
+    and keeping the newest ``limit`` of those reads at most areas × limit index entries: ~2 ms.
+    """
+    from django.db import connection
+
+    from core.models import Area
+
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(code__startswith=prefix)
+    area_ids = list(Area.objects.filter(q).values_list("pk", flat=True))
+    if not area_ids:
+        return []
+    from .models import Volunteer
+
+    table = Volunteer._meta.db_table
+    before_sql = "AND v.id < %s" if before is not None else ""
+    params = [area_ids, *([before] if before is not None else []), limit, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT n.id FROM unnest(%s::bigint[]) AS a(id)
+            CROSS JOIN LATERAL (
+                SELECT v.id FROM {table} v WHERE v.area_id = a.id {before_sql} ORDER BY v.id DESC LIMIT %s
+            ) n
+            ORDER BY n.id DESC LIMIT %s
+        """, params)
+        return [row[0] for row in cursor.fetchall()]
+

@@ -14,3 +14,13 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-id"
+
+    def decode_cursor(self, request):
+        # DRF checks the cursor's encoding but not its position, which goes straight into the
+        # query: a forged "p=abc" would be a server error. Positions of an id ordering are integers.
+        cursor = super().decode_cursor(request)
+        first = self.ordering if isinstance(self.ordering, str) else self.ordering[0]
+        if cursor is not None and cursor.position is not None and first.lstrip("-") == "id":
+            if not str(cursor.position).isdigit():
+                raise pagination.NotFound(self.invalid_cursor_message)
+        return cursor

@@ -187,3 +187,48 @@ def test_an_import_uploaded_through_the_api_runs_and_reports_per_row(world, api,
     assert job["errors"][0]["line"] == 3 and job["errors"][0]["column"] == "area_code"
     assert api(world.officer_b).get(reverse("api:volunteers-import-detail", args=[job["id"]])).status_code == 404
     assert api().get(reverse("api:volunteers-import-list")).status_code == 401
+
+
+def _walk(client, url, params):
+    """Every row of a cursor-paginated list, following the next links."""
+    seen, response = [], client.get(url, params)
+    while True:
+        assert response.status_code == 200, response.content[:300]
+        body = response.json()
+        seen += [row["id"] for row in body["results"]]
+        if not body["next"]:
+            return seen
+        response = client.get(body["next"])
+
+
+@pytest.mark.django_db
+def test_a_streets_list_pages_newest_first_across_its_communities_and_nothing_else(world, api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.models import Area
+
+    second = Area.objects.create(code=world.community_a.code[:9] + "099", name="第二社区", level="community",
+                                 kind="urban", parent=world.street_a)
+    made = [vf.volunteer(world.community_a if i % 3 else second).pk for i in range(8)]
+    elsewhere = vf.volunteer(world.community_b).pk
+    url = reverse("api:volunteers-volunteer-list")
+    with CaptureQueriesContext(connection) as queries:
+        by_street = _walk(api(world.street_officer_a), url, {"area": world.street_a.code, "page_size": 3})
+        by_scope = _walk(api(world.officer_a), url, {"page_size": 3})
+        one_community = _walk(api(world.officer_a), url, {"area": second.code, "page_size": 2})
+    assert by_street == by_scope == sorted(made, reverse=True)
+    assert one_community == sorted(made[::3], reverse=True)
+    assert elsewhere not in by_scope
+    if connection.vendor == "postgresql":  # the per-area narrowing is what served these pages
+        assert any("LATERAL" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_forged_cursor_is_refused_as_not_found_not_a_server_error(world, api):
+    import base64
+
+    vf.volunteer(world.community_a)
+    cursor = base64.b64encode(b"p=abc").decode()
+    response = api(world.officer_a).get(reverse("api:volunteers-volunteer-list"), {"cursor": cursor})
+    assert response.status_code == 404 and response.json()["error"]["status"] == 404

@@ -176,7 +176,9 @@ def run(workers):
     out = list(imports.prepare_rows(
         parsed, lambda line, row, errs: imports._prepare_volunteer(line, row, Areas(), datetime.date.today(), errs),
         errors, workers=workers, chunk_size=4))
-    return [[p[0], p[1]] for p in out], sorted([e.line, e.column] for e in errors)
+    # On PostgreSQL the workers hand back rows already in COPY text form: line and key come first.
+    rows_out = [p.split("\t")[:2] if isinstance(p, str) else [p[0], p[1]] for p in out]
+    return [[int(line), key] for line, key in rows_out], sorted([e.line, e.column] for e in errors)
 
 print(json.dumps({"serial": run(1), "parallel": run(2), "forked": imports.PARALLEL_USED}))
 """

@@ -29,6 +29,7 @@ from ..models import (
     TrainingSession,
     Volunteer,
 )
+from ..querysets import newest_ids_within
 from . import serializers as s
 
 
@@ -41,8 +42,51 @@ class VolunteerViewSet(ScopedModelViewSet):
     pagination_class = CursorPagination
     filter_backends = [f for f in ScopedModelViewSet.filter_backends if "Ordering" not in f.__name__]
 
+    # Query parameters that the per-area narrowing below leaves exact; any other filter falls back
+    # to the plain query.
+    NARROWABLE_PARAMS = {"area", "cursor", "page_size", "format"}
+
     def get_serializer_class(self):
         return s.VolunteerUpdateSerializer if self.action in ("update", "partial_update") else s.VolunteerSerializer
+
+    def paginate_queryset(self, queryset):
+        """A street's or district's newest-first page through ``newest_ids_within`` (PostgreSQL).
+
+        The page's rows are then read through the same scoped, filtered queryset, so the
+        narrowing can only make the query cheaper, never show more."""
+        prefixes = self._narrowing_prefixes()
+        if prefixes:
+            paginator = self.paginator
+            cursor = paginator.decode_cursor(self.request)
+            before = int(cursor.position) if cursor and cursor.position is not None else None  # checked digits
+            if not (cursor and cursor.reverse):
+                limit = (cursor.offset if cursor else 0) + paginator.get_page_size(self.request) + 1
+                queryset = queryset.filter(pk__in=newest_ids_within(prefixes, before=before, limit=limit))
+        return super().paginate_queryset(queryset)
+
+    def _narrowing_prefixes(self):
+        from django.db import connection
+
+        from core.models import Area
+        from core.scope import scope_for
+
+        if connection.vendor != "postgresql" or self.action != "list":
+            return None
+        if set(self.request.query_params) - self.NARROWABLE_PARAMS:
+            return None
+        scoped = scope_for(self.request.user).prefixes_for("volunteers.view_volunteer")
+        wanted = None
+        if self.request.query_params.get("area"):
+            area = Area.objects.filter(code=self.request.query_params["area"]).only("code", "level").first()
+            if area is None:
+                return None
+            wanted = {area.prefix}
+        if scoped is None:
+            return wanted  # the whole city: the primary key walked backwards is already the best plan
+        if wanted is None:
+            return set(scoped)
+        # Both hold: the longer of two nested prefixes.
+        return {a if a.startswith(b) else b for a in wanted for b in scoped if a.startswith(b) or b.startswith(a)}
 
     def create_object(self, data):
         return services.register_volunteer(actor=self.request.user, **data)
