@@ -20,7 +20,7 @@ class CursorPagination(pagination.CursorPagination):
         # query: a forged "p=abc" would be a server error. Positions of an id ordering are integers.
         cursor = super().decode_cursor(request)
         first = self.ordering if isinstance(self.ordering, str) else self.ordering[0]
-        if cursor is not None and cursor.position is not None and first.lstrip("-") == "id":
-            if not str(cursor.position).isdigit():
-                raise pagination.NotFound(self.invalid_cursor_message)
+        position = cursor.position if cursor is not None else None
+        if position is not None and first.lstrip("-") == "id" and not str(position).isdigit():
+            raise pagination.NotFound(self.invalid_cursor_message)
         return cursor
