@@ -83,41 +83,53 @@ def main():
                 break
             except (ConnectionRefusedError, OSError):
                 time.sleep(0.2)
-        latencies, errors, stop = [], [], time.perf_counter() + args.seconds
-
-        def client():
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            mine = []
-            for _ in range(5):  # warm up this connection and the worker's
-                conn.request("GET", path, headers=headers)
-                conn.getresponse().read()
-            while time.perf_counter() < stop:
-                t = time.perf_counter()
-                conn.request("GET", path, headers=headers)
-                r = conn.getresponse()
-                r.read()
-                mine.append(time.perf_counter() - t)
-                if r.status != 200:
-                    errors.append(r.status)
-            latencies.extend(mine)
-
-        started = time.perf_counter()
-        threads = [threading.Thread(target=client) for _ in range(args.clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
+        baseline = load(port, "/healthz", {"Host": "127.0.0.1"}, args.clients, args.seconds)
+        measured = load(port, path, headers, args.clients, args.seconds)
     finally:
         server.terminate()
         server.wait()
+    print(f"street {street.name} ({street.code}): {in_street:,} volunteers of {Volunteer.objects.count():,}; "
+          f"{args.clients} clients, gunicorn -w {args.workers}, {args.seconds} s each")
+    report("baseline: /healthz (no sign-in; SELECT 1 and a Redis ping)", *baseline)
+    report("volunteer list, one street, 50 rows, token, scoped", *measured)
+    print(f"ratio list / baseline throughput: {measured[0] / max(baseline[0], 1):.2f}; targets: ≥ 150 req/s, p95 < 100 ms")
+
+
+def load(port, path, headers, clients, seconds):
+    """``clients`` keep-alive connections requesting ``path`` for ``seconds``: (req/s, sorted latencies, errors)."""
+    latencies, errors, stop = [], [], time.perf_counter() + seconds
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine = []
+        for _ in range(5):  # warm up this connection and the worker's
+            conn.request("GET", path, headers=headers)
+            conn.getresponse().read()
+        while time.perf_counter() < stop:
+            t = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            r = conn.getresponse()
+            r.read()
+            mine.append(time.perf_counter() - t)
+            if r.status != 200:
+                errors.append(r.status)
+        latencies.extend(mine)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
     latencies.sort()
+    return len(latencies) / elapsed, latencies, errors
+
+
+def report(label, rate, latencies, errors):
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    print(f"street {street.name} ({street.code}): {in_street:,} volunteers of {Volunteer.objects.count():,}")
-    print(f"{len(latencies):,} requests in {elapsed:.1f} s with {args.clients} clients, gunicorn -w {args.workers}: "
-          f"{len(latencies) / elapsed:.0f} req/s (target ≥ 150); errors {len(errors)}")
-    print(f"latency ms: p50 {p(0.5):.1f}, p95 {p(0.95):.1f} (target < 100), p99 {p(0.99):.1f}, "
-          f"mean {statistics.mean(latencies) * 1000:.1f}")
+    print(f"{label}: {rate:.0f} req/s; latency ms p50 {p(0.5):.1f}, p95 {p(0.95):.1f}, p99 {p(0.99):.1f}, "
+          f"mean {statistics.mean(latencies) * 1000:.1f}; errors {len(errors)}")
 
 
 if __name__ == "__main__":

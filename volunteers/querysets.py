@@ -79,24 +79,21 @@ def newest_ids_within(prefixes, *, before: int | None, limit: int) -> list[int]:
 
     from core.models import Area
 
-    q = Q()
-    for prefix in prefixes:
-        q |= Q(code__startswith=prefix)
-    area_ids = list(Area.objects.filter(q).values_list("pk", flat=True))
-    if not area_ids:
-        return []
     from .models import Volunteer
 
-    table = Volunteer._meta.db_table
+    patterns = [f"{prefix}%" for prefix in prefixes if prefix.isdigit()]  # codes: digits only
+    if not patterns:
+        return []
     before_sql = "AND v.id < %s" if before is not None else ""
-    params = [area_ids, *([before] if before is not None else []), limit, limit]
+    params = [*([before] if before is not None else []), limit, patterns, limit]
     with connection.cursor() as cursor:
         cursor.execute(f"""
-            SELECT n.id FROM unnest(%s::bigint[]) AS a(id)
+            SELECT n.id FROM {Area._meta.db_table} a
             CROSS JOIN LATERAL (
-                SELECT v.id FROM {table} v WHERE v.area_id = a.id {before_sql} ORDER BY v.id DESC LIMIT %s
+                SELECT v.id FROM {Volunteer._meta.db_table} v
+                WHERE v.area_id = a.id {before_sql} ORDER BY v.id DESC LIMIT %s
             ) n
+            WHERE a.code LIKE ANY(%s)
             ORDER BY n.id DESC LIMIT %s
         """, params)
         return [row[0] for row in cursor.fetchall()]
-
