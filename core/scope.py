@@ -5,6 +5,8 @@ area's significant prefix). A grant at the city covers everything, including rec
 area (audit events of user management, for instance).
 """
 
+import contextlib
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
@@ -45,14 +47,56 @@ class Scope:
         return sorted({code for grants in self.roles.values() for _, _, code in grants})
 
 
+_PERMS_VERSION_KEY = "core:role-perms-version"
+_perms_cache: dict = {"version": None, "by_roles": {}}
+
+
+def _perms_version() -> str | None:
+    """The shared version of the roles' permissions (None: the cache is unreachable)."""
+    from django.core.cache import cache
+
+    try:
+        version = cache.get(_PERMS_VERSION_KEY)
+        if version is None:
+            cache.add(_PERMS_VERSION_KEY, uuid.uuid4().hex, None)
+            version = cache.get(_PERMS_VERSION_KEY)
+        return version
+    except Exception:  # a cache outage must not stop sign-in: read the database instead
+        return None
+
+
+def role_permissions_changed(**kwargs) -> None:
+    """Signal receiver: a group, its permissions or the schema changed; every process re-reads."""
+    from django.core.cache import cache
+
+    _perms_cache["version"], _perms_cache["by_roles"] = None, {}
+    with contextlib.suppress(Exception):  # unreachable cache: readers fall back to the database
+        cache.set(_PERMS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
 def _group_perms(roles) -> dict[str, set[str]]:
-    """The permissions of the named roles' groups (only those: every group's would be ~1,500 rows)."""
+    """The permissions of the named roles' groups, kept per process while the shared version holds.
+
+    Every request needs them and they change only when an administrator edits a group, runs
+    ``sync_roles`` or migrates (signals bump the version in the shared cache, so every worker
+    re-reads). Only the named roles' groups are read: all of them would be ~1,500 rows.
+    """
+    version = _perms_version()
+    key = frozenset(roles)
+    if version is not None:
+        if _perms_cache["version"] != version:
+            _perms_cache["version"], _perms_cache["by_roles"] = version, {}
+        cached = _perms_cache["by_roles"].get(key)
+        if cached is not None:
+            return cached
     perms: dict[str, set[str]] = {}
-    for name, app, codename in Group.objects.filter(name__in=roles).values_list(
+    for name, app, codename in Group.objects.filter(name__in=key).values_list(
         "name", "permissions__content_type__app_label", "permissions__codename"
     ):
         if codename:
             perms.setdefault(name, set()).add(f"{app}.{codename}")
+    if version is not None:
+        _perms_cache["by_roles"][key] = perms
     return perms
 
 

@@ -81,3 +81,18 @@ class TestDistrictBoundary:
     def test_officer_b_filtering_by_a_parent_in_district_a_gets_nothing(self, world, api):
         rows = api(world.officer_b).get("/api/v1/areas/", {"parent": world.street_a.code}).json()["results"]
         assert rows == []
+
+
+@pytest.mark.django_db
+def test_a_change_to_a_roles_permissions_applies_from_the_next_request(world, web):
+    # Scopes keep the roles' permissions between requests; editing a group in admin (or
+    # sync_roles) must still take effect at once, not at the next restart.
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.get(name="county_officer")
+    view_area = Permission.objects.get(content_type__app_label="core", codename="view_area")
+    assert web(world.officer_a).get("/areas/").status_code == 200
+    group.permissions.remove(view_area)
+    assert web(world.officer_a).get("/areas/").status_code == 403
+    group.permissions.add(view_area)
+    assert web(world.officer_a).get("/areas/").status_code == 200
