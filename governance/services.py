@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
-from core.services import recheck, require_in_scope
+from core.services import recheck, require_in_scope, require_perm
 
 from .choices import (
     DELIBERATION_STEPS,
@@ -887,6 +887,43 @@ def save_community_setting(*, actor, area, **values) -> CommunitySetting:
     return setting
 
 
+SETTING_FIELDS = ["adults", "households", "representatives", "party_members", "committee_members",
+                  "secretary_is_director"]
+
+
+@transaction.atomic
+def create_community_setting(*, actor, area, **values) -> CommunitySetting:
+    """The roster sizes of a community that has none yet (the API's create; pages use the upsert)."""
+    require_in_scope(actor, _perm(CommunitySetting, "add"), area.code)
+    if area.level != AreaLevel.COMMUNITY:
+        raise ValidationError({"area": _("Settings belong to a community or village.")})
+    if CommunitySetting.objects.filter(area=area).exists():
+        raise ValidationError({"area": _("This community already has its settings; change them instead.")})
+    setting = CommunitySetting(area=area, **{k: v for k, v in values.items() if k in SETTING_FIELDS})
+    setting.full_clean()
+    setting.save()
+    recheck(actor, setting, "add")
+    _record(actor, "setting.create", setting)
+    return setting
+
+
+@transaction.atomic
+def update_community_setting(*, actor, setting, **values) -> CommunitySetting:
+    setting = CommunitySetting.objects.select_for_update().select_related("area").get(pk=setting.pk)
+    require_in_scope(actor, _perm(CommunitySetting, "change"), setting.area.code)
+    before = _snapshot(setting)
+    for key, value in values.items():
+        if key in SETTING_FIELDS:
+            setattr(setting, key, value)
+    setting.full_clean()
+    setting.save()
+    recheck(actor, setting)
+    changes = audit.diff(before, _snapshot(setting))
+    if changes:
+        _record(actor, "setting.save", setting, changes=changes)
+    return setting
+
+
 @transaction.atomic
 def object_to_matter(*, actor, matter, text) -> Objection:
     matter = _load_matter(actor, matter)
@@ -1010,8 +1047,6 @@ def import_disputes(*, actor, area_rows: list[tuple], batch_size=2000) -> int:
 @transaction.atomic
 def save_reference(*, actor, instance):
     """Save a category or a quorum rule (city-wide reference data) with its audit event."""
-    from core.services import require_perm
-
     model = type(instance)
     require_perm(actor, _perm(model, "change" if instance.pk else "add"))
     before = _snapshot(model.objects.get(pk=instance.pk)) if instance.pk else {}
@@ -1020,6 +1055,44 @@ def save_reference(*, actor, instance):
     audit.record(actor=actor, action=f"governance.{model._meta.model_name}.save", target=instance,
                  changes=audit.diff(before, _snapshot(instance)))
     return instance
+
+
+CATEGORY_FIELDS = ["name", "response_days", "is_major", "major_amount", "publication_days"]
+QUORUM_FIELDS = ["body_kind", "province", "notice_days", "attendance_basis", "attendance_num", "attendance_den",
+                 "attendance_strict", "household_num", "household_den", "household_strict", "pass_basis", "pass_num",
+                 "pass_den", "pass_strict", "source"]
+
+
+def _reference(actor, instance, fields, values):
+    """Create (``instance`` unsaved) or change reference data: only the named fields, then save_reference."""
+    for key, value in values.items():
+        if key in fields:
+            setattr(instance, key, value)
+    return save_reference(actor=actor, instance=instance)
+
+
+@transaction.atomic
+def save_category(*, actor, category=None, **values):
+    from .models import Category
+
+    require_perm(actor, _perm(Category, "change" if category is not None else "add"))
+    if category is not None:
+        category = Category.objects.get(pk=category.pk)
+    return _reference(actor, category or Category(), CATEGORY_FIELDS, values)
+
+
+@transaction.atomic
+def save_quorum_rule(*, actor, rule=None, **values):
+    """A quorum rule per body and province (empty province: the national default)."""
+    require_perm(actor, _perm(QuorumRule, "change" if rule is not None else "add"))
+    if rule is not None:
+        rule = QuorumRule.objects.get(pk=rule.pk)
+    rule = rule or QuorumRule()
+    for key in ("household_num", "household_den"):
+        values.setdefault(key, getattr(rule, key))
+    if (values["household_num"] is None) != (values["household_den"] is None):
+        raise ValidationError({"household_den": _("Give both the household numerator and denominator, or neither.")})
+    return _reference(actor, rule, QUORUM_FIELDS, values)
 
 
 # --- cadre reviews (述职评议) ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from core.models import Area
 
 from ..choices import (
+    AttendanceBasis,
     AttendanceMethod,
     BallotMethod,
     BodyKind,
@@ -13,6 +14,7 @@ from ..choices import (
     DisputeType,
     MemberRole,
     ParticipantCategory,
+    PassBasis,
     PublicationChannel,
     PublicationKind,
     StepKind,
@@ -22,6 +24,7 @@ from ..models import (
     BodyMember,
     CadreReview,
     Category,
+    CommunitySetting,
     DecisionStep,
     Dispute,
     EvaluationRound,
@@ -31,6 +34,7 @@ from ..models import (
     PointsEntry,
     Project,
     Publication,
+    QuorumRule,
     Task,
 )
 
@@ -298,3 +302,42 @@ class RatingInputSerializer(serializers.Serializer):
     competent = serializers.IntegerField(min_value=0, default=0)
     basically = serializers.IntegerField(min_value=0, default=0)
     incompetent = serializers.IntegerField(min_value=0, default=0)
+
+
+# --- reference data and community settings --------------------------------------------------------
+class GovernanceCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "response_days", "is_major", "major_amount", "publication_days"]
+
+
+class GovernanceQuorumRuleSerializer(serializers.ModelSerializer):
+    body_kind = serializers.ChoiceField(choices=BodyKind.choices)
+    attendance_basis = serializers.ChoiceField(choices=AttendanceBasis.choices, default=AttendanceBasis.MEMBERS)
+    pass_basis = serializers.ChoiceField(choices=PassBasis.choices, default=PassBasis.PRESENT)
+
+    class Meta:
+        model = QuorumRule
+        fields = ["id", "body_kind", "province", "notice_days", "attendance_basis", "attendance_num",
+                  "attendance_den", "attendance_strict", "household_num", "household_den", "household_strict",
+                  "pass_basis", "pass_num", "pass_den", "pass_strict", "source"]
+        # (body, province) is unique: the service's full_clean reports a duplicate as a 400 on the fields.
+        validators = []
+        extra_kwargs = {"attendance_den": {"min_value": 1}, "pass_den": {"min_value": 1},
+                        "household_den": {"min_value": 1}}
+
+
+class GovernanceCommunitySettingSerializer(serializers.ModelSerializer):
+    # Declared, not derived, so the one-to-one's uniqueness is checked by the service after the
+    # scope check (a setting outside one's area does not exist for the caller).
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+
+    class Meta:
+        model = CommunitySetting
+        fields = ["id", "area", "adults", "households", "representatives", "party_members", "committee_members",
+                  "secretary_is_director"]
+
+
+class GovernanceCommunitySettingUpdateSerializer(GovernanceCommunitySettingSerializer):
+    class Meta(GovernanceCommunitySettingSerializer.Meta):
+        read_only_fields = ["area"]
