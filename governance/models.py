@@ -42,6 +42,7 @@ from .choices import (
 from .choices import CadreRating as CadreRatingChoice
 
 USER = settings.AUTH_USER_MODEL
+EFFECTIVE_DAYS = 90  # a dispute is effectively resolved when not reopened within these days
 
 
 class Category(models.Model):
@@ -632,6 +633,8 @@ class PointsEntry(models.Model):
     event = models.CharField(_("event"), max_length=40)
     matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT, null=True, blank=True,
                                related_name="points")
+    dispute = models.ForeignKey("Dispute", verbose_name=_("dispute"), on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="points")
     reverses = models.OneToOneField("self", verbose_name=_("reverses"), on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="reversed_by")
     created_at = models.DateTimeField(_("time"), default=timezone.now)
@@ -642,6 +645,11 @@ class PointsEntry(models.Model):
         verbose_name = _("points entry")
         verbose_name_plural = _("points entries")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # A dispute earns its points once (the award is idempotent); a reversal is not an award.
+            models.UniqueConstraint(fields=["dispute", "event"], name="governance_points_once_per_dispute",
+                                    condition=models.Q(dispute__isnull=False, reverses__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.subject} {self.points:+d}"
@@ -686,9 +694,12 @@ class Dispute(models.Model):
 
     @property
     def effectively_resolved(self) -> bool:
+        """A reopening on or before ``resolved_on`` preceded the latest resolution, which counts
+        afresh (a reopened dispute resolved again records its new resolution date)."""
         if self.outcome != DisputeOutcome.RESOLVED or self.resolved_on is None:
             return False
-        return self.reopened_on is None or (self.reopened_on - self.resolved_on).days > 90
+        return (self.reopened_on is None or self.reopened_on <= self.resolved_on
+                or (self.reopened_on - self.resolved_on).days > EFFECTIVE_DAYS)
 
 
 class CadreReview(models.Model):

@@ -75,7 +75,7 @@ CONSULTATION_BODIES = [BodyKind.CONSULTATION_COUNCIL, BodyKind.TWO_COMMITTEES, B
                        BodyKind.RESIDENT_REPRESENTATIVES]
 RECTIFICATION_DAYS = 14
 OBJECTION_RESPONSE_DAYS = 7
-POINTS = {"attendance": 1, "task_done": 2, "answered_on_time": 2}
+POINTS = {"attendance": 1, "task_done": 2, "answered_on_time": 2, "dispute_resolved": 3}
 
 
 # --- guards -------------------------------------------------------------------------------------------
@@ -145,14 +145,16 @@ def _set_stage(actor, matter, stage, action, reason=""):
     _record(actor, f"matter.{action}", matter, before, reason)
 
 
-def _award(*, area, subject_kind, subject, event, matter=None):
+def _award(*, area, subject_kind, subject, event, matter=None, dispute=None, actor=None):
     """Points come only from recorded events (推进积分化)."""
     entry = PointsEntry(area=area, subject_kind=subject_kind, subject=subject[:100], points=POINTS[event],
-                        event=event, matter=matter)
+                        event=event, matter=matter, dispute=dispute)
     entry.full_clean()
     entry.save()
-    audit.record(actor=None, action="governance.points.award", target=entry,
-                 changes={"subject": [None, entry.subject], "points": [None, entry.points], "event": [None, event]})
+    changes = {"subject": [None, entry.subject], "points": [None, entry.points], "event": [None, event]}
+    if dispute is not None:
+        changes["dispute"] = [None, dispute.pk]
+    audit.record(actor=actor, action="governance.points.award", target=entry, changes=changes)
     return entry
 
 
@@ -966,7 +968,7 @@ def reverse_points(*, actor, entry, reason) -> PointsEntry:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the points are reversed.")})
     rev = PointsEntry(area=entry.area, subject_kind=entry.subject_kind, subject=entry.subject, points=-entry.points,
-                      event=entry.event, matter=entry.matter, reverses=entry)
+                      event=entry.event, matter=entry.matter, dispute=entry.dispute, reverses=entry)
     rev.full_clean()
     rev.save()
     audit.record(actor=actor, action="governance.points.reverse", target=rev, reason=reason,
@@ -1000,8 +1002,15 @@ def update_dispute(*, actor, dispute, **values) -> Dispute:
     for key, value in values.items():
         if key in DISPUTE_FIELDS:
             setattr(dispute, key, value)
-    if dispute.outcome == DisputeOutcome.RESOLVED and dispute.resolved_on is None:
+    resolving = dispute.outcome == DisputeOutcome.RESOLVED and before["outcome"] != DisputeOutcome.RESOLVED
+    if dispute.outcome == DisputeOutcome.RESOLVED and (
+            dispute.resolved_on is None or (resolving and dispute.reopened_on and values.get("resolved_on") is None)):
+        # A reopened dispute resolved again counts from its new resolution.
         dispute.resolved_on = timezone.localdate()
+    if (resolving and dispute.reopened_on and dispute.resolved_on
+            and dispute.resolved_on < dispute.reopened_on):
+        raise ValidationError({"resolved_on": _("A reopened dispute is resolved again on or after the day it was "
+                                                "reopened.")})
     dispute.full_clean()
     dispute.save()
     recheck(actor, dispute)
@@ -1022,6 +1031,56 @@ def reopen_dispute(*, actor, dispute, reason) -> Dispute:
     dispute.save()
     _record(actor, "dispute.reopen", dispute, before, reason)
     return dispute
+
+
+DISPUTE_POINTS_EVENT = "dispute_resolved"
+
+
+def disputes_due_points(today):
+    """Disputes whose latest resolution is at least EFFECTIVE_DAYS old, was not reopened within
+    them, and whose mediator has not been awarded points for them yet."""
+    from django.db.models import DateField, ExpressionWrapper, F
+
+    from .models import EFFECTIVE_DAYS
+
+    limit = ExpressionWrapper(F("resolved_on") + datetime.timedelta(days=EFFECTIVE_DAYS), output_field=DateField())
+    awarded = PointsEntry.objects.filter(event=DISPUTE_POINTS_EVENT, dispute__isnull=False,
+                                         reverses__isnull=True).values("dispute_id")
+    return (Dispute.objects.filter(outcome=DisputeOutcome.RESOLVED,
+                                   resolved_on__lte=today - datetime.timedelta(days=EFFECTIVE_DAYS))
+            .filter(Q(reopened_on__isnull=True) | Q(reopened_on__lte=F("resolved_on")) | Q(reopened_on__gt=limit))
+            .exclude(pk__in=awarded))
+
+
+def award_dispute_points(*, actor=None, now=None, limit=None) -> int:
+    """推进积分化 for mediation: a dispute effectively resolved (resolved, not reopened within 90
+    days) earns its mediator points once, in the dispute's community. Safe to run again: an awarded
+    dispute is skipped (and the database refuses a second award). ``actor`` None is the scheduler;
+    a user awards only for disputes they may change, with the points permission. Returns the
+    number of entries written; ``limit`` caps one run (a first run works through the backlog)."""
+    from .models import EFFECTIVE_DAYS
+
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    due = disputes_due_points(today)
+    if actor is not None:
+        require_perm(actor, _perm(PointsEntry, "add"))
+        due = due.restrict(actor, "change")
+    pks = list(due.order_by("resolved_on", "pk").values_list("pk", flat=True)[:limit])
+    awarded = 0
+    for pk in pks:
+        with transaction.atomic():
+            dispute = Dispute.objects.select_for_update().select_related("area").get(pk=pk)
+            if actor is not None:
+                require_in_scope(actor, _perm(PointsEntry, "add"), dispute.area.code)
+            # Checked again under the lock: a concurrent run or an edit may have got here first.
+            if (not dispute.effectively_resolved
+                    or dispute.resolved_on > today - datetime.timedelta(days=EFFECTIVE_DAYS)
+                    or dispute.points.filter(event=DISPUTE_POINTS_EVENT, reverses__isnull=True).exists()):
+                continue
+            _award(area=dispute.area, subject_kind=PointsSubject.PERSON, subject=dispute.mediator,
+                   event=DISPUTE_POINTS_EVENT, matter=dispute.matter, dispute=dispute, actor=actor)
+            awarded += 1
+    return awarded
 
 
 def import_disputes(*, actor, area_rows: list[tuple], batch_size=2000) -> int:

@@ -267,7 +267,7 @@ class BodyMemberSerializer(serializers.ModelSerializer):
 class PointsEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = PointsEntry
-        fields = ["id", "subject_kind", "subject", "points", "event", "matter", "reverses", "created_at"]
+        fields = ["id", "subject_kind", "subject", "points", "event", "matter", "dispute", "reverses", "created_at"]
 
 
 class DisputeSerializer(serializers.ModelSerializer):

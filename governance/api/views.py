@@ -377,7 +377,7 @@ class PointsEntryViewSet(TransitionMixin, ScopedReadOnlyViewSet):
 
     queryset = PointsEntry.objects.all()
     serializer_class = s.PointsEntrySerializer
-    filterset_fields = ["subject_kind", "event", "matter"]
+    filterset_fields = ["subject_kind", "event", "matter", "dispute"]
     action_perms = {"reverse": "add"}
 
     @extend_schema(request=s.RequiredReasonSerializer, responses=s.PointsEntrySerializer)
