@@ -557,6 +557,8 @@ class EvaluationRound(models.Model):
     threshold = models.DecimalField(_("satisfaction needed"), max_digits=3, decimal_places=2, default=Decimal("3.5"),
                                     validators=[MinValueValidator(1), MaxValueValidator(5)])
     min_responses = models.PositiveIntegerField(_("responses needed"), default=5)
+    grids = models.ManyToManyField(Area, verbose_name=_("grids"), blank=True, related_name="+",
+                                   help_text=_("The grids the matter affects; empty: the whole community."))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     responses_count = models.PositiveIntegerField(_("responses"), null=True, blank=True)
     satisfaction = models.DecimalField(_("satisfaction"), max_digits=3, decimal_places=2, null=True, blank=True)
@@ -581,6 +583,8 @@ class EvaluationResponse(models.Model):
     round = models.ForeignKey(EvaluationRound, verbose_name=_("evaluation round"), on_delete=models.CASCADE,
                               related_name="responses")
     respondent = models.CharField(_("respondent"), max_length=50)
+    grid = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", help_text=_("Where the respondent lives."))
     score = models.PositiveSmallIntegerField(_("satisfaction"), validators=[MinValueValidator(1),
                                                                              MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True)

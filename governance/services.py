@@ -766,7 +766,22 @@ def add_milestone(*, actor, project, date, title, description="") -> Milestone:
 
 # --- 公众评事: public evaluation ----------------------------------------------------------------------------------
 @transaction.atomic
-def open_evaluation(*, actor, matter, closes_at, threshold=Decimal("3.5"), min_responses=5) -> EvaluationRound:
+def community_grids(community):
+    """The grids (网格) of a community or village."""
+    from core.models import Area
+
+    return Area.objects.descendants_of(community, include_self=False).filter(level=AreaLevel.GRID)
+
+
+def _grid_names(grids):
+    return "、".join(g.name for g in grids)
+
+
+@transaction.atomic
+def open_evaluation(*, actor, matter, closes_at, threshold=Decimal("3.5"), min_responses=5,
+                    grids=None) -> EvaluationRound:
+    """公众评事: open a round to the residents the matter affects: the grids named (the matter's
+    community's own), or, without grids, the whole community."""
     matter = _load_matter(actor, matter)
     _require_stage(matter, [Stage.IMPLEMENTING], _("Open the evaluation"))
     project = Project.objects.filter(matter=matter).first()
@@ -777,30 +792,54 @@ def open_evaluation(*, actor, matter, closes_at, threshold=Decimal("3.5"), min_r
                                   "before the evaluation."))
     if closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("The round must close in the future.")})
+    grids = list(grids or [])
+    own = set(community_grids(matter.area).filter(pk__in=[g.pk for g in grids]).values_list("pk", flat=True))
+    outside = [g for g in grids if g.pk not in own]
+    if outside:
+        raise ValidationError({"grids": _("%(grids)s: not a grid of %(community)s.")
+                               % {"grids": _grid_names(outside), "community": matter.area.name}})
     rnd = EvaluationRound(area=matter.area, matter=matter, closes_at=closes_at, threshold=threshold,
                           min_responses=min_responses)
     rnd.full_clean()
     rnd.save()
-    _record(actor, "evaluation.open", rnd)
+    rnd.grids.set(grids)
+    changes = audit.diff({}, _snapshot(rnd))
+    if grids:
+        changes["grids"] = [None, sorted(g.code for g in grids)]
+    _record(actor, "evaluation.open", rnd, changes=changes)
     _set_stage(actor, matter, Stage.EVALUATING, "evaluate")
     return rnd
 
 
 @transaction.atomic
-def record_evaluation(*, actor, round, respondent, score, comment="") -> EvaluationResponse:
+def record_evaluation(*, actor, round, respondent, score, comment="", grid=None) -> EvaluationResponse:
+    """A resident's answer, with the grid they live in: required, and one of the round's grids,
+    when the round is open to some grids only."""
     rnd = EvaluationRound.objects.select_for_update().select_related("area").get(pk=round.pk)
     require_in_scope(actor, _perm(EvaluationResponse, "add"), rnd.area.code)
     if not rnd.is_open:
         raise TransitionRefused(_("The evaluation round is closed."))
+    allowed = list(rnd.grids.all())
+    if allowed and grid is None:
+        raise ValidationError({"grid": _("This evaluation is open to the residents of %(grids)s; say which grid "
+                                         "the resident lives in.") % {"grids": _grid_names(allowed)}})
+    if allowed and grid.pk not in {g.pk for g in allowed}:
+        raise ValidationError({"grid": _("%(grid)s is outside this evaluation, which is open to the residents of "
+                                         "%(grids)s only.") % {"grid": grid.name, "grids": _grid_names(allowed)}})
+    if grid is not None and not allowed and not community_grids(rnd.area).filter(pk=grid.pk).exists():
+        raise ValidationError({"grid": _("%(grids)s: not a grid of %(community)s.")
+                               % {"grids": grid.name, "community": rnd.area.name}})
     respondent = (respondent or "").strip()
     if rnd.responses.filter(respondent=respondent).exists():
         raise TransitionRefused(_("%(name)s has already answered.") % {"name": respondent})
-    response = EvaluationResponse(round=rnd, respondent=respondent, score=score, comment=comment)
+    response = EvaluationResponse(round=rnd, respondent=respondent, score=score, comment=comment, grid=grid)
     response.full_clean()
     response.save()
     # The score stays out of the audit log: results are hidden until the round closes.
-    audit.record(actor=actor, action="governance.evaluation.respond", target=rnd,
-                 changes={"responses": [None, rnd.responses.count()]})
+    changes = {"responses": [None, rnd.responses.count()]}
+    if grid is not None:
+        changes["grid"] = [None, grid.code]
+    audit.record(actor=actor, action="governance.evaluation.respond", target=rnd, changes=changes)
     return response
 
 

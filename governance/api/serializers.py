@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.choices import AreaLevel
 from core.models import Area
 
 from ..choices import (
@@ -130,6 +131,9 @@ class OpenEvaluationSerializer(serializers.Serializer):
     closes_at = serializers.DateTimeField()
     threshold = serializers.DecimalField(max_digits=3, decimal_places=2, min_value=1, max_value=5, default="3.5")
     min_responses = serializers.IntegerField(min_value=1, default=5)
+    grids = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=Area.objects.filter(level=AreaLevel.GRID),
+        help_text=_("Codes of the grids the matter affects; omitted: the whole community."))
 
 
 class ObjectionTextSerializer(serializers.Serializer):
@@ -232,14 +236,19 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
+    grids = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
     class Meta:
         model = EvaluationRound
-        fields = ["id", "matter", "opened_at", "closes_at", "threshold", "min_responses", "closed_at",
+        fields = ["id", "matter", "opened_at", "closes_at", "threshold", "min_responses", "grids", "closed_at",
                   "responses_count", "satisfaction", "accepted"]
 
 
 class ResponseInputSerializer(serializers.Serializer):
     respondent = serializers.CharField(max_length=50)
+    grid = serializers.SlugRelatedField(
+        slug_field="code", required=False, allow_null=True, queryset=Area.objects.filter(level=AreaLevel.GRID),
+        help_text=_("Code of the grid the respondent lives in; required when the round is limited to grids."))
     score = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 

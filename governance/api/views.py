@@ -326,6 +326,9 @@ class EvaluationRoundViewSet(TransitionMixin, ScopedReadOnlyViewSet):
     filterset_fields = ["matter"]
     action_perms = {"respond": "change", "close": "change"}
 
+    def base_queryset(self):
+        return EvaluationRound.objects.prefetch_related("grids")
+
     @extend_schema(request=s.ResponseInputSerializer, responses=s.EvaluationRoundSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
