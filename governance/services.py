@@ -7,6 +7,7 @@ reason the user sees (409 in the API, a message on pages). One audit event per c
 """
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
+from core.scope import scope_for
 from core.services import recheck, require_in_scope, require_perm
 
 from .choices import (
@@ -61,6 +63,8 @@ from .models import (
     Support,
     Task,
 )
+
+logger = logging.getLogger(__name__)
 
 # Which body holds the meeting of each deliberation step of 四议两公开.
 STEP_BODIES = {
@@ -1105,19 +1109,25 @@ def award_dispute_points(*, actor=None, now=None, limit=None) -> int:
         require_perm(actor, _perm(PointsEntry, "add"))
         due = due.restrict(actor, "change")
     pks = list(due.order_by("resolved_on", "pk").values_list("pk", flat=True)[:limit])
+    scope = scope_for(actor) if actor is not None else None
     awarded = 0
     for pk in pks:
         with transaction.atomic():
             dispute = Dispute.objects.select_for_update().select_related("area").get(pk=pk)
-            if actor is not None:
-                require_in_scope(actor, _perm(PointsEntry, "add"), dispute.area.code)
+            if scope is not None and not scope.covers(_perm(PointsEntry, "add"), dispute.area.code):
+                continue
             # Checked again under the lock: a concurrent run or an edit may have got here first.
             if (not dispute.effectively_resolved
                     or dispute.resolved_on > today - datetime.timedelta(days=EFFECTIVE_DAYS)
                     or dispute.points.filter(event=DISPUTE_POINTS_EVENT, reverses__isnull=True).exists()):
                 continue
-            _award(area=dispute.area, subject_kind=PointsSubject.PERSON, subject=dispute.mediator,
-                   event=DISPUTE_POINTS_EVENT, matter=dispute.matter, dispute=dispute, actor=actor)
+            try:
+                _award(area=dispute.area, subject_kind=PointsSubject.PERSON, subject=dispute.mediator,
+                       event=DISPUTE_POINTS_EVENT, matter=dispute.matter, dispute=dispute, actor=actor)
+            except ValidationError as exc:
+                # One malformed row (e.g. a register imported without a mediator) must not stop the run.
+                logger.warning("No points for dispute %s: %s", dispute.pk, "; ".join(exc.messages))
+                continue
             awarded += 1
     return awarded
 

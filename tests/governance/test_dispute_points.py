@@ -137,3 +137,10 @@ def test_the_points_api_shows_the_dispute(world, api):
     response = api(world.officer_a).get(reverse("api:governance-pointsentry-list"), {"dispute": dispute.pk})
     assert response.status_code == 200
     assert [row["dispute"] for row in response.json()["results"]] == [dispute.pk]
+
+
+def test_a_malformed_row_is_skipped_and_does_not_stop_the_run(world):
+    broken, fine = _dispute(world, 120), _dispute(world, 110, mediator="王调解")
+    Dispute.objects.filter(pk=broken.pk).update(mediator="")
+    assert services.award_dispute_points() == 1
+    assert not _awards(broken).exists() and _awards(fine).exists()
