@@ -769,7 +769,6 @@ def add_milestone(*, actor, project, date, title, description="") -> Milestone:
 
 
 # --- 公众评事: public evaluation ----------------------------------------------------------------------------------
-@transaction.atomic
 def community_grids(community):
     """The grids (网格) of a community or village."""
     from core.models import Area
