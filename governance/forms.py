@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Area
+
 from .choices import (
     BallotMethod,
     BodyKind,
@@ -139,12 +141,29 @@ class EvaluationForm(PhoneForm):
     closes_at = forms.DateTimeField(label=_("Closes"), widget=DT)
     threshold = forms.DecimalField(label=_("Satisfaction needed"), min_value=1, max_value=5, initial=3.5)
     min_responses = forms.IntegerField(label=_("Responses needed"), min_value=1, initial=5)
+    grids = forms.ModelMultipleChoiceField(label=_("Grids affected"), queryset=Area.objects.none(), required=False,
+                                           help_text=_("None chosen: the whole community evaluates."))
+
+    def for_matter(self, matter):
+        from .services import community_grids
+
+        self.fields["grids"].queryset = community_grids(matter.area).order_by("code")
+        return self
 
 
 class ResponseForm(PhoneForm):
     respondent = forms.CharField(label=_("Resident"), max_length=50)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Area.objects.none(), required=False)
     score = forms.TypedChoiceField(label=_("Satisfaction"), coerce=int, choices=[(i, i) for i in range(5, 0, -1)])
     comment = forms.CharField(label=_("Comment"), required=False)
+
+    def for_matter(self, matter):
+        """Any grid of the community is offered; the service refuses one outside a limited round
+        with the reason, shown as a message on the page."""
+        from .services import community_grids
+
+        self.fields["grid"].queryset = community_grids(matter.area).order_by("code")
+        return self
 
 
 class ObjectionForm(PhoneForm):

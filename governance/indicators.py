@@ -10,9 +10,7 @@ from core.choices import AreaLevel
 from reports.registry import Indicator, Measure, Target, Unit, register
 
 from .choices import OPEN_STAGES, DisputeOutcome, Stage, StepStatus, Track
-from .models import Dispute, EvaluationRound, Matter, Publication
-
-EFFECTIVE_DAYS = 90
+from .models import EFFECTIVE_DAYS, Dispute, EvaluationRound, Matter, Publication
 
 
 def _matters_at(stage):
@@ -100,7 +98,7 @@ def effectively_resolved(period):
     limit = ExpressionWrapper(F("resolved_on") + datetime.timedelta(days=EFFECTIVE_DAYS), output_field=DateField())
     return Dispute.objects.filter(outcome=DisputeOutcome.RESOLVED, resolved_on__gte=period.start,
                                   resolved_on__lte=period.end).filter(
-        Q(reopened_on__isnull=True) | Q(reopened_on__gt=limit))
+        Q(reopened_on__isnull=True) | Q(reopened_on__gt=limit) | Q(reopened_on__lte=F("resolved_on")))
 
 
 register(Indicator(

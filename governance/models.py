@@ -42,6 +42,7 @@ from .choices import (
 from .choices import CadreRating as CadreRatingChoice
 
 USER = settings.AUTH_USER_MODEL
+EFFECTIVE_DAYS = 90  # a dispute is effectively resolved when not reopened within these days
 
 
 class Category(models.Model):
@@ -556,6 +557,8 @@ class EvaluationRound(models.Model):
     threshold = models.DecimalField(_("satisfaction needed"), max_digits=3, decimal_places=2, default=Decimal("3.5"),
                                     validators=[MinValueValidator(1), MaxValueValidator(5)])
     min_responses = models.PositiveIntegerField(_("responses needed"), default=5)
+    grids = models.ManyToManyField(Area, verbose_name=_("grids"), blank=True, related_name="+",
+                                   help_text=_("The grids the matter affects; empty: the whole community."))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     responses_count = models.PositiveIntegerField(_("responses"), null=True, blank=True)
     satisfaction = models.DecimalField(_("satisfaction"), max_digits=3, decimal_places=2, null=True, blank=True)
@@ -580,6 +583,8 @@ class EvaluationResponse(models.Model):
     round = models.ForeignKey(EvaluationRound, verbose_name=_("evaluation round"), on_delete=models.CASCADE,
                               related_name="responses")
     respondent = models.CharField(_("respondent"), max_length=50)
+    grid = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", help_text=_("Where the respondent lives."))
     score = models.PositiveSmallIntegerField(_("satisfaction"), validators=[MinValueValidator(1),
                                                                              MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True)
@@ -632,6 +637,8 @@ class PointsEntry(models.Model):
     event = models.CharField(_("event"), max_length=40)
     matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT, null=True, blank=True,
                                related_name="points")
+    dispute = models.ForeignKey("Dispute", verbose_name=_("dispute"), on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="points")
     reverses = models.OneToOneField("self", verbose_name=_("reverses"), on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="reversed_by")
     created_at = models.DateTimeField(_("time"), default=timezone.now)
@@ -642,6 +649,11 @@ class PointsEntry(models.Model):
         verbose_name = _("points entry")
         verbose_name_plural = _("points entries")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # A dispute earns its points once (the award is idempotent); a reversal is not an award.
+            models.UniqueConstraint(fields=["dispute", "event"], name="governance_points_once_per_dispute",
+                                    condition=models.Q(dispute__isnull=False, reverses__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.subject} {self.points:+d}"
@@ -686,9 +698,12 @@ class Dispute(models.Model):
 
     @property
     def effectively_resolved(self) -> bool:
+        """A reopening on or before ``resolved_on`` preceded the latest resolution, which counts
+        afresh (a reopened dispute resolved again records its new resolution date)."""
         if self.outcome != DisputeOutcome.RESOLVED or self.resolved_on is None:
             return False
-        return self.reopened_on is None or (self.reopened_on - self.resolved_on).days > 90
+        return (self.reopened_on is None or self.reopened_on <= self.resolved_on
+                or (self.reopened_on - self.resolved_on).days > EFFECTIVE_DAYS)
 
 
 class CadreReview(models.Model):

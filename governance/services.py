@@ -7,6 +7,7 @@ reason the user sees (409 in the API, a message on pages). One audit event per c
 """
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,7 +19,8 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
-from core.services import recheck, require_in_scope
+from core.scope import scope_for
+from core.services import recheck, require_in_scope, require_perm
 
 from .choices import (
     DELIBERATION_STEPS,
@@ -62,6 +64,8 @@ from .models import (
     Task,
 )
 
+logger = logging.getLogger(__name__)
+
 # Which body holds the meeting of each deliberation step of 四议两公开.
 STEP_BODIES = {
     StepKind.PARTY_PROPOSAL: [BodyKind.PARTY_ORG],
@@ -75,7 +79,7 @@ CONSULTATION_BODIES = [BodyKind.CONSULTATION_COUNCIL, BodyKind.TWO_COMMITTEES, B
                        BodyKind.RESIDENT_REPRESENTATIVES]
 RECTIFICATION_DAYS = 14
 OBJECTION_RESPONSE_DAYS = 7
-POINTS = {"attendance": 1, "task_done": 2, "answered_on_time": 2}
+POINTS = {"attendance": 1, "task_done": 2, "answered_on_time": 2, "dispute_resolved": 3}
 
 
 # --- guards -------------------------------------------------------------------------------------------
@@ -145,14 +149,16 @@ def _set_stage(actor, matter, stage, action, reason=""):
     _record(actor, f"matter.{action}", matter, before, reason)
 
 
-def _award(*, area, subject_kind, subject, event, matter=None):
+def _award(*, area, subject_kind, subject, event, matter=None, dispute=None, actor=None):
     """Points come only from recorded events (推进积分化)."""
     entry = PointsEntry(area=area, subject_kind=subject_kind, subject=subject[:100], points=POINTS[event],
-                        event=event, matter=matter)
+                        event=event, matter=matter, dispute=dispute)
     entry.full_clean()
     entry.save()
-    audit.record(actor=None, action="governance.points.award", target=entry,
-                 changes={"subject": [None, entry.subject], "points": [None, entry.points], "event": [None, event]})
+    changes = {"subject": [None, entry.subject], "points": [None, entry.points], "event": [None, event]}
+    if dispute is not None:
+        changes["dispute"] = [None, dispute.pk]
+    audit.record(actor=actor, action="governance.points.award", target=entry, changes=changes)
     return entry
 
 
@@ -763,8 +769,22 @@ def add_milestone(*, actor, project, date, title, description="") -> Milestone:
 
 
 # --- 公众评事: public evaluation ----------------------------------------------------------------------------------
+def community_grids(community):
+    """The grids (网格) of a community or village."""
+    from core.models import Area
+
+    return Area.objects.descendants_of(community, include_self=False).filter(level=AreaLevel.GRID)
+
+
+def _grid_names(grids):
+    return "、".join(g.name for g in grids)
+
+
 @transaction.atomic
-def open_evaluation(*, actor, matter, closes_at, threshold=Decimal("3.5"), min_responses=5) -> EvaluationRound:
+def open_evaluation(*, actor, matter, closes_at, threshold=Decimal("3.5"), min_responses=5,
+                    grids=None) -> EvaluationRound:
+    """公众评事: open a round to the residents the matter affects: the grids named (the matter's
+    community's own), or, without grids, the whole community."""
     matter = _load_matter(actor, matter)
     _require_stage(matter, [Stage.IMPLEMENTING], _("Open the evaluation"))
     project = Project.objects.filter(matter=matter).first()
@@ -775,30 +795,54 @@ def open_evaluation(*, actor, matter, closes_at, threshold=Decimal("3.5"), min_r
                                   "before the evaluation."))
     if closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("The round must close in the future.")})
+    grids = list(grids or [])
+    own = set(community_grids(matter.area).filter(pk__in=[g.pk for g in grids]).values_list("pk", flat=True))
+    outside = [g for g in grids if g.pk not in own]
+    if outside:
+        raise ValidationError({"grids": _("%(grids)s: not a grid of %(community)s.")
+                               % {"grids": _grid_names(outside), "community": matter.area.name}})
     rnd = EvaluationRound(area=matter.area, matter=matter, closes_at=closes_at, threshold=threshold,
                           min_responses=min_responses)
     rnd.full_clean()
     rnd.save()
-    _record(actor, "evaluation.open", rnd)
+    rnd.grids.set(grids)
+    changes = audit.diff({}, _snapshot(rnd))
+    if grids:
+        changes["grids"] = [None, sorted(g.code for g in grids)]
+    _record(actor, "evaluation.open", rnd, changes=changes)
     _set_stage(actor, matter, Stage.EVALUATING, "evaluate")
     return rnd
 
 
 @transaction.atomic
-def record_evaluation(*, actor, round, respondent, score, comment="") -> EvaluationResponse:
+def record_evaluation(*, actor, round, respondent, score, comment="", grid=None) -> EvaluationResponse:
+    """A resident's answer, with the grid they live in: required, and one of the round's grids,
+    when the round is open to some grids only."""
     rnd = EvaluationRound.objects.select_for_update().select_related("area").get(pk=round.pk)
     require_in_scope(actor, _perm(EvaluationResponse, "add"), rnd.area.code)
     if not rnd.is_open:
         raise TransitionRefused(_("The evaluation round is closed."))
+    allowed = list(rnd.grids.all())
+    if allowed and grid is None:
+        raise ValidationError({"grid": _("This evaluation is open to the residents of %(grids)s; say which grid "
+                                         "the resident lives in.") % {"grids": _grid_names(allowed)}})
+    if allowed and grid.pk not in {g.pk for g in allowed}:
+        raise ValidationError({"grid": _("%(grid)s is outside this evaluation, which is open to the residents of "
+                                         "%(grids)s only.") % {"grid": grid.name, "grids": _grid_names(allowed)}})
+    if grid is not None and not allowed and not community_grids(rnd.area).filter(pk=grid.pk).exists():
+        raise ValidationError({"grid": _("%(grids)s: not a grid of %(community)s.")
+                               % {"grids": grid.name, "community": rnd.area.name}})
     respondent = (respondent or "").strip()
     if rnd.responses.filter(respondent=respondent).exists():
         raise TransitionRefused(_("%(name)s has already answered.") % {"name": respondent})
-    response = EvaluationResponse(round=rnd, respondent=respondent, score=score, comment=comment)
+    response = EvaluationResponse(round=rnd, respondent=respondent, score=score, comment=comment, grid=grid)
     response.full_clean()
     response.save()
     # The score stays out of the audit log: results are hidden until the round closes.
-    audit.record(actor=actor, action="governance.evaluation.respond", target=rnd,
-                 changes={"responses": [None, rnd.responses.count()]})
+    changes = {"responses": [None, rnd.responses.count()]}
+    if grid is not None:
+        changes["grid"] = [None, grid.code]
+    audit.record(actor=actor, action="governance.evaluation.respond", target=rnd, changes=changes)
     return response
 
 
@@ -887,6 +931,43 @@ def save_community_setting(*, actor, area, **values) -> CommunitySetting:
     return setting
 
 
+SETTING_FIELDS = ["adults", "households", "representatives", "party_members", "committee_members",
+                  "secretary_is_director"]
+
+
+@transaction.atomic
+def create_community_setting(*, actor, area, **values) -> CommunitySetting:
+    """The roster sizes of a community that has none yet (the API's create; pages use the upsert)."""
+    require_in_scope(actor, _perm(CommunitySetting, "add"), area.code)
+    if area.level != AreaLevel.COMMUNITY:
+        raise ValidationError({"area": _("Settings belong to a community or village.")})
+    if CommunitySetting.objects.filter(area=area).exists():
+        raise ValidationError({"area": _("This community already has its settings; change them instead.")})
+    setting = CommunitySetting(area=area, **{k: v for k, v in values.items() if k in SETTING_FIELDS})
+    setting.full_clean()
+    setting.save()
+    recheck(actor, setting, "add")
+    _record(actor, "setting.create", setting)
+    return setting
+
+
+@transaction.atomic
+def update_community_setting(*, actor, setting, **values) -> CommunitySetting:
+    setting = CommunitySetting.objects.select_for_update().select_related("area").get(pk=setting.pk)
+    require_in_scope(actor, _perm(CommunitySetting, "change"), setting.area.code)
+    before = _snapshot(setting)
+    for key, value in values.items():
+        if key in SETTING_FIELDS:
+            setattr(setting, key, value)
+    setting.full_clean()
+    setting.save()
+    recheck(actor, setting)
+    changes = audit.diff(before, _snapshot(setting))
+    if changes:
+        _record(actor, "setting.save", setting, changes=changes)
+    return setting
+
+
 @transaction.atomic
 def object_to_matter(*, actor, matter, text) -> Objection:
     matter = _load_matter(actor, matter)
@@ -929,7 +1010,7 @@ def reverse_points(*, actor, entry, reason) -> PointsEntry:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the points are reversed.")})
     rev = PointsEntry(area=entry.area, subject_kind=entry.subject_kind, subject=entry.subject, points=-entry.points,
-                      event=entry.event, matter=entry.matter, reverses=entry)
+                      event=entry.event, matter=entry.matter, dispute=entry.dispute, reverses=entry)
     rev.full_clean()
     rev.save()
     audit.record(actor=actor, action="governance.points.reverse", target=rev, reason=reason,
@@ -963,8 +1044,15 @@ def update_dispute(*, actor, dispute, **values) -> Dispute:
     for key, value in values.items():
         if key in DISPUTE_FIELDS:
             setattr(dispute, key, value)
-    if dispute.outcome == DisputeOutcome.RESOLVED and dispute.resolved_on is None:
+    resolving = dispute.outcome == DisputeOutcome.RESOLVED and before["outcome"] != DisputeOutcome.RESOLVED
+    if dispute.outcome == DisputeOutcome.RESOLVED and (
+            dispute.resolved_on is None or (resolving and dispute.reopened_on and values.get("resolved_on") is None)):
+        # A reopened dispute resolved again counts from its new resolution.
         dispute.resolved_on = timezone.localdate()
+    if (resolving and dispute.reopened_on and dispute.resolved_on
+            and dispute.resolved_on < dispute.reopened_on):
+        raise ValidationError({"resolved_on": _("A reopened dispute is resolved again on or after the day it was "
+                                                "reopened.")})
     dispute.full_clean()
     dispute.save()
     recheck(actor, dispute)
@@ -985,6 +1073,62 @@ def reopen_dispute(*, actor, dispute, reason) -> Dispute:
     dispute.save()
     _record(actor, "dispute.reopen", dispute, before, reason)
     return dispute
+
+
+DISPUTE_POINTS_EVENT = "dispute_resolved"
+
+
+def disputes_due_points(today):
+    """Disputes whose latest resolution is at least EFFECTIVE_DAYS old, was not reopened within
+    them, and whose mediator has not been awarded points for them yet."""
+    from django.db.models import DateField, ExpressionWrapper, F
+
+    from .models import EFFECTIVE_DAYS
+
+    limit = ExpressionWrapper(F("resolved_on") + datetime.timedelta(days=EFFECTIVE_DAYS), output_field=DateField())
+    awarded = PointsEntry.objects.filter(event=DISPUTE_POINTS_EVENT, dispute__isnull=False,
+                                         reverses__isnull=True).values("dispute_id")
+    return (Dispute.objects.filter(outcome=DisputeOutcome.RESOLVED,
+                                   resolved_on__lte=today - datetime.timedelta(days=EFFECTIVE_DAYS))
+            .filter(Q(reopened_on__isnull=True) | Q(reopened_on__lte=F("resolved_on")) | Q(reopened_on__gt=limit))
+            .exclude(pk__in=awarded))
+
+
+def award_dispute_points(*, actor=None, now=None, limit=None) -> int:
+    """推进积分化 for mediation: a dispute effectively resolved (resolved, not reopened within 90
+    days) earns its mediator points once, in the dispute's community. Safe to run again: an awarded
+    dispute is skipped (and the database refuses a second award). ``actor`` None is the scheduler;
+    a user awards only for disputes they may change, with the points permission. Returns the
+    number of entries written; ``limit`` caps one run (a first run works through the backlog)."""
+    from .models import EFFECTIVE_DAYS
+
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    due = disputes_due_points(today)
+    if actor is not None:
+        require_perm(actor, _perm(PointsEntry, "add"))
+        due = due.restrict(actor, "change")
+    pks = list(due.order_by("resolved_on", "pk").values_list("pk", flat=True)[:limit])
+    scope = scope_for(actor) if actor is not None else None
+    awarded = 0
+    for pk in pks:
+        with transaction.atomic():
+            dispute = Dispute.objects.select_for_update().select_related("area").get(pk=pk)
+            if scope is not None and not scope.covers(_perm(PointsEntry, "add"), dispute.area.code):
+                continue
+            # Checked again under the lock: a concurrent run or an edit may have got here first.
+            if (not dispute.effectively_resolved
+                    or dispute.resolved_on > today - datetime.timedelta(days=EFFECTIVE_DAYS)
+                    or dispute.points.filter(event=DISPUTE_POINTS_EVENT, reverses__isnull=True).exists()):
+                continue
+            try:
+                _award(area=dispute.area, subject_kind=PointsSubject.PERSON, subject=dispute.mediator,
+                       event=DISPUTE_POINTS_EVENT, matter=dispute.matter, dispute=dispute, actor=actor)
+            except ValidationError as exc:
+                # One malformed row (e.g. a register imported without a mediator) must not stop the run.
+                logger.warning("No points for dispute %s: %s", dispute.pk, "; ".join(exc.messages))
+                continue
+            awarded += 1
+    return awarded
 
 
 def import_disputes(*, actor, area_rows: list[tuple], batch_size=2000) -> int:
@@ -1010,8 +1154,6 @@ def import_disputes(*, actor, area_rows: list[tuple], batch_size=2000) -> int:
 @transaction.atomic
 def save_reference(*, actor, instance):
     """Save a category or a quorum rule (city-wide reference data) with its audit event."""
-    from core.services import require_perm
-
     model = type(instance)
     require_perm(actor, _perm(model, "change" if instance.pk else "add"))
     before = _snapshot(model.objects.get(pk=instance.pk)) if instance.pk else {}
@@ -1020,6 +1162,44 @@ def save_reference(*, actor, instance):
     audit.record(actor=actor, action=f"governance.{model._meta.model_name}.save", target=instance,
                  changes=audit.diff(before, _snapshot(instance)))
     return instance
+
+
+CATEGORY_FIELDS = ["name", "response_days", "is_major", "major_amount", "publication_days"]
+QUORUM_FIELDS = ["body_kind", "province", "notice_days", "attendance_basis", "attendance_num", "attendance_den",
+                 "attendance_strict", "household_num", "household_den", "household_strict", "pass_basis", "pass_num",
+                 "pass_den", "pass_strict", "source"]
+
+
+def _reference(actor, instance, fields, values):
+    """Create (``instance`` unsaved) or change reference data: only the named fields, then save_reference."""
+    for key, value in values.items():
+        if key in fields:
+            setattr(instance, key, value)
+    return save_reference(actor=actor, instance=instance)
+
+
+@transaction.atomic
+def save_category(*, actor, category=None, **values):
+    from .models import Category
+
+    require_perm(actor, _perm(Category, "change" if category is not None else "add"))
+    if category is not None:
+        category = Category.objects.get(pk=category.pk)
+    return _reference(actor, category or Category(), CATEGORY_FIELDS, values)
+
+
+@transaction.atomic
+def save_quorum_rule(*, actor, rule=None, **values):
+    """A quorum rule per body and province (empty province: the national default)."""
+    require_perm(actor, _perm(QuorumRule, "change" if rule is not None else "add"))
+    if rule is not None:
+        rule = QuorumRule.objects.get(pk=rule.pk)
+    rule = rule or QuorumRule()
+    for key in ("household_num", "household_den"):
+        values.setdefault(key, getattr(rule, key))
+    if (values["household_num"] is None) != (values["household_den"] is None):
+        raise ValidationError({"household_den": _("Give both the household numerator and denominator, or neither.")})
+    return _reference(actor, rule, QUORUM_FIELDS, values)
 
 
 # --- cadre reviews (述职评议) ----------------------------------------------------------------------------

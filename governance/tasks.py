@@ -22,7 +22,24 @@ def close_due_evaluations() -> int:
                 closed += 1
             except TransitionRefused:
                 continue
+        # Runs on this hourly schedule until it has a beat entry of its own; capped per run so a
+        # first run works through the backlog over a few hours within the time limit.
+        services.award_dispute_points(limit=DISPUTE_POINTS_PER_RUN)
     return closed
+
+
+DISPUTE_POINTS_PER_RUN = 2000
+
+
+@shared_task(name="governance.award_dispute_points", time_limit=1800)
+def award_dispute_points() -> int:
+    """Points for the mediators of disputes effectively resolved (idempotent: awarded once)."""
+    from . import services
+
+    with single_run("governance.award_dispute_points") as got:
+        if not got:
+            return 0
+        return services.award_dispute_points()
 
 
 @shared_task(name="governance.run_checks", time_limit=900)

@@ -42,6 +42,11 @@ class MatterListView(ScopedListView):
         return Matter.objects.select_related("area", "category")
 
 
+def _for_matter(form, matter):
+    """Forms whose choices depend on the matter (its community's grids) narrow them here."""
+    return form.for_matter(matter) if hasattr(form, "for_matter") else form
+
+
 class MatterDetailView(ScopedDetailView):
     model = Matter
     template_name = "governance/matter_detail.html"
@@ -56,11 +61,11 @@ class MatterDetailView(ScopedDetailView):
         ctx["is_committee"] = services.seat(user, matter.area, Capacity.TWO_COMMITTEES) is not None
         ctx["is_supervisor"] = services.seat(user, matter.area, Capacity.SUPERVISION_COMMITTEE) is not None
         ctx["can_change"] = scope_for(user).covers("governance.change_matter", matter.area.code)
-        ctx["forms"] = {name: spec[0](prefix=name) for name, spec in MATTER_ACTIONS.items()
+        ctx["forms"] = {name: _for_matter(spec[0](prefix=name), matter) for name, spec in MATTER_ACTIONS.items()
                         if matter.stage in spec[2]}
         ctx["pending_publications"] = [p for p in ctx["publications"] if not p.countersigned_at]
         ctx["open_round"] = next((r for r in ctx["rounds"] if r.is_open), None)
-        ctx["response_form"] = forms.ResponseForm(prefix="respond")
+        ctx["response_form"] = forms.ResponseForm(prefix="respond").for_matter(matter)
         ctx["evidence_form"] = forms.EvidenceForm
         ctx["open_stages"] = OPEN_STAGES
         ctx["attachments"] = list(matter.attachments.all())
@@ -185,7 +190,7 @@ def matter_action(request, pk, action):
     if matter is None or action not in MATTER_ACTIONS:
         raise Http404
     form_class, call, _stages, label = MATTER_ACTIONS[action]
-    form = form_class(request.POST, request.FILES, prefix=action)
+    form = _for_matter(form_class(request.POST, request.FILES, prefix=action), matter)
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(request, f"{label}: {field} {' '.join(errors)}")

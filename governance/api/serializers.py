@@ -1,9 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.choices import AreaLevel
 from core.models import Area
 
 from ..choices import (
+    AttendanceBasis,
     AttendanceMethod,
     BallotMethod,
     BodyKind,
@@ -13,6 +15,7 @@ from ..choices import (
     DisputeType,
     MemberRole,
     ParticipantCategory,
+    PassBasis,
     PublicationChannel,
     PublicationKind,
     StepKind,
@@ -22,6 +25,7 @@ from ..models import (
     BodyMember,
     CadreReview,
     Category,
+    CommunitySetting,
     DecisionStep,
     Dispute,
     EvaluationRound,
@@ -31,6 +35,7 @@ from ..models import (
     PointsEntry,
     Project,
     Publication,
+    QuorumRule,
     Task,
 )
 
@@ -126,6 +131,9 @@ class OpenEvaluationSerializer(serializers.Serializer):
     closes_at = serializers.DateTimeField()
     threshold = serializers.DecimalField(max_digits=3, decimal_places=2, min_value=1, max_value=5, default="3.5")
     min_responses = serializers.IntegerField(min_value=1, default=5)
+    grids = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=Area.objects.filter(level=AreaLevel.GRID),
+        help_text=_("Codes of the grids the matter affects; omitted: the whole community."))
 
 
 class ObjectionTextSerializer(serializers.Serializer):
@@ -228,14 +236,19 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class EvaluationRoundSerializer(serializers.ModelSerializer):
+    grids = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
     class Meta:
         model = EvaluationRound
-        fields = ["id", "matter", "opened_at", "closes_at", "threshold", "min_responses", "closed_at",
+        fields = ["id", "matter", "opened_at", "closes_at", "threshold", "min_responses", "grids", "closed_at",
                   "responses_count", "satisfaction", "accepted"]
 
 
 class ResponseInputSerializer(serializers.Serializer):
     respondent = serializers.CharField(max_length=50)
+    grid = serializers.SlugRelatedField(
+        slug_field="code", required=False, allow_null=True, queryset=Area.objects.filter(level=AreaLevel.GRID),
+        help_text=_("Code of the grid the respondent lives in; required when the round is limited to grids."))
     score = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -263,7 +276,7 @@ class BodyMemberSerializer(serializers.ModelSerializer):
 class PointsEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = PointsEntry
-        fields = ["id", "subject_kind", "subject", "points", "event", "matter", "reverses", "created_at"]
+        fields = ["id", "subject_kind", "subject", "points", "event", "matter", "dispute", "reverses", "created_at"]
 
 
 class DisputeSerializer(serializers.ModelSerializer):
@@ -298,3 +311,42 @@ class RatingInputSerializer(serializers.Serializer):
     competent = serializers.IntegerField(min_value=0, default=0)
     basically = serializers.IntegerField(min_value=0, default=0)
     incompetent = serializers.IntegerField(min_value=0, default=0)
+
+
+# --- reference data and community settings --------------------------------------------------------
+class GovernanceCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "response_days", "is_major", "major_amount", "publication_days"]
+
+
+class GovernanceQuorumRuleSerializer(serializers.ModelSerializer):
+    body_kind = serializers.ChoiceField(choices=BodyKind.choices)
+    attendance_basis = serializers.ChoiceField(choices=AttendanceBasis.choices, default=AttendanceBasis.MEMBERS)
+    pass_basis = serializers.ChoiceField(choices=PassBasis.choices, default=PassBasis.PRESENT)
+
+    class Meta:
+        model = QuorumRule
+        fields = ["id", "body_kind", "province", "notice_days", "attendance_basis", "attendance_num",
+                  "attendance_den", "attendance_strict", "household_num", "household_den", "household_strict",
+                  "pass_basis", "pass_num", "pass_den", "pass_strict", "source"]
+        # (body, province) is unique: the service's full_clean reports a duplicate as a 400 on the fields.
+        validators = []
+        extra_kwargs = {"attendance_den": {"min_value": 1}, "pass_den": {"min_value": 1},
+                        "household_den": {"min_value": 1}}
+
+
+class GovernanceCommunitySettingSerializer(serializers.ModelSerializer):
+    # Declared, not derived, so the one-to-one's uniqueness is checked by the service after the
+    # scope check (a setting outside one's area does not exist for the caller).
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+
+    class Meta:
+        model = CommunitySetting
+        fields = ["id", "area", "adults", "households", "representatives", "party_members", "committee_members",
+                  "secretary_is_director"]
+
+
+class GovernanceCommunitySettingUpdateSerializer(GovernanceCommunitySettingSerializer):
+    class Meta(GovernanceCommunitySettingSerializer.Meta):
+        read_only_fields = ["area"]

@@ -17,4 +17,8 @@ router.register("governance/disputes", views.DisputeViewSet, basename="governanc
 
 urlpatterns = router.urls
 router.register("governance/cadre-reviews", views.CadreReviewViewSet, basename="governance-cadrereview")
+router.register("governance/community-settings", views.CommunitySettingViewSet,
+                basename="governance-communitysetting")
+router.register("governance/categories", views.CategoryViewSet, basename="governance-category")
+router.register("governance/quorum-rules", views.QuorumRuleViewSet, basename="governance-quorumrule")
 urlpatterns = router.urls

@@ -6,6 +6,7 @@ it, the answer is 409 with the guard's reason (core.api.errors).
 
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -17,6 +18,8 @@ from ..models import (
     Ballot,
     BodyMember,
     CadreReview,
+    Category,
+    CommunitySetting,
     Dispute,
     EvaluationRound,
     Matter,
@@ -25,6 +28,7 @@ from ..models import (
     PointsEntry,
     Project,
     Publication,
+    QuorumRule,
     Task,
 )
 from . import serializers as s
@@ -322,6 +326,9 @@ class EvaluationRoundViewSet(TransitionMixin, ScopedReadOnlyViewSet):
     filterset_fields = ["matter"]
     action_perms = {"respond": "change", "close": "change"}
 
+    def base_queryset(self):
+        return EvaluationRound.objects.prefetch_related("grids")
+
     @extend_schema(request=s.ResponseInputSerializer, responses=s.EvaluationRoundSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
@@ -373,7 +380,7 @@ class PointsEntryViewSet(TransitionMixin, ScopedReadOnlyViewSet):
 
     queryset = PointsEntry.objects.all()
     serializer_class = s.PointsEntrySerializer
-    filterset_fields = ["subject_kind", "event", "matter"]
+    filterset_fields = ["subject_kind", "event", "matter", "dispute"]
     action_perms = {"reverse": "add"}
 
     @extend_schema(request=s.RequiredReasonSerializer, responses=s.PointsEntrySerializer)
@@ -438,3 +445,62 @@ class CadreReviewViewSet(TransitionMixin, ScopedReadOnlyViewSet):
     def conclude(self, request, pk=None):
         user = request.user
         return self.transition(request, None, lambda r, d: services.conclude_cadre_review(actor=user, review=r))
+
+
+class CommunitySettingViewSet(ScopedModelViewSet):
+    """Per community: the roster sizes meetings snapshot, and 一肩挑."""
+
+    queryset = CommunitySetting.objects.all()
+    serializer_class = s.GovernanceCommunitySettingSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self):
+        return CommunitySetting.objects.select_related("area")
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return s.GovernanceCommunitySettingUpdateSerializer
+        return s.GovernanceCommunitySettingSerializer
+
+    def create_object(self, data):
+        return services.create_community_setting(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_community_setting(actor=self.request.user, setting=instance, **data)
+
+
+class _ReferenceViewSet(viewsets.ModelViewSet):
+    """City-wide reference data: every holder of the view permission reads it; writes need the
+    add/change permission (city_admin) and go through a service with audit. No deletion: matters
+    and meetings keep pointing at them."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    service = None  # service(actor=..., <instance_kwarg>=..., **values)
+    instance_kwarg = ""
+
+    def perform_create(self, serializer):
+        serializer.instance = type(self).service(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = type(self).service(actor=self.request.user,
+                                              **{self.instance_kwarg: serializer.instance},
+                                              **serializer.validated_data)
+
+
+class CategoryViewSet(_ReferenceViewSet):
+    """Matter categories (内容分类化): time to answer, major-matter thresholds."""
+
+    queryset = Category.objects.all()
+    serializer_class = s.GovernanceCategorySerializer
+    service = staticmethod(services.save_category)
+    instance_kwarg = "category"
+
+
+class QuorumRuleViewSet(_ReferenceViewSet):
+    """Quorum and majority rules per body, with the statutory defaults and provincial variants."""
+
+    queryset = QuorumRule.objects.all()
+    serializer_class = s.GovernanceQuorumRuleSerializer
+    filterset_fields = ["body_kind", "province"]
+    service = staticmethod(services.save_quorum_rule)
+    instance_kwarg = "rule"

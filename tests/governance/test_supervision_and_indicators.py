@@ -53,7 +53,9 @@ def test_the_task_closes_evaluation_rounds_past_their_time(world):
     assert matter.stage == Stage.CLOSED
 
 
-@pytest.mark.parametrize("reopened_after, counts", [(None, True), (30, False), (120, True)])
+# A reopening before ``resolved_on`` (-10) is one the latest resolution followed: it counts afresh.
+@pytest.mark.parametrize("reopened_after, counts", [(None, True), (30, False), (90, False), (91, True),
+                                                    (120, True), (-10, True)])
 def test_effectively_resolved_means_not_reopened_within_90_days(world, reopened_after, counts):
     resolved = datetime.date(2020, 6, 1)
     Dispute.objects.all().delete()
