@@ -126,3 +126,22 @@ def web(world):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def real_worker(transactional_db, django_db_serialized_rollback):
+    """A Celery worker thread on the real Redis broker (``make test``); tasks leave the test process's eager mode."""
+    from django.conf import settings
+
+    from portal.celery import app
+
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        pytest.skip("needs REDIS_URL and PostgreSQL (make test provides both)")
+    from celery.contrib.testing.worker import start_worker
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = settings.REDIS_URL
+    app.conf.result_backend = settings.REDIS_URL
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
+        yield
+    app.conf.task_always_eager = True

@@ -1,27 +1,10 @@
 """A task sent through the real Redis broker is run by a real worker and writes to the database."""
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from core.models import Finding
 from core.tasks import run_supervision_checks
-from portal.celery import app
 from tests.factories import population
-
-
-@pytest.fixture
-def real_worker(transactional_db, django_db_serialized_rollback):
-    if not settings.REDIS_URL or connection.vendor != "postgresql":
-        pytest.skip("needs REDIS_URL and PostgreSQL (make test provides both)")
-    from celery.contrib.testing.worker import start_worker
-
-    app.conf.task_always_eager = False
-    app.conf.broker_url = settings.REDIS_URL
-    app.conf.result_backend = settings.REDIS_URL
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
-        yield
-    app.conf.task_always_eager = True
 
 
 @pytest.mark.celery_worker
