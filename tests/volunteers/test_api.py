@@ -222,6 +222,10 @@ def test_a_streets_list_pages_newest_first_across_its_communities_and_nothing_el
     assert elsewhere not in by_scope
     if connection.vendor == "postgresql":  # the per-area narrowing is what served these pages
         assert any("LATERAL" in q["sql"] for q in queries.captured_queries)
+    with CaptureQueriesContext(connection) as queries:  # the whole city: the plain newest-first read
+        by_city = _walk(api(world.city_admin), url, {"area": world.city.code, "page_size": 4})
+    assert by_city == sorted([*made, elsewhere], reverse=True)
+    assert not any("LATERAL" in q["sql"] for q in queries.captured_queries)
 
 
 @pytest.mark.django_db

@@ -82,11 +82,13 @@ class VolunteerViewSet(ScopedModelViewSet):
                 return None
             wanted = {area.prefix}
         if scoped is None:
-            return wanted  # the whole city: the primary key walked backwards is already the best plan
-        if wanted is None:
-            return set(scoped)
-        # Both hold: the longer of two nested prefixes.
-        return {a if a.startswith(b) else b for a in wanted for b in scoped if a.startswith(b) or b.startswith(a)}
+            prefixes = wanted
+        elif wanted is None:
+            prefixes = set(scoped)
+        else:  # both hold: the longer of two nested prefixes
+            prefixes = {a if a.startswith(b) else b for a in wanted for b in scoped if a.startswith(b) or b.startswith(a)}
+        # The whole city (a 4-digit prefix): the primary key walked backwards is already the best plan.
+        return prefixes if prefixes and all(len(p) > 4 for p in prefixes) else None
 
     def create_object(self, data):
         return services.register_volunteer(actor=self.request.user, **data)
