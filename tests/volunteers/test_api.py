@@ -236,3 +236,28 @@ def test_a_forged_cursor_is_refused_as_not_found_not_a_server_error(world, api):
     cursor = base64.b64encode(b"p=abc").decode()
     response = api(world.officer_a).get(reverse("api:volunteers-volunteer-list"), {"cursor": cursor})
     assert response.status_code == 404 and response.json()["error"]["status"] == 404
+
+
+@pytest.mark.django_db
+def test_the_lean_list_representation_is_exactly_drfs(world):
+    # The list's fast path must not change a single value: compare it with DRF's own walk over
+    # rows with and without the optional fields (phone, guardian, hours, stars).
+    import datetime as dt
+    from decimal import Decimal
+
+    from rest_framework import serializers
+
+    from volunteers.api.serializers import VolunteerSerializer
+    from volunteers.models import Volunteer
+
+    vf.volunteer(world.community_a, phone="")
+    vf.volunteer(world.community_a, born=dt.date(2005, 1, 1), guardian_name="王父",
+                 guardian_consent_on=dt.date(2020, 1, 1), registered_on=dt.date(2020, 6, 1))
+    starred = vf.volunteer(world.community_a)
+    Volunteer.objects.filter(pk=starred.pk).update(approved_hours=Decimal("312.5"), star_level=2)
+    rows = list(Volunteer.objects.select_related("area").order_by("id"))
+    lean = VolunteerSerializer(rows, many=True).data
+    plain = [serializers.ModelSerializer.to_representation(VolunteerSerializer(), row) for row in rows]
+    assert [dict(r) for r in lean] == [dict(r) for r in plain]
+    assert lean[-1]["approved_hours"] == plain[-1]["approved_hours"] and lean[-1]["star_level"] == 2
+    assert lean[0]["phone"] == plain[0]["phone"] and "*" in lean[1]["id_number"]

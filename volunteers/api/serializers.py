@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import PersonalDataSerializerField
+from core.api.serializers import LeanReadMixin, PersonalDataSerializerField
 from core.models import Area
 from core.personal import PersonalKind
 
@@ -22,7 +22,7 @@ def area_field(**kwargs):
     return serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all(), **kwargs)
 
 
-class VolunteerSerializer(serializers.ModelSerializer):
+class VolunteerSerializer(LeanReadMixin, serializers.ModelSerializer):
     id_number = PersonalDataSerializerField(kind=PersonalKind.ID_NUMBER)
     phone = PersonalDataSerializerField(kind=PersonalKind.PHONE, required=False, allow_blank=True)
     area = area_field()
