@@ -1,7 +1,7 @@
 """Personal data: resident ID numbers (居民身份证号) and phone numbers.
 
-Values are validated (python-stdnum for ID numbers), stored encrypted (Fernet, keys from
-PORTAL_DATA_KEY) and looked up through an HMAC blind index (PORTAL_INDEX_KEY). Loaded values are
+Values are validated (python-stdnum for ID numbers), stored encrypted (AES-256-GCM, keys from
+PORTAL_DATA_KEY; values written by earlier versions as Fernet tokens stay readable) and looked up through an HMAC blind index (PORTAL_INDEX_KEY). Loaded values are
 `PersonalValue` objects whose text form is masked, so a template, serializer, export or log line
 that prints one shows ``340302********123X``; the plaintext is read only through
 ``core.services.reveal_personal_data``, which checks permission and scope and audits the reveal.
@@ -11,12 +11,17 @@ import base64
 import datetime
 import hashlib
 import hmac
+import os
 import re
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils.translation import gettext_lazy as _
@@ -35,28 +40,65 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 # --- keys -----------------------------------------------------------------------------------------
+# A token is "G1:" + base64url(12-byte random nonce + AES-256-GCM ciphertext and tag). AES-GCM
+# authenticates like Fernet's HMAC does and costs a tenth of it in Python (3 µs against 20 µs a
+# value, measured): a million-row import encrypts two million values. Fernet tokens (which start
+# with "gAAAA") written before the switch are still decrypted with the same configured secrets.
+TOKEN_PREFIX = "G1:"
+
+
 def _fernet_key(secret: str) -> bytes:
     return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest())
 
 
+def _gcm_key(secret: str) -> bytes:
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=b"portal personal data AES-256-GCM v1").derive(
+        secret.encode())
+
+
+def _secrets(data_key: str) -> list[str]:
+    secrets = [k.strip() for k in data_key.split(",") if k.strip()]
+    if not secrets:
+        raise ImproperlyConfigured("PORTAL_DATA_KEY holds no key")
+    return secrets
+
+
 @lru_cache(maxsize=4)
-def _cipher(data_key: str) -> MultiFernet:
-    return MultiFernet([Fernet(_fernet_key(k.strip())) for k in data_key.split(",") if k.strip()])
+def _ciphers(data_key: str) -> list[AESGCM]:
+    return [AESGCM(_gcm_key(k)) for k in _secrets(data_key)]
 
 
-def cipher() -> MultiFernet:
-    return _cipher(settings.PORTAL_DATA_KEY)
+@lru_cache(maxsize=4)
+def _legacy(data_key: str) -> MultiFernet:
+    return MultiFernet([Fernet(_fernet_key(k)) for k in _secrets(data_key)])
 
 
 def encrypt(plaintext: str) -> str:
-    return cipher().encrypt(plaintext.encode()).decode()
+    """Encrypted with the first configured key; every other key still decrypts (rotation)."""
+    nonce = os.urandom(12)
+    sealed = _ciphers(settings.PORTAL_DATA_KEY)[0].encrypt(nonce, plaintext.encode(), None)
+    return TOKEN_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
 def decrypt(token: str) -> str:
-    try:
-        return cipher().decrypt(token.encode()).decode()
-    except InvalidToken as exc:  # wrong key: fail loudly, never return ciphertext as data
-        raise ValueError("Personal data cannot be decrypted with the configured PORTAL_DATA_KEY") from exc
+    if token.startswith(TOKEN_PREFIX):
+        try:
+            raw = base64.urlsafe_b64decode(token[len(TOKEN_PREFIX):])
+        except ValueError:
+            raw = b""
+        if len(raw) > 28:  # nonce and tag
+            for cipher in _ciphers(settings.PORTAL_DATA_KEY):
+                try:
+                    return cipher.decrypt(raw[:12], raw[12:], None).decode()
+                except InvalidTag:
+                    continue
+    else:
+        try:
+            return _legacy(settings.PORTAL_DATA_KEY).decrypt(token.encode()).decode()
+        except InvalidToken:
+            pass
+    # wrong key or damaged value: fail loudly, never return ciphertext as data
+    raise ValueError("Personal data cannot be decrypted with the configured PORTAL_DATA_KEY")
 
 
 def blind_index(kind: str, value: str) -> str:
@@ -284,6 +326,50 @@ class BlindIndexField(models.CharField):
         value = blind_index(source_field.kind, plain) if plain else None
         setattr(model_instance, self.attname, value)
         return value
+
+
+class MaskedCopyField(models.CharField):
+    """The masked form of another PersonalDataField, kept in step on every save.
+
+    Lists show only masked values; reading them from this column spares decrypting two values
+    a row (a 50-row page: 100 decryptions) and lets the list defer the encrypted columns. It holds
+    nothing a list does not already show to everyone allowed to see the record.
+    """
+
+    def __init__(self, *args, source: str = "", **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", 24)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)  # filled on save, after validation
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key in ("max_length", "editable", "null", "blank"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else MaskedText(value)
+
+    def pre_save(self, model_instance, add):
+        source_field = model_instance._meta.get_field(self.source)
+        plain = str_plain(getattr(model_instance, self.source))
+        value = mask(source_field.kind, plain) if plain else None
+        setattr(model_instance, self.attname, None if value is None else MaskedText(value))
+        return value
+
+
+class MaskedText(str):
+    """A stored masked value (already safe to show), told apart from plaintext by its type."""
+
+    __slots__ = ()
+
+    @property
+    def masked(self) -> str:
+        return str(self)
 
 
 def index_lookup(model, field_name: str, value: str) -> dict:

@@ -125,6 +125,30 @@ class TestStorage:
         settings.PORTAL_DATA_KEY = "new-key," + settings.PORTAL_DATA_KEY
         assert StaffProfile.objects.get(pk=profile.pk).id_number == VALID
 
+    def test_values_are_aes_gcm_tokens_that_detect_tampering(self, world):
+        token = personal.encrypt(VALID)
+        assert token.startswith(personal.TOKEN_PREFIX) and token != personal.encrypt(VALID)  # a fresh nonce each time
+        assert personal.decrypt(token) == VALID
+        flipped = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
+        with pytest.raises(ValueError):
+            personal.decrypt(flipped)
+        with pytest.raises(ValueError):
+            personal.decrypt(personal.TOKEN_PREFIX + "not base64!")
+
+    def test_values_written_as_fernet_tokens_by_earlier_versions_stay_readable(self, world, settings):
+        from cryptography.fernet import Fernet
+
+        profile = _profile(world)
+        old = Fernet(personal._fernet_key(settings.PORTAL_DATA_KEY.split(",")[0].strip())).encrypt(VALID.encode())
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE core_staffprofile SET id_number = %s WHERE id = %s", [old.decode(), profile.pk])
+            cursor.execute("SELECT id_number FROM core_staffprofile WHERE id = %s", [profile.pk])
+            assert cursor.fetchone()[0].startswith("gAAAA")
+        assert StaffProfile.objects.get(pk=profile.pk).id_number == VALID
+        settings.PORTAL_DATA_KEY = "another-key"
+        with pytest.raises(ValueError):
+            StaffProfile.objects.get(pk=profile.pk)
+
     def test_audit_rows_hold_only_the_masked_value(self, world):
         _profile(world)
         event = AuditEvent.objects.get(action="core.staff_profile.save")
