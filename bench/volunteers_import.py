@@ -65,15 +65,16 @@ def prepared_tsv(source: Path, target: Path) -> float:
             if p is None:
                 continue
             (_line, key, id_enc, name, phone_enc, phone_index, birth, sex, area_id, registered, skills, fields,
-             status, guardian, consent) = p
+             status, guardian, consent, id_masked, phone_masked) = p
             values = [name, id_enc, key, phone_enc, phone_index, birth, sex, area_id, registered, skills, fields, status,
-                      guardian, consent, 0, 0, now, now]
+                      guardian, consent, id_masked, phone_masked, 0, 0, now, now]
             out.write("\t".join(imports._copy_text(v) for v in values) + "\n")
     return time.perf_counter() - started
 
 
 COPY_COLUMNS = ("name, id_number, id_number_index, phone, phone_index, birth_date, sex, area_id, registered_on, "
-                "skills, service_fields, status, guardian_name, guardian_consent_on, approved_hours, star_level, "
+                "skills, service_fields, status, guardian_name, guardian_consent_on, id_number_masked, phone_masked, "
+                "approved_hours, star_level, "
                 "created_at, updated_at")
 
 

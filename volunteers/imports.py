@@ -36,6 +36,7 @@ from core.personal import (
     age_on,
     blind_index,
     encrypt,
+    mask,
     region_known,
     validate_id_number,
     validate_phone,
@@ -274,7 +275,7 @@ VOLUNTEER_STAGE = [
     ("phone_enc", "text"), ("phone_index", "varchar(64)"), ("birth_date", "date"), ("sex", "varchar(6)"),
     ("area_id", "bigint"), ("registered_on", "date"), ("skills", "varchar(200)"),
     ("service_fields", "varchar(200)"), ("status", "varchar(10)"), ("guardian_name", "varchar(50)"),
-    ("guardian_consent_on", "date"),
+    ("guardian_consent_on", "date"), ("id_masked", "varchar(24)"), ("phone_masked", "varchar(24)"),
 ]
 
 
@@ -355,6 +356,7 @@ def _prepare_volunteer(line: int, row: dict, areas: _AreaLookup, today: datetime
         birth, "male" if int(number[16]) % 2 else "female", area_id, registered,
         row.get("skills", "")[:200], row.get("service_fields", "")[:200], status,
         row.get("guardian_name", "").strip()[:50], consent,
+        mask(PersonalKind.ID_NUMBER, number), mask(PersonalKind.PHONE, phone) if phone else None,
     )
 
 
@@ -390,13 +392,14 @@ def import_volunteers(*, actor, source, filename: str = "", progress: Callable[[
             cursor.execute(f"""
                 INSERT INTO {table} (id_number_index, id_number, name, phone, phone_index, birth_date, sex, area_id,
                     registered_on, skills, service_fields, status, guardian_name, guardian_consent_on,
-                    approved_hours, star_level, created_at, updated_at)
+                    id_number_masked, phone_masked, approved_hours, star_level, created_at, updated_at)
                 SELECT key, id_enc, name, phone_enc, phone_index, birth_date, sex, area_id, registered_on,
                     COALESCE(skills, ''), COALESCE(service_fields, ''), status, COALESCE(guardian_name, ''),
-                    guardian_consent_on, 0, 0, %s, %s
+                    guardian_consent_on, id_masked, phone_masked, 0, 0, %s, %s
                 FROM {staging.name} WHERE true
                 ON CONFLICT (id_number_index) DO UPDATE SET
                     name = excluded.name, phone = excluded.phone, phone_index = excluded.phone_index,
+                    phone_masked = excluded.phone_masked,
                     area_id = excluded.area_id, registered_on = excluded.registered_on, skills = excluded.skills,
                     service_fields = excluded.service_fields, status = excluded.status,
                     guardian_name = excluded.guardian_name, guardian_consent_on = excluded.guardian_consent_on,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Sex
-from core.personal import BlindIndexField, PersonalDataField, PersonalKind
+from core.personal import BlindIndexField, MaskedCopyField, PersonalDataField, PersonalKind
 
 from . import querysets
 from .choices import (
@@ -71,6 +71,9 @@ class Volunteer(models.Model):
     id_number_index = BlindIndexField(source="id_number", db_index=False)
     phone = PersonalDataField(verbose_name=_("phone"), kind=PersonalKind.PHONE, blank=True, null=True)
     phone_index = BlindIndexField(source="phone", db_index=False)  # compared on re-import, never searched
+    # What lists show, so that a page of a million-row list decrypts nothing.
+    id_number_masked = MaskedCopyField(source="id_number")
+    phone_masked = MaskedCopyField(source="phone")
     birth_date = models.DateField(_("birth date"), editable=False)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, editable=False)
     # Indexed by (area, -id) below, which also serves every lookup by area alone.

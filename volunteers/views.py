@@ -50,14 +50,15 @@ class VolunteerListView(ScopedListView):
     default_sort = "-id"
     export_name = "volunteers"
     export_columns = [
-        (gettext_lazy("Name"), "name"), (gettext_lazy("Resident ID number"), lambda v: str(v.id_number)),
-        (gettext_lazy("Phone"), lambda v: str(v.phone or "")), (gettext_lazy("Home community"), "area.name"),
+        (gettext_lazy("Name"), "name"), (gettext_lazy("Resident ID number"), lambda v: v.id_number_masked or ""),
+        (gettext_lazy("Phone"), lambda v: v.phone_masked or ""), (gettext_lazy("Home community"), "area.name"),
         (gettext_lazy("Registration date"), "registered_on"), (gettext_lazy("Status"), "get_status_display"),
         (gettext_lazy("Approved hours"), "approved_hours"), (gettext_lazy("Stars"), "star_level"),
     ]
 
     def base_queryset(self):
-        return Volunteer.objects.select_related("area")
+        # Rows and exports show the stored masked copies; nothing is decrypted for a list.
+        return Volunteer.objects.select_related("area").defer("id_number", "phone", "id_number_index", "phone_index")
 
 
 class VolunteerDetailView(_DetailByPk):

@@ -38,6 +38,7 @@ def test_a_clean_file_creates_volunteers_with_encrypted_ids_and_one_summary_audi
     v = Volunteer.objects.get(name="志愿者0")
     assert v.id_number == ids[0] and v.birth_date == datetime.date(1984, 1, 1) and v.area == world.community_a
     assert v.id_number_index and v.phone == "13800138000"
+    assert (v.id_number_masked, v.phone_masked) == (str(v.id_number), "138****8000")  # what lists show
     assert AuditEvent.objects.filter(action="volunteers.volunteer.import", actor=world.officer_a).count() == 1
 
 
@@ -75,9 +76,11 @@ def test_re_importing_the_same_file_changes_nothing_and_a_changed_row_updates(wo
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
     assert dict(Volunteer.objects.values_list("pk", "updated_at")) == stamps
     rows[1][0] = "改名"
+    rows[2][2] = "13912345678"
     third = imports.import_volunteers(actor=None, source=csv_file(HEADER, rows), filename="v.csv")
-    assert (third.created, third.updated, third.unchanged) == (0, 1, 3)
+    assert (third.created, third.updated, third.unchanged) == (0, 2, 2)
     assert Volunteer.objects.filter(name="改名").count() == 1 and Volunteer.objects.count() == 4
+    assert Volunteer.objects.get(name="人2").phone_masked == "139****5678"  # the masked copy follows the phone
 
 
 def test_an_officer_cannot_import_into_or_over_another_district(world):
