@@ -11,10 +11,13 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from . import checks  # noqa: F401  (system checks for production settings)
+        from .models import StaffGrant
         from .scope import role_permissions_changed
 
-        # Scopes cache the roles' permissions per process; these changes invalidate them everywhere.
+        # Scopes (grants and the roles' permissions) are kept per process; these changes invalidate
+        # them everywhere.
         for signal, sender in [(m2m_changed, Group.permissions.through), (post_save, Group),
-                               (post_delete, Group), (post_delete, Permission)]:
+                               (post_delete, Group), (post_delete, Permission), (post_save, StaffGrant),
+                               (post_delete, StaffGrant)]:
             signal.connect(role_permissions_changed, sender=sender, dispatch_uid=f"core-roles-{signal}-{sender}")
         post_migrate.connect(role_permissions_changed, dispatch_uid="core-roles-migrate")

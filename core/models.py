@@ -19,6 +19,26 @@ def significant_prefix(code: str, level: str) -> str:
     return code[: LEVEL_PREFIX[level]]
 
 
+_known_prefixes: dict[str, str] = {}
+
+
+def prefix_of_code(code: str) -> str | None:
+    """The significant prefix of the area with this code, or None when there is none.
+
+    An area's code and level never change once it exists (the services and the API refuse
+    it), so found prefixes are kept per process: a list filtered by area needs no query for it.
+    """
+    prefix = _known_prefixes.get(code)
+    if prefix is None:
+        level = Area.objects.filter(code=code).values_list("level", flat=True).first()
+        if level is None:
+            return None
+        prefix = significant_prefix(code, level)
+        if len(_known_prefixes) < 100_000:  # a city has a few thousand areas; never grow without bound
+            _known_prefixes[code] = prefix
+    return prefix
+
+
 class AreaQuerySet(RestrictedQuerySet):
     scope_field = "code"
 

@@ -29,7 +29,7 @@ class Scope:
         """None means unrestricted for this permission; an empty set means nowhere."""
         if self.unrestricted or perm in self.city_perms:
             return None
-        return self.by_perm.get(perm, set())
+        return self.by_perm.get(perm, frozenset())
 
     def has_perm_somewhere(self, perm: str) -> bool:
         return self.unrestricted or perm in self.city_perms or bool(self.by_perm.get(perm))
@@ -47,8 +47,12 @@ class Scope:
         return sorted({code for grants in self.roles.values() for _, _, code in grants})
 
 
-_PERMS_VERSION_KEY = "core:role-perms-version"
+# One shared version covers the roles' permissions and every user's grants: any change to either
+# bumps it (signals in core.apps), and each process then re-reads.
+_PERMS_VERSION_KEY = "core:scope-version"
 _perms_cache: dict = {"version": None, "by_roles": {}}
+_scopes: dict = {"version": None, "by_user": {}}
+_MAX_CACHED_SCOPES = 10_000
 
 
 def _perms_version() -> str | None:
@@ -66,10 +70,11 @@ def _perms_version() -> str | None:
 
 
 def role_permissions_changed(**kwargs) -> None:
-    """Signal receiver: a group, its permissions or the schema changed; every process re-reads."""
+    """Signal receiver: a group, its permissions, a grant or the schema changed; every process re-reads."""
     from django.core.cache import cache
 
     _perms_cache["version"], _perms_cache["by_roles"] = None, {}
+    _scopes["version"], _scopes["by_user"] = None, {}
     with contextlib.suppress(Exception):  # unreachable cache: readers fall back to the database
         cache.set(_PERMS_VERSION_KEY, uuid.uuid4().hex, None)
 
@@ -101,6 +106,9 @@ def _group_perms(roles) -> dict[str, set[str]]:
 
 
 def scope_for(user) -> Scope:
+    """The user's scope, kept on the user object for the request and per process while the shared
+    version holds (a grant or a role's permissions changed anywhere: every process re-reads).
+    Whether the user is active or a superuser is read from the user row of this request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Scope()
     cached = getattr(user, _CACHE_ATTR, None)
@@ -109,18 +117,37 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         scope = Scope(unrestricted=True)
     else:
-        scope = Scope()
-        grants = list(user.grants.values_list("role", "area__code", "area__level"))
-        group_perms = _group_perms({role for role, _code, _level in grants}) if grants else {}
-        for role, code, level in grants:
-            prefix = code[: LEVEL_PREFIX[level]]
-            scope.roles.setdefault(role, []).append((prefix, level, code))
-            for perm in group_perms.get(role, ()):
-                if level == AreaLevel.CITY:
-                    scope.city_perms.add(perm)
-                else:
-                    scope.by_perm.setdefault(perm, set()).add(prefix)
+        version = _perms_version()
+        if version is not None and _scopes["version"] != version:
+            _scopes["version"], _scopes["by_user"] = version, {}
+        # With the sign-up time, an id reused after a rolled-back transaction never hits.
+        key = (user.pk, getattr(user, "date_joined", None))
+        scope = _scopes["by_user"].get(key) if version is not None else None
+        if scope is None:
+            scope = _build_scope(user)
+            if version is not None:
+                if len(_scopes["by_user"]) >= _MAX_CACHED_SCOPES:
+                    _scopes["by_user"] = {}
+                _scopes["by_user"][key] = scope
     setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def _build_scope(user) -> Scope:
+    scope = Scope()
+    grants = list(user.grants.values_list("role", "area__code", "area__level"))
+    group_perms = _group_perms({role for role, _code, _level in grants}) if grants else {}
+    by_perm: dict[str, set[str]] = {}
+    for role, code, level in grants:
+        prefix = code[: LEVEL_PREFIX[level]]
+        scope.roles.setdefault(role, []).append((prefix, level, code))
+        for perm in group_perms.get(role, ()):
+            if level == AreaLevel.CITY:
+                scope.city_perms.add(perm)
+            else:
+                by_perm.setdefault(perm, set()).add(prefix)
+    # Shared between requests: the prefix sets are frozen so no caller can change another's scope.
+    scope.by_perm = {perm: frozenset(prefixes) for perm, prefixes in by_perm.items()}
     return scope
 
 

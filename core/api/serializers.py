@@ -2,18 +2,33 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Area, AuditEvent, Finding
-from ..personal import VALIDATORS, PersonalValue
+from ..personal import VALIDATORS, MaskedText, PersonalValue
 
 
 class PersonalDataSerializerField(serializers.CharField):
-    """Reads as the masked value, writes the plaintext after the same validation as models."""
+    """Reads as the masked value, writes the plaintext after the same validation as models.
 
-    def __init__(self, *, kind, **kwargs):
+    With ``masked_source`` (a ``MaskedCopyField`` of the model) it reads the stored masked copy and
+    never the encrypted column, which a list can then leave unloaded."""
+
+    def __init__(self, *, kind, masked_source: str | None = None, **kwargs):
         self.kind = kind
+        self.masked_source = masked_source
         super().__init__(**kwargs)
 
+    @property
+    def read_attrs(self):
+        return (self.masked_source,) if self.masked_source else self.source_attrs
+
+    def get_attribute(self, instance):
+        if self.masked_source:
+            return getattr(instance, self.masked_source)
+        return super().get_attribute(instance)
+
     def to_representation(self, value):
-        return value.masked if isinstance(value, PersonalValue) else ("" if value is None else "***")
+        if isinstance(value, (PersonalValue, MaskedText)):
+            return value.masked
+        return "" if value is None else "***"  # never a plaintext that slipped through
 
     def to_internal_value(self, data):
         from django.core.exceptions import ValidationError
@@ -35,20 +50,40 @@ class LeanReadMixin:
     are DRF's). Anything unusual for a row (a callable, a missing attribute, a ``source="*"``
     field, a relation read by primary key) goes through the field's own ``get_attribute`` exactly
     as DRF would.
+
+    ``lean_static_fields = True`` (only for serializers whose readable fields never depend on the
+    request or context) keeps that plan per class: the fields are then built once per process
+    instead of for every request (ModelSerializer builds them from the model each time, ~1 ms).
     """
+
+    lean_static_fields = False
+
+    def _build_lean_plan(self):
+        # A relation read as its primary key only (PKOnlyObject, no query) keeps DRF's path.
+        return [(f.field_name, () if getattr(f, "use_pk_only_optimization", lambda: False)()
+                 else tuple(getattr(f, "read_attrs", f.source_attrs)), f)
+                for f in self._readable_fields]
+
+    def _lean_plan_for_row(self):
+        plan = self.__dict__.get("_lean_plan")
+        if plan is None:
+            if self.lean_static_fields:
+                cls = type(self)
+                plan = cls.__dict__.get("_lean_class_plan")
+                if plan is None:  # from an instance of its own, so no request stays referenced
+                    plan = cls(context={})._build_lean_plan()
+                    cls._lean_class_plan = plan
+            else:
+                plan = self._build_lean_plan()
+            self._lean_plan = plan
+        return plan
 
     def to_representation(self, instance):
         from rest_framework.fields import SkipField
         from rest_framework.relations import PKOnlyObject
 
-        plan = self.__dict__.get("_lean_plan")
-        if plan is None:
-            # A relation read as its primary key only (PKOnlyObject, no query) keeps DRF's path.
-            plan = self._lean_plan = [
-                (f.field_name, () if getattr(f, "use_pk_only_optimization", lambda: False)() else tuple(f.source_attrs), f)
-                for f in self._readable_fields]
         ret = {}
-        for name, attrs, field in plan:
+        for name, attrs, field in self._lean_plan_for_row():
             value, exact = instance, bool(attrs)
             if exact:
                 for attr in attrs:

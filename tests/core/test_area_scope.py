@@ -96,3 +96,28 @@ def test_a_change_to_a_roles_permissions_applies_from_the_next_request(world, we
     assert web(world.officer_a).get("/areas/").status_code == 403
     group.permissions.add(view_area)
     assert web(world.officer_a).get("/areas/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_grant_revoked_or_given_applies_from_the_next_request(world):
+    # Scopes are kept per process between requests; a grant revoked (by the service or deleted in
+    # admin) or given must change what the user sees at once.
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from core import services
+    from core.choices import Role
+    from core.models import StaffGrant
+
+    client = APIClient()  # signed in by token: the user is read afresh for each request, as in production
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.officer_a).key}")
+    mine, theirs = f"/api/v1/areas/{world.community_a.code}/", f"/api/v1/areas/{world.community_b.code}/"
+    assert client.get(mine).status_code == 200 and client.get(theirs).status_code == 404
+    grant = world.officer_a.grants.get()
+    services.revoke_role(actor=world.city_admin, grant=grant, reason="调岗")
+    assert client.get(mine).status_code in (403, 404)
+    services.grant_role(actor=world.city_admin, user=world.officer_a, role=Role.COUNTY_OFFICER,
+                        area=world.district_b)
+    assert client.get(theirs).status_code == 200 and client.get(mine).status_code == 404
+    StaffGrant.objects.filter(user=world.officer_a).delete()  # as admin's delete does: signals, no service
+    assert client.get(theirs).status_code in (403, 404)

@@ -261,3 +261,68 @@ def test_the_lean_list_representation_is_exactly_drfs(world):
     assert [dict(r) for r in lean] == [dict(r) for r in plain]
     assert lean[-1]["approved_hours"] == plain[-1]["approved_hours"] and lean[-1]["star_level"] == 2
     assert lean[0]["phone"] == plain[0]["phone"] and "*" in lean[1]["id_number"]
+
+
+@pytest.mark.django_db
+def test_a_list_shows_stored_masked_copies_decrypts_nothing_and_follows_changes(world, api, web, monkeypatch):
+    from core import personal
+    from volunteers import services
+    from volunteers.models import Volunteer
+
+    v = vf.volunteer(world.community_a, phone="13912345678")
+    services.update_volunteer(actor=world.city_admin, volunteer=v, phone="13698765432")
+    number = Volunteer.objects.get(pk=v.pk).id_number.reveal_unchecked()
+
+    def refuse(token):
+        raise AssertionError("a list decrypted a value")
+
+    monkeypatch.setattr(personal, "decrypt", refuse)
+    rows = api(world.city_admin).get(reverse("api:volunteers-volunteer-list"), {"area": world.street_a.code}).json()
+    assert rows["results"][0]["id_number"] == number[:6] + "********" + number[-4:]
+    assert rows["results"][0]["phone"] == "136****5432"  # the phone as changed, not as registered
+    # The staff page and its export read the same copies.
+    page = web(world.city_admin).get(reverse("volunteers:volunteer-list")).content.decode()
+    assert number[:6] + "********" + number[-4:] in page
+    export = web(world.city_admin).get(reverse("volunteers:volunteer-list"), {"export": "csv"})
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "136****5432" in body and number not in body
+
+
+@pytest.mark.django_db
+def test_the_migration_masks_volunteers_registered_before_it(world):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    from volunteers.models import Volunteer
+
+    v = vf.volunteer(world.community_a, phone="13912345678")
+    Volunteer.objects.filter(pk=v.pk).update(id_number_masked=None, phone_masked=None)
+    migration = import_module("volunteers.migrations.0005_masked_copies")
+    migration.fill_masked_copies(apps, type("Editor", (), {"connection": connection})())
+    row = Volunteer.objects.values("id_number_masked", "phone_masked").get(pk=v.pk)
+    assert row == {"id_number_masked": str(v.id_number), "phone_masked": "139****5678"}
+
+
+@pytest.mark.django_db
+def test_a_list_page_costs_the_same_queries_however_many_rows_it_shows(world, api):
+    # The list reads only the columns it shows; a field it forgot would cost one query per row.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(world.city_admin)
+    url = reverse("api:volunteers-volunteer-list")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            rows = client.get(url, {"area": world.street_a.code}).json()["results"]
+        return len(captured), len(rows)
+
+    vf.volunteer(world.community_a)
+    queries()  # the first request also reads what every later one finds kept (scope, area prefix)
+    few = queries()
+    for _ in range(5):
+        vf.volunteer(world.community_a, phone="13912345678")
+    many = queries()
+    assert (few[1], many[1]) == (1, 6) and few[0] == many[0]

@@ -23,9 +23,12 @@ def area_field(**kwargs):
 
 
 class VolunteerSerializer(LeanReadMixin, serializers.ModelSerializer):
-    id_number = PersonalDataSerializerField(kind=PersonalKind.ID_NUMBER)
-    phone = PersonalDataSerializerField(kind=PersonalKind.PHONE, required=False, allow_blank=True)
+    id_number = PersonalDataSerializerField(kind=PersonalKind.ID_NUMBER, masked_source="id_number_masked")
+    phone = PersonalDataSerializerField(kind=PersonalKind.PHONE, masked_source="phone_masked", required=False,
+                                        allow_blank=True)
     area = area_field()
+
+    lean_static_fields = True  # nothing here depends on the request
 
     class Meta:
         model = Volunteer
