@@ -7,17 +7,27 @@ class CoreConfig(AppConfig):
     verbose_name = _("Territory, staff and audit")
 
     def ready(self):
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group, Permission
+        from django.core.signals import request_finished, request_started
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+        from rest_framework.authtoken.models import Token
 
         from . import checks  # noqa: F401  (system checks for production settings)
         from .models import StaffGrant
-        from .scope import role_permissions_changed
+        from .scope import access_changed, user_changed
+        from .scope import request_finished as scope_request_finished
+        from .scope import request_started as scope_request_started
 
-        # Scopes (grants and the roles' permissions) are kept per process; these changes invalidate
-        # them everywhere.
+        # Scopes, the roles' permissions and API tokens' users are kept per process; these changes
+        # invalidate them everywhere.
         for signal, sender in [(m2m_changed, Group.permissions.through), (post_save, Group),
                                (post_delete, Group), (post_delete, Permission), (post_save, StaffGrant),
-                               (post_delete, StaffGrant)]:
-            signal.connect(role_permissions_changed, sender=sender, dispatch_uid=f"core-roles-{signal}-{sender}")
-        post_migrate.connect(role_permissions_changed, dispatch_uid="core-roles-migrate")
+                               (post_delete, StaffGrant), (post_save, Token), (post_delete, Token),
+                               (post_delete, get_user_model())]:
+            signal.connect(access_changed, sender=sender, dispatch_uid=f"core-access-{signal}-{sender}")
+        post_save.connect(user_changed, sender=get_user_model(), dispatch_uid="core-access-user-saved")
+        post_migrate.connect(access_changed, dispatch_uid="core-access-migrate")
+        # The shared version is read once per request.
+        request_started.connect(scope_request_started, dispatch_uid="core-scope-request-started")
+        request_finished.connect(scope_request_finished, dispatch_uid="core-scope-request-finished")

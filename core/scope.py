@@ -6,6 +6,7 @@ area (audit events of user management, for instance).
 """
 
 import contextlib
+import threading
 import uuid
 from dataclasses import dataclass, field
 
@@ -47,16 +48,31 @@ class Scope:
         return sorted({code for grants in self.roles.values() for _, _, code in grants})
 
 
-# One shared version covers the roles' permissions and every user's grants: any change to either
-# bumps it (signals in core.apps), and each process then re-reads.
+# One shared version covers the roles' permissions, every user's grants and the API tokens' users:
+# any change to them bumps it (signals in core.apps), and each process then re-reads.
 _PERMS_VERSION_KEY = "core:scope-version"
 _perms_cache: dict = {"version": None, "by_roles": {}}
 _scopes: dict = {"version": None, "by_user": {}}
 _MAX_CACHED_SCOPES = 10_000
 
 
-def _perms_version() -> str | None:
-    """The shared version of the roles' permissions (None: the cache is unreachable)."""
+_request_memo = threading.local()  # the version read once per request (between the request signals)
+
+
+def request_started(**kwargs) -> None:
+    _request_memo.active, _request_memo.version = True, None
+
+
+def request_finished(**kwargs) -> None:
+    _request_memo.active, _request_memo.version = False, None
+
+
+def shared_version() -> str | None:
+    """The shared version of grants, roles' permissions and API tokens' users (None: the cache is
+    unreachable). Read once per request; outside requests (tasks, commands) at every call."""
+    memo = _request_memo.version if getattr(_request_memo, "active", False) else None
+    if memo is not None:
+        return memo
     from django.core.cache import cache
 
     try:
@@ -64,17 +80,21 @@ def _perms_version() -> str | None:
         if version is None:
             cache.add(_PERMS_VERSION_KEY, uuid.uuid4().hex, None)
             version = cache.get(_PERMS_VERSION_KEY)
-        return version
     except Exception:  # a cache outage must not stop sign-in: read the database instead
         return None
+    if getattr(_request_memo, "active", False):
+        _request_memo.version = version
+    return version
 
 
-def role_permissions_changed(**kwargs) -> None:
-    """Signal receiver: a group, its permissions, a grant or the schema changed; every process re-reads."""
+def access_changed(**kwargs) -> None:
+    """Signal receiver: a group, its permissions, a grant, a user, a token or the schema changed;
+    every process re-reads what it kept (scopes, roles' permissions, API tokens' users)."""
     from django.core.cache import cache
 
     _perms_cache["version"], _perms_cache["by_roles"] = None, {}
     _scopes["version"], _scopes["by_user"] = None, {}
+    _request_memo.version = None
     with contextlib.suppress(Exception):  # unreachable cache: readers fall back to the database
         cache.set(_PERMS_VERSION_KEY, uuid.uuid4().hex, None)
 
@@ -86,7 +106,7 @@ def _group_perms(roles) -> dict[str, set[str]]:
     ``sync_roles`` or migrates (signals bump the version in the shared cache, so every worker
     re-reads). Only the named roles' groups are read: all of them would be ~1,500 rows.
     """
-    version = _perms_version()
+    version = shared_version()
     key = frozenset(roles)
     if version is not None:
         if _perms_cache["version"] != version:
@@ -117,7 +137,7 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         scope = Scope(unrestricted=True)
     else:
-        version = _perms_version()
+        version = shared_version()
         if version is not None and _scopes["version"] != version:
             _scopes["version"], _scopes["by_user"] = version, {}
         # With the sign-up time, an id reused after a rolled-back transaction never hits.
@@ -154,3 +174,11 @@ def _build_scope(user) -> Scope:
 def forget_scope(user) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def user_changed(sender, update_fields=None, **kwargs) -> None:
+    """A saved user may have been deactivated or had their rights changed; a sign-in only
+    stamps ``last_login``, which changes nothing kept."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    access_changed()

@@ -1,3 +1,4 @@
+from importlib import import_module
 from importlib.util import find_spec
 
 from django.contrib import admin
@@ -16,9 +17,14 @@ def _optional(module):
         return False
 
 
-api_v1 = [path("", include("core.api.urls"))] + [
-    path("", include(f"{app}.api.urls")) for app in DOMAIN_APPS if _optional(f"{app}.api.urls")
-]
+def _api(app):
+    """An app's API under its own ``prefix`` (``<app>/api/urls.py``), if it declares one: a request
+    is then matched against that app's routes only, not against every app's before it."""
+    module = import_module(f"{app}.api.urls")
+    return path(getattr(module, "prefix", ""), include(module))
+
+
+api_v1 = [path("", include("core.api.urls"))] + [_api(app) for app in DOMAIN_APPS if _optional(f"{app}.api.urls")]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -81,11 +81,14 @@ def newest_ids_within(prefixes, *, before: int | None, limit: int) -> list[int]:
 
     from .models import Volunteer
 
-    patterns = [f"{prefix}%" for prefix in prefixes if prefix.isdigit()]  # codes: digits only
+    patterns = sorted(f"{prefix}%" for prefix in prefixes if prefix.isdigit())  # codes: digits only
     if not patterns:
         return []
     before_sql = "AND v.id < %s" if before is not None else ""
-    params = [*([before] if before is not None else []), limit, patterns, limit]
+    # One LIKE per prefix (not LIKE ANY(array)): each can use the pattern index on the area code,
+    # where an array makes PostgreSQL scan all areas.
+    within = " OR ".join(["a.code LIKE %s"] * len(patterns))
+    params = [*([before] if before is not None else []), limit, *patterns, limit]
     with connection.cursor() as cursor:
         cursor.execute(f"""
             SELECT n.id FROM {Area._meta.db_table} a
@@ -93,7 +96,7 @@ def newest_ids_within(prefixes, *, before: int | None, limit: int) -> list[int]:
                 SELECT v.id FROM {Volunteer._meta.db_table} v
                 WHERE v.area_id = a.id {before_sql} ORDER BY v.id DESC LIMIT %s
             ) n
-            WHERE a.code LIKE ANY(%s)
+            WHERE {within}
             ORDER BY n.id DESC LIMIT %s
         """, params)
         return [row[0] for row in cursor.fetchall()]

@@ -105,6 +105,48 @@ class LeanReadMixin:
         return ret
 
 
+    # --- rows read as dicts (``QuerySet.values``): no model objects at all --------------------------
+    def _values_plan(self):
+        """(output name, values() lookup, converter) per readable field, or None if a field needs an object.
+
+        A plain field converts through its own ``to_representation``; a slug relation outputs
+        the related column itself (which is what ``SlugRelatedField.to_representation`` returns)."""
+        from django.core.exceptions import FieldDoesNotExist
+        from rest_framework.relations import RelatedField, SlugRelatedField
+
+        model = self.Meta.model
+
+        def model_field(name):
+            try:
+                return model._meta.get_field(name)
+            except FieldDoesNotExist:  # a property or method: only an object has it
+                return None
+
+        plan = []
+        for name, attrs, field in self._lean_plan_for_row():
+            column = model_field(attrs[0]) if len(attrs) == 1 else None
+            if column is None or not column.concrete:
+                return None
+            if isinstance(field, SlugRelatedField) and column.is_relation and "__" not in field.slug_field:
+                plan.append((name, f"{attrs[0]}__{field.slug_field}", None))
+            elif not isinstance(field, RelatedField) and not column.is_relation:
+                plan.append((name, attrs[0], field.to_representation))
+            else:
+                return None
+        return plan
+
+    def values_columns(self) -> list[str] | None:
+        """The lookups to pass to ``QuerySet.values`` for ``represent_values``, or None if unsupported."""
+        plan = self.__dict__.get("_values_plan_cache")
+        if plan is None:
+            plan = self._values_plan_cache = self._values_plan() or []
+        return [lookup for _name, lookup, _convert in plan] or None
+
+    def represent_values(self, row: dict) -> dict:
+        """The same representation as ``to_representation`` of the object the row was read from."""
+        return {name: None if (value := row[lookup]) is None else (convert(value) if convert else value)
+                for name, lookup, convert in self._values_plan_cache}
+
 _MISSING = object()
 
 

@@ -37,6 +37,44 @@ class TestApiConventions:
         codes = {row["code"] for row in client.get("/api/v1/areas/", {"level": "county"}).json()["results"]}
         assert codes == {"340302000000"}
 
+    def test_a_token_stops_working_at_once_when_its_user_is_deactivated_or_it_is_deleted(self, world):
+        # The token's user is kept per process between requests; what could change the answer
+        # must apply from the next request.
+        from rest_framework.authtoken.models import Token
+        from rest_framework.test import APIClient
+
+        def client_for(token):
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            return client
+
+        token = Token.objects.create(user=world.officer_a)
+        client = client_for(token)
+        assert client.get("/api/v1/areas/").status_code == 200
+        assert client.get("/api/v1/areas/").status_code == 200  # served from what was kept
+        world.officer_a.is_active = False
+        world.officer_a.save()
+        assert client.get("/api/v1/areas/").status_code == 401
+        world.officer_a.is_active = True
+        world.officer_a.save()
+        assert client.get("/api/v1/areas/").status_code == 200
+        token.delete()
+        assert client.get("/api/v1/areas/").status_code == 401
+        other = client_for(Token.objects.create(user=world.officer_b))
+        codes = {row["code"] for row in other.get("/api/v1/areas/", {"level": "county"}).json()["results"]}
+        assert codes == {"340303000000"}  # the right user for each token
+
+    def test_a_sign_in_stamp_does_not_make_every_process_reread_access(self, world, monkeypatch):
+        from core import scope
+
+        bumps = []
+        monkeypatch.setattr(scope, "access_changed", lambda **kw: bumps.append(kw))
+        scope.user_changed(sender=None, instance=world.officer_a, update_fields=frozenset({"last_login"}))
+        assert bumps == []
+        scope.user_changed(sender=None, instance=world.officer_a, update_fields=None)
+        scope.user_changed(sender=None, instance=world.officer_a, update_fields=frozenset({"is_active"}))
+        assert len(bumps) == 2
+
     def test_wrong_credentials_get_no_token(self, world, api):
         response = api().post("/api/v1/auth/token/", {"username": "officer_a", "password": "nope"})
         assert response.status_code == 400 and "token" not in response.json()

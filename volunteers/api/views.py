@@ -45,15 +45,17 @@ class VolunteerViewSet(ScopedModelViewSet):
     # Query parameters that the per-area narrowing below leaves exact; any other filter falls back
     # to the plain query.
     NARROWABLE_PARAMS = {"area", "cursor", "page_size", "format"}
-    LIST_COLUMNS = ["name", "id_number_masked", "phone_masked", "sex", "birth_date", "area__code", "registered_on",
-                    "skills", "service_fields", "status", "guardian_name", "guardian_consent_on", "approved_hours",
-                    "star_level"]
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        # A list reads only what it shows: the stored masked copies, never the encrypted columns,
-        # and of the home community only its code (fewer columns to build 100 objects a page from).
-        return queryset.only(*self.LIST_COLUMNS) if self.action == "list" else queryset
+    def list(self, request, *args, **kwargs):
+        """Rows read as dicts of exactly the shown columns (the stored masked copies, never the
+        encrypted values; the community's code): no model objects, same output as the serializer."""
+        serializer = self.get_serializer()
+        columns = serializer.values_columns()
+        queryset = self.filter_queryset(self.get_queryset())
+        if columns is None:  # a field that needs an object: the ordinary way
+            return super().list(request, *args, **kwargs)
+        page = self.paginate_queryset(queryset.values(*columns))
+        return self.get_paginated_response([serializer.represent_values(row) for row in page])
 
     def get_serializer_class(self):
         return s.VolunteerUpdateSerializer if self.action in ("update", "partial_update") else s.VolunteerSerializer

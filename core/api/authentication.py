@@ -1,0 +1,54 @@
+"""Token sign-in for the API, with the token's user kept per process between requests.
+
+DRF's ``TokenAuthentication`` reads the token and its user from the database on every request:
+a fifth of a volunteer list page's time in the web worker (measured with py-spy). Here the
+token's row and its user's row are kept per process while the shared version of
+``core.scope.shared_version`` holds. Anything that could change the answer bumps that version in
+every process: a token created or deleted, a user saved (deactivated, made superuser, password
+changed …) or deleted, a grant or a role's permissions changed. Each request still gets its own
+fresh ``User`` object, built from the kept row exactly as the database would build it, and the
+active check is DRF's own.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+from ..scope import shared_version
+
+_tokens: dict = {"version": None, "by_key": {}}
+_MAX_TOKENS = 10_000
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        version = shared_version()
+        if version is None:  # no shared cache: nothing can be kept safely
+            return super().authenticate_credentials(key)
+        if _tokens["version"] != version:
+            _tokens["version"], _tokens["by_key"] = version, {}
+        kept = _tokens["by_key"].get(key)
+        if kept is None:
+            try:
+                token = Token.objects.select_related("user").get(key=key)
+            except Token.DoesNotExist:
+                raise exceptions.AuthenticationFailed(_("Invalid token."))
+            kept = (_row(token), _row(token.user))
+            if len(_tokens["by_key"]) >= _MAX_TOKENS:
+                _tokens["by_key"] = {}
+            _tokens["by_key"][key] = kept
+        token = Token.from_db(DEFAULT_DB_ALIAS, *kept[0])
+        user = get_user_model().from_db(DEFAULT_DB_ALIAS, *kept[1])
+        token.user = user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return user, token
+
+
+def _row(instance) -> tuple[list[str], list]:
+    fields = [f.attname for f in instance._meta.concrete_fields]
+    return fields, [getattr(instance, name) for name in fields]
+
