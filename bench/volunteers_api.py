@@ -5,7 +5,8 @@ Needs the volunteers of bench/volunteers_import.py in the bench PostgreSQL:
     source /tmp/benchpg/env
     .venv/bin/python bench/volunteers_api.py --seconds 20 --workers 3
 
-Starts gunicorn (persistent database connections, CONN_MAX_AGE=60) on a free port, signs a
+Starts gunicorn as production runs it (DEBUG off, persistent database connections, behind a TLS
+proxy) on a free port, signs a
 street officer in with a token, and has 8 keep-alive clients request
 ``/api/v1/volunteers/volunteers/?area=<street>&page_size=50`` (cursor-paginated, 50 rows, IDs and
 phones decrypted and masked) for the given time. Prints requests/s and latency percentiles.
@@ -40,6 +41,16 @@ from core.models import Area  # noqa: E402
 from volunteers.models import Volunteer  # noqa: E402
 
 
+def production_env() -> dict:
+    """The web server as production runs it: DEBUG off (no query log, production middleware
+    settings), persistent database connections, behind a TLS proxy (the clients send the proxy's
+    ``X-Forwarded-Proto``). The keys are the development ones the benchmark data was written with."""
+    from django.conf import settings
+
+    return {"DEBUG": "0", "CONN_MAX_AGE": "60", "BEHIND_TLS_PROXY": "1", "SECRET_KEY": settings.SECRET_KEY,
+            "PORTAL_DATA_KEY": settings.PORTAL_DATA_KEY, "PORTAL_INDEX_KEY": settings.PORTAL_INDEX_KEY}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -67,13 +78,13 @@ def main():
     token = Token.objects.get_or_create(user=user)[0].key
     in_street = Volunteer.objects.filter(area__code__startswith=street.prefix).count()
     port = free_port()
-    env = {**os.environ, "CONN_MAX_AGE": "60"}
+    env = {**os.environ, **production_env()}
     threads = ["-k", "gthread", "--threads", str(args.threads)] if args.threads > 1 else []
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi", "-w", str(args.workers), *threads,
                                "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning"],
                               cwd=ROOT, env=env)
     path = f"/api/v1/volunteers/volunteers/?area={street.code}&page_size=50"
-    headers = {"Authorization": f"Token {token}", "Host": "127.0.0.1"}
+    headers = {"Authorization": f"Token {token}", "Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
     try:
         for _ in range(50):
             try:
@@ -85,7 +96,8 @@ def main():
                 break
             except (ConnectionRefusedError, OSError):
                 time.sleep(0.2)
-        baseline = load(port, "/healthz", {"Host": "127.0.0.1"}, args.clients, args.seconds)
+        baseline = load(port, "/healthz", {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}, args.clients,
+                        args.seconds)
         measured = load(port, path, headers, args.clients, args.seconds)
     finally:
         server.terminate()

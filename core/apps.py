@@ -14,17 +14,18 @@ class CoreConfig(AppConfig):
         from rest_framework.authtoken.models import Token
 
         from . import checks  # noqa: F401  (system checks for production settings)
-        from .models import StaffGrant
+        from .models import Area, StaffGrant
         from .scope import access_changed, user_changed
         from .scope import request_finished as scope_request_finished
         from .scope import request_started as scope_request_started
 
-        # Scopes, the roles' permissions and API tokens' users are kept per process; these changes
-        # invalidate them everywhere.
+        # Scopes, the roles' permissions and API tokens' users are kept per process, and pages cache
+        # what depends on the territory (area pickers, breadcrumbs) under the same shared version;
+        # these changes invalidate them everywhere.
         for signal, sender in [(m2m_changed, Group.permissions.through), (post_save, Group),
                                (post_delete, Group), (post_delete, Permission), (post_save, StaffGrant),
                                (post_delete, StaffGrant), (post_save, Token), (post_delete, Token),
-                               (post_delete, get_user_model())]:
+                               (post_delete, get_user_model()), (post_save, Area), (post_delete, Area)]:
             signal.connect(access_changed, sender=sender, dispatch_uid=f"core-access-{signal}-{sender}")
         post_save.connect(user_changed, sender=get_user_model(), dispatch_uid="core-access-user-saved")
         post_migrate.connect(access_changed, dispatch_uid="core-access-migrate")

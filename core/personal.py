@@ -1,7 +1,8 @@
 """Personal data: resident ID numbers (居民身份证号) and phone numbers.
 
 Values are validated (python-stdnum for ID numbers), stored encrypted (AES-256-GCM, keys from
-PORTAL_DATA_KEY; values written by earlier versions as Fernet tokens stay readable) and looked up through an HMAC blind index (PORTAL_INDEX_KEY). Loaded values are
+PORTAL_DATA_KEY; values written by earlier versions as Fernet tokens stay readable) and looked up
+through an HMAC blind index (PORTAL_INDEX_KEY). Loaded values are
 `PersonalValue` objects whose text form is masked, so a template, serializer, export or log line
 that prints one shows ``340302********123X``; the plaintext is read only through
 ``core.services.reveal_personal_data``, which checks permission and scope and audits the reveal.

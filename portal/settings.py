@@ -35,7 +35,7 @@ def _secret(name: str) -> str:
 
 
 SECRET_KEY = _secret("SECRET_KEY")
-# Personal-data encryption (Fernet). Several comma-separated keys allow rotation: the first
+# Personal-data encryption (AES-256-GCM; older Fernet values stay readable). Several comma-separated keys allow rotation: the first
 # encrypts, all decrypt.
 PORTAL_DATA_KEY = _secret("PORTAL_DATA_KEY")
 # HMAC key of the blind index used for exact lookup and uniqueness of encrypted values.

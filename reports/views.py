@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import NoPermission
-from core.scope import scope_for
+from core.scope import scope_for, shared_version
 from core.tabular import csv_stream, xlsx_bytes
 
 from . import selectors, services
@@ -109,8 +109,12 @@ def dashboard(request):
         # Every value below an area the user may open is theirs to see, so the fragment is per area.
         "data": SimpleLazyObject(lambda: _dashboard_data(request.user, area, period)),
         "version": version,
-        "breadcrumbs": selectors.breadcrumbs(request.user, area),
-        "area_choices": selectors.area_choices(request.user, area),
+        # The breadcrumbs and the area picker depend on the user's areas and the territory only:
+        # built when their cached fragment (keyed by user, area and the shared access version,
+        # which any change to grants or areas bumps) is missing.
+        "access_version": shared_version(),
+        "breadcrumbs": SimpleLazyObject(lambda: selectors.breadcrumbs(request.user, area)),
+        "area_choices": SimpleLazyObject(lambda: selectors.area_choices(request.user, area)),
         "can_run": scope_for(request.user).has_perm_somewhere("reports.add_reportrun"),
         "query": urlencode({"area": area.code, "period": period.key}),
     })
