@@ -1,5 +1,6 @@
 import base64
 import io
+from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -181,6 +182,15 @@ def reveal(request, model, pk, field):
     return render(request, "includes/revealed.html", {"value": plain})
 
 
+@lru_cache(maxsize=2)
+def _broker(url: str):
+    """One client (and connection pool) per process: a new connection for every probe cost more
+    than the rest of the probe (redis-py reads its package metadata for each one)."""
+    import redis
+
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+
+
 @never_cache
 def healthz(request):
     """Database and broker reachability, for load balancers and monitoring."""
@@ -195,9 +205,7 @@ def healthz(request):
         status["database"], code = f"error: {type(exc).__name__}", 503
     if settings.REDIS_URL:
         try:
-            import redis
-
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+            _broker(settings.REDIS_URL).ping()
         except Exception as exc:
             status["broker"], code = f"error: {type(exc).__name__}", 503
     status["status"] = "ok" if code == 200 else "degraded"

@@ -1,5 +1,6 @@
 """API of the volunteers app: DRF viewsets on the same services and scoped querysets as the pages."""
 
+from django.db.models.expressions import RawSQL
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -29,7 +30,7 @@ from ..models import (
     TrainingSession,
     Volunteer,
 )
-from ..querysets import newest_ids_within
+from ..querysets import newest_ids_sql
 from . import serializers as s
 
 
@@ -68,7 +69,7 @@ class VolunteerViewSet(ScopedModelViewSet):
         return super().filter_queryset(queryset)
 
     def paginate_queryset(self, queryset):
-        """A street's or district's newest-first page through ``newest_ids_within`` (PostgreSQL).
+        """A street's or district's newest-first page through ``newest_ids_sql`` (PostgreSQL).
 
         The page's rows are then read through the same scoped, filtered queryset, so the
         narrowing can only make the query cheaper, never show more."""
@@ -79,7 +80,9 @@ class VolunteerViewSet(ScopedModelViewSet):
             before = int(cursor.position) if cursor and cursor.position is not None else None  # checked digits
             if not (cursor and cursor.reverse):
                 limit = (cursor.offset if cursor else 0) + paginator.get_page_size(self.request) + 1
-                queryset = queryset.filter(pk__in=newest_ids_within(prefixes, before=before, limit=limit))
+                query = newest_ids_sql(prefixes, before=before, limit=limit)
+                # One statement: the page's ids as a subquery of the page's (scoped) read.
+                queryset = queryset.filter(pk__in=RawSQL(*query)) if query else queryset.none()
         return super().paginate_queryset(queryset)
 
     def _narrowing_prefixes(self):
