@@ -15,20 +15,22 @@ class CoreConfig(AppConfig):
 
         from . import checks  # noqa: F401  (system checks for production settings)
         from .models import Area, StaffGrant
-        from .scope import access_changed, user_changed
+        from .scope import access_changed, roles_changed, user_changed
         from .scope import request_finished as scope_request_finished
         from .scope import request_started as scope_request_started
 
         # Scopes, the roles' permissions and API tokens' users are kept per process, and pages cache
-        # what depends on the territory (area pickers, breadcrumbs) under the same shared version;
-        # these changes invalidate them everywhere.
+        # what depends on the territory (area pickers, breadcrumbs) under shared versions; these
+        # changes invalidate them everywhere.
         for signal, sender in [(m2m_changed, Group.permissions.through), (post_save, Group),
-                               (post_delete, Group), (post_delete, Permission), (post_save, StaffGrant),
-                               (post_delete, StaffGrant), (post_save, Token), (post_delete, Token),
-                               (post_delete, get_user_model()), (post_save, Area), (post_delete, Area)]:
+                               (post_delete, Group), (post_delete, Permission)]:
+            signal.connect(roles_changed, sender=sender, dispatch_uid=f"core-roles-{signal}-{sender}")
+        post_migrate.connect(roles_changed, dispatch_uid="core-roles-migrate")
+        for signal, sender in [(post_save, StaffGrant), (post_delete, StaffGrant), (post_save, Token),
+                               (post_delete, Token), (post_delete, get_user_model()), (post_save, Area),
+                               (post_delete, Area)]:
             signal.connect(access_changed, sender=sender, dispatch_uid=f"core-access-{signal}-{sender}")
         post_save.connect(user_changed, sender=get_user_model(), dispatch_uid="core-access-user-saved")
-        post_migrate.connect(access_changed, dispatch_uid="core-access-migrate")
         # The shared version is read once per request.
         request_started.connect(scope_request_started, dispatch_uid="core-scope-request-started")
         request_finished.connect(scope_request_finished, dispatch_uid="core-scope-request-finished")

@@ -48,55 +48,79 @@ class Scope:
         return sorted({code for grants in self.roles.values() for _, _, code in grants})
 
 
-# One shared version covers the roles' permissions, every user's grants and the API tokens' users:
-# any change to them bumps it (signals in core.apps), and each process then re-reads.
-_PERMS_VERSION_KEY = "core:scope-version"
+# Two shared versions in the cache, read together once per request: the roles' permissions (bumped
+# when a group or its permissions change, or on migrate) and access (bumped when a grant, a user, an
+# API token or an area changes). Each process keeps the roles' permissions under the first, and
+# scopes, tokens' users and territory-dependent page fragments under both (signals in core.apps).
+_ROLES_KEY = "core:roles-version"
+_ACCESS_KEY = "core:access-version"
 _perms_cache: dict = {"version": None, "by_roles": {}}
 _scopes: dict = {"version": None, "by_user": {}}
 _MAX_CACHED_SCOPES = 10_000
 
 
-_request_memo = threading.local()  # the version read once per request (between the request signals)
+_request_memo = threading.local()  # the versions read once per request (between the request signals)
 
 
 def request_started(**kwargs) -> None:
-    _request_memo.active, _request_memo.version = True, None
+    _request_memo.active, _request_memo.versions = True, None
 
 
 def request_finished(**kwargs) -> None:
-    _request_memo.active, _request_memo.version = False, None
+    _request_memo.active, _request_memo.versions = False, None
 
 
-def shared_version() -> str | None:
-    """The shared version of grants, roles' permissions and API tokens' users (None: the cache is
-    unreachable). Read once per request; outside requests (tasks, commands) at every call."""
-    memo = _request_memo.version if getattr(_request_memo, "active", False) else None
-    if memo is not None:
-        return memo
+def _versions() -> tuple[str, str] | None:
+    """(roles version, access version), or None when the cache is unreachable. Read once per
+    request; outside requests (tasks, commands) at every call."""
+    active = getattr(_request_memo, "active", False)
+    if active and _request_memo.versions is not None:
+        return _request_memo.versions
     from django.core.cache import cache
 
     try:
-        version = cache.get(_PERMS_VERSION_KEY)
-        if version is None:
-            cache.add(_PERMS_VERSION_KEY, uuid.uuid4().hex, None)
-            version = cache.get(_PERMS_VERSION_KEY)
+        found = cache.get_many([_ROLES_KEY, _ACCESS_KEY])
+        for key in (_ROLES_KEY, _ACCESS_KEY):
+            if key not in found:
+                cache.add(key, uuid.uuid4().hex, None)
+                found[key] = cache.get(key)
+        versions = (found[_ROLES_KEY], found[_ACCESS_KEY])
     except Exception:  # a cache outage must not stop sign-in: read the database instead
         return None
-    if getattr(_request_memo, "active", False):
-        _request_memo.version = version
-    return version
+    if None in versions:
+        return None
+    if active:
+        _request_memo.versions = versions
+    return versions
+
+
+def shared_version() -> str | None:
+    """The version under which scopes, API tokens' users and territory-dependent fragments are kept
+    (None: the cache is unreachable, keep nothing)."""
+    versions = _versions()
+    return None if versions is None else f"{versions[0]}:{versions[1]}"
+
+
+def _bump(key: str) -> None:
+    from django.core.cache import cache
+
+    _scopes["version"], _scopes["by_user"] = None, {}
+    _request_memo.versions = None
+    with contextlib.suppress(Exception):  # unreachable cache: readers fall back to the database
+        cache.set(key, uuid.uuid4().hex, None)
+
+
+def roles_changed(**kwargs) -> None:
+    """Signal receiver: a group, its permissions or the schema changed; every process re-reads
+    the roles' permissions and everything built from them."""
+    _perms_cache["version"], _perms_cache["by_roles"] = None, {}
+    _bump(_ROLES_KEY)
 
 
 def access_changed(**kwargs) -> None:
-    """Signal receiver: a group, its permissions, a grant, a user, a token or the schema changed;
-    every process re-reads what it kept (scopes, roles' permissions, API tokens' users)."""
-    from django.core.cache import cache
-
-    _perms_cache["version"], _perms_cache["by_roles"] = None, {}
-    _scopes["version"], _scopes["by_user"] = None, {}
-    _request_memo.version = None
-    with contextlib.suppress(Exception):  # unreachable cache: readers fall back to the database
-        cache.set(_PERMS_VERSION_KEY, uuid.uuid4().hex, None)
+    """Signal receiver: a grant, a user, an API token or an area changed; every process re-reads
+    scopes, tokens' users and the page fragments that depend on the territory."""
+    _bump(_ACCESS_KEY)
 
 
 def _group_perms(roles) -> dict[str, set[str]]:
@@ -106,7 +130,8 @@ def _group_perms(roles) -> dict[str, set[str]]:
     ``sync_roles`` or migrates (signals bump the version in the shared cache, so every worker
     re-reads). Only the named roles' groups are read: all of them would be ~1,500 rows.
     """
-    version = shared_version()
+    versions = _versions()
+    version = None if versions is None else versions[0]
     key = frozenset(roles)
     if version is not None:
         if _perms_cache["version"] != version:
