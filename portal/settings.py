@@ -164,7 +164,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth and sign-in security (等级保护三级) -------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the signed-in user's row kept per process under the shared access version.
+    "core.backends.KeptUserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -17,6 +17,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from ..backends import model_row
 from ..scope import shared_version
 
 _tokens: dict = {"version": None, "by_key": {}}
@@ -36,7 +37,7 @@ class CachedTokenAuthentication(TokenAuthentication):
                 token = Token.objects.select_related("user").get(key=key)
             except Token.DoesNotExist:
                 raise exceptions.AuthenticationFailed(_("Invalid token."))
-            kept = (_row(token), _row(token.user))
+            kept = (model_row(token), model_row(token.user))
             if len(_tokens["by_key"]) >= _MAX_TOKENS:
                 _tokens["by_key"] = {}
             _tokens["by_key"][key] = kept
@@ -46,9 +47,4 @@ class CachedTokenAuthentication(TokenAuthentication):
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, token
-
-
-def _row(instance) -> tuple[list[str], list]:
-    fields = [f.attname for f in instance._meta.concrete_fields]
-    return fields, [getattr(instance, name) for name in fields]
 

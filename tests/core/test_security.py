@@ -113,6 +113,23 @@ class TestSessionsAndHeaders:
         session.save()
         assert client.get(reverse("area-list")).status_code == 302
 
+    def test_a_deactivated_user_or_a_changed_password_ends_the_session_at_the_next_request(self, world, web):
+        # The signed-in user's row is kept per process between requests; what must end a session
+        # still does so at once.
+        officer = web(world.officer_a)
+        assert officer.get("/areas/").status_code == 200
+        assert officer.get("/areas/").status_code == 200  # served from the kept row
+        world.officer_a.is_active = False
+        world.officer_a.save()
+        assert officer.get("/areas/").status_code == 302
+        world.officer_a.is_active = True
+        world.officer_a.save()
+        officer = web(world.officer_a)
+        assert officer.get("/areas/").status_code == 200
+        world.officer_a.set_password("An0ther-pass!")
+        world.officer_a.save()
+        assert officer.get("/areas/").status_code == 302
+
     def test_pages_carry_csp_and_other_security_headers(self, world, web):
         response = web(world.officer_a).get(reverse("area-list"))
         csp = response["Content-Security-Policy"]
