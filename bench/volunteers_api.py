@@ -6,10 +6,9 @@ Needs the volunteers of bench/volunteers_import.py in the bench PostgreSQL:
     .venv/bin/python bench/volunteers_api.py --seconds 20 --workers 3
 
 Starts gunicorn as production runs it (DEBUG off, persistent database connections, behind a TLS
-proxy) on a free port, signs a
-street officer in with a token, and has 8 keep-alive clients request
-``/api/v1/volunteers/volunteers/?area=<street>&page_size=50`` (cursor-paginated, 50 rows, IDs and
-phones decrypted and masked) for the given time. Prints requests/s and latency percentiles.
+proxy) on a free port, signs a street officer in with a token, and has 8 keep-alive clients
+request ``/api/v1/volunteers/volunteers/?area=<street>&page_size=50`` (cursor-paginated, 50 rows,
+IDs and phones masked) for the given time. Prints requests/s and latency percentiles.
 """
 
 import argparse
