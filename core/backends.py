@@ -11,10 +11,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import DEFAULT_DB_ALIAS
 
-from .scope import shared_version
+from .scope import Kept, shared_version
 
-_users: dict = {"version": None, "by_id": {}}
-_MAX_USERS = 10_000
+_users = Kept()
 
 
 def model_row(instance) -> tuple[list[str], list]:
@@ -25,22 +24,14 @@ def model_row(instance) -> tuple[list[str], list]:
 
 class KeptUserBackend(ModelBackend):
     def get_user(self, user_id):
-        version = shared_version()
-        if version is None:  # no shared cache: nothing can be kept safely
-            return super().get_user(user_id)
-        if _users["version"] != version:
-            _users["version"], _users["by_id"] = version, {}
-        key = str(user_id)
-        kept = _users["by_id"].get(key)
         User = get_user_model()
+
+        def load():
+            user = User._default_manager.filter(pk=user_id).first()
+            return None if user is None else model_row(user)
+
+        kept = _users.get(shared_version(), str(user_id), load)
         if kept is None:
-            try:
-                user = User._default_manager.get(pk=user_id)
-            except User.DoesNotExist:
-                return None
-            kept = model_row(user)
-            if len(_users["by_id"]) >= _MAX_USERS:
-                _users["by_id"] = {}
-            _users["by_id"][key] = kept
+            return None
         user = User.from_db(DEFAULT_DB_ALIAS, *kept)
         return user if self.user_can_authenticate(user) else None

@@ -54,9 +54,37 @@ class Scope:
 # scopes, tokens' users and territory-dependent page fragments under both (signals in core.apps).
 _ROLES_KEY = "core:roles-version"
 _ACCESS_KEY = "core:access-version"
-_perms_cache: dict = {"version": None, "by_roles": {}}
-_scopes: dict = {"version": None, "by_user": {}}
-_MAX_CACHED_SCOPES = 10_000
+
+
+class Kept:
+    """Values kept in this process while a shared version holds: ``get`` returns the kept value,
+    or loads it (``load()``) and keeps it unless it is None; a new version starts afresh. Bounded: when full, it is
+    emptied rather than grown. With no version (the cache is unreachable) nothing is kept."""
+
+    def __init__(self, limit: int = 10_000):
+        self.limit, self.version, self.values = limit, None, {}
+
+    def get(self, version, key, load):
+        if version is None:
+            return load()
+        if self.version != version:
+            self.version, self.values = version, {}
+        value = self.values.get(key)
+        if value is None:
+            value = load()
+            if value is None:  # nothing found: found again next time, never kept
+                return None
+            if len(self.values) >= self.limit:
+                self.values = {}
+            self.values[key] = value
+        return value
+
+    def clear(self) -> None:
+        self.version, self.values = None, {}
+
+
+_perms_cache = Kept()  # the roles' permissions, under the roles version
+_scopes = Kept()  # users' scopes, under both versions
 
 
 _request_memo = threading.local()  # the versions read once per request (between the request signals)
@@ -104,7 +132,7 @@ def shared_version() -> str | None:
 def _bump(key: str) -> None:
     from django.core.cache import cache
 
-    _scopes["version"], _scopes["by_user"] = None, {}
+    _scopes.clear()
     _request_memo.versions = None
     with contextlib.suppress(Exception):  # unreachable cache: readers fall back to the database
         cache.set(key, uuid.uuid4().hex, None)
@@ -113,7 +141,7 @@ def _bump(key: str) -> None:
 def roles_changed(**kwargs) -> None:
     """Signal receiver: a group, its permissions or the schema changed; every process re-reads
     the roles' permissions and everything built from them."""
-    _perms_cache["version"], _perms_cache["by_roles"] = None, {}
+    _perms_cache.clear()
     _bump(_ROLES_KEY)
 
 
@@ -131,23 +159,18 @@ def _group_perms(roles) -> dict[str, set[str]]:
     re-reads). Only the named roles' groups are read: all of them would be ~1,500 rows.
     """
     versions = _versions()
-    version = None if versions is None else versions[0]
     key = frozenset(roles)
-    if version is not None:
-        if _perms_cache["version"] != version:
-            _perms_cache["version"], _perms_cache["by_roles"] = version, {}
-        cached = _perms_cache["by_roles"].get(key)
-        if cached is not None:
-            return cached
-    perms: dict[str, set[str]] = {}
-    for name, app, codename in Group.objects.filter(name__in=key).values_list(
-        "name", "permissions__content_type__app_label", "permissions__codename"
-    ):
-        if codename:
-            perms.setdefault(name, set()).add(f"{app}.{codename}")
-    if version is not None:
-        _perms_cache["by_roles"][key] = perms
-    return perms
+
+    def load():
+        perms: dict[str, set[str]] = {}
+        for name, app, codename in Group.objects.filter(name__in=key).values_list(
+            "name", "permissions__content_type__app_label", "permissions__codename"
+        ):
+            if codename:
+                perms.setdefault(name, set()).add(f"{app}.{codename}")
+        return perms
+
+    return _perms_cache.get(None if versions is None else versions[0], key, load)
 
 
 def scope_for(user) -> Scope:
@@ -162,18 +185,9 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         scope = Scope(unrestricted=True)
     else:
-        version = shared_version()
-        if version is not None and _scopes["version"] != version:
-            _scopes["version"], _scopes["by_user"] = version, {}
         # With the sign-up time, an id reused after a rolled-back transaction never hits.
         key = (user.pk, getattr(user, "date_joined", None))
-        scope = _scopes["by_user"].get(key) if version is not None else None
-        if scope is None:
-            scope = _build_scope(user)
-            if version is not None:
-                if len(_scopes["by_user"]) >= _MAX_CACHED_SCOPES:
-                    _scopes["by_user"] = {}
-                _scopes["by_user"][key] = scope
+        scope = _scopes.get(shared_version(), key, lambda: _build_scope(user))
     setattr(user, _CACHE_ATTR, scope)
     return scope
 

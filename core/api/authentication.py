@@ -18,33 +18,23 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 from ..backends import model_row
-from ..scope import shared_version
+from ..scope import Kept, shared_version
 
-_tokens: dict = {"version": None, "by_key": {}}
-_MAX_TOKENS = 10_000
+_tokens = Kept()
 
 
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
-        version = shared_version()
-        if version is None:  # no shared cache: nothing can be kept safely
-            return super().authenticate_credentials(key)
-        if _tokens["version"] != version:
-            _tokens["version"], _tokens["by_key"] = version, {}
-        kept = _tokens["by_key"].get(key)
+        def load():
+            token = Token.objects.select_related("user").filter(key=key).first()
+            return None if token is None else (model_row(token), model_row(token.user))
+
+        kept = _tokens.get(shared_version(), key, load)
         if kept is None:
-            try:
-                token = Token.objects.select_related("user").get(key=key)
-            except Token.DoesNotExist:
-                raise exceptions.AuthenticationFailed(_("Invalid token."))
-            kept = (model_row(token), model_row(token.user))
-            if len(_tokens["by_key"]) >= _MAX_TOKENS:
-                _tokens["by_key"] = {}
-            _tokens["by_key"][key] = kept
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         token = Token.from_db(DEFAULT_DB_ALIAS, *kept[0])
         user = get_user_model().from_db(DEFAULT_DB_ALIAS, *kept[1])
         token.user = user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, token
-
