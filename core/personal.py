@@ -9,9 +9,9 @@ that prints one shows ``340302********123X``; the plaintext is read only through
 """
 
 import base64
+import binascii
 import datetime
 import hashlib
-import hmac
 import os
 import re
 from functools import lru_cache
@@ -46,6 +46,7 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 # value, measured): a million-row import encrypts two million values. Fernet tokens (which start
 # with "gAAAA") written before the switch are still decrypted with the same configured secrets.
 TOKEN_PREFIX = "G1:"
+_URLSAFE = bytes.maketrans(b"+/", b"-_")  # base64url, as base64.urlsafe_b64encode writes it
 
 
 def _fernet_key(secret: str) -> bytes:
@@ -74,11 +75,24 @@ def _legacy(data_key: str) -> MultiFernet:
     return MultiFernet([Fernet(_fernet_key(k)) for k in _secrets(data_key)])
 
 
+def encrypter():
+    """``encrypt`` bound to the key configured now: for a loop over many values (an import),
+    where reading the settings and looking up the cipher per value would cost as much as the
+    encryption itself."""
+    seal = _ciphers(settings.PORTAL_DATA_KEY)[0].encrypt
+    urandom = os.urandom
+
+    def encrypt_one(plaintext: str) -> str:
+        nonce = urandom(12)
+        raw = binascii.b2a_base64(nonce + seal(nonce, plaintext.encode(), None), newline=False)
+        return TOKEN_PREFIX + raw.translate(_URLSAFE).decode()
+
+    return encrypt_one
+
+
 def encrypt(plaintext: str) -> str:
     """Encrypted with the first configured key; every other key still decrypts (rotation)."""
-    nonce = os.urandom(12)
-    sealed = _ciphers(settings.PORTAL_DATA_KEY)[0].encrypt(nonce, plaintext.encode(), None)
-    return TOKEN_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
+    return encrypter()(plaintext)
 
 
 def decrypt(token: str) -> str:
@@ -102,11 +116,33 @@ def decrypt(token: str) -> str:
     raise ValueError("Personal data cannot be decrypted with the configured PORTAL_DATA_KEY")
 
 
+def blind_indexer(kind: str):
+    """``blind_index`` of one kind bound to the key configured now, for loops over many values.
+
+    HMAC-SHA256 (RFC 2104) with the keyed inner and outer states computed once: a value then
+    costs two SHA-256 blocks instead of four (1 µs instead of 2.5 µs; an import indexes two
+    million values). Equal to ``hmac.new(key, msg, sha256)`` for every key (tested).
+    """
+    key = settings.PORTAL_INDEX_KEY.encode()
+    if len(key) > 64:  # SHA-256's block size: longer keys are hashed first, as hmac does
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner0 = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer0 = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    prefix = f"{kind}:"
+
+    def index_one(value: str) -> str:
+        inner, outer = inner0.copy(), outer0.copy()
+        inner.update((prefix + normalise(kind, value)).encode())
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+    return index_one
+
+
 def blind_index(kind: str, value: str) -> str:
     """Keyed hash of the normalised value: equal values give equal indexes, nothing else leaks."""
-    normalised = normalise(kind, value)
-    msg = f"{kind}:{normalised}".encode()
-    return hmac.new(settings.PORTAL_INDEX_KEY.encode(), msg, hashlib.sha256).hexdigest()
+    return blind_indexer(kind)(value)
 
 
 # --- normalising, validating, masking ------------------------------------------------------------

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +34,8 @@ from core.models import Area
 from core.personal import (
     PersonalKind,
     age_on,
-    blind_index,
-    encrypt,
+    blind_indexer,
+    encrypter,
     mask,
     region_known,
     validate_id_number,
@@ -159,7 +159,8 @@ class Staging:
                 cursor.executemany(f"INSERT INTO {self.name} ({', '.join(names)}) VALUES ({marks})", rows)
 
 
-def _stage_all(staging: Staging, prepared: Iterator[tuple], progress: Callable[[int], None] | None) -> int:
+def _stage_all(staging: Staging, prepared: Iterator[tuple], progress: Callable[[int], None] | None,
+               report: ImportReport, key_column: str) -> int:
     batch, count = [], 0
     for row in prepared:
         batch.append(row)
@@ -171,8 +172,8 @@ def _stage_all(staging: Staging, prepared: Iterator[tuple], progress: Callable[[
                 progress(count)
     staging.write(batch)
     count += len(batch)
+    _unique_keys(staging, key_column, report)
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE INDEX {staging.name}_key ON {staging.name} (key)")
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {staging.name}")
     if progress:
@@ -251,6 +252,22 @@ def _distinct(a: str, b: str) -> str:
     return f"{a} IS DISTINCT FROM {b}" if connection.vendor == "postgresql" else f"{a} IS NOT {b}"
 
 
+def _unique_keys(staging: Staging, column: str, report: ImportReport) -> None:
+    """Index the staged keys as unique; only if that fails, look for the duplicates.
+
+    A file rarely repeats a person or a record; building the unique index (which the merge needs
+    anyway) proves it in one pass instead of grouping a million rows first.
+    """
+    create = f"CREATE UNIQUE INDEX {staging.name}_key ON {staging.name} (key)"
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(create)
+    except IntegrityError:
+        _in_file_duplicates(staging, column, report)
+        with connection.cursor() as cursor:
+            cursor.execute(create)
+
+
 def _in_file_duplicates(staging: Staging, column: str, report: ImportReport) -> None:
     """Later rows with the same key as an earlier one are errors; the first one stays."""
     with connection.cursor() as cursor:
@@ -300,7 +317,17 @@ class _AreaLookup:
         return found[0]
 
 
-def _prepare_volunteer(line: int, row: dict, areas: _AreaLookup, today: datetime.date, errors: list):
+class Sealer:
+    """The personal-data functions bound to the configured keys once per import, not per value."""
+
+    def __init__(self):
+        self.encrypt = encrypter()
+        self.id_index = blind_indexer(PersonalKind.ID_NUMBER)
+        self.phone_index = blind_indexer(PersonalKind.PHONE)
+
+
+def _prepare_volunteer(line: int, row: dict, areas: _AreaLookup, today: datetime.date, errors: list,
+                       sealer: Sealer | None = None):
     """One validated, encrypted staging row, or None with the row's errors appended."""
     bad = []
     name = row["name"].strip()
@@ -350,18 +377,15 @@ def _prepare_volunteer(line: int, row: dict, areas: _AreaLookup, today: datetime
         errors.extend(bad)
         return None
     birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    sealer = sealer or Sealer()
     return (
-        line, blind_index(PersonalKind.ID_NUMBER, number), encrypt(number), name,
-        encrypt(phone) if phone else None, blind_index(PersonalKind.PHONE, phone) if phone else None,
+        line, sealer.id_index(number), sealer.encrypt(number), name,
+        sealer.encrypt(phone) if phone else None, sealer.phone_index(phone) if phone else None,
         birth, "male" if int(number[16]) % 2 else "female", area_id, registered,
         row.get("skills", "")[:200], row.get("service_fields", "")[:200], status,
         row.get("guardian_name", "").strip()[:50], consent,
         mask(PersonalKind.ID_NUMBER, number), mask(PersonalKind.PHONE, phone) if phone else None,
     )
-
-
-UPDATABLE = ["name", "phone_index", "area_id", "registered_on", "skills", "service_fields", "status",
-             "guardian_name", "guardian_consent_on"]
 
 
 def import_volunteers(*, actor, source, filename: str = "", progress: Callable[[int], None] | None = None,
@@ -372,50 +396,90 @@ def import_volunteers(*, actor, source, filename: str = "", progress: Callable[[
     if actor is not None:
         require_perm(actor, "volunteers.add_volunteer")
 
+    sealer = Sealer()
+
     def prepare(line, row, errors):
-        return _prepare_volunteer(line, row, areas, today, errors)
+        return _prepare_volunteer(line, row, areas, today, errors, sealer)
 
     rows = read_table(source, VOLUNTEER_COLUMNS, required=VOLUNTEER_REQUIRED, filename=filename)
     prepared = prepare_rows(rows, prepare, report.errors, 1 if workers is None else workers)
-    table = Volunteer._meta.db_table
     with Staging(VOLUNTEER_STAGE) as staging:
-        _stage_all(staging, prepared, progress)
+        _stage_all(staging, prepared, progress, report, "id_number")
         with transaction.atomic(), connection.cursor() as cursor:
-            _in_file_duplicates(staging, "id_number", report)
             _refuse_moves_out_of_scope(actor, staging, report, cursor)
             cursor.execute(f"SELECT COUNT(*) FROM {staging.name}")
             valid = cursor.fetchone()[0]
-            cursor.execute(f"SELECT COUNT(*) FROM {staging.name} s JOIN {table} v ON v.id_number_index = s.key")
-            existing = cursor.fetchone()[0]
-            changed = " OR ".join(_distinct(f"{table}.{c}", f"excluded.{c}") for c in UPDATABLE)
-            now = timezone.now()
-            cursor.execute(f"""
-                INSERT INTO {table} (id_number_index, id_number, name, phone, phone_index, birth_date, sex, area_id,
-                    registered_on, skills, service_fields, status, guardian_name, guardian_consent_on,
-                    id_number_masked, phone_masked, approved_hours, star_level, created_at, updated_at)
-                SELECT key, id_enc, name, phone_enc, phone_index, birth_date, sex, area_id, registered_on,
-                    COALESCE(skills, ''), COALESCE(service_fields, ''), status, COALESCE(guardian_name, ''),
-                    guardian_consent_on, id_masked, phone_masked, 0, 0, %s, %s
-                FROM {staging.name} WHERE true
-                ON CONFLICT (id_number_index) DO UPDATE SET
-                    name = excluded.name, phone = excluded.phone, phone_index = excluded.phone_index,
-                    phone_masked = excluded.phone_masked,
-                    area_id = excluded.area_id, registered_on = excluded.registered_on, skills = excluded.skills,
-                    service_fields = excluded.service_fields, status = excluded.status,
-                    guardian_name = excluded.guardian_name, guardian_consent_on = excluded.guardian_consent_on,
-                    updated_at = excluded.updated_at
-                WHERE {changed}
-            """, [now, now])
-            written = cursor.rowcount
-            report.created = valid - existing
-            report.updated = written - report.created
-            report.unchanged = existing - report.updated
+            report.created, report.updated = _merge_volunteers(cursor, staging, timezone.now())
+            report.unchanged = valid - report.created - report.updated
             audit.record(actor=actor, action="volunteers.volunteer.import", label=filename or "import",
                          changes={"created": [None, report.created], "updated": [None, report.updated],
                                   "unchanged": [None, report.unchanged], "errors": [None, len(report.errors)]},
                          reason=_("import %(file)s") % {"file": filename})
     report.errors.sort(key=lambda e: e.line)
     return report
+
+
+# What a staged row sets on the volunteer it creates or updates (staging column expressions).
+_FROM_STAGE = {
+    "name": "s.name", "phone": "s.phone_enc", "phone_index": "s.phone_index", "phone_masked": "s.phone_masked",
+    "area_id": "s.area_id", "registered_on": "s.registered_on", "skills": "COALESCE(s.skills, '')",
+    "service_fields": "COALESCE(s.service_fields, '')", "status": "s.status",
+    "guardian_name": "COALESCE(s.guardian_name, '')", "guardian_consent_on": "s.guardian_consent_on",
+}
+_ONLY_ON_CREATE = {
+    "id_number_index": "s.key", "id_number": "s.id_enc", "id_number_masked": "s.id_masked",
+    "birth_date": "s.birth_date", "sex": "s.sex", "approved_hours": "0", "star_level": "0",
+    "created_at": "%(now)s", "updated_at": "%(now)s",
+}
+# Only these decide whether a row changed (the encrypted phone differs on every encryption; its
+# blind index does not).
+UPDATABLE = ["name", "phone_index", "area_id", "registered_on", "skills", "service_fields", "status",
+             "guardian_name", "guardian_consent_on"]
+
+
+def _merge_volunteers(cursor, staging: Staging, now) -> tuple[int, int]:
+    """Update the staged people who exist and changed, insert the others: (created, updated).
+
+    Three plain statements instead of one ``INSERT … ON CONFLICT DO UPDATE``, whose speculative
+    insertion costs a third more per row (21.7 s against 14.9 s for a million new rows, measured):
+    update who changed, drop everyone already registered from the staging table, insert the rest.
+    (Not ``INSERT … WHERE NOT EXISTS``: against a table analysed while empty, PostgreSQL plans that
+    as a nested loop rescanning the very table the statement fills, which is quadratic.)
+    If another transaction registers one of the staged people in between, the insert fails on the
+    unique blind index; it is then redone (inside this transaction, from a savepoint) as the
+    upsert, so the file still wins and nothing is lost.
+    """
+    table = Volunteer._meta.db_table
+    changed = " OR ".join(_distinct(f"v.{c}", _FROM_STAGE[c]) for c in UPDATABLE)
+    assignments = ", ".join(f"{c} = {e}" for c, e in _FROM_STAGE.items())
+    cursor.execute(f"""
+        UPDATE {table} AS v SET {assignments}, updated_at = %(now)s
+        FROM {staging.name} AS s WHERE v.id_number_index = s.key AND ({changed})
+    """, {"now": now})
+    updated = cursor.rowcount
+    _drop_registered(cursor, staging)
+    columns = {**_ONLY_ON_CREATE, **_FROM_STAGE}
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns.values())} FROM {staging.name} s"
+    try:
+        with transaction.atomic():
+            cursor.execute(insert, {"now": now})
+            return cursor.rowcount, updated
+    except IntegrityError:
+        pass
+    cursor.execute(f"SELECT COUNT(*) FROM {staging.name} s LEFT JOIN {table} v ON v.id_number_index = s.key "
+                   "WHERE v.id IS NULL")
+    created = cursor.fetchone()[0]
+    excluded = ", ".join(f"{c} = excluded.{c}" for c in _FROM_STAGE)
+    changed = " OR ".join(_distinct(f"{table}.{c}", f"excluded.{c}") for c in UPDATABLE)
+    cursor.execute(f"{insert} WHERE true ON CONFLICT (id_number_index) DO UPDATE SET {excluded}, "
+                   f"updated_at = excluded.updated_at WHERE {changed}", {"now": now})
+    return created, updated + cursor.rowcount - created
+
+
+def _drop_registered(cursor, staging: Staging) -> None:
+    """Remove the staged rows of people already registered (the update has dealt with them)."""
+    cursor.execute(f"DELETE FROM {staging.name} WHERE key IN "
+                   f"(SELECT id_number_index FROM {Volunteer._meta.db_table} WHERE id_number_index IS NOT NULL)")
 
 
 def _refuse_moves_out_of_scope(actor, staging: Staging, report: ImportReport, cursor) -> None:
@@ -444,7 +508,7 @@ HOURS_STAGE = [("line", "integer"), ("key", "varchar(64)"), ("id_index", "varcha
                ("service_date", "date"), ("hours", "numeric(6,2)"), ("description", "varchar(300)")]
 
 
-def _prepare_hours(line: int, row: dict, today: datetime.date, errors: list):
+def _prepare_hours(line: int, row: dict, today: datetime.date, errors: list, id_index=None):
     bad = []
     try:
         number = fast_id_number(row["id_number"], today=today)
@@ -467,7 +531,7 @@ def _prepare_hours(line: int, row: dict, today: datetime.date, errors: list):
     if bad:
         errors.extend(bad)
         return None
-    id_index = blind_index(PersonalKind.ID_NUMBER, number)
+    id_index = (id_index or blind_indexer(PersonalKind.ID_NUMBER))(number)
     description = row.get("description", "")[:300]
     ref = row.get("external_ref", "").strip()
     key = ref[:64] if ref else hashlib.sha256(f"{id_index}|{day}|{hours}|{description}".encode()).hexdigest()
@@ -488,16 +552,16 @@ def import_service_hours(*, actor, source, team: Team, filename: str = "",
         services.require_in_scope(actor, "volunteers.add_servicehourrecord", team.area.code)
 
     def prepared():
+        id_index = blind_indexer(PersonalKind.ID_NUMBER)
         for line, row in read_table(source, HOURS_COLUMNS, required=HOURS_REQUIRED, filename=filename):
-            staged = _prepare_hours(line, row, today, report.errors)
+            staged = _prepare_hours(line, row, today, report.errors, id_index)
             if staged is not None:
                 yield staged
 
     table, vol = ServiceHourRecord._meta.db_table, Volunteer._meta.db_table
     with Staging(HOURS_STAGE) as staging:
-        _stage_all(staging, prepared(), progress)
+        _stage_all(staging, prepared(), progress, report, "external_ref")
         with transaction.atomic(), connection.cursor() as cursor:
-            _in_file_duplicates(staging, "external_ref", report)
             cursor.execute(f"""SELECT s.line FROM {staging.name} s LEFT JOIN {vol} v ON v.id_number_index = s.id_index
                                WHERE v.id IS NULL ORDER BY s.line""")
             unknown = [r[0] for r in cursor.fetchall()]

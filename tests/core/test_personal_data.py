@@ -135,6 +135,23 @@ class TestStorage:
         with pytest.raises(ValueError):
             personal.decrypt(personal.TOKEN_PREFIX + "not base64!")
 
+    @pytest.mark.parametrize("key", ["short", "k" * 64, "k" * 65, "长的索引密钥" * 20])
+    def test_the_blind_index_stays_hmac_sha256_of_the_normalised_value(self, settings, key):
+        # Stored indexes must keep matching: the batch form used by imports is the same HMAC.
+        import hashlib
+        import hmac
+
+        settings.PORTAL_INDEX_KEY = key
+        for kind, value, normalised in [("id_number", VALID.lower(), VALID), ("phone", " 139 1234 5678", "13912345678")]:
+            expected = hmac.new(key.encode(), f"{kind}:{normalised}".encode(), hashlib.sha256).hexdigest()
+            assert personal.blind_index(kind, value) == expected
+            assert personal.blind_indexer(kind)(value) == expected
+
+    def test_tokens_are_base64url(self):
+        tokens = [personal.encrypt(VALID) for _ in range(300)]  # 300 random nonces: '+' or '/' would show up
+        assert not any("+" in t or "/" in t for t in tokens)
+        assert {personal.decrypt(t) for t in tokens} == {VALID}
+
     def test_values_written_as_fernet_tokens_by_earlier_versions_stay_readable(self, world, settings):
         from cryptography.fernet import Fernet
 

@@ -222,3 +222,27 @@ def test_an_import_asked_for_workers_in_a_threaded_process_prepares_serially_and
     assert (7, "id_number") in [(e.line, e.column) for e in report.errors]
     assert report.created == 30 - len(bad) == Volunteer.objects.filter(name__startswith="并行").count()
     assert imports.PARALLEL_USED is False
+
+
+def test_new_changed_and_unchanged_people_in_one_file_are_counted_apart(world):
+    ids = people(4, start=120)
+    rows = [[f"人{i}", n, "", world.community_a.code, "2020-03-01", ""] for i, n in enumerate(ids)]
+    imports.import_volunteers(actor=None, source=csv_file(HEADER, rows[:2]), filename="v.csv")
+    rows[0][5] = "助残"  # changed; rows[1] unchanged; rows[2:] new
+    report = imports.import_volunteers(actor=None, source=csv_file(HEADER, rows), filename="v.csv")
+    assert (report.created, report.updated, report.unchanged) == (2, 1, 1)
+    assert Volunteer.objects.get(name="人0").skills == "助残" and Volunteer.objects.count() == 4
+
+
+def test_someone_registered_by_another_transaction_during_the_merge_is_updated_not_lost(world, monkeypatch):
+    # A registration committed between the merge's update and insert makes the insert collide on
+    # the blind index; the import then redoes the insert as an upsert. The collision is forced here
+    # by keeping the already registered person in the staging table.
+    ids = people(3, start=130)
+    rows = [[f"人{i}", n, "", world.community_a.code, "2020-03-01", ""] for i, n in enumerate(ids)]
+    imports.import_volunteers(actor=None, source=csv_file(HEADER, rows[:1]), filename="v.csv")
+    rows[0][0] = "改名"
+    monkeypatch.setattr(imports, "_drop_registered", lambda cursor, staging: None)
+    report = imports.import_volunteers(actor=None, source=csv_file(HEADER, rows), filename="v.csv")
+    assert (report.created, report.updated, report.unchanged, report.errors) == (2, 1, 0, [])
+    assert sorted(Volunteer.objects.values_list("name", flat=True)) == ["人1", "人2", "改名"]
