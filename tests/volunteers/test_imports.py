@@ -157,6 +157,29 @@ def test_the_fast_id_check_gives_the_same_verdicts_as_the_full_validator():
         assert got == expected, value
 
 
+def test_the_volunteer_copy_line_is_the_generic_copy_line():
+    row = (2, "ab12", "G1:x-y_", "张\t三\\", "G1:p", "cd34", datetime.date(1990, 4, 4), "male", 7,
+           datetime.date(2020, 3, 1), "助老\n助残\r", "", "active", "", None, "340302********0011", None)
+    assert imports.volunteer_copy_line(row) == imports.copy_line(row)
+    assert imports.copy_line(row).count("\t") == len(row) - 1 and imports.copy_line(row).count("\n") == 1
+    plain = (*row[:3], "王五", *row[4:10], "助老", "", "active", "李四", datetime.date(2020, 1, 1), row[15], "139****5678")
+    assert imports.volunteer_copy_line(plain) == imports.copy_line(plain)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2020-03-01", datetime.date(2020, 3, 1)), (" 2020-03-01 ", datetime.date(2020, 3, 1)),
+    ("2020/3/1", datetime.date(2020, 3, 1)), ("2020年3月1日", datetime.date(2020, 3, 1)),
+    ("20200301", datetime.date(2020, 3, 1)), ("2020-03-01 08:30:00", datetime.date(2020, 3, 1)),
+    ("2020-02-30", None), ("2020-13-01", None), ("2020-W01-1", None), ("三月", None), ("", None),
+])
+def test_dates_in_the_forms_the_national_export_uses(text, expected):
+    if expected is None:
+        with pytest.raises(ValueError):
+            imports.parse_date(text)
+    else:
+        assert imports.parse_date(text) == expected
+
+
 PARALLEL_SCRIPT = r"""
 import datetime, json, os, sys
 sys.path.insert(0, os.getcwd())
