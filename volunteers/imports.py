@@ -392,7 +392,7 @@ def _prepare_volunteer(line: int, row: dict, areas: _AreaLookup, today: datetime
     if number and registered:
         born = (int(number[6:10]), int(number[10:12]), int(number[12:14]))
         age = registered.year - born[0] - ((registered.month, registered.day) < born[1:])
-        if age < services.ADULT_AGE:  # the rare case: the full rule gives the reason
+        if age < services.MIN_AGE or (age < services.ADULT_AGE and not consent):  # the full rule gives the reason
             reason = services.age_rule_error(number, on=registered, guardian_consent=bool(consent))
             if reason:
                 column = "id_number" if age_on(number, registered) < services.MIN_AGE else "guardian_consent_on"

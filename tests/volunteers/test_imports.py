@@ -269,3 +269,18 @@ def test_someone_registered_by_another_transaction_during_the_merge_is_updated_n
     report = imports.import_volunteers(actor=None, source=csv_file(HEADER, rows), filename="v.csv")
     assert (report.created, report.updated, report.unchanged, report.errors) == (2, 1, 0, [])
     assert sorted(Volunteer.objects.values_list("name", flat=True)) == ["人1", "人2", "改名"]
+
+
+def test_a_guardians_consent_admits_a_teenager_but_never_a_child_under_14(world):
+    today = datetime.date.today()
+    child = id_number("340302", today.replace(year=today.year - 13), seq=910)
+    teen = id_number("340302", today.replace(year=today.year - 15), seq=911)
+    header = [*HEADER, "监护人", "监护人同意日期"]
+    rows = [["孩子", child, "", world.community_a.code, today.isoformat(), "", "家长", today.isoformat()],
+            ["少年", teen, "", world.community_a.code, today.isoformat(), "", "家长", today.isoformat()]]
+    report = imports.import_volunteers(actor=None, source=csv_file(header, rows), filename="v.csv")
+    assert [(e.line, e.column) for e in report.errors] == [(2, "id_number")]
+    assert report.errors[0].reason == services.age_rule_error(child, on=today, guardian_consent=True)
+    assert services.age_rule_error(child, on=today, guardian_consent=True) != services.age_rule_error(
+        teen, on=today, guardian_consent=False)  # the under-14 reason, not the missing-consent one
+    assert list(Volunteer.objects.values_list("name", flat=True)) == ["少年"]
