@@ -121,3 +121,22 @@ def test_area_page_summarises_what_lies_below(world, web):
     body = web(world.officer_a).get(reverse("area-detail", args=[world.district_a.code])).content.decode()
     digits = body.replace(",", "")  # grouping differs by language (zh-hans groups by 4)
     assert "5000" in digits and "5600" in digits and world.street_a.name in body
+
+
+def test_clearing_the_cache_keeps_celerys_queue_and_other_prefixes(settings):
+    # Cache and broker share REDIS_URL's database; Django's own clear() would flush both.
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        pytest.skip("needs Redis (make test starts one)")
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    client.set("celery-queue-test", "a queued task")
+    client.set("other-worker*:1:k", "another prefix's key")
+    cache.set("mine", "cached")
+    try:
+        cache.clear()
+        assert cache.get("mine") is None
+        assert client.get("celery-queue-test") == b"a queued task"
+        assert client.get("other-worker*:1:k") == b"another prefix's key"
+    finally:
+        client.delete("celery-queue-test", "other-worker*:1:k")
