@@ -9,9 +9,10 @@ from core.choices import AreaLevel, FindingStatus
 from core.models import AuditEvent, Finding
 
 D = datetime.date
+FRIDAY_AFTER_GOLDEN_WEEK = D(2020, 10, 9)
 
 
-def overdue_finding(world, due=D(2020, 10, 9)):
+def overdue_finding(world, due=FRIDAY_AFTER_GOLDEN_WEEK):
     finding, _ = services.raise_finding(rule="test.overdue", target=world.grid_a, area=world.community_a,
                                         title="居民诉求未答复", due_date=due)
     return finding
