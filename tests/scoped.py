@@ -152,8 +152,8 @@ class API:
 
         def test_out_of_scope_user_cannot_update(self, world, api):
             obj = self.make_object(world)
-            before = AuditEvent.objects.count()
             client = api(self.persona(world, self.out_of_scope_persona))
+            before = AuditEvent.objects.count()
             assert client.patch(self.detail_url(obj), self.update_payload(world, obj), format="json").status_code == 404
             assert AuditEvent.objects.count() == before
 
@@ -167,8 +167,9 @@ class API:
 
         def test_out_of_scope_user_cannot_delete(self, world, api):
             obj = self.make_object(world)
+            client = api(self.persona(world, self.out_of_scope_persona))
             before = AuditEvent.objects.count()
-            assert api(self.persona(world, self.out_of_scope_persona)).delete(self.detail_url(obj)).status_code == 404
+            assert client.delete(self.detail_url(obj)).status_code == 404
             assert AuditEvent.objects.count() == before
 
     class Transition(_API):
@@ -186,8 +187,8 @@ class API:
 
         def test_out_of_scope_user_cannot_take_the_transition(self, world, api):
             obj = self.make_object(world)
-            before = AuditEvent.objects.count()
             client = api(self.persona(world, self.out_of_scope_persona))
+            before = AuditEvent.objects.count()
             response = client.post(self.transition_url(obj), self.transition_payload(world, obj), format="json")
             assert response.status_code == 404, response.content
             assert AuditEvent.objects.count() == before
@@ -235,13 +236,17 @@ class _Page(_Personas):
     def list_url(self):
         return reverse(self.list_url_name)
 
+    def entry_request(self, world, client):
+        """The request the anonymous and no-role personas try: the list by default."""
+        return client.get(self.list_url())
+
     def test_anonymous_is_sent_to_sign_in(self, world, web):
-        response = web().get(self.list_url())
+        response = self.entry_request(world, web())
         assert response.status_code == 302
         assert reverse("login") in response["Location"]
 
     def test_user_without_a_role_is_refused_with_403(self, world, web):
-        assert web(self.persona(world, self.no_permission_persona)).get(self.list_url()).status_code == 403
+        assert self.entry_request(world, web(self.persona(world, self.no_permission_persona))).status_code == 403
 
 
 class Pages:
@@ -279,3 +284,51 @@ class Pages:
             mine = web(self.persona(world, self.in_scope_persona)).get(self.list_url(), {"export": "xlsx"})
             assert mine.status_code == 200
             assert mine["Content-Type"].startswith("application/vnd.openxmlformats")
+
+    class Action(_Page):
+        """A page's request on one object: a POST of a step (HTMX partials too) or a file (PDF).
+        Out of scope it is 404 and writes nothing; a user with no role is refused (403, or 404 where
+        the view only looks in the user's areas); in scope it works (and is audited if it writes)."""
+
+        action_url_name: str = ""
+        action_method = "post"
+        in_scope_status = (200, 302)
+        writes = True  # an in-scope request leaves an audit row by the user
+
+        def action_args(self, obj) -> list:
+            return [obj.pk]
+
+        def action_payload(self, world, obj) -> dict:
+            return {}
+
+        def action_persona(self, world):
+            """Who does it in scope (a team manager, a committee member…): the in-scope persona by default."""
+            return self.persona(world, self.in_scope_persona)
+
+        def _do(self, world, client, obj):
+            url = reverse(self.action_url_name, args=self.action_args(obj))
+            return getattr(client, self.action_method)(url, self.action_payload(world, obj))
+
+        def entry_request(self, world, client):
+            return self._do(world, client, self.make_object(world))
+
+        def test_user_without_a_role_is_refused_with_403(self, world, web):
+            response = self.entry_request(world, web(self.persona(world, self.no_permission_persona)))
+            assert response.status_code in (403, 404)
+
+        def test_out_of_scope_user_gets_404_and_nothing_is_written(self, world, web):
+            obj = self.make_object(world)
+            client = web(self.persona(world, self.out_of_scope_persona))
+            before = AuditEvent.objects.count()
+            assert self._do(world, client, obj).status_code == 404
+            assert AuditEvent.objects.count() == before
+
+        def test_in_scope_user_does_it(self, world, web):
+            obj = self.make_object(world)
+            user = self.action_persona(world)
+            client = web(user)
+            before = AuditEvent.objects.filter(actor=user).count()
+            response = self._do(world, client, obj)
+            assert response.status_code in self.in_scope_status, response.content[:500]
+            if self.writes:
+                assert AuditEvent.objects.filter(actor=user).count() > before
