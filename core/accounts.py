@@ -65,6 +65,7 @@ def change_password(*, actor, password: str) -> None:
     """The signed-in user changes their own password (the form has checked the old one and the
     validators). Their API token ends with it (``user_saved`` below)."""
     with transaction.atomic():
+        revoke_token(actor=actor, user_id=actor.pk, cause=PASSWORD_CHANGED)  # by the user, not "system"
         actor.set_password(password)
         actor.save()
         audit.record(actor=actor, action="core.user.password_change", target=actor, label=_label(actor))

@@ -44,6 +44,21 @@ class RequestIdMiddleware:
         return response
 
 
+def client_address(request) -> str:
+    """The client's address as the last of ``AXES_PROXY_COUNT`` proxies of ours saw it: the
+    lockout's (``AXES_CLIENT_IP_CALLABLE``) and, through DRF's ``NUM_PROXIES``, the same rule as
+    the token endpoint's rate limit. Never an entry the client wrote itself into X-Forwarded-For:
+    each proxy appends the address it received from, so only the last ``count`` entries are ours.
+    (django-axes would need django-ipware for its own proxy count, and it is not installed.)"""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.AXES_IPWARE_PROXY_COUNT or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if count <= 0 or not forwarded:
+        return remote
+    entries = forwarded.split(",")
+    return entries[-min(count, len(entries))].strip() or remote
+
+
 class SessionLimitsMiddleware:
     """End a session after 30 minutes idle or 12 hours in all, whichever comes first.
 

@@ -188,6 +188,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The lockout page, or under /api/ the API's JSON error shape (429, code "locked_out").
 AXES_LOCKOUT_CALLABLE = "core.api.views.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The proxy count applied as DRF's NUM_PROXIES applies it (axes alone would need django-ipware).
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # Sessions: 30 minutes idle, 12 hours absolute (core.middleware.SessionLimitsMiddleware).

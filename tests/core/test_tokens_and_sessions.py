@@ -117,6 +117,8 @@ class TestTokenRevokedWhenRightsChange:
             "old_password": PASSWORD, "new_password1": "An0ther-pass!", "new_password2": "An0ther-pass!"})
         assert response.status_code == 302
         assert not _works(key)
+        revoked = AuditEvent.objects.get(action="core.token.revoke")
+        assert revoked.actor == world.officer_a and revoked.changes == {"cause": "password_changed"}
 
     def test_a_revocation_is_audited_without_the_token(self, world):
         key = _token_of("officer_a")
@@ -193,6 +195,17 @@ class TestTokenEndpointLimits:
         error = response.json()["error"]
         assert error["status"] == 429 and error["code"] == "locked_out" and error["message"]
         assert "token" not in response.json()
+
+    def test_behind_a_proxy_the_lockout_counts_the_client_address_the_proxy_added(self, world, settings):
+        settings.AXES_ENABLED = True
+        settings.AXES_IPWARE_PROXY_COUNT = 1
+        proxy, client, neighbour = next(_addresses), next(_addresses), next(_addresses)
+        for n in range(5):  # forged entries of the client's own do not spread the failures
+            APIClient().post(TOKEN_URL, {"username": "officer_a", "password": "wrong"}, REMOTE_ADDR=proxy,
+                             HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, {client}")
+        assert _issue("officer_a", ip=proxy, HTTP_X_FORWARDED_FOR=client).status_code == 429
+        # A colleague at another address behind the same proxy is not locked out.
+        assert _issue("officer_a", ip=proxy, HTTP_X_FORWARDED_FOR=neighbour).status_code == 200
 
     def test_the_sign_in_page_still_shows_the_lockout_page(self, world, settings, client):
         settings.AXES_ENABLED = True
