@@ -10,4 +10,8 @@ T = {
     "issued with a second factor": "签发时已验证第二因素",
     "issued API token": "已签发的接口令牌",
     "issued API tokens": "已签发的接口令牌",
+    "Change password": "修改密码",
+    "Your password has been changed.": "您的密码已修改。",
+    "Your API token, if you have one, stops working: request a new one with the new password.":
+        "如您持有接口令牌，它将随之失效：请用新密码重新申请。",
 }

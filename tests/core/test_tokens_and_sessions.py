@@ -283,3 +283,13 @@ class TestSecurityEventsAndPasswordChange:
         officer = APIClient()
         officer.force_login(world.officer_a)  # needs no second factor: the page opens
         assert officer.get(reverse("password_change")).status_code == 200
+
+    def test_the_password_pages_are_the_portals_own_and_in_chinese(self, world, web):
+        officer = web(world.officer_a)
+        page = officer.get(reverse("password_change"))
+        assert "admin/base_site.html" not in [t.name for t in page.templates]
+        assert "修改密码" in page.content.decode() and "Change password" not in page.content.decode()
+        done = officer.post(reverse("password_change"), {
+            "old_password": PASSWORD, "new_password1": "An0ther-pass!", "new_password2": "An0ther-pass!"}, follow=True)
+        assert "admin/base_site.html" not in [t.name for t in done.templates]
+        assert "您的密码已修改。" in done.content.decode()
