@@ -9,7 +9,17 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Area, AreaPopulation, AuditEvent, Finding, StaffGrant, StaffProfile
+from .models import (
+    Area,
+    AreaPopulation,
+    AreaSuccession,
+    AuditEvent,
+    Finding,
+    FindingEscalation,
+    StaffGrant,
+    StaffProfile,
+    WorkdayOverride,
+)
 from .scope import scope_for
 
 
@@ -81,7 +91,8 @@ class AreaAdmin(ScopedModelAdmin):
     show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
-        return ["code", "level", "parent"] if obj else []
+        # Validity is set by a re-division (services.redivide_areas), never by hand.
+        return ["code", "level", "parent", "valid_from", "valid_to"] if obj else ["valid_from", "valid_to"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -179,6 +190,77 @@ class FindingAdmin(ScopedModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # closed from the inbox, with a resolution
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FindingEscalationInline(admin.TabularInline):
+    """The finding's way up the hierarchy, shown with it."""
+
+    model = FindingEscalation
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["escalated_at", "from_level", "to_level", "previous_due_date", "due_date"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # whoever may open the finding sees its history
+
+
+FindingAdmin.inlines = [*FindingAdmin.inlines, FindingEscalationInline]
+FindingAdmin.list_display = [*FindingAdmin.list_display, "level"]
+FindingAdmin.list_filter = [*FindingAdmin.list_filter, "level"]
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(ScopedModelAdmin):
+    """Local exceptions to the national working-day calendar: the city administrator only (the queryset
+    and the service admit only a city-level holder of the permission)."""
+
+    list_display = ["date", "is_workday", "reason", "updated_at"]
+    list_filter = ["is_workday"]
+    search_fields = ["reason"]
+    date_hierarchy = "date"
+    fields = ["date", "is_workday", "reason"]
+
+    def _covers(self, request, action, obj):
+        return scope_for(request.user).prefixes_for(self._perm(action)) is None
+
+    def has_module_permission(self, request):
+        return self._covers(request, "view", None)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["date"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        saved = services.set_workday_override(actor=request.user, date=obj.date, is_workday=obj.is_workday,
+                                              reason=obj.reason)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.delete_workday_override(actor=request.user, override=obj, reason="admin")
+
+
+@admin.register(AreaSuccession)
+class AreaSuccessionAdmin(ScopedModelAdmin):
+    """Which areas took over from which in a re-division (written by services.redivide_areas only)."""
+
+    list_display = ["date", "predecessor", "successor", "reason"]
+    search_fields = ["predecessor__code", "predecessor__name", "successor__code", "successor__name"]
+    list_select_related = ["predecessor", "successor"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from . import services
 from .exceptions import NoPermission
+from .readaudit import audit_read, is_read_audited, purpose_of
 from .scope import scope_for
 from .tabular import csv_stream, xlsx_bytes
 
@@ -97,6 +98,8 @@ class ScopedListView(ScopedMixin, FilterView):
             actor=self.request.user, what=self.export_name, count=count, fmt=fmt,
             filters={k: v for k, v in filters.items() if k not in ("export", "page")},
         )
+        if is_read_audited(self.model):  # read-audited records: which ones left in the file
+            audit_read(self.request, qs, f"{purpose_of(self)} export {fmt}")
         header = [str(h) for h, _a in self.export_columns]
         rows = ([_resolve(obj, a) for _h, a in self.export_columns] for obj in qs.iterator(chunk_size=2000))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -120,6 +123,10 @@ class ScopedListView(ScopedMixin, FilterView):
         ctx["filter_querystring"] = params.urlencode()
         ctx["current_sort"] = self.request.GET.get("sort", self.default_sort or "")
         ctx["can_export"] = bool(self.export_columns)
+        if is_read_audited(self.model):  # the rows of this page, as shown (one query: the page's own)
+            page = ctx.get("page_obj")
+            audit_read(self.request, list(page.object_list if page is not None else ctx["object_list"]),
+                       purpose_of(self), model=self.model)
         return ctx
 
 
@@ -133,4 +140,5 @@ class ScopedDetailView(ScopedMixin, DetailView):
         obj = queryset.filter(**{self.slug_field: self.kwargs[self.slug_url_kwarg]}).first()
         if obj is None:
             raise Http404(_("No such record."))
+        audit_read(self.request, obj, purpose_of(self))
         return obj

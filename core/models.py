@@ -46,6 +46,20 @@ class AreaQuerySet(RestrictedQuerySet):
         qs = self.filter(code__startswith=area.prefix)
         return qs if include_self else qs.exclude(pk=area.pk)
 
+    def valid_on(self, date):
+        """Areas that exist on ``date`` (both bounds inclusive; no bound = always)."""
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=date),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=date),
+        )
+
+    def valid_during(self, start, end):
+        """Areas that exist on at least one day from ``start`` to ``end`` (inclusive)."""
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=end),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start),
+        )
+
 
 class Area(models.Model):
     """A place of the administrative hierarchy: city → county → township → community → grid.
@@ -62,6 +76,10 @@ class Area(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
+    # Validity (both inclusive, null = unbounded): a re-division retires areas (valid_to) and
+    # creates their successors (valid_from); records keep the area they were made in.
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -87,6 +105,11 @@ class Area(models.Model):
                 condition=models.Q(level=AreaLevel.CITY, parent__isnull=True)
                 | (~models.Q(level=AreaLevel.CITY) & models.Q(parent__isnull=False)),
                 name="core_area_only_city_is_root",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True) | models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="core_area_validity_ordered",
             ),
         ]
 
@@ -139,6 +162,9 @@ class Area(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def is_valid_on(self, date) -> bool:
+        return (self.valid_from is None or self.valid_from <= date) and (self.valid_to is None or date <= self.valid_to)
+
     def ancestors(self):
         """Areas above this one, city first: one query, from the code alone."""
         codes = [
@@ -177,6 +203,10 @@ class StaffGrant(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="grants")
+    # A term of appointment (both inclusive, Asia/Shanghai dates; null = open): outside it the grant
+    # lapses by itself, without any save (core.scope reads only the grants in force today).
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
     created_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -187,10 +217,18 @@ class StaffGrant(models.Model):
         ordering = ["user__username", "role"]
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "area"], name="core_grant_unique"),
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True) | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="core_grant_term_ordered",
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} @ {self.area}"
+
+    def in_force_on(self, date) -> bool:
+        return (self.starts_on is None or self.starts_on <= date) and (self.ends_on is None or date <= self.ends_on)
 
 
 class StaffProfile(models.Model):
@@ -280,6 +318,23 @@ class AuditEvent(models.Model):
         raise ValueError("Audit events are append-only.")
 
 
+class FindingQuerySet(RestrictedQuerySet):
+    def inbox(self, user):
+        """The findings addressed to ``user``: visible to them and at the level of one of their grants
+        (a community's finding is in the community worker's inbox until it is escalated)."""
+        from .scope import scope_for
+
+        qs = self.restrict(user, "view")
+        scope = scope_for(user)
+        if scope.unrestricted:
+            return qs
+        q = models.Q(pk__in=[])
+        for grants in scope.roles.values():
+            for prefix, level, _code in grants:
+                q |= models.Q(area__code__startswith=prefix, level=level)
+        return qs.filter(q)
+
+
 class Finding(models.Model):
     """Something a supervision check raised, in the inbox of the officers of its area.
 
@@ -295,6 +350,9 @@ class Finding(models.Model):
     target_label = models.CharField(_("record"), max_length=200, blank=True)
     target_url = models.CharField(_("link"), max_length=300, blank=True)
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="findings")
+    # Whose inbox it is in: the officers at this level above (or at) the area. Starts at the area's own
+    # level; the nightly run raises an overdue finding one level (core.supervision.escalate_overdue).
+    level = models.CharField(_("inbox level"), max_length=10, choices=AreaLevel.choices, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN)
     raised_at = models.DateTimeField(_("raised"), default=timezone.now)
@@ -305,7 +363,7 @@ class Finding(models.Model):
     resolution = models.TextField(_("resolution"), blank=True)
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("finding")
@@ -322,9 +380,122 @@ class Finding(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.level and self.area_id:
+            self.level = self.area.level  # a new finding starts in the inbox of its own area's level
+        super().save(*args, **kwargs)
+
     @property
     def is_overdue(self) -> bool:
         return self.status == FindingStatus.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
+
+
+class FindingEscalationQuerySet(RestrictedQuerySet):
+    scope_field = "finding__area__code"
+
+
+class FindingEscalation(models.Model):
+    """One step of a finding up the hierarchy: the history shown with the finding."""
+
+    finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE,
+                                related_name="escalations")
+    from_level = models.CharField(_("from level"), max_length=10, choices=AreaLevel.choices)
+    to_level = models.CharField(_("to level"), max_length=10, choices=AreaLevel.choices)
+    previous_due_date = models.DateField(_("previous due date"), null=True, blank=True)
+    due_date = models.DateField(_("new due date"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), default=timezone.now)
+
+    objects = FindingEscalationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("finding escalation")
+        verbose_name_plural = _("finding escalations")
+        ordering = ["finding", "escalated_at", "pk"]
+
+    def __str__(self):
+        return f"{self.finding} {self.get_from_level_display()} → {self.get_to_level_display()}"
+
+
+class AreaSuccessionQuerySet(RestrictedQuerySet):
+    scope_field = "predecessor__code"
+
+
+class AreaSuccession(models.Model):
+    """A re-division's link from a retired area to an area that took over (part of) it."""
+
+    predecessor = models.ForeignKey(Area, verbose_name=_("predecessor"), on_delete=models.PROTECT,
+                                    related_name="successions")
+    successor = models.ForeignKey(Area, verbose_name=_("successor"), on_delete=models.PROTECT,
+                                  related_name="predecessions")
+    date = models.DateField(_("date"))
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AreaSuccessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area succession")
+        verbose_name_plural = _("area successions")
+        ordering = ["-date", "predecessor__code", "successor__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="core_succession_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor} ({self.date})"
+
+
+class WorkdayOverrideQuerySet(RestrictedQuerySet):
+    scope_field = None  # city-wide: only unrestricted (city-level) holders of the permission see rows
+
+    def restrict(self, user, action: str = "view"):
+        from .scope import scope_for
+
+        perm = f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
+        return self.all() if scope_for(user).prefixes_for(perm) is None else self.none()
+
+
+class WorkdayOverride(models.Model):
+    """A local exception to the national working-day calendar (core.workdays): a day off for a
+    local event, or a working day the national calendar does not know. Overrides win."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = WorkdayOverrideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date} {_('working day') if self.is_workday else _('day off')}"
+
+
+class RevealGrant(models.Model):
+    """A reveal of personal data that may be shown again to the same user, without a new reason,
+    until ``expires_at`` (core.services.reveal_personal_data with ``keep_for``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reveal_grants")
+    target_type = models.CharField(_("record type"), max_length=80)
+    target_id = models.CharField(_("record id"), max_length=64)
+    field = models.CharField(_("field"), max_length=60)
+    reason = models.TextField(_("reason"))
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("reveal grant")
+        verbose_name_plural = _("reveal grants")
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "target_type", "target_id", "field"], name="core_reveal_grant_key")]
+
+    def __str__(self):
+        return f"{self.user} {self.target_type}#{self.target_id}.{self.field} → {self.expires_at:%Y-%m-%d %H:%M}"
 
 
 class IssuedToken(models.Model):

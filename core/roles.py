@@ -69,6 +69,26 @@ def sync_all_roles() -> None:
 
     combined: dict[str, list[str]] = {}
     for _app, module in app_modules("roles"):
-        for role, perms in getattr(module, "ROLE_PERMS", {}).items():
-            combined.setdefault(role, []).extend(perms)
+        for name in sorted(n for n in vars(module) if n == "ROLE_PERMS" or n.startswith("ROLE_PERMS_")):
+            for role, perms in getattr(module, name).items():
+                combined.setdefault(role, []).extend(perms)
     assign_permissions(global_apps, combined)
+
+
+# --- working-day overrides, re-divisions, finding escalations (migration 0005) ---------------------
+# Permissions of models added after 0002 live in their own map (``ROLE_PERMS_<migration>``), applied
+# by that migration: 0002's map must only name models that exist at 0002. Only the city
+# administrator edits the working-day calendar; it is city-wide.
+ROLE_PERMS_0005 = {
+    "city_admin": crud("core", "workdayoverride", ALL) + crud("core", "areasuccession")
+    + crud("core", "findingescalation"),
+    "county_officer": crud("core", "areasuccession") + crud("core", "findingescalation"),
+    "township_officer": crud("core", "areasuccession") + crud("core", "findingescalation"),
+    "community_worker": crud("core", "findingescalation"),
+    "grid_worker": crud("core", "findingescalation"),
+    "org_registrar": crud("core", "findingescalation"),
+    "volunteer_officer": crud("core", "findingescalation"),
+    "child_supervisor": crud("core", "findingescalation"),
+    "child_director": crud("core", "findingescalation"),
+    "auditor": crud("core", "workdayoverride") + crud("core", "areasuccession") + crud("core", "findingescalation"),
+}

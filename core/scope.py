@@ -185,16 +185,34 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         scope = Scope(unrestricted=True)
     else:
-        # With the sign-up time, an id reused after a rolled-back transaction never hits.
-        key = (user.pk, getattr(user, "date_joined", None))
-        scope = _scopes.get(shared_version(), key, lambda: _build_scope(user))
+        # With the sign-up time, an id reused after a rolled-back transaction never hits; with the
+        # date, a grant whose term ends (or starts) at midnight changes the scope without any save.
+        today = local_today()
+        key = (user.pk, getattr(user, "date_joined", None), today)
+        scope = _scopes.get(shared_version(), key, lambda: _build_scope(user, today))
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
 
-def _build_scope(user) -> Scope:
+def local_today():
+    """Today in the portal's time zone (Asia/Shanghai): the date grant terms are read against."""
+    from django.utils import timezone
+
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def grants_in_force(queryset, today):
+    """The grants of ``queryset`` whose term (starts_on..ends_on, inclusive, open when null) holds today."""
+    from django.db.models import Q
+
+    return queryset.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today),
+                           Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+def _build_scope(user, today=None) -> Scope:
     scope = Scope()
-    grants = list(user.grants.values_list("role", "area__code", "area__level"))
+    grants = list(grants_in_force(user.grants.all(), today or local_today())
+                  .values_list("role", "area__code", "area__level"))
     group_perms = _group_perms({role for role, _code, _level in grants}) if grants else {}
     by_perm: dict[str, set[str]] = {}
     for role, code, level in grants:

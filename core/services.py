@@ -495,3 +495,237 @@ def record_export(*, actor, what: str, count: int, filters: dict | None = None, 
     """An export of personal or scoped data is a disclosure: audit it."""
     audit.record(actor=actor, action="core.export", label=what,
                  changes={"rows": [None, count], "format": [None, fmt], "filters": [None, filters or {}]})
+
+
+# --- re-division of areas (validity, successors) ------------------------------------------------------
+def _area_by_code(value) -> Area:
+    if isinstance(value, Area):
+        value = value.code
+    area = Area.objects.select_for_update().filter(code=value).first()
+    if area is None:
+        raise ValidationError({"retire": _("Area %(code)s does not exist.") % {"code": value}})
+    return area
+
+
+@transaction.atomic
+def redivide_areas(*, actor, retire: list, create: list[dict], on, reason: str) -> list[Area]:
+    """Split or merge areas in one step: the areas of ``retire`` stop on the day before ``on``
+    (``valid_to``), the areas of ``create`` start on ``on`` (``valid_from``), and each new area is
+    linked to its predecessors (``AreaSuccession``): those named in its ``predecessors`` (codes), by
+    default all retired areas of its level. Records keep the area they were made in.
+
+    ``create`` items are dicts of ``code, name, level, kind, parent_code`` (and ``predecessors``).
+    Refused when it would orphan records: a retired area without a successor, an area still in force
+    under a retired one (retire and re-create it in the same re-division), a new area under an area
+    that is retired or not yet in force on ``on``.
+    """
+    import datetime
+
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("State why the areas are re-divided (at least 4 characters).")})
+    if not retire:
+        raise ValidationError({"retire": _("Name the areas that the re-division retires.")})
+    retired = [_area_by_code(value) for value in retire]
+    retired_codes = {a.code for a in retired}
+    last_day = on - datetime.timedelta(days=1)
+    for area in retired:
+        require_in_scope(actor, _perm(Area, "change"), area.code)
+        if not area.is_valid_on(on) or not area.is_valid_on(last_day):
+            raise ValidationError({"retire": _("%(area)s is not in force on %(date)s.") % {"area": area, "date": on}})
+        for child in Area.objects.filter(parent=area).valid_on(on):
+            if child.code not in retired_codes:
+                raise ValidationError({"retire": _(
+                    "%(child)s (%(code)s) lies under %(area)s and stays in force: retire it in the same "
+                    "re-division and create its successor under the new area."
+                ) % {"child": child.name, "code": child.code, "area": area}})
+    # Parents created in this re-division come first.
+    specs = sorted(create, key=lambda c: (LEVEL_ORDER.index(c["level"]), c["code"]))
+    created: dict[str, Area] = {}
+    links: dict[str, list[Area]] = {}
+    for spec in specs:
+        parent_code = spec.get("parent_code")
+        parent = created.get(parent_code) if parent_code else None
+        if parent is None and spec["level"] != AreaLevel.CITY:
+            parent = _parent_for(spec["code"], spec["level"], parent_code)
+            if parent.code in retired_codes or not parent.is_valid_on(on):
+                raise ValidationError({"create": _(
+                    "The parent of %(code)s, %(parent)s, is not in force on %(date)s."
+                ) % {"code": spec["code"], "parent": parent, "date": on}})
+        if actor is not None:
+            require_in_scope(actor, _perm(Area, "add"), parent.code if parent else spec["code"])
+        area = Area(code=spec["code"], name=spec["name"], level=spec["level"], kind=spec.get("kind") or "",
+                    parent=parent, valid_from=on)
+        area.full_clean()
+        area.save()
+        recheck(actor, area, "add")
+        named = spec.get("predecessors")
+        predecessors = (
+            [a for a in retired if a.code in set(named)] if named is not None
+            else [a for a in retired if a.level == area.level]
+        )
+        if named is not None and len(predecessors) != len(set(named)):
+            raise ValidationError({"create": _("The predecessors of %(code)s must be among the retired areas.")
+                                   % {"code": area.code}})
+        for predecessor in predecessors:
+            if predecessor.level != area.level:
+                raise ValidationError({"create": _("%(code)s and its predecessor %(pred)s are not of the same level.")
+                                       % {"code": area.code, "pred": predecessor.code}})
+        created[area.code] = area
+        links[area.code] = predecessors
+        audit.record(actor=actor, action="core.area.create", target=area, reason=reason,
+                     changes={**audit.diff({}, audit.snapshot(area)),
+                              "predecessors": [None, [p.code for p in predecessors]]})
+    has_successor = {p.code for preds in links.values() for p in preds}
+    for area in retired:
+        if area.code not in has_successor:
+            raise ValidationError({"retire": _(
+                "%(area)s (%(code)s) would be retired without a successor: its records would belong nowhere."
+            ) % {"area": area.name, "code": area.code}})
+    from .models import AreaSuccession
+
+    for code, predecessors in links.items():
+        for predecessor in predecessors:
+            succession = AreaSuccession(predecessor=predecessor, successor=created[code], date=on, reason=reason)
+            succession.full_clean()
+            succession.save()
+    for area in retired:
+        before = audit.snapshot(area, ["valid_to"])
+        area.valid_to = last_day
+        area.full_clean()
+        area.save(update_fields=["valid_to", "updated_at"])
+        audit.record(actor=actor, action="core.area.retire", target=area, reason=reason,
+                     changes={**audit.diff(before, audit.snapshot(area, ["valid_to"])),
+                              "successors": [None, [c for c, preds in links.items() if area in preds]]})
+    return list(created.values())
+
+
+# --- terms of appointment ---------------------------------------------------------------------------
+@transaction.atomic
+def set_grant_term(*, actor, grant: StaffGrant, starts_on=None, ends_on=None, reason: str = "") -> StaffGrant:
+    """Give a grant a term (both dates inclusive, None = open): outside it the grant lapses by itself."""
+    grant = StaffGrant.objects.select_for_update().select_related("area", "user").get(pk=grant.pk)
+    require_in_scope(actor, _perm(StaffGrant, "add"), grant.area.code)  # a term is part of the grant
+    before = audit.snapshot(grant, ["starts_on", "ends_on"])
+    grant.starts_on, grant.ends_on = starts_on, ends_on
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("A term cannot end before it starts.")})
+    grant.full_clean(exclude=["user", "area"])
+    changes = audit.diff(before, audit.snapshot(grant, ["starts_on", "ends_on"]))
+    if changes:
+        grant.save(update_fields=["starts_on", "ends_on"])
+        forget_scope(grant.user)
+        audit.record(actor=actor, action="core.grant.term", target=grant, area=grant.area, changes=changes,
+                     reason=reason)
+    return grant
+
+
+def grant_role_for_term(*, actor, user, role: str, area: Area, starts_on=None, ends_on=None) -> StaffGrant:
+    """``grant_role`` with a term of appointment."""
+    with transaction.atomic():
+        grant = grant_role(actor=actor, user=user, role=role, area=area)
+        if starts_on or ends_on:
+            grant = set_grant_term(actor=actor, grant=grant, starts_on=starts_on, ends_on=ends_on)
+    return grant
+
+
+# --- local working-day calendar -------------------------------------------------------------------------
+WORKDAY_PERMISSION = "core.change_workdayoverride"
+
+
+def _require_city_wide(actor, perm: str) -> None:
+    """The working-day calendar is city-wide: only a city-level holder of ``perm`` may change it."""
+    if actor is not None and scope_for(actor).prefixes_for(perm) is not None:
+        raise NoPermission(_("Only the city administrator may change the working-day calendar."))
+
+
+@transaction.atomic
+def set_workday_override(*, actor, date, is_workday: bool, reason: str):
+    from .models import WorkdayOverride
+
+    _require_city_wide(actor, WORKDAY_PERMISSION)
+    override = WorkdayOverride.objects.select_for_update().filter(date=date).first() or WorkdayOverride(date=date)
+    before = audit.snapshot(override) if override.pk else {}
+    override.is_workday, override.reason = is_workday, (reason or "").strip()
+    override.full_clean()
+    changes = audit.diff(before, audit.snapshot(override))
+    if changes:
+        override.save()
+        audit.record(actor=actor, action="core.workday_override.save", target=override, changes=changes,
+                     reason=override.reason)
+    return override
+
+
+@transaction.atomic
+def delete_workday_override(*, actor, override, reason: str = "") -> None:
+    _require_city_wide(actor, "core.delete_workdayoverride")
+    audit.record(actor=actor, action="core.workday_override.delete", target=override, reason=reason,
+                 changes=audit.diff(audit.snapshot(override), {}))
+    override.delete()
+
+
+# --- reveals kept for a while ---------------------------------------------------------------------------
+@transaction.atomic
+def reveal_personal_data_for(*, actor, instance, field: str, reason: str, keep_for=None) -> str:
+    """``reveal_personal_data``, and with ``keep_for`` (a timedelta) a ``RevealGrant``: the same user may
+    see the same value again (``kept_reveal``) until it expires, without stating a new reason."""
+    from .models import RevealGrant
+
+    plain = reveal_personal_data(actor=actor, instance=instance, field=field, reason=reason)
+    if keep_for:
+        now = timezone.now()
+        RevealGrant.objects.create(user=actor, target_type=instance._meta.label_lower, target_id=str(instance.pk),
+                                   field=field, reason=reason.strip(), granted_at=now, expires_at=now + keep_for)
+    return plain
+
+
+@transaction.atomic
+def kept_reveal(*, actor, instance, field: str) -> str | None:
+    """The plaintext again under an unexpired reveal grant of this user (audited with that grant's reason),
+    or None: the record is out of scope, there is no grant, or it has expired (a new reason is needed)."""
+    from .models import RevealGrant
+
+    if actor is None or not actor.is_authenticated:
+        return None
+    model = type(instance)
+    grant = RevealGrant.objects.filter(
+        user=actor, target_type=model._meta.label_lower, target_id=str(instance.pk), field=field,
+        expires_at__gt=timezone.now(),
+    ).order_by("-expires_at").first()
+    if grant is None:
+        return None
+    if not model._default_manager.restrict(actor, "view").filter(pk=instance.pk).exists():
+        return None
+    if not scope_for(actor).has_perm_somewhere(REVEAL_PERMISSION):
+        return None
+    audit.record(actor=actor, action="core.personal_data.reveal_kept", target=instance, reason=grant.reason,
+                 changes={"field": [None, field], "grant": [None, grant.pk]})
+    return str_plain(getattr(instance, field))
+
+
+# --- escalation of overdue findings ---------------------------------------------------------------------
+@transaction.atomic
+def escalate_finding(*, finding: Finding, today, new_due_date=None, top_level: str = AreaLevel.CITY):
+    """Raise an open finding's inbox one level up (system action, audited, kept in its history).
+    Returns the escalation, or None when it is closed or already at ``top_level``."""
+    from .models import FindingEscalation
+
+    finding = Finding.objects.select_for_update().select_related("area").get(pk=finding.pk)
+    if finding.status != FindingStatus.OPEN:
+        return None
+    current = finding.level or finding.area.level
+    index = LEVEL_ORDER.index(current)
+    if index <= LEVEL_ORDER.index(top_level) or index == 0:
+        return None
+    to_level = LEVEL_ORDER[index - 1]
+    escalation = FindingEscalation.objects.create(
+        finding=finding, from_level=current, to_level=to_level, previous_due_date=finding.due_date,
+        due_date=new_due_date,
+    )
+    before = audit.snapshot(finding, ["level", "due_date"])
+    finding.level, finding.due_date = to_level, new_due_date
+    finding.save(update_fields=["level", "due_date"])
+    audit.record(actor=None, action="core.finding.escalate", target=finding,
+                 changes=audit.diff(before, audit.snapshot(finding, ["level", "due_date"])),
+                 reason=_("Overdue since %(date)s") % {"date": escalation.previous_due_date})
+    return escalation

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import services
-from .choices import AreaLevel, Severity
+from .choices import AreaLevel, FindingStatus, Severity
 from .discovery import app_modules
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,33 @@ def run_all(today: datetime.date | None = None, only: Iterable[str] | None = Non
         resolved = services.resolve_stale_findings(rule=rule, still_true=keys)
         summary[rule] = {"open": len(keys), "raised": raised, "resolved": resolved}
         log.info("supervision %s: %s", rule, summary[rule])
+    if not only:
+        summary["core.escalation"] = {"escalated": escalate_overdue(today)}
     return summary
+
+
+# An unresolved finding past its due date moves one level up (community → street → district → city)
+# with a new due date this many working days ahead; never above ESCALATION_TOP.
+ESCALATION_WORKING_DAYS = 5
+ESCALATION_TOP = AreaLevel.CITY
+
+
+def escalate_overdue(today: datetime.date | None = None) -> int:
+    """Raise every open finding whose due date has passed one level up; returns how many moved.
+    Safe to run twice a day: the escalated finding's new due date lies ahead."""
+    from .models import Finding
+    from .workdays import add_working_days
+
+    today = today or timezone.localdate()
+    new_due = add_working_days(today, ESCALATION_WORKING_DAYS)
+    moved = 0
+    overdue = Finding.objects.filter(status=FindingStatus.OPEN, due_date__lt=today).exclude(level=ESCALATION_TOP)
+    for finding in overdue.only("pk").iterator():
+        moved += services.escalate_finding(finding=finding, today=today, new_due_date=new_due,
+                                           top_level=ESCALATION_TOP) is not None
+    if moved:
+        log.info("supervision: %s overdue findings escalated", moved)
+    return moved
 
 
 @check("core.population_missing")

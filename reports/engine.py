@@ -31,6 +31,7 @@ class AreaRow:
     prefix: str
     depth: int
     chain: tuple  # ids of the area and all its ancestors
+    in_period: bool = True  # valid on some day of the period (Area.valid_during)
 
 
 @dataclass
@@ -53,18 +54,23 @@ class Result:
     timings: dict = field(default_factory=dict)
 
 
-def load_areas() -> dict[int, AreaRow]:
-    """The whole territory in one query, with each area's chain of ancestors."""
-    rows = list(Area.objects.order_by().values_list("id", "code", "level", "parent_id"))
+def load_areas(period: Period | None = None) -> dict[int, AreaRow]:
+    """The whole territory in one query, with each area's chain of ancestors. With a period, an area
+    retired before it or created after it is marked ``in_period=False``: its rows still roll up to its
+    parents (records keep the area they were made in), but it gets no value of its own."""
+    rows = list(Area.objects.order_by().values_list("id", "code", "level", "parent_id", "valid_from", "valid_to"))
     parent = {r[0]: r[3] for r in rows}
     out = {}
-    for area_id, code, level, _parent in rows:
+    for area_id, code, level, _parent, valid_from, valid_to in rows:
         chain, cursor = [], area_id
         while cursor is not None and len(chain) < 8:
             chain.append(cursor)
             cursor = parent.get(cursor)
         depth = LEVEL_ORDER.index(level)
-        out[area_id] = AreaRow(area_id, code, level, code[: LEVEL_PREFIX[level]], depth, tuple(chain))
+        in_period = period is None or (
+            (valid_from is None or valid_from <= period.end) and (valid_to is None or valid_to >= period.start)
+        )
+        out[area_id] = AreaRow(area_id, code, level, code[: LEVEL_PREFIX[level]], depth, tuple(chain), in_period)
     return out
 
 
@@ -124,7 +130,7 @@ def _reason(indicator: Indicator, area: AreaRow, period: Period) -> str:
 def compute(indicators: list[Indicator], period: Period) -> Result:
     result = Result()
     started = time.perf_counter()
-    areas = load_areas()
+    areas = load_areas(period)
     result.areas = len(areas)
     result.timings["load_areas"] = round((time.perf_counter() - started) * 1000)
 
@@ -144,7 +150,7 @@ def compute(indicators: list[Indicator], period: Period) -> Result:
         nums = totals[id(ind.numerator)]
         dens = totals[id(ind.denominator)] if ind.denominator is not None else None
         for area in areas.values():
-            if area.depth > lowest:
+            if area.depth > lowest or not area.in_period:
                 continue
             numerator = nums.get(area.id, Decimal(0))
             if dens is None and area.id not in nums and ind.numerator.absent_is_missing:

@@ -14,7 +14,10 @@ from .registry import Indicator, Measure, Unit, register, registered_population,
 
 
 def _areas(**filters) -> Measure:
-    return Measure(lambda period: Area.objects.filter(**filters), area_path="id", aggregate=Count("id"))
+    # The areas in force at the end of the period (期末数): a grid split during the year counts as its
+    # successors, not as both (Area.valid_on).
+    return Measure(lambda period: Area.objects.valid_on(period.end).filter(**filters), area_path="id",
+                   aggregate=Count("id"))
 
 
 URBAN_COMMUNITIES = _areas(level=AreaLevel.COMMUNITY, kind=AreaKind.URBAN)

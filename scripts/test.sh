@@ -22,6 +22,11 @@ if [ ! -x .venv/bin/python ]; then
     exit 1
 fi
 
+# Lint and migrations first: a missing migration or a lint error fails the run in seconds.
+.venv/bin/ruff check .
+DATABASE_URL= REDIS_URL= .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
+    echo "test.sh: a model change has no migration (manage.py makemigrations)" >&2; exit 1; }
+
 SVC_DIR=$(mktemp -d "${TMPDIR:-/tmp}/portal-test.XXXXXX")
 cleanup() {
     services_stop "$SVC_DIR" || true
@@ -35,6 +40,8 @@ SERVICES_FAST=1 services_start "$SVC_DIR"
 # shellcheck disable=SC1091
 . "$SVC_DIR/env"
 export PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium
+# Every service is here: a test skipped for want of PostgreSQL, Redis or Chromium is a failure.
+export PORTAL_FULL_STACK=1
 
 status=0
 .venv/bin/python -m pytest "$@" || status=$?

@@ -6,6 +6,8 @@ an urban community, and a grid in A's community. Personas: ``city_admin``, ``off
 ``worker_a`` (community worker in A's community), ``auditor`` (city) and ``outsider`` (no role).
 """
 
+import os
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -145,3 +147,23 @@ def real_worker(transactional_db, django_db_serialized_rollback):
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
         yield
     app.conf.task_always_eager = True
+
+
+# With PORTAL_FULL_STACK=1 (set by scripts/test.sh, so by `make test` and CI) a test skipped for want
+# of PostgreSQL, Redis or Chromium fails instead: on the full stack such a skip means a broken set-up,
+# and a silent skip would hide exactly the tests that prove triggers, locks, the worker and the browser.
+_MISSING_SERVICE = re.compile(r"postgres|redis|chromium|broker|needs .*make test", re.IGNORECASE)
+
+
+def fail_skips_for_missing_services(report, full_stack: bool) -> None:
+    if report.skipped and full_stack:
+        reason = str(report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr)
+        if _MISSING_SERVICE.search(reason):
+            report.outcome = "failed"
+            report.longrepr = f"PORTAL_FULL_STACK=1 but the test was skipped for a missing service: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    fail_skips_for_missing_services(outcome.get_result(), os.environ.get("PORTAL_FULL_STACK") == "1")

@@ -2,6 +2,7 @@
 
 from rest_framework import mixins, viewsets
 
+from ..readaudit import audit_read, is_read_audited, purpose_of
 from .permissions import ACTION_BY_METHOD
 
 
@@ -30,6 +31,21 @@ class ScopedViewSetMixin:
             # Page boundaries must be stable: a model without default ordering lists newest first.
             qs = qs.order_by("-pk")
         return qs
+
+    # Read-audited models (core.readaudit): the records a list page or a retrieve returns are recorded,
+    # one event per request.
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if self.action == "list" and is_read_audited(queryset.model):
+            audit_read(self.request, list(page) if page is not None else queryset, purpose_of(self),
+                       model=queryset.model)
+        return page
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.action == "retrieve":
+            audit_read(self.request, obj, purpose_of(self))
+        return obj
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

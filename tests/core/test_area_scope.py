@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.choices import AreaLevel
 from core.models import Area
 from tests.factories import make_area
-from tests.scoped import ScopedAPITests, ScopedPageTests
+from tests.scoped import API, Pages
 
 _codes = itertools.count(2)
 
@@ -17,7 +17,7 @@ def _new_grid(world):
     return make_area(f"340302001001{next(_codes):03d}", AreaLevel.GRID, world.community_a)
 
 
-class TestAreaAPI(ScopedAPITests):
+class TestAreaAPI(API.CRUD, API.ReadOnlyPersonaCannotWrite):
     basename = "area"
     lookup_attr = "code"
     read_only_persona = "worker_a"
@@ -35,7 +35,7 @@ class TestAreaAPI(ScopedAPITests):
         return {"name": obj.name + "（更名）"}
 
 
-class TestAreaPages(ScopedPageTests):
+class TestAreaPages(Pages.List, Pages.Detail, Pages.Export):
     list_url_name = "area-list"
     detail_url_name = "area-detail"
     detail_lookup_attr = "code"

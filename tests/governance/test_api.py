@@ -11,17 +11,15 @@ from governance import services
 from governance.choices import BodyKind, Capacity, DisputeOutcome, DisputeType, PublicationKind, Stage
 from governance.models import Matter, PointsEntry
 from tests.factories.governance import Walker, category, raise_matter
-from tests.scoped import ScopedAPITests
+from tests.scoped import API
 
 
-class _ReadOnly(ScopedAPITests):
-    supports_create = supports_update = supports_delete = False
-    read_only_persona = "auditor"
+class _ReadOnly(API.ReadOnly):
+    """Read-only endpoints (their writes are transitions, tested in test_transition_matrix)."""
 
 
-class TestMatterAPI(ScopedAPITests):
+class TestMatterAPI(API.List, API.Detail, API.Create, API.Update, API.ReadOnlyPersonaCannotWrite):
     basename = "governance-matter"
-    supports_delete = False
     audit_action_prefix = "governance.matter."
     read_only_persona = "auditor"
 
@@ -36,9 +34,8 @@ class TestMatterAPI(ScopedAPITests):
         return {"title": obj.title + "（更正）"}
 
 
-class TestDisputeAPI(ScopedAPITests):
+class TestDisputeAPI(API.List, API.Detail, API.Create, API.Update, API.ReadOnlyPersonaCannotWrite):
     basename = "governance-dispute"
-    supports_delete = False
     audit_action_prefix = "governance.dispute."
     read_only_persona = "auditor"
 
@@ -55,9 +52,32 @@ class TestDisputeAPI(ScopedAPITests):
         return {"outcome": DisputeOutcome.RESOLVED, "resolved_on": "2020-03-05", "agreement": "协议"}
 
 
-class TestBodyMemberAPI(ScopedAPITests):
+class TestMatterSupportAPI(API.Transition):
+    basename = "governance-matter"
+    transition = "support"
+    audit_action_prefix = "governance.matter."
+
+    def make_object(self, world):
+        return raise_matter(world.community_a)
+
+    def transition_payload(self, world, obj):
+        return {"name": "李四"}
+
+
+class TestMatterWithdrawAPI(API.Transition):
+    basename = "governance-matter"
+    transition = "withdraw"
+    audit_action_prefix = "governance.matter."
+
+    def make_object(self, world):
+        return raise_matter(world.community_a)
+
+    def transition_payload(self, world, obj):
+        return {"reason": "已自行解决"}
+
+
+class TestBodyMemberAPI(API.List, API.Detail, API.Create, API.ReadOnlyPersonaCannotWrite):
     basename = "governance-bodymember"
-    supports_update = supports_delete = False
     audit_action_prefix = "governance.member."
     read_only_persona = "auditor"
 

@@ -9,10 +9,10 @@ from core.models import AuditEvent
 from governance import services
 from governance.choices import DisputeType, Stage
 from tests.factories.governance import Walker, category, raise_matter
-from tests.scoped import ScopedPageTests
+from tests.scoped import Pages
 
 
-class TestMatterListPage(ScopedPageTests):
+class TestMatterListPage(Pages.List, Pages.Detail, Pages.Export):
     list_url_name = "governance:matter-list"
     detail_url_name = "governance:matter-detail"
 
@@ -23,7 +23,7 @@ class TestMatterListPage(ScopedPageTests):
         return obj.ref
 
 
-class TestDisputeListPage(ScopedPageTests):
+class TestDisputeListPage(Pages.List, Pages.Export):
     list_url_name = "governance:dispute-list"
 
     def make_object(self, world):

@@ -10,12 +10,11 @@ from governance import services
 from governance.choices import BodyKind
 from governance.models import Category, CommunitySetting, QuorumRule
 from tests.factories import make_area
-from tests.scoped import ScopedAPITests
+from tests.scoped import API
 
 
-class TestCommunitySettingAPI(ScopedAPITests):
+class TestCommunitySettingAPI(API.List, API.Detail, API.Create, API.Update, API.ReadOnlyPersonaCannotWrite):
     basename = "governance-communitysetting"
-    supports_delete = False
     audit_action_prefix = "governance.setting."
     read_only_persona = "auditor"
 

@@ -8,14 +8,13 @@ from reports import services
 from reports.choices import RunStatus, RunTrigger
 from reports.models import ReportRun
 from tests.factories.reports import indicator_value, known_territory
-from tests.scoped import ScopedAPITests
+from tests.scoped import API
 
 VALUES = "/api/v1/indicators/values/"
 
 
-class TestIndicatorValueAPI(ScopedAPITests):
+class TestIndicatorValueAPI(API.ReadOnly):
     basename = "reports-value"
-    supports_create = supports_update = supports_delete = False
     list_filter_params = {"indicator": "territory.grids"}
 
     def make_object(self, world):

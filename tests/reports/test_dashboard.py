@@ -11,12 +11,12 @@ from reports import services
 from reports.choices import RunStatus, RunTrigger
 from reports.models import IndicatorValue, ReportRun
 from tests.factories.reports import indicator_value, known_territory
-from tests.scoped import ScopedPageTests
+from tests.scoped import Pages
 
 URL = "/reports/"
 
 
-class TestDashboardPage(ScopedPageTests):
+class TestDashboardPage(Pages.List, Pages.Export):
     """The dashboard of district A shows its streets; officer B's (district B) does not."""
 
     list_url_name = "reports-dashboard"

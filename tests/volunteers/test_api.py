@@ -7,15 +7,14 @@ from django.urls import reverse
 
 from tests.factories import id_number
 from tests.factories import volunteers as vf
-from tests.scoped import ScopedAPITests
+from tests.scoped import API
 from volunteers import services
 from volunteers.models import ServiceHourRecord, Team
 
 
-class TestVolunteerAPI(ScopedAPITests):
+class TestVolunteerAPI(API.CRUD, API.ReadOnlyPersonaCannotWrite):
     basename = "volunteers-volunteer"
     audit_action_prefix = "volunteers.volunteer."
-    read_only_persona = "auditor"
 
     def make_object(self, world):
         return vf.volunteer(world.community_a)
@@ -28,10 +27,9 @@ class TestVolunteerAPI(ScopedAPITests):
         return {"skills": "急救"}
 
 
-class TestTeamAPI(ScopedAPITests):
+class TestTeamAPI(API.CRUD, API.ReadOnlyPersonaCannotWrite):
     basename = "volunteers-team"
     audit_action_prefix = "volunteers.team."
-    read_only_persona = "auditor"
 
     def make_object(self, world):
         return vf.team(world.community_a)
@@ -43,10 +41,9 @@ class TestTeamAPI(ScopedAPITests):
         return {"description": "助老助残"}
 
 
-class TestActivityAPI(ScopedAPITests):
+class TestActivityAPI(API.List, API.Detail, API.Create, API.ReadOnlyPersonaCannotWrite):
     basename = "volunteers-activity"
     audit_action_prefix = "volunteers.activity."
-    supports_update = supports_delete = False
 
     def make_object(self, world):
         return services.create_activity(actor=None, team=vf.team(world.community_a), title="清洁家园")
@@ -55,10 +52,9 @@ class TestActivityAPI(ScopedAPITests):
         return {"team": vf.team(world.community_a).pk, "title": "敬老院探访"}
 
 
-class TestShiftAPI(ScopedAPITests):
+class TestShiftAPI(API.List, API.Detail, API.Create, API.ReadOnlyPersonaCannotWrite):
     basename = "volunteers-shift"
     audit_action_prefix = "volunteers.shift."
-    supports_update = supports_delete = False
 
     def make_object(self, world):
         return vf.past_shift(vf.team(world.community_a))
@@ -73,10 +69,9 @@ def _team_managed_by(world, user):
     return vf.team(world.community_a, manager=user)
 
 
-class TestHourRecordAPI(ScopedAPITests):
+class TestHourRecordAPI(API.List, API.Detail, API.Create, API.Update, API.ReadOnlyPersonaCannotWrite):
     basename = "volunteers-hours"
     audit_action_prefix = "volunteers.hours."
-    supports_delete = False
 
     def make_object(self, world):
         team = Team.objects.filter(memberships__user=world.officer_a).first() or _team_managed_by(world, world.officer_a)
@@ -93,10 +88,9 @@ class TestHourRecordAPI(ScopedAPITests):
         return {"hours": "1.5"}
 
 
-class TestSocialWorkerAPI(ScopedAPITests):
+class TestSocialWorkerAPI(API.CRUD, API.ReadOnlyPersonaCannotWrite):
     basename = "volunteers-socialworker"
     audit_action_prefix = "volunteers.socialworker."
-    read_only_persona = "auditor"
 
     def make_object(self, world):
         return services.register_social_worker(
@@ -112,10 +106,9 @@ class TestSocialWorkerAPI(ScopedAPITests):
         return {"employer": "蚌埠市社工服务中心"}
 
 
-class TestTrainingAPI(ScopedAPITests):
+class TestTrainingAPI(API.List, API.Detail, API.Create, API.ReadOnlyPersonaCannotWrite):
     basename = "volunteers-training"
     audit_action_prefix = "volunteers.training."
-    supports_update = supports_delete = False
 
     def make_object(self, world):
         return services.create_training(actor=None, title="助老志愿服务培训", topic="elderly_care",

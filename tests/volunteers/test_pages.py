@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from tests.factories import volunteers as vf
-from tests.scoped import ScopedPageTests
+from tests.scoped import Pages
 from volunteers import certificates, services
 from volunteers.models import ServiceHourRecord
 
 
-class TestVolunteerListPage(ScopedPageTests):
+class TestVolunteerListPage(Pages.List, Pages.Detail, Pages.Export):
     list_url_name = "volunteers:volunteer-list"
     detail_url_name = "volunteers:volunteer-detail"
 
@@ -24,7 +24,7 @@ class TestVolunteerListPage(ScopedPageTests):
         return obj.name
 
 
-class TestTeamListPage(ScopedPageTests):
+class TestTeamListPage(Pages.List, Pages.Detail, Pages.Export):
     list_url_name = "volunteers:team-list"
     detail_url_name = "volunteers:team-detail"
 

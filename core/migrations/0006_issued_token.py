@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('authtoken', '0004_alter_tokenproxy_options'),
-        ('core', '0004_area_code_statistics'),
+        ('core', '0005_area_validity_grant_terms_workdays_reveal_grants_finding_levels'),
     ]
 
     operations = [

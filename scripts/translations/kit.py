@@ -1,0 +1,46 @@
+"""zh_Hans for the core kit: working days, area validity, grant terms, read-audit, escalation."""
+
+T = {
+    "Invalid token.": "令牌无效。",
+    "User inactive or deleted.": "用户已停用或已删除。",
+    "valid from": "生效日期",
+    "valid to": "失效日期",
+    "starts on": "任期开始",
+    "ends on": "任期结束",
+    "inbox level": "待办层级",
+    "from level": "原层级",
+    "to level": "升至层级",
+    "previous due date": "原期限",
+    "new due date": "新期限",
+    "escalated": "升级时间",
+    "finding escalation": "问题升级记录",
+    "finding escalations": "问题升级记录",
+    "predecessor": "原区划",
+    "successor": "继承区划",
+    "date": "日期",
+    "area succession": "区划沿革",
+    "area successions": "区划沿革",
+    "working day": "工作日",
+    "day off": "休息日",
+    "working-day override": "本地工作日调整",
+    "working-day overrides": "本地工作日调整",
+    "field": "字段",
+    "expires": "到期时间",
+    "reveal grant": "查看授权",
+    "reveal grants": "查看授权",
+    "State why the areas are re-divided (at least 4 characters).": "请说明区划调整的原因（至少4个字）。",
+    "Name the areas that the re-division retires.": "请列出本次调整撤销的区划。",
+    "%(area)s is not in force on %(date)s.": "%(area)s 在 %(date)s 不处于有效期内。",
+    "%(child)s (%(code)s) lies under %(area)s and stays in force: retire it in the same re-division and "
+    "create its successor under the new area.":
+        "%(child)s（%(code)s）属于 %(area)s 且仍然有效：请在同一次调整中一并撤销，并在新区划下设立其继承区划。",
+    "The parent of %(code)s, %(parent)s, is not in force on %(date)s.":
+        "%(code)s 的上级 %(parent)s 在 %(date)s 不处于有效期内。",
+    "The predecessors of %(code)s must be among the retired areas.": "%(code)s 的原区划必须是本次撤销的区划。",
+    "%(code)s and its predecessor %(pred)s are not of the same level.": "%(code)s 与其原区划 %(pred)s 层级不同。",
+    "%(area)s (%(code)s) would be retired without a successor: its records would belong nowhere.":
+        "%(area)s（%(code)s）撤销后没有继承区划，其记录将无所归属。",
+    "A term cannot end before it starts.": "任期结束日期不能早于开始日期。",
+    "Only the city administrator may change the working-day calendar.": "只有市级管理员可以调整工作日历。",
+    "Overdue since %(date)s": "自 %(date)s 起逾期",
+}
