@@ -3,10 +3,12 @@ import io
 from functools import lru_cache
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import selectors, services
+from . import accounts, selectors, services
 from .choices import FindingStatus
 from .filtersets import AreaFilterSet, AuditEventFilterSet, FindingFilterSet, StaffFilterSet
 from .forms import FindingCloseForm, OTPForm, RevealForm
@@ -233,8 +235,7 @@ def otp_verify(request):
         matched = match_token(user, code) if confirmed else (device if device.verify_token(code) else None)
         if matched is not None:
             if not confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                accounts.enrol_authenticator(actor=user, device=device)
             otp_login(request, matched)
             return redirect(_safe_next(request))
         form.add_error("code", _("The code is wrong or has expired."))
@@ -252,6 +253,16 @@ def otp_verify(request):
         "secret": base64.b32encode(device.bin_key).decode() if not confirmed else None,
         "next": request.GET.get("next", ""),
     })
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (behind the second factor, core.middleware): audited, and the
+    user's API token ends with the old password."""
+
+    def form_valid(self, form):
+        accounts.change_password(actor=self.request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, self.request.user)  # this session stays signed in
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def robots(request):
