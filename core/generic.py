@@ -113,7 +113,7 @@ class ScopedListView(ScopedMixin, FilterView):
             actor=self.request.user, what=self.export_name, count=count, fmt=fmt,
             filters={k: v for k, v in filters.items() if k not in ("export", "page")},
         )
-        header = [h for h, _a in self.export_columns]
+        header = [str(h) for h, _a in self.export_columns]
         rows = ([_resolve(obj, a) for _h, a in self.export_columns] for obj in qs.iterator(chunk_size=2000))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return export_response(header, rows, fmt, f"{self.export_name}-{stamp}", title=self.export_name)

@@ -74,6 +74,10 @@ class TestWhatIsAccepted:
 
 
 class TestDownloads:
+    # For tests/test_routes.py: these tests prove both download routes scoped (404 elsewhere, nothing
+    # audited), signed-in only, and working in scope.
+    covers_routes = ["governance:attachment-download", "governance:publication-photo"]
+
     def test_an_officer_in_scope_downloads_it_and_each_download_is_audited(self, world, walker, matter, web):
         attachment = _attached(walker, matter)
         client = web(world.officer_a)
@@ -122,5 +126,7 @@ class TestDownloads:
         assert response["Content-Disposition"].startswith("attachment;")
         assert AuditEvent.objects.filter(action="governance.file.download", actor=world.officer_a).count() == 1
         assert web(world.officer_b).get(url).status_code == 404
+        assert web().get(url).status_code == 302
+        assert AuditEvent.objects.filter(action="governance.file.download").count() == 1
         assert url in web(world.officer_a).get(matter.get_absolute_url()).content.decode()
         assert url not in web().get(matter.get_public_url()).content.decode()
