@@ -34,6 +34,16 @@ class CoreConfig(AppConfig):
         # The shared version is read once per request.
         request_started.connect(scope_request_started, dispatch_uid="core-scope-request-started")
         request_finished.connect(scope_request_finished, dispatch_uid="core-scope-request-finished")
+        # Free text of the project's own models refuses control characters (see core/validators.py).
+        from django.apps import apps
+        from django.conf import settings
+
+        from .validators import attach_text_validators
+
+        base = str(settings.BASE_DIR)
+        attach_text_validators(m for c in apps.get_app_configs()
+                               if c.path.startswith(base) and "site-packages" not in c.path for m in c.get_models())
+
         self._connect_token_revocation()
 
     def _connect_token_revocation(self):

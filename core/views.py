@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -50,11 +51,11 @@ class AreaListView(ScopedListView):
     default_sort = "code"
     export_name = "areas"
     export_columns = [
-        (_("Division code"), "code"),
-        (_("Name"), "name"),
-        (_("Level"), "get_level_display"),
-        (_("Urban/rural"), "get_kind_display"),
-        (_("Parent code"), "parent.code"),
+        (gettext_lazy("Division code"), "code"),
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Level"), "get_level_display"),
+        (gettext_lazy("Urban/rural"), "get_kind_display"),
+        (gettext_lazy("Parent code"), "parent.code"),
     ]
 
     def base_queryset(self):
@@ -86,9 +87,9 @@ class FindingListView(ScopedListView):
     sort_fields = ["due_date", "raised_at", "severity", "rule"]
     export_name = "findings"
     export_columns = [
-        (_("Rule"), "rule"), (_("Severity"), "get_severity_display"), (_("Title"), "title"),
-        (_("Area"), "area.name"), (_("Area code"), "area.code"), (_("Due date"), "due_date"),
-        (_("Status"), "get_status_display"), (_("Raised"), "raised_at"),
+        (gettext_lazy("Rule"), "rule"), (gettext_lazy("Severity"), "get_severity_display"), (gettext_lazy("Title"), "title"),
+        (gettext_lazy("Area"), "area.name"), (gettext_lazy("Area code"), "area.code"), (gettext_lazy("Due date"), "due_date"),
+        (gettext_lazy("Status"), "get_status_display"), (gettext_lazy("Raised"), "raised_at"),
     ]
 
     def base_queryset(self):
@@ -128,10 +129,10 @@ class AuditEventListView(ScopedListView):
     default_sort = "-created_at"
     export_name = "audit-log"
     export_columns = [
-        (_("Time"), "created_at"), (_("Actor"), "actor_label"), (_("Action"), "action"),
-        (_("Record type"), "target_type"), (_("Record id"), "target_id"), (_("Record"), "target_label"),
-        (_("Area code"), "area_code"), (_("Changes"), "changes"), (_("Reason"), "reason"),
-        (_("Request id"), "request_id"),
+        (gettext_lazy("Time"), "created_at"), (gettext_lazy("Actor"), "actor_label"), (gettext_lazy("Action"), "action"),
+        (gettext_lazy("Record type"), "target_type"), (gettext_lazy("Record id"), "target_id"), (gettext_lazy("Record"), "target_label"),
+        (gettext_lazy("Area code"), "area_code"), (gettext_lazy("Changes"), "changes"), (gettext_lazy("Reason"), "reason"),
+        (gettext_lazy("Request id"), "request_id"),
     ]
 
 
@@ -143,10 +144,10 @@ class StaffListView(ScopedListView):
     default_sort = "area__code"
     export_name = "staff"
     export_columns = [
-        (_("Name"), "full_name"), (_("Username"), "user.username"), (_("Area"), "area.name"),
-        (_("ID number"), lambda p: p.id_number.masked if p.id_number else ""),
-        (_("Phone"), lambda p: p.phone.masked if p.phone else ""),
-        (_("Post"), "title"),
+        (gettext_lazy("Name"), "full_name"), (gettext_lazy("Username"), "user.username"), (gettext_lazy("Area"), "area.name"),
+        (gettext_lazy("ID number"), lambda p: p.id_number.masked if p.id_number else ""),
+        (gettext_lazy("Phone"), lambda p: p.phone.masked if p.phone else ""),
+        (gettext_lazy("Post"), "title"),
     ]
 
     def base_queryset(self):

@@ -262,6 +262,10 @@ STORAGES = {
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Attachments and photos: at most this many bytes each, of the types core/validators.py allows
+# (checked by content). Stored files are never served under MEDIA_URL: only through scoped,
+# audited download views (the proxy must not serve MEDIA_ROOT either).
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # --- API ------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import NoPermission
+from core.generic import export_response
 from core.scope import scope_for, shared_version
-from core.tabular import csv_stream, xlsx_bytes
 
 from . import selectors, services
 from .choices import RunTrigger
@@ -74,16 +73,10 @@ def _export(request, area, period, fmt):
     rows = [v for v in rows if visible(REGISTRY.get(v.indicator), held[v.area.code])]
     services.record_values_export(actor=request.user, area_code=area.code, period=period.key, fmt=fmt,
                                   count=len(rows))
-    header = [str(h) for h, _k in EXPORT_HEADER]
+    header = [h for h, _k in EXPORT_HEADER]
     data = ([_cell(v, k) for _h, k in EXPORT_HEADER] for v in rows)
-    filename = f"indicators-{area.code}-{period.key}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_stream(header, data), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(xlsx_bytes(header, data, title=f"{area.code}-{period.key}"),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(header, data, fmt, f"indicators-{area.code}-{period.key}",
+                           title=f"{area.code}-{period.key}")
 
 
 def _dashboard_data(user, area, period, held):
