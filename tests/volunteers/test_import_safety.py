@@ -77,7 +77,7 @@ def test_an_upload_over_the_size_limit_is_refused_on_the_page_with_the_reason(wo
     response = web(world.officer_a).post(reverse("volunteers:import-start"), {
         "kind": "volunteers", "file": SimpleUploadedFile("v.csv", body, content_type="text/csv")}, follow=True)
     assert response.status_code == 200
-    assert "at most 0" in response.content.decode()
+    assert "单个导入文件最多 0 MB" in response.content.decode()  # the page is in Chinese
     assert not ImportJob.objects.exists()
 
 
@@ -89,7 +89,7 @@ def test_an_upload_over_the_size_limit_is_refused_by_the_api(world, api, setting
                                          {"kind": "volunteers", "file": SimpleUploadedFile("v.csv", body)},
                                          format="multipart")
     assert response.status_code == 400
-    assert "at most 0" in response.content.decode()
+    assert "单个导入文件最多 0 MB" in response.json()["error"]["message"]
     assert not ImportJob.objects.exists()
 
 
@@ -180,7 +180,7 @@ def test_with_the_broker_down_an_upload_is_kept_waiting_and_queued_later(world, 
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert job.status == "queued" and job.queued_at is None and "Connection refused" in job.queue_error
-    assert "Waiting to be queued" in client.get(response["Location"]).content.decode()
+    assert "等待排队" in client.get(response["Location"]).content.decode()  # "waiting to be queued"
     monkeypatch.undo()  # the broker is back
     assert tasks.sweep_imports()["requeued"] == 0  # a job just uploaded is left to its own hand-over
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
