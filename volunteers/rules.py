@@ -57,7 +57,7 @@ def over_the_day_sql(new_rows: str, records: str) -> str:
         )
         SELECT running.line FROM running LEFT JOIN counted
           ON counted.volunteer_id = running.volunteer_id AND counted.service_date = running.service_date
-        WHERE running.upto + COALESCE(counted.total, 0) > %s
+        WHERE running.upto + COALESCE(counted.total, 0) > CAST(%s AS NUMERIC)
         ORDER BY running.line
     """
 
