@@ -7,11 +7,17 @@ Headers may be English or Chinese; ``columns`` maps each canonical name to its a
 import codecs
 import csv
 import io
+import os
+import re
+import time
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 
@@ -19,11 +25,31 @@ class TableError(ValueError):
     """The file as a whole cannot be read (wrong type, missing columns)."""
 
 
+# ID-number- and phone-shaped runs of digits quoted in a reason (a cell copied into a message).
+_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE_SHAPED = re.compile(r"(?<![0-9A-Za-z-])(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z-])")
+
+
+def mask_personal_text(text: str) -> str:
+    """``text`` with every ID-number- or phone-shaped value masked as ``core.personal.mask`` does.
+
+    Error reports quote cells; a clerk may have typed a phone into the status column."""
+    from .personal import PersonalKind, mask
+
+    text = _ID_SHAPED.sub(lambda m: mask(PersonalKind.ID_NUMBER, m.group().upper()), text)
+    return _PHONE_SHAPED.sub(lambda m: mask(PersonalKind.PHONE, m.group()), text)
+
+
 @dataclass
 class RowError:
+    """One bad cell: what it says is kept (in a job's report) with personal values masked."""
+
     line: int
     column: str
     reason: str
+
+    def __post_init__(self):
+        self.reason = mask_personal_text(str(self.reason))
 
     def __str__(self):
         where = _("line %(n)s") % {"n": self.line}
@@ -69,18 +95,129 @@ def _map_header(header: list[str], columns: dict[str, Iterable[str]], required: 
     return index
 
 
+@dataclass(frozen=True)
+class ImportLimits:
+    """How much one import may read: the upload, what an XLSX unpacks to, rows and seconds.
+
+    One set for every path (page, API, Celery, command), from the ``PORTAL_IMPORT_*`` settings."""
+
+    upload_bytes: int
+    unpacked_bytes: int
+    ratio: int
+    rows: int
+    seconds: float
+
+    @classmethod
+    def from_settings(cls) -> "ImportLimits":
+        mb = 1024 * 1024
+        return cls(upload_bytes=int(settings.PORTAL_IMPORT_MAX_UPLOAD_MB * mb),
+                   unpacked_bytes=int(settings.PORTAL_IMPORT_MAX_UNPACKED_MB * mb),
+                   ratio=int(settings.PORTAL_IMPORT_MAX_RATIO), rows=int(settings.PORTAL_IMPORT_MAX_ROWS),
+                   seconds=float(settings.PORTAL_IMPORT_MAX_SECONDS))
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+def check_upload_size(size: int | None, limits: ImportLimits | None = None) -> None:
+    """Refuse a file larger than the upload limit (TableError with the sizes)."""
+    limits = limits or ImportLimits.from_settings()
+    if size is not None and size > limits.upload_bytes:
+        raise TableError(_("The file is %(size)s MB; at most %(max)s MB can be imported. Split it into smaller "
+                           "files.") % {"size": _megabytes(size), "max": _megabytes(limits.upload_bytes)})
+
+
+def _size_of(source) -> int | None:
+    if isinstance(source, (str, Path)):
+        return os.path.getsize(source)
+    size = getattr(source, "size", None)
+    if isinstance(size, int):
+        return size
+    if hasattr(source, "seek") and hasattr(source, "tell"):
+        try:
+            source.seek(0, os.SEEK_END)
+            return source.tell()
+        except (OSError, ValueError):
+            return None
+    return None
+
+
 def read_table(
-    source, columns: dict[str, Iterable[str]], required: Iterable[str] | None = None, filename: str = ""
+    source, columns: dict[str, Iterable[str]], required: Iterable[str] | None = None, filename: str = "",
+    limits: ImportLimits | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, {canonical column: text}) for every non-empty data row."""
+    """Yield (line number, {canonical column: text}) for every non-empty data row.
+
+    Within ``limits`` (default: the settings): a file too large, an XLSX unpacking to too much
+    (checked before it is parsed), more rows than allowed or reading for too long stop the
+    import with a ``TableError`` saying which.
+    """
     required = list(columns) if required is None else list(required)
+    limits = limits or ImportLimits.from_settings()
     name = filename or (str(source) if isinstance(source, (str, Path)) else getattr(source, "name", ""))
     if name.lower().endswith((".xlsx", ".xlsm")):
-        yield from _read_xlsx(source, columns, required)
+        kind = _read_xlsx
     elif name.lower().endswith((".csv", ".txt")) or not name:
-        yield from _read_csv(source, columns, required)
+        kind = _read_csv
     else:
         raise TableError(_("Unsupported file type: use CSV or XLSX."))
+    check_upload_size(_size_of(source), limits)
+    if kind is _read_xlsx:
+        _check_xlsx_archive(source, limits)
+    yield from _within_limits(kind(source, columns, required), limits)
+
+
+def _within_limits(rows, limits: ImportLimits):
+    deadline = time.monotonic() + limits.seconds
+    for count, item in enumerate(rows, start=1):
+        if item[0] - 1 > limits.rows:  # data lines read, empty ones included
+            raise TableError(_("The file has more than %(n)s rows; split it into smaller files.")
+                             % {"n": f"{limits.rows:,}"})
+        if count % 1000 == 0 and time.monotonic() > deadline:
+            raise TableError(_("The import took longer than %(s)s seconds and was stopped; split the file.")
+                             % {"s": int(limits.seconds)})
+        yield item
+
+
+_MAX_MEMBERS = 10_000
+
+
+def _check_xlsx_archive(source, limits: ImportLimits) -> None:
+    """Refuse an XLSX that unpacks to more than the limit, or whose parts are compressed beyond
+    any real spreadsheet's ratio (a "zip bomb"), before openpyxl parses it: first from the sizes
+    the archive declares, then by unpacking each part and counting what actually comes out."""
+    bomb = TableError(_("The XLSX file unpacks to more than %(max)s MB or is compressed suspiciously well "
+                        "(a “zip bomb”); it was refused.") % {"max": _megabytes(limits.unpacked_bytes)})
+    raw = _open_binary(source)
+    try:
+        try:
+            archive = zipfile.ZipFile(raw)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise TableError(_("The XLSX file cannot be read: %(err)s") % {"err": exc})
+        members = archive.infolist()
+        if len(members) > _MAX_MEMBERS:
+            raise bomb
+        if sum(m.file_size for m in members) > limits.unpacked_bytes:
+            raise bomb
+        for m in members:
+            if m.file_size > 1024 * 1024 and m.file_size > limits.ratio * max(m.compress_size, 1):
+                raise bomb
+        total = 0
+        for m in members:
+            seen = 0
+            try:
+                with archive.open(m) as part:
+                    while chunk := part.read(1024 * 1024):
+                        seen += len(chunk)
+                        total += len(chunk)
+                        if seen > m.file_size or total > limits.unpacked_bytes:
+                            raise bomb
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+                raise TableError(_("The XLSX file cannot be read: %(err)s") % {"err": exc})
+    finally:
+        if isinstance(source, (str, Path)):
+            raw.close()
 
 
 def _open_binary(source):

@@ -159,7 +159,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "volunteers.recompute_totals",
         "schedule": timedelta(hours=24),
     },
+    # Imports: re-queue jobs the broker never took or whose worker died, drop orphaned staging
+    # tables, delete uploaded files past their retention.
+    "volunteers-sweep-imports": {
+        "task": "volunteers.sweep_imports",
+        "schedule": timedelta(minutes=5),
+    },
 }
+
+# --- Imports (core.tabular.ImportLimits; volunteers.tasks) -------------------------------------
+# One set of limits for every path (page, API, Celery, command).
+PORTAL_IMPORT_MAX_UPLOAD_MB = env.float("PORTAL_IMPORT_MAX_UPLOAD_MB", default=200)
+PORTAL_IMPORT_MAX_UNPACKED_MB = env.float("PORTAL_IMPORT_MAX_UNPACKED_MB", default=600)
+PORTAL_IMPORT_MAX_RATIO = env.int("PORTAL_IMPORT_MAX_RATIO", default=100)
+PORTAL_IMPORT_MAX_ROWS = env.int("PORTAL_IMPORT_MAX_ROWS", default=1_100_000)
+PORTAL_IMPORT_MAX_SECONDS = env.int("PORTAL_IMPORT_MAX_SECONDS", default=30 * 60)
+# A running import whose heartbeat is older than this is taken as dead: the redelivered task (or
+# the sweep) takes it over; staging tables older than this are dropped.
+PORTAL_IMPORT_STALE_SECONDS = env.int("PORTAL_IMPORT_STALE_SECONDS", default=15 * 60)
+# Days an uploaded file is kept after its import finished (0: deleted at once).
+PORTAL_IMPORT_RETENTION_DAYS = env.int("PORTAL_IMPORT_RETENTION_DAYS", default=0)
 
 # --- Auth and sign-in security (等级保护三级) -------------------------------------------------
 AUTHENTICATION_BACKENDS = [

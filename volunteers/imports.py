@@ -5,11 +5,15 @@ number and phone encrypted and blind-indexed in Python, and the prepared row wri
 table: with PostgreSQL ``COPY`` in chunks, elsewhere with batched inserts. Only then one
 transaction merges the staging table into the real table set-wise (``INSERT … SELECT … ON CONFLICT``
 on the blind index), so memory stays flat, a re-run of the same file changes nothing, and an
-interrupted import leaves the real tables untouched (the staging table is dropped). Rows that fail
-come back as a per-row report (line, column, reason).
+interrupted import leaves the real tables untouched (the staging table is dropped; one left by a
+killed run is swept by name and age). Rows that fail come back as a per-row report (line, column,
+reason; ID- and phone-shaped values quoted in a reason are masked).
 
-Audit: one summary event per import (file, counts) rather than one per row; the per-row facts are
-the file itself and the report.
+Limits (file size, what an XLSX unpacks to, rows, time) are ``core.tabular.read_table``'s.
+
+Audit: one summary event per import (file, counts), and one event per volunteer registered or
+changed with the before and after of the changed fields, written set-wise (``_AuditTrail``).
+Hour records are checked against the day's limit as the service checks them (``volunteers.rules``).
 """
 
 import datetime
@@ -19,6 +23,7 @@ import multiprocessing
 import os
 import re
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -30,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
-from core.models import Area
+from core.models import Area, AuditEvent
 from core.personal import (
     PersonalKind,
     age_on,
@@ -45,7 +50,7 @@ from core.scope import scope_for
 from core.services import require_perm
 from core.tabular import ImportReport, RowError, read_table
 
-from . import services
+from . import rules, services
 from .choices import MemberRole, RecordSource, RecordStatus, VolunteerStatus
 from .models import ServiceHourRecord, Team, Volunteer
 
@@ -149,11 +154,20 @@ def volunteer_copy_line(r: tuple) -> str:
             f"{_or_null(r[14])}\t{r[15]}\t{_or_null(r[16])}\n")
 
 
+STAGING_PREFIX = "volunteers_stage_"
+_STAGING_NAME = re.compile(r"^volunteers_stage_(?:(\d{10})_)?[0-9a-f]{8,12}$")
+
+
 class Staging:
-    """A per-run staging table, created outside the merge transaction and always dropped."""
+    """A per-run staging table, created outside the merge transaction and dropped on the way out
+    (the ``with`` block's exit runs on success, error and a Celery time limit alike).
+
+    Its name carries its creation time (``volunteers_stage_<unix time>_<random>``): a run killed
+    outright leaves its table (names, birth dates, encrypted IDs) to ``drop_orphaned_staging``.
+    """
 
     def __init__(self, columns: list[tuple[str, str]]):
-        self.name = f"volunteers_stage_{uuid.uuid4().hex[:12]}"
+        self.name = f"{STAGING_PREFIX}{int(time.time())}_{uuid.uuid4().hex[:8]}"
         self.columns = columns
 
     def __enter__(self):
@@ -164,8 +178,12 @@ class Staging:
         return self
 
     def __exit__(self, *exc):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.name}")
+        except Exception:  # a broken connection: the table is an orphan now, swept later
+            if exc[0] is None:
+                raise
 
     def write(self, rows: list[tuple]) -> None:
         if not rows:
@@ -180,6 +198,27 @@ class Staging:
             else:
                 marks = ", ".join(["%s"] * len(names))
                 cursor.executemany(f"INSERT INTO {self.name} ({', '.join(names)}) VALUES ({marks})", rows)
+
+
+def drop_orphaned_staging(older_than: float | None = None) -> int:
+    """Drop the staging tables of runs that died without dropping their own (older than
+    ``PORTAL_IMPORT_STALE_SECONDS``: no live run keeps one that long without a heartbeat).
+    Run at the start of every import and by the periodic ``volunteers.sweep_imports``."""
+    from django.conf import settings
+
+    older_than = settings.PORTAL_IMPORT_STALE_SECONDS if older_than is None else older_than
+    cutoff = time.time() - older_than
+    dropped = 0
+    for name in connection.introspection.table_names():
+        match = _STAGING_NAME.match(name)
+        if not match:
+            continue
+        if match.group(1) is not None and int(match.group(1)) > cutoff:
+            continue  # a run in progress (names without a time come from versions before the sweep)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        dropped += 1
+    return dropped
 
 
 def _stage_all(staging: Staging, prepared: Iterator[tuple], progress: Callable[[int], None] | None,
@@ -427,6 +466,7 @@ def import_volunteers(*, actor, source, filename: str = "", progress: Callable[[
     def prepare(line, row, errors):
         return _prepare_volunteer(line, row, areas, today, errors, sealer)
 
+    drop_orphaned_staging()
     rows = read_table(source, VOLUNTEER_COLUMNS, required=VOLUNTEER_REQUIRED, filename=filename)
     prepared = prepare_rows(rows, prepare, report.errors, 1 if workers is None else workers,
                             as_text=volunteer_copy_line)
@@ -436,7 +476,8 @@ def import_volunteers(*, actor, source, filename: str = "", progress: Callable[[
             _refuse_moves_out_of_scope(actor, staging, report, cursor)
             cursor.execute(f"SELECT COUNT(*) FROM {staging.name}")
             valid = cursor.fetchone()[0]
-            report.created, report.updated = _merge_volunteers(cursor, staging, timezone.now())
+            trail = _AuditTrail(actor, _("import %(file)s") % {"file": filename}, timezone.now())
+            report.created, report.updated = _merge_volunteers(cursor, staging, trail.now, trail)
             report.unchanged = valid - report.created - report.updated
             audit.record(actor=actor, action="volunteers.volunteer.import", label=filename or "import",
                          changes={"created": [None, report.created], "updated": [None, report.updated],
@@ -464,7 +505,84 @@ UPDATABLE = ["name", "phone_index", "area_id", "registered_on", "skills", "servi
              "guardian_name", "guardian_consent_on"]
 
 
-def _merge_volunteers(cursor, staging: Staging, now) -> tuple[int, int]:
+# --- the audit trail of a volunteer import ---------------------------------------------------------
+# Each volunteer the import registers or changes gets its own audit row, as the services write
+# them (action ``volunteers.volunteer.register`` / ``.update``, {field: [before, after]} of the
+# fields that changed), so a move to another area shows in the person's history. Written set-wise
+# (a million rows): on PostgreSQL one ``INSERT … SELECT`` building the JSON in SQL, elsewhere the
+# rows are read and written with ``core.audit.build`` + ``record_many``.
+# (audit key, the column that decides whether it changed, the column shown: masked copies, never
+# the encrypted values or their blind index)
+_AUDITED = [("name", "name", "name"), ("phone", "phone_index", "phone_masked"), ("area", "area_id", "area_id"),
+            ("registered_on", "registered_on", "registered_on"), ("skills", "skills", "skills"),
+            ("service_fields", "service_fields", "service_fields"), ("status", "status", "status"),
+            ("guardian_name", "guardian_name", "guardian_name"),
+            ("guardian_consent_on", "guardian_consent_on", "guardian_consent_on")]
+# Set only on registration (audit key, staging column).
+_AUDITED_ON_CREATE = [("id_number", "s.id_masked"), ("birth_date", "s.birth_date"), ("sex", "s.sex")]
+
+
+class _AuditTrail:
+    def __init__(self, actor, reason: str, now):
+        self.actor, self.reason, self.now = actor, reason, now
+        self.template = audit.build(actor=actor, action="", reason=reason)
+
+    def _entries(self, created: bool) -> list[tuple[str, str | None, str, str | None]]:
+        """(key, before expression, after expression, condition: None for always)."""
+        if created:
+            return ([(key, None, expr, f"{expr} IS NOT NULL") for key, expr in _AUDITED_ON_CREATE]
+                    + [(key, None, _FROM_STAGE[shown], f"{_FROM_STAGE[shown]} IS NOT NULL")
+                       for key, _test, shown in _AUDITED])
+        return [(key, f"v.{shown}", _FROM_STAGE[shown], _distinct(f"v.{test}", _FROM_STAGE[test]))
+                for key, test, shown in _AUDITED]
+
+    def write(self, cursor, staging: Staging, *, created: bool) -> None:
+        """Audit rows for the staged people who are about to be updated (``created=False``: before
+        the update, so ``v`` still holds the before) or who were just registered (by this merge:
+        ``created_at`` is its time)."""
+        table = Volunteer._meta.db_table
+        entries = self._entries(created)
+        if created:
+            where = "v.created_at = %(now)s"
+        else:
+            where = " OR ".join(cond for *_x, cond in entries)
+        source = (f"FROM {staging.name} s JOIN {table} v ON v.id_number_index = s.key "
+                  f"JOIN core_area a ON a.id = s.area_id WHERE {where}")  # filed where the person now lives, as the service does
+        action = "volunteers.volunteer.register" if created else "volunteers.volunteer.update"
+        t = self.template
+        params = {"now": self.now, "actor": t.actor_id, "label": t.actor_label, "action": action,
+                  "type": Volunteer._meta.label_lower, "rid": t.request_id, "reason": t.reason}
+        if connection.vendor == "postgresql":
+            pairs = ", ".join(
+                f"'{key}', CASE WHEN {cond} THEN jsonb_build_array({before or 'NULL'}, {after}) END"
+                for key, before, after, cond in entries)
+            cursor.execute(f"""
+                INSERT INTO {AuditEvent._meta.db_table} (created_at, actor_id, actor_label, action, target_type,
+                    target_id, target_label, area_id, area_code, changes, request_id, reason)
+                SELECT %(now)s, %(actor)s, %(label)s, %(action)s, %(type)s, v.id::text, LEFT(s.name, 200),
+                    s.area_id, a.code, jsonb_strip_nulls(jsonb_build_object({pairs})), %(rid)s, %(reason)s
+                {source}""", params)
+            return
+        columns = ", ".join(f"{before or 'NULL'}, {after}, CASE WHEN {cond} THEN 1 ELSE 0 END"
+                            for _key, before, after, cond in entries)
+        cursor.execute(f"SELECT v.id, s.name, s.area_id, a.code, {columns} {source}", params)
+        while rows := cursor.fetchmany(2000):
+            events = []
+            for row in rows:
+                changes = {}
+                for i, (key, *_rest) in enumerate(entries):
+                    before, after, changed = row[4 + 3 * i: 7 + 3 * i]
+                    if changed:
+                        changes[key] = [audit._jsonable(before), audit._jsonable(after)]
+                event = AuditEvent(
+                    created_at=self.now, actor_id=t.actor_id, actor_label=t.actor_label, action=action,
+                    target_type=params["type"], target_id=str(row[0]), target_label=row[1][:200],
+                    area_id=row[2], area_code=row[3], changes=changes, request_id=t.request_id, reason=t.reason)
+                events.append(event)
+            audit.record_many(events)
+
+
+def _merge_volunteers(cursor, staging: Staging, now, trail: "_AuditTrail | None" = None) -> tuple[int, int]:
     """Update the staged people who exist and changed, insert the others: (created, updated).
 
     Three plain statements instead of one ``INSERT … ON CONFLICT DO UPDATE``, whose speculative
@@ -479,6 +597,8 @@ def _merge_volunteers(cursor, staging: Staging, now) -> tuple[int, int]:
     table = Volunteer._meta.db_table
     changed = " OR ".join(_distinct(f"v.{c}", _FROM_STAGE[c]) for c in UPDATABLE)
     assignments = ", ".join(f"{c} = {e}" for c, e in _FROM_STAGE.items())
+    if trail:
+        trail.write(cursor, staging, created=False)
     cursor.execute(f"""
         UPDATE {table} AS v SET {assignments}, updated_at = %(now)s
         FROM {staging.name} AS s WHERE v.id_number_index = s.key AND ({changed})
@@ -490,9 +610,14 @@ def _merge_volunteers(cursor, staging: Staging, now) -> tuple[int, int]:
     try:
         with transaction.atomic():
             cursor.execute(insert, {"now": now})
-            return cursor.rowcount, updated
+            created = cursor.rowcount
+        if trail:
+            trail.write(cursor, staging, created=True)
+        return created, updated
     except IntegrityError:
         pass
+    if trail:  # the people registered meanwhile, as the upsert below will change them
+        trail.write(cursor, staging, created=False)
     cursor.execute(f"SELECT COUNT(*) FROM {staging.name} s LEFT JOIN {table} v ON v.id_number_index = s.key "
                    "WHERE v.id IS NULL")
     created = cursor.fetchone()[0]
@@ -500,7 +625,10 @@ def _merge_volunteers(cursor, staging: Staging, now) -> tuple[int, int]:
     changed = " OR ".join(_distinct(f"{table}.{c}", f"excluded.{c}") for c in UPDATABLE)
     cursor.execute(f"{insert} WHERE true ON CONFLICT (id_number_index) DO UPDATE SET {excluded}, "
                    f"updated_at = excluded.updated_at WHERE {changed}", {"now": now})
-    return created, updated + cursor.rowcount - created
+    upserted = cursor.rowcount
+    if trail:
+        trail.write(cursor, staging, created=True)
+    return created, updated + upserted - created
 
 
 def _drop_registered(cursor, staging: Staging) -> None:
@@ -530,6 +658,22 @@ def _refuse_moves_out_of_scope(actor, staging: Staging, report: ImportReport, cu
         cursor.execute(f"DELETE FROM {staging.name} WHERE line IN ({', '.join(['%s'] * len(part))})", part)
 
 
+def _volunteers_in_scope(actor) -> tuple[str, list]:
+    """A condition on ``a.code`` (the volunteer's community) for volunteers the actor may see."""
+    if actor is None:
+        return "true", []
+    prefixes = scope_for(actor).prefixes_for("volunteers.view_volunteer")
+    if prefixes is None:
+        return "true", []
+    return (" OR ".join(["a.code LIKE %s"] * len(prefixes)) or "false"), [p + "%" for p in sorted(prefixes)]
+
+
+def _delete_lines(cursor, staging: Staging, lines: list[int]) -> None:
+    for start in range(0, len(lines), 500):
+        part = lines[start:start + 500]
+        cursor.execute(f"DELETE FROM {staging.name} WHERE line IN ({', '.join(['%s'] * len(part))})", part)
+
+
 # --- service hours -----------------------------------------------------------------------------------
 HOURS_STAGE = [("line", "integer"), ("key", "varchar(64)"), ("id_index", "varchar(64)"),
                ("service_date", "date"), ("hours", "numeric(6,2)"), ("description", "varchar(300)")]
@@ -551,7 +695,7 @@ def _prepare_hours(line: int, row: dict, today: datetime.date, errors: list, id_
         day = None
     try:
         hours = Decimal(row["hours"].replace("小时", "").strip()).quantize(Decimal("0.01"))
-        if not Decimal(0) < hours <= services.MAX_HOURS_PER_DAY:
+        if not rules.hours_in_range(hours):
             bad.append(RowError(line, "hours", _("hours must be more than 0 and at most 24")))
     except InvalidOperation:
         bad.append(RowError(line, "hours", _("not a number of hours")))
@@ -586,14 +730,30 @@ def import_service_hours(*, actor, source, team: Team, filename: str = "",
                 yield staged
 
     table, vol = ServiceHourRecord._meta.db_table, Volunteer._meta.db_table
+    in_scope, scope_params = _volunteers_in_scope(actor)
+    drop_orphaned_staging()
     with Staging(HOURS_STAGE) as staging:
         _stage_all(staging, prepared(), progress, report, "external_ref")
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"""SELECT s.line FROM {staging.name} s LEFT JOIN {vol} v ON v.id_number_index = s.id_index
-                               WHERE v.id IS NULL ORDER BY s.line""")
+            # Only volunteers registered in the importer's areas can be credited; anyone else's ID
+            # number reads exactly like an unknown one (whether they exist is not the importer's to know).
+            cursor.execute(f"""SELECT s.line FROM {staging.name} s WHERE NOT EXISTS (
+                                   SELECT 1 FROM {vol} v JOIN core_area a ON a.id = v.area_id
+                                   WHERE v.id_number_index = s.id_index AND ({in_scope}))
+                               ORDER BY s.line""", scope_params)
             unknown = [r[0] for r in cursor.fetchall()]
             for line in unknown:
                 report.errors.append(RowError(line, "id_number", _("no volunteer with this ID number is registered")))
+            _delete_lines(cursor, staging, unknown)
+            # The day's limit, as the service checks it, for all the file's new records at once.
+            new_rows = f"""SELECT s.line, v.id AS volunteer_id, s.service_date, s.hours
+                           FROM {staging.name} s JOIN {vol} v ON v.id_number_index = s.id_index
+                           WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.team_id = %s AND r.external_ref = s.key)"""
+            cursor.execute(rules.over_the_day_sql(new_rows, table), [team.pk, *rules.over_the_day_params()])
+            too_much = [r[0] for r in cursor.fetchall()]
+            for line in too_much:
+                report.errors.append(RowError(line, "hours", rules.day_exceeded_message()))
+            _delete_lines(cursor, staging, too_much)
             cursor.execute(f"""SELECT COUNT(*) FROM {staging.name} s JOIN {table} r
                                ON r.team_id = %s AND r.external_ref = s.key""", [team.pk])
             existing = cursor.fetchone()[0]

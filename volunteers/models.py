@@ -512,6 +512,13 @@ class ImportJob(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Handed to the task queue (None: waiting to be queued; the sweep retries), and why it was not.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    queue_error = models.CharField(_("queueing error"), max_length=500, blank=True)
+    # The worker running it: when it claimed the job and when it last reported progress. A claim
+    # whose heartbeat is older than PORTAL_IMPORT_STALE_SECONDS belongs to a dead worker.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
 
     objects = querysets.ImportJobQuerySet.as_manager()
 
@@ -525,3 +532,7 @@ class ImportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("volunteers:import-detail", args=[self.pk])
+
+    @property
+    def waiting_to_be_queued(self) -> bool:
+        return self.status == ImportStatus.QUEUED and self.queued_at is None

@@ -22,6 +22,7 @@ from core.models import Area
 from core.personal import age_on, birth_date, index_lookup, sex, str_plain, validate_id_number
 from core.services import recheck, require_in_scope
 
+from . import rules
 from .choices import (
     CertificateStatus,
     CorrectionStatus,
@@ -53,7 +54,7 @@ from .models import (
 # 注册办法 Art. 7: 18+, or 14–18 with a guardian's consent; under 14 cannot register alone.
 MIN_AGE = 14
 ADULT_AGE = 18
-MAX_HOURS_PER_DAY = Decimal(24)
+MAX_HOURS_PER_DAY = rules.MAX_HOURS_PER_DAY
 
 
 def _perm(model, action: str) -> str:
@@ -462,11 +463,8 @@ def record_hours(*, actor, volunteer: Volunteer, team: Team, hours, service_date
         raise _errors("service_date", _("Give the date of service."))
     if service_date > today:
         raise _errors("service_date", _("Hours cannot be recorded for a day that has not come."))
-    day_total = ServiceHourRecord.objects.filter(
-        volunteer=volunteer, service_date=service_date, status__in=[RecordStatus.SUBMITTED, RecordStatus.APPROVED],
-    ).aggregate(s=Sum("hours"))["s"] or Decimal(0)
-    if day_total + hours > MAX_HOURS_PER_DAY:
-        raise _errors("hours", _("This would make more than 24 hours on one day."))
+    if rules.day_exceeded(rules.day_total(volunteer.pk, service_date), hours):
+        raise _errors("hours", rules.day_exceeded_message())
     record = ServiceHourRecord(volunteer=volunteer, team=team, area=team.area, activity=activity, shift=shift,
                                service_date=service_date, hours=hours, description=description, source=source,
                                recorded_by=actor)
@@ -835,11 +833,17 @@ def start_import(*, actor, kind: str, upload, team: Team | None = None) -> Impor
         codes = scope_for(actor).area_codes if actor is not None else []
         area = Area.objects.filter(code__in=codes).order_by("code").first() or Area.objects.get(level="city")
     require_in_scope(actor, _perm(ImportJob, "add"), area.code)
+    from core.tabular import TableError, check_upload_size
+
+    try:
+        check_upload_size(upload.size)  # the rest of the limits apply when the file is read
+    except TableError as exc:
+        raise _errors("file", str(exc))
     job = ImportJob(kind=kind, area=area, team=team, filename=upload.name[:200], created_by=actor)
     job.file.save(upload.name, upload, save=False)
     job.save()
     audit.record(actor=actor, action="volunteers.import.start", target=job, changes={"file": [None, job.filename]})
-    from .tasks import run_import
+    from .tasks import queue_import
 
-    transaction.on_commit(lambda: run_import.delay(job.pk))
+    transaction.on_commit(lambda: queue_import(job.pk))  # a broker that is down leaves the job waiting
     return job

@@ -335,8 +335,12 @@ def import_start(request):
             messages.error(request, _error_text(exc))
         else:
             return redirect(job.get_absolute_url())
+    from django.conf import settings
+
     jobs = ImportJob.objects.visible_to(request.user)[:20]
-    return render(request, "volunteers/import_start.html", {"form": form, "jobs": jobs, "kinds": ImportKind})
+    limits = {"mb": f"{settings.PORTAL_IMPORT_MAX_UPLOAD_MB:g}", "rows": f"{settings.PORTAL_IMPORT_MAX_ROWS:,}"}
+    return render(request, "volunteers/import_start.html",
+                  {"form": form, "jobs": jobs, "kinds": ImportKind, "limits": limits})
 
 
 @login_required
