@@ -19,7 +19,7 @@ NOWHERE = 987654321
 def _text(response, given):
     """The body with the given id and the per-response CSRF token set aside."""
     return re.sub(r'csrf[^"]*"\s*:\s*"[^"]+"|name="csrfmiddlewaretoken" value="[^"]+"', "CSRF",
-                  response.content.decode().replace(str(given), "ID"), flags=re.I)
+                  re.sub(rf"(?<!\w){re.escape(str(given))}(?!\w)", "ID", response.content.decode()), flags=re.I)
 
 
 def _same(answer, absent, *, known, unknown):
