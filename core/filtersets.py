@@ -3,7 +3,59 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AreaKind, AreaLevel, FindingStatus, Severity
-from .models import Area, AuditEvent, Finding, StaffProfile
+from .models import Area, AuditEvent, Finding, StaffProfile, prefix_of_code, significant_prefix
+
+# A name matching more areas than this ("社区") narrows to the first ones by level (the widest).
+NAME_MATCH_LIMIT = 200
+WITHIN_LABEL = _("Within area (code, code prefix or name)")
+
+
+class AreaWithinFilter(django_filters.CharFilter):
+    """Rows within an area, given as a 12/15-digit code, a code prefix ("340302") or an area name
+    (exact, else contained: "龙子湖" finds 龙子湖区), looked up only among the areas within the
+    user's scope: a name or code from elsewhere simply finds nothing, with no error.
+
+    ``field_name`` is the lookup path to the row's area code (``area__code``, ``code`` for areas
+    themselves, ``area_code`` for audit events).
+    """
+
+    def __init__(self, field_name="area__code", label=None, **kwargs):
+        super().__init__(field_name=field_name, label=label or WITHIN_LABEL, **kwargs)
+
+    def _user(self):
+        return getattr(getattr(self, "parent", None), "request", None) and self.parent.request.user
+
+    def prefixes(self, value: str) -> list[str]:
+        """The code prefixes the value stands for, within the user's scope (empty: nothing)."""
+        areas = Area.objects.restrict(self._user(), "view")
+        if value.isdigit():
+            if len(value) in (12, 15):
+                prefix = prefix_of_code(value)
+                found = prefix is not None and areas.filter(code=value).exists()
+                return [prefix] if found else []
+            # A bare prefix: only as much of it as lies within the scope is read (the rows are scoped too).
+            return [value] if len(value) <= 15 else []
+        exact = list(areas.filter(name=value).values_list("code", "level")[:NAME_MATCH_LIMIT])
+        found = exact or list(areas.filter(name__icontains=value).order_by("code")
+                              .values_list("code", "level")[:NAME_MATCH_LIMIT])
+        prefixes = sorted({significant_prefix(code, level) for code, level in found}, key=len)
+        kept: list[str] = []
+        for prefix in prefixes:  # a district found with its streets: the district's prefix covers them
+            if not any(prefix.startswith(k) for k in kept):
+                kept.append(prefix)
+        return kept
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        prefixes = self.prefixes(value)
+        if not prefixes:
+            return qs.none()
+        q = Q()
+        for prefix in prefixes:
+            q |= Q(**{f"{self.field_name}__startswith": prefix})
+        return qs.filter(q)
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -23,7 +75,7 @@ class AreaFilterSet(ScopedFilterSet):
     parent = django_filters.CharFilter(field_name="parent__code", label=_("Parent code"))
     level = django_filters.ChoiceFilter(choices=AreaLevel.choices, label=_("Level"))
     kind = django_filters.ChoiceFilter(choices=AreaKind.choices, label=_("Urban/rural"))
-    within = django_filters.CharFilter(label=_("Within area (code)"), method="filter_within")
+    within = AreaWithinFilter(field_name="code")
 
     class Meta:
         model = Area
@@ -32,25 +84,19 @@ class AreaFilterSet(ScopedFilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
-    def filter_within(self, queryset, name, value):
-        area = Area.objects.filter(code=value).first()
-        return queryset.filter(code__startswith=area.prefix) if area else queryset.none()
 
 
 class FindingFilterSet(ScopedFilterSet):
     status = django_filters.ChoiceFilter(choices=FindingStatus.choices, label=_("Status"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("Severity"))
     rule = django_filters.CharFilter(label=_("Rule"))
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
 
     class Meta:
         model = Finding
         fields = ["status", "severity", "rule", "area", "overdue"]
 
-    def filter_area(self, queryset, name, value):
-        area = Area.objects.filter(code=value).first()
-        return queryset.filter(area__code__startswith=area.prefix) if area else queryset.none()
 
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone
@@ -65,7 +111,7 @@ class AuditEventFilterSet(ScopedFilterSet):
     actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains", label=_("Actor"))
     target_type = django_filters.CharFilter(label=_("Record type"))
     target_id = django_filters.CharFilter(label=_("Record id"))
-    area = django_filters.CharFilter(field_name="area_code", lookup_expr="startswith", label=_("Area code"))
+    area = AreaWithinFilter(field_name="area_code")
     since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
     until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"))
     request_id = django_filters.CharFilter(label=_("Request id"))
@@ -77,7 +123,7 @@ class AuditEventFilterSet(ScopedFilterSet):
 
 class StaffFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name or username"), method="search")
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
 
     class Meta:
         model = StaffProfile
@@ -86,6 +132,3 @@ class StaffFilterSet(ScopedFilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(full_name__icontains=value) | Q(user__username__icontains=value))
 
-    def filter_area(self, queryset, name, value):
-        area = Area.objects.filter(code=value).first()
-        return queryset.filter(area__code__startswith=area.prefix) if area else queryset.none()

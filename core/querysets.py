@@ -27,3 +27,52 @@ class RestrictedQuerySet(models.QuerySet):
         for prefix in prefixes:
             q |= models.Q(**{f"{self.scope_field}__startswith": prefix})
         return self.filter(q)
+
+
+def restrict_related(queryset, user, action: str = "view"):
+    """The rows of ``queryset`` the user may pick as a related object: its model's own scope when it
+    has one (``restrict``); a model without an area scope (a category, a quorum rule) is left whole."""
+    if hasattr(queryset, "restrict"):
+        return queryset.restrict(user, action)
+    return queryset
+
+
+def within_scope_of(perm: str, *code_lookups: str):
+    """A declared restriction for a related model without an area scope of its own (user accounts,
+    for instance): keep the rows one of whose ``code_lookups`` (paths to an area code) lies within
+    the areas where the user holds ``perm``. Returns ``restrict(queryset, user)``."""
+
+    def restrict(queryset, user):
+        prefixes = scope_for(user).prefixes_for(perm)
+        if prefixes is None:
+            return queryset
+        q = models.Q()
+        for lookup in code_lookups:
+            for prefix in prefixes:
+                q |= models.Q(**{f"{lookup}__startswith": prefix})
+        return queryset.filter(q).distinct() if q else queryset.none()
+
+    return restrict
+
+
+def require_visible(actor, *objects, action: str = "view") -> None:
+    """Every object a service is handed (a team, a volunteer, a shift…) lies within the actor's
+    scope for ``action`` on its model, or it does not exist for the actor (404, the same answer as
+    an unknown id). ``None`` entries (optional relations) and models without an area scope pass;
+    ``actor=None`` (system jobs) passes."""
+    if actor is None:
+        return
+    from django.utils.translation import gettext as _
+
+    from .exceptions import OutOfScope
+
+    by_model: dict[type, set] = {}
+    for obj in objects:
+        if obj is not None:
+            by_model.setdefault(type(obj), set()).add(obj.pk)
+    for model, pks in by_model.items():  # one query per model, however many objects
+        manager = model._default_manager
+        if not hasattr(manager.get_queryset(), "restrict"):
+            continue
+        if manager.restrict(actor, action).filter(pk__in=pks).count() != len(pks):
+            raise OutOfScope(_("No such record."))

@@ -3,16 +3,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import ScopedFilterSet
-from core.models import Area
+from core.filtersets import AreaWithinFilter, ScopedFilterSet
 
 from .choices import DisputeOutcome, DisputeType, Stage, Track
 from .models import Category, Dispute, Matter
-
-
-def _within(queryset, value, field="area__code"):
-    area = Area.objects.filter(code=value).first()
-    return queryset.filter(**{f"{field}__startswith": area.prefix}) if area else queryset.none()
 
 
 class MatterFilterSet(ScopedFilterSet):
@@ -20,7 +14,7 @@ class MatterFilterSet(ScopedFilterSet):
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
     track = django_filters.ChoiceFilter(choices=Track.choices, label=_("Track"))
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
     overdue = django_filters.BooleanFilter(label=_("Answer overdue"), method="filter_overdue")
 
     class Meta:
@@ -29,9 +23,6 @@ class MatterFilterSet(ScopedFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(ref__startswith=value))
-
-    def filter_area(self, queryset, name, value):
-        return _within(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(stage=Stage.RAISED, response_due__lt=timezone.localdate())
@@ -42,11 +33,8 @@ class DisputeFilterSet(ScopedFilterSet):
     dispute_type = django_filters.ChoiceFilter(choices=DisputeType.choices, label=_("Type"))
     outcome = django_filters.ChoiceFilter(choices=DisputeOutcome.choices, label=_("Outcome"))
     year = django_filters.NumberFilter(field_name="received_on", lookup_expr="year", label=_("Year received"))
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
 
     class Meta:
         model = Dispute
         fields = ["dispute_type", "outcome", "year", "area"]
-
-    def filter_area(self, queryset, name, value):
-        return _within(queryset, value)

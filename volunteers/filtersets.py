@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.filtersets import ScopedFilterSet
-from core.models import Area
+from core.filtersets import AreaWithinFilter, ScopedFilterSet
 
 from .choices import RecordStatus, VolunteerStatus
 from .models import (
@@ -19,14 +18,9 @@ from .models import (
 )
 
 
-def _within(queryset, path, value):
-    area = Area.objects.filter(code=value).only("code", "level").first()
-    return queryset.filter(**{f"{path}__code__startswith": area.prefix}) if area else queryset.none()
-
-
 class VolunteerFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="startswith")
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
     team = extend_schema_field(OpenApiTypes.INT)(
         django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all(), method="filter_team"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=VolunteerStatus.choices)
@@ -37,9 +31,6 @@ class VolunteerFilterSet(ScopedFilterSet):
     class Meta:
         model = Volunteer
         fields = ["q", "area", "team", "status", "stars", "has_hours", "trained"]
-
-    def filter_area(self, queryset, name, value):
-        return _within(queryset, "area", value)
 
     def filter_team(self, queryset, name, value):
         return queryset.filter(Exists(TeamMembership.objects.filter(team=value, volunteer=OuterRef("pk"))))
@@ -54,45 +45,33 @@ class VolunteerFilterSet(ScopedFilterSet):
 
 class TeamFilterSet(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
 
     class Meta:
         model = Team
         fields = ["q", "area", "join_mode"]
 
-    def filter_area(self, queryset, name, value):
-        return _within(queryset, "area", value)
-
 
 class ActivityFilterSet(ScopedFilterSet):
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
 
     class Meta:
         model = Activity
         fields = ["area", "team"]
 
-    def filter_area(self, queryset, name, value):
-        return _within(queryset, "area", value)
-
 
 class HourRecordFilterSet(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RecordStatus.choices)
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
 
     class Meta:
         model = ServiceHourRecord
         fields = ["status", "team", "volunteer", "area"]
 
-    def filter_area(self, queryset, name, value):
-        return _within(queryset, "area", value)
-
 
 class SocialWorkerFilterSet(ScopedFilterSet):
-    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    area = AreaWithinFilter()
 
     class Meta:
         model = SocialWorker
         fields = ["level", "area"]
-
-    def filter_area(self, queryset, name, value):
-        return _within(queryset, "area", value)

@@ -20,6 +20,7 @@ from core import audit
 from core.exceptions import NoPermission, TransitionRefused
 from core.models import Area
 from core.personal import age_on, birth_date, index_lookup, sex, str_plain, validate_id_number
+from core.querysets import require_visible
 from core.services import recheck, require_in_scope
 
 from . import rules
@@ -226,6 +227,7 @@ def add_team_staff(*, actor, team: Team, user, role: str = MemberRole.MANAGER) -
 def join_team(*, actor, team: Team, volunteer: Volunteer, invited: bool = False) -> TeamMembership:
     """A volunteer joins: at once for an open team, pending for approval, refused without an invitation."""
     if actor is not None and volunteer.user_id != actor.pk:
+        require_visible(actor, team, volunteer)
         require_in_scope(actor, _perm(TeamMembership, "add"), team.area.code)
     if volunteer.status != VolunteerStatus.ACTIVE:
         raise TransitionRefused(_("Only active volunteers can join a team."))
@@ -257,6 +259,7 @@ def decide_membership(*, actor, membership: TeamMembership, approve: bool) -> Te
 @transaction.atomic
 def create_activity(*, actor, team: Team, title: str, area=None, service_field: str = "",
                     description: str = "") -> Activity:
+    require_visible(actor, team)  # another area's team does not exist for the actor
     area = area or team.area
     require_in_scope(actor, _perm(Activity, "add"), area.code)
     activity = Activity(team=team, area=area, title=title.strip(), service_field=service_field,
@@ -292,6 +295,7 @@ def _new_checkin_code() -> str:
 
 @transaction.atomic
 def create_shift(*, actor, activity: Activity, place: str, starts_at, ends_at, quota: int) -> Shift:
+    require_visible(actor, activity)
     require_in_scope(actor, _perm(Shift, "add"), activity.area.code)
     shift = Shift(activity=activity, place=place, starts_at=starts_at, ends_at=ends_at, quota=quota,
                   checkin_code=_new_checkin_code())
@@ -312,6 +316,7 @@ def sign_up(*, actor, shift: Shift, volunteer: Volunteer) -> SignUp:
     """A place on the shift while the quota lasts, the waitlist after that."""
     shift = Shift.objects.select_for_update().select_related("activity__area").get(pk=shift.pk)
     if actor is not None and volunteer.user_id != actor.pk:
+        require_visible(actor, shift, volunteer)
         require_in_scope(actor, _perm(SignUp, "add"), shift.activity.area.code)
     if volunteer.status != VolunteerStatus.ACTIVE:
         raise TransitionRefused(_("Only active volunteers can sign up."))
@@ -435,6 +440,8 @@ def record_hours(*, actor, volunteer: Volunteer, team: Team, hours, service_date
     the volunteer; only actual service counts (travel excluded): at most the shift's length."""
     if actor is not None and volunteer.user_id == actor.pk:
         raise NoPermission(_("Volunteers cannot record their own hours; the organising team records them."))
+    # Every object handed in lies within the actor's areas, before any rule speaks of it.
+    require_visible(actor, team, volunteer, shift, activity)
     _require_team_role(actor, team, {MemberRole.MANAGER, MemberRole.RECORDER},
                        _("Only the organising team's manager or recorder can record hours."))
     require_in_scope(actor, _perm(ServiceHourRecord, "add"), team.area.code)
@@ -526,6 +533,7 @@ def approve_pending(*, actor, team: Team, record_ids=None) -> int:
     """
     from . import ledger
 
+    require_visible(actor, team)
     Team.objects.select_for_update().get(pk=team.pk)
     _require_team_role(actor, team, {MemberRole.MANAGER}, _("Only the team's manager approves hours."))
     require_in_scope(actor, _perm(ServiceHourRecord, "change"), team.area.code)
@@ -651,6 +659,7 @@ def request_correction(*, actor, record: ServiceHourRecord, requested_hours, rea
     """The volunteer asks the team to correct a record; the team must answer."""
     record = ServiceHourRecord.objects.select_related("volunteer").get(pk=record.pk)
     if actor is not None and record.volunteer.user_id != actor.pk:
+        require_visible(actor, record)
         require_in_scope(actor, _perm(CorrectionRequest, "add"), record.area.code)
     if record.source == RecordSource.REVERSAL:
         raise TransitionRefused(_("A reversal cannot be corrected."))
@@ -709,6 +718,7 @@ def issue_certificate(*, actor, volunteer: Volunteer, team: Team) -> Certificate
     volunteer may ask for it, staff of the team's area may issue it.
     """
     if actor is not None and volunteer.user_id != actor.pk:
+        require_visible(actor, team, volunteer)
         require_in_scope(actor, _perm(Certificate, "add"), team.area.code)
     records = ServiceHourRecord.objects.filter(volunteer=volunteer, team=team, status=RecordStatus.APPROVED)
     facts = records.aggregate(hours=Sum("hours"), first=Min("service_date"), last=Max("service_date"))
@@ -758,6 +768,8 @@ def create_training(*, actor, title: str, topic: str, area, held_on: datetime.da
 
 @transaction.atomic
 def record_attendance(*, actor, session: TrainingSession, volunteers) -> int:
+    volunteers = list(volunteers)
+    require_visible(actor, session, *volunteers)
     require_in_scope(actor, _perm(TrainingAttendance, "add"), session.area.code)
     if session.held_on > timezone.localdate():
         raise TransitionRefused(_("Attendance is recorded after the session."))
@@ -823,6 +835,7 @@ def start_import(*, actor, kind: str, upload, team: Team | None = None) -> Impor
 
     from .choices import ImportKind
 
+    require_visible(actor, team)
     if kind == ImportKind.SERVICE_HOURS:
         if team is None:
             raise _errors("team", _("Choose the team that recorded these hours."))

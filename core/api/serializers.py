@@ -3,6 +3,53 @@ from rest_framework import serializers
 
 from ..models import Area, AuditEvent, Finding
 from ..personal import VALIDATORS, MaskedText, PersonalValue
+from ..querysets import restrict_related
+
+
+def requesting_user(context):
+    """The user a serializer works for: the request's, or ``context["user"]`` outside a request.
+    None when neither is given, and then every scoped relation offers nothing (fail closed)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return user if user is not None else context.get("user")
+
+
+class ScopedFieldsMixin:
+    """Every related-object field offers only the objects within the requesting user's scope.
+
+    In the spirit of ``ScopedFilterSet``: each writable relation (``PrimaryKeyRelatedField``,
+    ``SlugRelatedField``, their ``many=True`` forms, declared or built from the model) has its
+    queryset narrowed through the related model's ``restrict(user, "view")``. An id outside the
+    scope is then simply not found: the caller reads DRF's own "does not exist" error, word for
+    word the one of an id that exists nowhere. Nested serializers built on this mixin narrow their
+    own fields with the root's context.
+
+    A related model without an area scope (a category, a quorum rule) is left alone, unless the
+    serializer declares a restriction for the field: ``Meta.scoped_relations = {"user":
+    within_scope_of(...)}`` (a callable ``(queryset, user) -> queryset``).
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = requesting_user(self.context)
+        declared = getattr(getattr(self, "Meta", None), "scoped_relations", {})
+        for name, field in fields.items():
+            relation = getattr(field, "child_relation", field)  # many=True: the relation of each item
+            if field.read_only or getattr(relation, "queryset", None) is None:
+                continue
+            if name in declared:
+                relation.queryset = declared[name](relation.queryset, user)
+            else:
+                relation.queryset = restrict_related(relation.queryset, user)
+        return fields
+
+
+class ScopedSerializer(ScopedFieldsMixin, serializers.Serializer):
+    """A plain serializer whose related fields are limited to the user's scope (see the mixin)."""
+
+
+class ScopedModelSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    """A model serializer whose related fields are limited to the user's scope (see the mixin)."""
 
 
 class PersonalDataSerializerField(serializers.CharField):
@@ -150,7 +197,7 @@ class LeanReadMixin:
 _MISSING = object()
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ScopedModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all(), required=False,
                                           allow_null=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
@@ -165,7 +212,7 @@ class AreaUpdateSerializer(AreaSerializer):
         read_only_fields = ["code", "level", "parent"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ScopedModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -174,17 +221,17 @@ class FindingSerializer(serializers.ModelSerializer):
                   "due_date", "status", "raised_at", "closed_at", "resolution"]
 
 
-class FindingCloseSerializer(serializers.Serializer):
+class FindingCloseSerializer(ScopedSerializer):
     status = serializers.ChoiceField(choices=["resolved", "dismissed"])
     resolution = serializers.CharField(help_text=_("What was done, or why it is dismissed."))
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(ScopedModelSerializer):
     class Meta:
         model = AuditEvent
         fields = ["id", "created_at", "actor_label", "action", "target_type", "target_id", "target_label",
                   "area_code", "changes", "request_id", "reason"]
 
 
-class RevealSerializer(serializers.Serializer):
+class RevealSerializer(ScopedSerializer):
     reason = serializers.CharField(min_length=4)

@@ -1,8 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.serializers import ScopedModelSerializer, ScopedSerializer
 from core.choices import AreaLevel
 from core.models import Area
+from core.querysets import within_scope_of
 
 from ..choices import (
     AttendanceBasis,
@@ -40,13 +42,13 @@ from ..models import (
 )
 
 
-class StepSerializer(serializers.ModelSerializer):
+class StepSerializer(ScopedModelSerializer):
     class Meta:
         model = DecisionStep
         fields = ["order", "kind", "status", "merged_reason", "completed_at"]
 
 
-class MatterSerializer(serializers.ModelSerializer):
+class MatterSerializer(ScopedModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
@@ -62,7 +64,7 @@ class MatterSerializer(serializers.ModelSerializer):
                             "merged_into", "referred_to"]
 
 
-class MatterUpdateSerializer(serializers.ModelSerializer):
+class MatterUpdateSerializer(ScopedModelSerializer):
     class Meta:
         model = Matter
         fields = ["title", "description", "location"]
@@ -76,29 +78,29 @@ class MatterDetailSerializer(MatterSerializer):
         fields = MatterSerializer.Meta.fields + ["steps"]
 
 
-class NameSerializer(serializers.Serializer):
+class NameSerializer(ScopedSerializer):
     name = serializers.CharField(max_length=50)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(ScopedSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RequiredReasonSerializer(serializers.Serializer):
+class RequiredReasonSerializer(ScopedSerializer):
     reason = serializers.CharField(help_text=_("Shown to the resident."))
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(ScopedSerializer):
     into = serializers.PrimaryKeyRelatedField(queryset=Matter.objects.all())
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReferSerializer(serializers.Serializer):
+class ReferSerializer(ScopedSerializer):
     to = serializers.CharField(max_length=100)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ScheduleMeetingSerializer(serializers.Serializer):
+class ScheduleMeetingSerializer(ScopedSerializer):
     body_kind = serializers.ChoiceField(choices=BodyKind.choices)
     scheduled_at = serializers.DateTimeField()
     location = serializers.CharField(max_length=100)
@@ -107,27 +109,27 @@ class ScheduleMeetingSerializer(serializers.Serializer):
     eligible = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
 
 
-class PartnerSerializer(serializers.Serializer):
+class PartnerSerializer(ScopedSerializer):
     name = serializers.CharField(max_length=100)
     category = serializers.ChoiceField(choices=ParticipantCategory.choices, required=False, default="other")
     role = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
 
 
-class StartImplementationSerializer(serializers.Serializer):
+class StartImplementationSerializer(ScopedSerializer):
     title = serializers.CharField(max_length=200)
     lead_body = serializers.CharField(max_length=100)
     partners = PartnerSerializer(many=True)
     budget = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
 
 
-class PostPublicationSerializer(serializers.Serializer):
+class PostPublicationSerializer(ScopedSerializer):
     kind = serializers.ChoiceField(choices=PublicationKind.choices)
     content = serializers.CharField()
     photo_taken_at = serializers.DateTimeField()
     channel = serializers.ChoiceField(choices=PublicationChannel.choices, default=PublicationChannel.BULLETIN_BOARD)
 
 
-class OpenEvaluationSerializer(serializers.Serializer):
+class OpenEvaluationSerializer(ScopedSerializer):
     closes_at = serializers.DateTimeField()
     threshold = serializers.DecimalField(max_digits=3, decimal_places=2, min_value=1, max_value=5, default="3.5")
     min_responses = serializers.IntegerField(min_value=1, default=5)
@@ -136,11 +138,11 @@ class OpenEvaluationSerializer(serializers.Serializer):
         help_text=_("Codes of the grids the matter affects; omitted: the whole community."))
 
 
-class ObjectionTextSerializer(serializers.Serializer):
+class ObjectionTextSerializer(ScopedSerializer):
     text = serializers.CharField()
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ScopedModelSerializer):
     present = serializers.IntegerField(read_only=True, source="present_count")
     step = serializers.SlugRelatedField(slug_field="kind", read_only=True)
 
@@ -150,35 +152,35 @@ class MeetingSerializer(serializers.ModelSerializer):
                   "eligible", "eligible_households", "present", "cancelled_at"]
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AttendanceSerializer(ScopedSerializer):
     name = serializers.CharField(max_length=50)
     category = serializers.ChoiceField(choices=ParticipantCategory.choices)
     household = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     method = serializers.ChoiceField(choices=AttendanceMethod.choices, default=AttendanceMethod.STAFF_ENTRY)
 
 
-class SpeakerSerializer(serializers.Serializer):
+class SpeakerSerializer(ScopedSerializer):
     name = serializers.CharField(max_length=50)
     category = serializers.CharField(required=False, allow_blank=True, default="")
     opinion = serializers.CharField()
 
 
-class MinutesSerializer(serializers.Serializer):
+class MinutesSerializer(ScopedSerializer):
     speakers = SpeakerSerializer(many=True, required=False, default=list)
     consensus = serializers.CharField(required=False, allow_blank=True, default="")
     dissent = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(ScopedSerializer):
     signed_by = serializers.CharField(max_length=200)
 
 
-class OpenBallotSerializer(serializers.Serializer):
+class OpenBallotSerializer(ScopedSerializer):
     motion = serializers.CharField()
     method = serializers.ChoiceField(choices=BallotMethod.choices, default=BallotMethod.SHOW_OF_HANDS)
 
 
-class BallotSerializer(serializers.ModelSerializer):
+class BallotSerializer(ScopedModelSerializer):
     """Counts of a secret ballot read as null until it closes."""
 
     class Meta:
@@ -193,7 +195,7 @@ class BallotSerializer(serializers.ModelSerializer):
         return data
 
 
-class TallySerializer(serializers.Serializer):
+class TallySerializer(ScopedSerializer):
     votes_for = serializers.IntegerField(min_value=0, default=0)
     votes_against = serializers.IntegerField(min_value=0, default=0)
     abstentions = serializers.IntegerField(min_value=0, default=0)
@@ -203,7 +205,7 @@ class CorrectionSerializer(TallySerializer):
     reason = serializers.CharField()
 
 
-class PublicationSerializer(serializers.ModelSerializer):
+class PublicationSerializer(ScopedModelSerializer):
     is_late = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -212,30 +214,30 @@ class PublicationSerializer(serializers.ModelSerializer):
                   "countersigned_at", "is_late"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ScopedModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "project", "title", "assignee", "due_on", "weight", "is_rectification", "done_at", "evidence"]
         read_only_fields = ["project", "is_rectification", "done_at", "evidence"]
 
 
-class EvidenceSerializer(serializers.Serializer):
+class EvidenceSerializer(ScopedSerializer):
     evidence = serializers.CharField()
 
 
-class MilestoneInputSerializer(serializers.Serializer):
+class MilestoneInputSerializer(ScopedSerializer):
     date = serializers.DateField()
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ScopedModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "matter", "title", "lead_body", "partners", "budget", "started_at"]
 
 
-class EvaluationRoundSerializer(serializers.ModelSerializer):
+class EvaluationRoundSerializer(ScopedModelSerializer):
     grids = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -244,7 +246,7 @@ class EvaluationRoundSerializer(serializers.ModelSerializer):
                   "responses_count", "satisfaction", "accepted"]
 
 
-class ResponseInputSerializer(serializers.Serializer):
+class ResponseInputSerializer(ScopedSerializer):
     respondent = serializers.CharField(max_length=50)
     grid = serializers.SlugRelatedField(
         slug_field="code", required=False, allow_null=True, queryset=Area.objects.filter(level=AreaLevel.GRID),
@@ -253,17 +255,17 @@ class ResponseInputSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(ScopedModelSerializer):
     class Meta:
         model = Objection
         fields = ["id", "matter", "text", "raised_at", "response_due", "response", "responded_at"]
 
 
-class ResponseTextSerializer(serializers.Serializer):
+class ResponseTextSerializer(ScopedSerializer):
     response = serializers.CharField()
 
 
-class BodyMemberSerializer(serializers.ModelSerializer):
+class BodyMemberSerializer(ScopedModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
     capacity = serializers.ChoiceField(choices=Capacity.choices)
     role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.MEMBER)
@@ -271,15 +273,18 @@ class BodyMemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = BodyMember
         fields = ["id", "area", "capacity", "name", "role", "user", "term_start", "term_end", "relative_of"]
+        # Accounts have no area of their own: a member's account is one granted or based within the caller's areas.
+        scoped_relations = {"user": within_scope_of("governance.view_bodymember", "grants__area__code",
+                                                    "profile__area__code")}
 
 
-class PointsEntrySerializer(serializers.ModelSerializer):
+class PointsEntrySerializer(ScopedModelSerializer):
     class Meta:
         model = PointsEntry
         fields = ["id", "subject_kind", "subject", "points", "event", "matter", "dispute", "reverses", "created_at"]
 
 
-class DisputeSerializer(serializers.ModelSerializer):
+class DisputeSerializer(ScopedModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
     dispute_type = serializers.ChoiceField(choices=DisputeType.choices)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.IN_PERSON)
@@ -298,7 +303,7 @@ class DisputeUpdateSerializer(DisputeSerializer):
         read_only_fields = ["area", "reopened_on"]
 
 
-class CadreReviewSerializer(serializers.ModelSerializer):
+class CadreReviewSerializer(ScopedModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:
@@ -306,7 +311,7 @@ class CadreReviewSerializer(serializers.ModelSerializer):
         fields = ["id", "member", "member_name", "year", "report", "verdict", "concluded_at"]
 
 
-class RatingInputSerializer(serializers.Serializer):
+class RatingInputSerializer(ScopedSerializer):
     rater_group = serializers.CharField(max_length=50)
     competent = serializers.IntegerField(min_value=0, default=0)
     basically = serializers.IntegerField(min_value=0, default=0)
@@ -314,13 +319,13 @@ class RatingInputSerializer(serializers.Serializer):
 
 
 # --- reference data and community settings --------------------------------------------------------
-class GovernanceCategorySerializer(serializers.ModelSerializer):
+class GovernanceCategorySerializer(ScopedModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "response_days", "is_major", "major_amount", "publication_days"]
 
 
-class GovernanceQuorumRuleSerializer(serializers.ModelSerializer):
+class GovernanceQuorumRuleSerializer(ScopedModelSerializer):
     body_kind = serializers.ChoiceField(choices=BodyKind.choices)
     attendance_basis = serializers.ChoiceField(choices=AttendanceBasis.choices, default=AttendanceBasis.MEMBERS)
     pass_basis = serializers.ChoiceField(choices=PassBasis.choices, default=PassBasis.PRESENT)
@@ -336,7 +341,7 @@ class GovernanceQuorumRuleSerializer(serializers.ModelSerializer):
                         "household_den": {"min_value": 1}}
 
 
-class GovernanceCommunitySettingSerializer(serializers.ModelSerializer):
+class GovernanceCommunitySettingSerializer(ScopedModelSerializer):
     # Declared, not derived, so the one-to-one's uniqueness is checked by the service after the
     # scope check (a setting outside one's area does not exist for the caller).
     area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())

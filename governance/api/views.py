@@ -35,7 +35,7 @@ from . import serializers as s
 
 
 def _body(serializer_class, request):
-    body = serializer_class(data=request.data)
+    body = serializer_class(data=request.data, context={"request": request})  # relations within scope
     body.is_valid(raise_exception=True)
     return body.validated_data
 

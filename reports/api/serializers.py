@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
+from core.api.serializers import ScopedModelSerializer, ScopedSerializer
+
 from ..models import IndicatorValue, ReportRun
 from ..registry import REGISTRY, Unit
 
 
-class IndicatorSerializer(serializers.Serializer):
+class IndicatorSerializer(ScopedSerializer):
     """An indicator as declared in an app's indicators.py."""
 
     code = serializers.CharField()
@@ -27,7 +29,7 @@ class IndicatorSerializer(serializers.Serializer):
         return ind.denominator is not None
 
 
-class IndicatorValueSerializer(serializers.ModelSerializer):
+class IndicatorValueSerializer(ScopedModelSerializer):
     area = serializers.CharField(source="area.code", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     area_level = serializers.CharField(source="area.level", read_only=True)
@@ -45,7 +47,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
         return ind.target.met(float(obj.value))
 
 
-class ReportRunSerializer(serializers.ModelSerializer):
+class ReportRunSerializer(ScopedModelSerializer):
     duration_ms = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
@@ -53,3 +55,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
         fields = ["id", "period", "status", "trigger", "requested_at", "started_at", "finished_at", "duration_ms",
                   "indicators", "areas", "values_written", "queries", "timings", "message"]
         read_only_fields = [f for f in fields if f != "period"]
+
+
+class RunCreateSerializer(ScopedSerializer):
+    period = serializers.CharField(help_text="2020, 2020Q3 or 2020-07")

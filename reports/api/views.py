@@ -16,7 +16,7 @@ from ..models import IndicatorValue, ReportRun
 from ..periods import Period
 from ..registry import REGISTRY, ordered
 from ..selectors import VIEW_PERM
-from .serializers import IndicatorSerializer, IndicatorValueSerializer, ReportRunSerializer
+from .serializers import IndicatorSerializer, IndicatorValueSerializer, ReportRunSerializer, RunCreateSerializer
 
 
 class IndicatorViewSet(viewsets.ViewSet):
@@ -90,10 +90,6 @@ class IndicatorValueViewSet(ScopedReadOnlyViewSet):
         return qs
 
 
-class RunCreateSerializer(serializers.Serializer):
-    period = serializers.CharField(help_text="2020, 2020Q3 or 2020-07")
-
-
 class ReportRunViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
                        mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Aggregation runs: administrators start one for a period; anyone allowed follows its progress."""
@@ -104,7 +100,7 @@ class ReportRunViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListM
 
     @extend_schema(request=RunCreateSerializer, responses={202: ReportRunSerializer})
     def create(self, request, *args, **kwargs):
-        body = RunCreateSerializer(data=request.data)
+        body = RunCreateSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         run = services.request_run(actor=request.user, period=body.validated_data["period"], trigger=RunTrigger.API)
         run.refresh_from_db()

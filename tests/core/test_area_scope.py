@@ -64,10 +64,13 @@ class TestDistrictBoundary:
         assert world.community_a.code in body and world.community_b.code not in body
 
     def test_officer_cannot_create_an_area_in_another_district(self, world, api):
-        response = api(world.officer_a).post("/api/v1/areas/", {
-            "code": "340303001002", "name": "越界社区", "level": "community", "kind": "urban",
-            "parent": world.street_b.code}, format="json")
-        assert response.status_code == 404
+        # The other district's street reads as a parent that does not exist (scoped serializers).
+        body = {"code": "340303001002", "name": "越界社区", "level": "community", "kind": "urban"}
+        response = api(world.officer_a).post("/api/v1/areas/", {**body, "parent": world.street_b.code}, format="json")
+        absent = api(world.officer_a).post("/api/v1/areas/", {**body, "parent": "340303009000"}, format="json")
+        assert response.status_code == absent.status_code == 400
+        assert response.json()["error"]["message"].replace(world.street_b.code, "X") == \
+            absent.json()["error"]["message"].replace("340303009000", "X")
         assert not Area.objects.filter(code="340303001002").exists()
 
     def test_city_admin_sees_both_districts(self, world, api):

@@ -45,9 +45,13 @@ def test_a_second_setting_for_the_same_community_is_400_on_the_area(world, api):
 
 
 def test_a_setting_outside_ones_area_cannot_be_created(world, api):
-    response = api(world.officer_b).post(reverse("api:governance-communitysetting-list"),
-                                         {"area": world.community_a.code, "adults": 1}, format="json")
-    assert response.status_code == 404
+    # Refused exactly as a community that does not exist (scoped serializers): nothing tells them apart.
+    url = reverse("api:governance-communitysetting-list")
+    response = api(world.officer_b).post(url, {"area": world.community_a.code, "adults": 1}, format="json")
+    absent = api(world.officer_b).post(url, {"area": "340302001999", "adults": 1}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == absent.json()["error"]["message"].replace("340302001999",
+                                                                                           world.community_a.code)
     assert not CommunitySetting.objects.exists()
 
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.api.serializers import LeanReadMixin, PersonalDataSerializerField
+from core.api.serializers import LeanReadMixin, PersonalDataSerializerField, ScopedModelSerializer, ScopedSerializer
 from core.models import Area
 from core.personal import PersonalKind
 
@@ -22,7 +22,7 @@ def area_field(**kwargs):
     return serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all(), **kwargs)
 
 
-class VolunteerSerializer(LeanReadMixin, serializers.ModelSerializer):
+class VolunteerSerializer(LeanReadMixin, ScopedModelSerializer):
     id_number = PersonalDataSerializerField(kind=PersonalKind.ID_NUMBER, masked_source="id_number_masked")
     phone = PersonalDataSerializerField(kind=PersonalKind.PHONE, masked_source="phone_masked", required=False,
                                         allow_blank=True)
@@ -42,7 +42,7 @@ class VolunteerUpdateSerializer(VolunteerSerializer):
         read_only_fields = [*VolunteerSerializer.Meta.read_only_fields, "id_number"]
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class TeamSerializer(ScopedModelSerializer):
     area = area_field()
 
     class Meta:
@@ -50,29 +50,22 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "area", "organisation_name", "organisation_uscc", "join_mode", "description"]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ScopedModelSerializer):
     area = area_field(required=False)
 
     class Meta:
         model = Activity
         fields = ["id", "team", "area", "title", "service_field", "description"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["team"].queryset = Team.objects.restrict(request.user, "view")
-        return fields
 
-
-class ShiftSerializer(serializers.ModelSerializer):
+class ShiftSerializer(ScopedModelSerializer):
     class Meta:
         model = Shift
         fields = ["id", "activity", "place", "starts_at", "ends_at", "quota", "checkin_code"]
         read_only_fields = ["checkin_code"]
 
 
-class HourRecordSerializer(serializers.ModelSerializer):
+class HourRecordSerializer(ScopedModelSerializer):
     class Meta:
         model = ServiceHourRecord
         fields = ["id", "volunteer", "team", "activity", "shift", "service_date", "hours", "description", "source",
@@ -88,11 +81,11 @@ class HourRecordUpdateSerializer(HourRecordSerializer):
         read_only_fields = [*HourRecordSerializer.Meta.read_only_fields, "volunteer", "team", "activity", "shift"]
 
 
-class HourReasonSerializer(serializers.Serializer):
+class HourReasonSerializer(ScopedSerializer):
     reason = serializers.CharField()
 
 
-class HourCorrectionSerializer(serializers.ModelSerializer):
+class HourCorrectionSerializer(ScopedModelSerializer):
     class Meta:
         model = CorrectionRequest
         fields = ["id", "record", "volunteer", "requested_hours", "reason", "status", "answer", "answered_at",
@@ -100,12 +93,12 @@ class HourCorrectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["volunteer", "status", "answer", "answered_at", "created_at"]
 
 
-class AnswerSerializer(serializers.Serializer):
+class AnswerSerializer(ScopedSerializer):
     accept = serializers.BooleanField()
     answer = serializers.CharField()
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(ScopedModelSerializer):
     area = area_field()
 
     class Meta:
@@ -113,7 +106,7 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "topic", "area", "held_on", "organiser", "with_civilisation_office"]
 
 
-class SocialWorkerSerializer(serializers.ModelSerializer):
+class SocialWorkerSerializer(ScopedModelSerializer):
     id_number = PersonalDataSerializerField(kind=PersonalKind.ID_NUMBER)
     area = area_field()
 
@@ -127,14 +120,14 @@ class SocialWorkerUpdateSerializer(SocialWorkerSerializer):
         read_only_fields = ["id_number"]
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ScopedModelSerializer):
     class Meta:
         model = Certificate
         fields = ["id", "number", "verify_code", "volunteer", "team", "hours", "records", "period_start",
                   "period_end", "chain_head", "status", "issued_at"]
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(ScopedModelSerializer):
     file = serializers.FileField(write_only=True)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
