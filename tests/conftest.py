@@ -145,3 +145,20 @@ def real_worker(transactional_db, django_db_serialized_rollback):
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
         yield
     app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_append_only_tables():
+    """Transactional tests end with ``flush``, one TRUNCATE of every table, which the append-only
+    tables refuse on PostgreSQL (core.db). The test database's superuser turns ordinary triggers off
+    for that transaction only (``SET LOCAL session_replication_role``)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
