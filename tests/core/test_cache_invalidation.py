@@ -70,7 +70,7 @@ class Rollback(Exception):
     pass
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 class TestAcrossWorkers:
     def test_a_revoked_grant_is_refused_by_another_worker_on_its_next_request(self, world, other_worker):
         officer, url = world.officer_a, reverse("area-detail", args=[world.district_a.code])

@@ -121,7 +121,7 @@ def test_signing_in_works(world, client, redis_unreachable):
     assert response.status_code == 200 and took < BUDGET, (response.status_code, took)
 
 
-@pytest.mark.django_db(transaction=True)  # the task is queued when the request's transaction commits
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the task is queued when the request's transaction commits
 def test_a_recompute_says_the_background_tasks_are_unavailable(world, web, redis_unreachable):
     client = web(world.city_admin)
     response, took = _timed(lambda: client.post(reverse("reports-run"), {"period": "2020"}, follow=True))
