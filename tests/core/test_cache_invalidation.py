@@ -9,14 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, connections, transaction  # noqa: F401  (connection: the skipif condition)
 from django.test import Client
 from django.urls import reverse
 
 from core import services
 from core.scope import Kept, scope_for
-
-pytestmark = pytest.mark.skipif("connection.vendor != 'postgresql'")
 
 
 class OtherWorker:
@@ -70,6 +68,7 @@ class Rollback(Exception):
     pass
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a second connection sees only committed rows")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 class TestAcrossWorkers:
     def test_a_revoked_grant_is_refused_by_another_worker_on_its_next_request(self, world, other_worker):
@@ -126,4 +125,21 @@ def test_kept_values_are_safe_to_share_between_threads():
         results = list(pool.map(lambda i: kept.get("v1" if i % 2 else "v2", i % 50, lambda i=i: i % 50),
                                 range(4000)))
     assert results == [i % 50 for i in range(4000)]
-    assert connection.vendor  # settings loaded
+
+
+def test_production_refuses_to_start_without_redis_url():
+    """With several gunicorn workers, a cache of each process's own is never invalidated."""
+    from tests.core.test_security import _run_settings
+
+    result = _run_settings({"DEBUG": "0", "SECRET_KEY": "k" * 60, "PORTAL_DATA_KEY": "d" * 40,
+                            "PORTAL_INDEX_KEY": "i" * 40}, "check", "--deploy")
+    assert result.returncode != 0 and "REDIS_URL is not set" in result.stderr
+
+
+def test_check_deploy_refuses_a_process_local_cache(settings):
+    from core.checks import shared_cache
+
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [e.id for e in shared_cache(None)] == ["portal.E001"]
+    assert "REDIS_URL" in shared_cache(None)[0].hint
