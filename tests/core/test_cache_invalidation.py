@@ -120,11 +120,28 @@ def test_what_is_read_inside_a_transaction_is_not_kept(world):
 
 
 def test_kept_values_are_safe_to_share_between_threads():
+    """gthread workers: requests under two versions at once never get each other's values."""
+    import sys
+    import time
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
     kept = Kept()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda i: kept.get("v1" if i % 2 else "v2", i % 50, lambda i=i: i % 50),
-                                range(4000)))
-    assert results == [i % 50 for i in range(4000)]
+
+    def request(i):
+        version = f"v{i % 2}"
+        def load():
+            time.sleep(0)  # a database read: the thread lets others run
+            return version, i % 7
+
+        return kept.get(version, i % 7, load) == (version, i % 7)
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(request, range(40000)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(results), f"{results.count(False)} requests got a value kept under another version"
 
 
 def test_production_refuses_to_start_without_redis_url():
