@@ -31,6 +31,10 @@ class CoreConfig(AppConfig):
                                (post_delete, Area)]:
             signal.connect(access_changed, sender=sender, dispatch_uid=f"core-access-{signal}-{sender}")
         post_save.connect(user_changed, sender=get_user_model(), dispatch_uid="core-access-user-saved")
+        # The periodic tasks declared by the apps, written into django-celery-beat after every migrate.
+        from .schedule import sync_after_migrate
+
+        post_migrate.connect(sync_after_migrate, sender=self, dispatch_uid="core-beat-schedule")
         # The shared version is read once per request.
         request_started.connect(scope_request_started, dispatch_uid="core-scope-request-started")
         request_finished.connect(scope_request_finished, dispatch_uid="core-scope-request-finished")

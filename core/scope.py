@@ -5,12 +5,14 @@ area's significant prefix). A grant at the city covers everything, including rec
 area (audit events of user management, for instance).
 """
 
-import contextlib
+import logging
 import threading
 import uuid
+import weakref
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from .choices import LEVEL_PREFIX, AreaLevel
 
@@ -58,29 +60,63 @@ _ACCESS_KEY = "core:access-version"
 
 class Kept:
     """Values kept in this process while a shared version holds: ``get`` returns the kept value,
-    or loads it (``load()``) and keeps it unless it is None; a new version starts afresh. Bounded: when full, it is
-    emptied rather than grown. With no version (the cache is unreachable) nothing is kept."""
+    or loads it (``load()``) and keeps it unless it is None; a new version starts afresh. Bounded:
+    when full, it is emptied rather than grown. Safe to share between threads (gthread workers).
+
+    Nothing is kept when there is no version (the cache is unreachable: what was kept is dropped,
+    since a change made meanwhile could not bump the version), nor while the database connection is
+    inside a transaction: the rows read there may be uncommitted and rolled back, and a change made
+    in it bumps the shared version only once it commits (``transaction.on_commit``)."""
+
+    _instances: "weakref.WeakSet[Kept]" = weakref.WeakSet()
 
     def __init__(self, limit: int = 10_000):
         self.limit, self.version, self.values = limit, None, {}
+        self._lock = threading.Lock()
+        Kept._instances.add(self)
+
+    @classmethod
+    def instances(cls) -> list["Kept"]:
+        return list(cls._instances)
 
     def get(self, version, key, load):
         if version is None:
+            self.clear()
             return load()
-        if self.version != version:
-            self.version, self.values = version, {}
-        value = self.values.get(key)
-        if value is None:
-            value = load()
-            if value is None:  # nothing found: found again next time, never kept
-                return None
+        if in_transaction():
+            return load()
+        with self._lock:
+            if self.version == version:
+                value = self.values.get(key)
+                if value is not None:
+                    return value
+        value = load()
+        if value is None:  # nothing found: found again next time, never kept
+            return None
+        with self._lock:
+            if self.version != version:
+                self.version, self.values = version, {}
             if len(self.values) >= self.limit:
                 self.values = {}
             self.values[key] = value
         return value
 
     def clear(self) -> None:
-        self.version, self.values = None, {}
+        with self._lock:
+            self.version, self.values = None, {}
+
+
+def in_transaction(using=DEFAULT_DB_ALIAS) -> bool:
+    """Whether the connection is inside an atomic block of the application (a test case's own
+    wrapping transaction stands for committed data and does not count)."""
+    conn = connections[using]
+    return any(not getattr(block, "_from_testcase", False) for block in conn.atomic_blocks)
+
+
+def _clear_local() -> None:
+    for kept in Kept.instances():
+        kept.clear()
+    _request_memo.versions = None
 
 
 _perms_cache = Kept()  # the roles' permissions, under the roles version
@@ -88,6 +124,7 @@ _scopes = Kept()  # users' scopes, under both versions
 
 
 _request_memo = threading.local()  # the versions read once per request (between the request signals)
+log = logging.getLogger(__name__)
 
 
 def request_started(**kwargs) -> None:
@@ -107,6 +144,8 @@ def _versions() -> tuple[str, str] | None:
     from django.core.cache import cache
 
     try:
+        if _pending:
+            _retry_pending_bumps(cache)
         found = cache.get_many([_ROLES_KEY, _ACCESS_KEY])
         for key in (_ROLES_KEY, _ACCESS_KEY):
             if key not in found:
@@ -114,6 +153,7 @@ def _versions() -> tuple[str, str] | None:
                 found[key] = cache.get(key)
         versions = (found[_ROLES_KEY], found[_ACCESS_KEY])
     except Exception:  # a cache outage must not stop sign-in: read the database instead
+        log.debug("shared versions unreadable: kept values are not used", exc_info=True)
         return None
     if None in versions:
         return None
@@ -129,13 +169,50 @@ def shared_version() -> str | None:
     return None if versions is None else f"{versions[0]}:{versions[1]}"
 
 
-def _bump(key: str) -> None:
+_pending: set[str] = set()  # versions whose bump did not reach the cache, retried on the next read
+_pending_lock = threading.Lock()
+
+
+def _write_version(key: str) -> None:
+    """A new value for the shared version ``key``; if the cache does not take it (unreachable),
+    the bump is retried before this process next reads the versions: a lost bump would let other
+    processes keep what they kept before the outage."""
     from django.core.cache import cache
 
-    _scopes.clear()
-    _request_memo.versions = None
-    with contextlib.suppress(Exception):  # unreachable cache: readers fall back to the database
-        cache.set(key, uuid.uuid4().hex, None)
+    new = uuid.uuid4().hex
+    try:
+        cache.set(key, new, None)
+        written = cache.get(key) == new
+    except Exception:
+        written = False
+    with _pending_lock:
+        (_pending.discard if written else _pending.add)(key)
+
+
+def _retry_pending_bumps(cache) -> None:
+    with _pending_lock:
+        keys = list(_pending)
+    for key in keys:
+        _write_version(key)
+
+
+def _bump(key: str) -> None:
+    """A change that invalidates what is kept under the shared version ``key``.
+
+    This process drops what it keeps at once (its own reads in the writing transaction must see the
+    change). The shared version is bumped now and again once the transaction commits: a process
+    that reloads before the commit still reads the old rows (the change is not visible to it yet),
+    and only the bump after the commit makes it read again. A rolled-back change bumps once,
+    harmlessly; nothing read inside the transaction was kept (``Kept``)."""
+    _clear_local()
+    _write_version(key)
+
+    def after_commit():
+        _clear_local()
+        _write_version(key)
+
+    if in_transaction():
+        transaction.on_commit(after_commit, robust=True)
 
 
 def roles_changed(**kwargs) -> None:

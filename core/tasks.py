@@ -12,3 +12,12 @@ def run_supervision_checks(only=None):
         if not mine:
             return {"skipped": "another run holds the lock"}
         return run_all(only=only)
+
+
+# --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
+from .schedule import Periodic  # noqa: E402
+
+SCHEDULE = [
+    Periodic("supervision-checks-nightly", "core.run_supervision_checks", minute="0", hour="1",
+             description="Every app's supervision checks: findings raised into the officers' inbox, stale ones closed."),
+]

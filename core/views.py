@@ -186,31 +186,47 @@ def reveal(request, model, pk, field):
 
 
 @lru_cache(maxsize=2)
-def _broker(url: str):
+def _broker(url: str, timeout: float):
     """One client (and connection pool) per process: a new connection for every probe cost more
     than the rest of the probe (redis-py reads its package metadata for each one)."""
     import redis
 
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+
+
+def _probe(check) -> str:
+    try:
+        return check() or "ok"
+    except Exception as exc:  # any failure means unhealthy; report its type only
+        return f"error: {type(exc).__name__}"
 
 
 @never_cache
 def healthz(request):
-    """Database and broker reachability, for load balancers and monitoring."""
+    """Which part is down, for load balancers and monitoring: the database, the cache and the
+    Celery broker each answer "ok" (or "local" / "eager" without Redis) or "error: <type>", and any
+    error makes the answer 503. Each probe gives up after the short cache timeouts, so a frozen
+    Redis costs about a second, not a hung worker."""
     from django.conf import settings
+    from django.core.cache import cache
 
-    status = {"database": "ok", "broker": "eager" if not settings.REDIS_URL else "ok"}
-    code = 200
-    try:
+    def database():
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception as exc:  # any failure means unhealthy; report its type only
-        status["database"], code = f"error: {type(exc).__name__}", 503
-    if settings.REDIS_URL:
-        try:
-            _broker(settings.REDIS_URL).ping()
-        except Exception as exc:
-            status["broker"], code = f"error: {type(exc).__name__}", 503
+
+    def shared_cache():
+        ping = getattr(cache, "ping", None)
+        if ping is None:
+            return "local"
+        ping()
+
+    def broker():
+        if settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith("memory://"):
+            return "eager"
+        _broker(settings.CELERY_BROKER_URL, max(settings.CACHE_SOCKET_TIMEOUT, 0.5)).ping()
+
+    status = {"database": _probe(database), "cache": _probe(shared_cache), "broker": _probe(broker)}
+    code = 503 if any(v.startswith("error") for v in status.values()) else 200
     status["status"] = "ok" if code == 200 else "degraded"
     return JsonResponse(status, status=code)
 

@@ -22,8 +22,8 @@ def close_due_evaluations() -> int:
                 closed += 1
             except TransitionRefused:
                 continue
-        # Runs on this hourly schedule until it has a beat entry of its own; capped per run so a
-        # first run works through the backlog over a few hours within the time limit.
+        # Also hourly here, capped per run so it fits this task's time limit; the nightly entry of
+        # its own (SCHEDULE below) works through the whole backlog.
         services.award_dispute_points(limit=DISPUTE_POINTS_PER_RUN)
     return closed
 
@@ -50,3 +50,17 @@ def run_checks() -> dict:
     supervision.discover()
     rules = [r for r in supervision.REGISTRY if r.startswith("governance.")]
     return supervision.run_all(only=rules)
+
+
+# --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
+from core.schedule import Periodic  # noqa: E402
+
+SCHEDULE = [
+    Periodic("governance-close-due-evaluations", "governance.close_due_evaluations", minute="5",
+             description="Closes the evaluation rounds past their closing time; awards dispute points, capped."),
+    Periodic("governance-award-dispute-points", "governance.award_dispute_points", minute="0", hour="4",
+             description="Points for the mediators of disputes effectively resolved, the whole backlog."),
+    Periodic("governance-run-checks-midday", "governance.run_checks", minute="30", hour="12",
+             description="The governance checks again at midday, so a step or publication falling due today "
+                         "reaches the inbox the same day (the nightly run covers every app)."),
+]

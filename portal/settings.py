@@ -127,16 +127,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+if not DEBUG and not REDIS_URL:
+    # Each gunicorn worker would keep scopes and signed-in users in a cache of its own that no other
+    # worker's change ever invalidates (a revoked grant would keep working), and tasks would run
+    # inside the web request.
+    raise ImproperlyConfigured(
+        "REDIS_URL is not set. With DEBUG off the portal refuses to start without it: the cache "
+        "invalidation between workers and the Celery broker need Redis; see README 'Configuration'."
+    )
+# Redis down or frozen must not take pages with it: every cache operation gives up after these
+# timeouts and the page reads the database instead (core.cache.RedisCache), and after a failure the
+# cache is skipped for CACHE_RETRY_SECONDS (one slow request per worker, not every request).
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
 if REDIS_URL:
     # Parallel test workers (pytest-xdist) share one Redis: each gets its own key namespace, or one
     # worker's changes would invalidate what another keeps mid-test.
-    CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=env.str("PYTEST_XDIST_WORKER", default=""))}}
+    CACHES = {"default": {
+        "BACKEND": "core.cache.RedisCache", "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=env.str("PYTEST_XDIST_WORKER", default="")),
+        "OPTIONS": {"socket_connect_timeout": CACHE_SOCKET_TIMEOUT, "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                    "retry_seconds": CACHE_RETRY_SECONDS},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_BACKEND = f"portal.celery:ResultBackend+{REDIS_URL}" if REDIS_URL else None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = 30 * 60
@@ -145,27 +162,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "supervision-checks-nightly": {
-        "task": "core.run_supervision_checks",
-        "schedule": timedelta(hours=24),
-    },
-    "governance-close-due-evaluations": {
-        "task": "governance.close_due_evaluations",
-        "schedule": timedelta(hours=1),
-    },
-    # Totals are kept current on approval; the nightly recompute repairs any drift (and proves none).
-    "volunteers-recompute-totals": {
-        "task": "volunteers.recompute_totals",
-        "schedule": timedelta(hours=24),
-    },
-    # Imports: re-queue jobs the broker never took or whose worker died, drop orphaned staging
-    # tables, delete uploaded files past their retention.
-    "volunteers-sweep-imports": {
-        "task": "volunteers.sweep_imports",
-        "schedule": timedelta(minutes=5),
-    },
-}
+# The periodic tasks are declared by each app (SCHEDULE in <app>/tasks.py) and written into
+# django-celery-beat's tables after every migrate (core.schedule); none are declared here.
+CELERY_BEAT_SCHEDULE = {}
+# A page that queues a task (a dashboard recompute, an import) waits this long for the broker, then
+# says the background tasks are unavailable (portal.celery.PortalTask); results are written and
+# subscribed to with the same bound, not redis-py's 120 s default.
+PORTAL_TASK_PUBLISH_TIMEOUT = env.float("PORTAL_TASK_PUBLISH_TIMEOUT", default=1.0)
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("CELERY_RESULT_TIMEOUT", default=2.0)
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 
 # --- Imports (core.tabular.ImportLimits; volunteers.tasks) -------------------------------------
 # One set of limits for every path (page, API, Celery, command).

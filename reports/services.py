@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.locks import single_run
 from core.services import record_export, require_perm
+from portal.celery import TaskQueueUnavailable
 
 from . import engine
 from .choices import RunStatus, RunTrigger
@@ -44,7 +45,14 @@ def request_run(*, actor, period: str, trigger: str = RunTrigger.API, enqueue: b
     if enqueue:
         from .tasks import aggregate_indicators
 
-        transaction.on_commit(lambda: aggregate_indicators.delay(run.pk))
+        def queue():
+            try:
+                aggregate_indicators.delay(run.pk)
+            except TaskQueueUnavailable:  # the caller says so; the run is not left queued forever
+                _finish(run.pk, status=RunStatus.FAILED, message=_("The task queue was unavailable."))
+                raise
+
+        transaction.on_commit(queue)
     return run
 
 

@@ -20,3 +20,14 @@ def aggregate_nightly():
     today = timezone.localdate()
     keys = [f"{today.year}", f"{today.year}Q{(today.month - 1) // 3 + 1}", f"{today.year}-{today.month:02d}"]
     return [run_now(actor=None, period=key, trigger=RunTrigger.NIGHTLY).status for key in keys]
+
+
+# --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
+from core.schedule import Periodic  # noqa: E402
+
+SCHEDULE = [
+    # The name of the entry reports/migrations/0003_nightly_schedule.py created.
+    Periodic("reports: aggregate indicators nightly", "reports.aggregate_nightly", minute="30", hour="2",
+             description="This year, quarter and month aggregated, one run each."),
+]
+ON_DEMAND = {"reports.aggregate_indicators": "one requested run (dashboard, API, the nightly task)"}

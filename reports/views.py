@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import NoPermission
 from core.generic import export_response
 from core.scope import scope_for, shared_version
+from portal.celery import TaskQueueUnavailable
 
 from . import selectors, services
 from .choices import RunTrigger
@@ -129,6 +130,8 @@ def start_run(request):
         run = services.request_run(actor=request.user, period=period, trigger=RunTrigger.DASHBOARD)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
+    except TaskQueueUnavailable:  # the broker is down or frozen: the run was recorded as failed
+        messages.error(request, _("Background tasks are temporarily unavailable; try again in a few minutes."))
     else:
         messages.success(request, _("Aggregation run #%(id)s for %(period)s requested.") % {
             "id": run.pk, "period": run.period})

@@ -167,3 +167,20 @@ def fail_skips_for_missing_services(report, full_stack: bool) -> None:
 def pytest_runtest_makereport(item, call):
     outcome = yield
     fail_skips_for_missing_services(outcome.get_result(), os.environ.get("PORTAL_FULL_STACK") == "1")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_append_only_tables():
+    """Transactional tests end with ``flush``, one TRUNCATE of every table, which the append-only
+    tables refuse on PostgreSQL (core.db). The test database's superuser turns ordinary triggers off
+    for that transaction only (``SET LOCAL session_replication_role``)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original

@@ -134,3 +134,16 @@ def recompute_totals() -> int:
 
     with single_run("volunteers.recompute_totals") as mine:
         return recompute() if mine else 0
+
+
+# --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
+from core.schedule import Periodic  # noqa: E402
+
+SCHEDULE = [
+    Periodic("volunteers-recompute-totals", "volunteers.recompute_totals", minute="30", hour="3",
+             description="Totals are kept current on approval; the nightly recompute repairs any drift."),
+    Periodic("volunteers-sweep-imports", "volunteers.sweep_imports", minute="*/5",
+             description="Re-queue imports the broker never took or whose worker died, drop orphaned staging "
+                         "tables, delete uploads past their retention."),
+]
+ON_DEMAND = {"volunteers.run_import": "one uploaded file"}

@@ -165,6 +165,7 @@ def test_check_deploy_with_production_settings_reports_no_errors():
     result = _run_settings({
         "DEBUG": "0", "SECRET_KEY": "k" * 20 + "Zq8-vL2#pW9!xR4$tY7&uI1*oP3^aS6(dF0)gH5", "PORTAL_DATA_KEY": "d" * 40,
         "PORTAL_INDEX_KEY": "i" * 40, "ALLOWED_HOSTS": "portal.example.gov.cn",
+        "REDIS_URL": "redis://127.0.0.1:9/0",  # required with DEBUG off; checks do not connect
     }, "check", "--deploy", "--fail-level", "ERROR")
     assert result.returncode == 0, result.stderr
     # The only warning left is the one README explains (HSTS preload is a deliberate choice).
