@@ -187,6 +187,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The public certificate check answers guesses: lookups per client address (axes' address) per minute.
+PORTAL_CERTIFICATE_CHECKS_PER_MINUTE = env.int("PORTAL_CERTIFICATE_CHECKS_PER_MINUTE", default=20)
 
 # Sessions: 30 minutes idle, 12 hours absolute (core.middleware.SessionLimitsMiddleware).
 PORTAL_SESSION_IDLE_SECONDS = env.int("PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
