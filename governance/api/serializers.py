@@ -294,6 +294,8 @@ class DisputeSerializer(serializers.ModelSerializer):
 
 
 class DisputeUpdateSerializer(DisputeSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)  # a dispute stays where it was registered
+
     class Meta(DisputeSerializer.Meta):
         read_only_fields = ["area", "reopened_on"]
 
@@ -348,5 +350,7 @@ class GovernanceCommunitySettingSerializer(serializers.ModelSerializer):
 
 
 class GovernanceCommunitySettingUpdateSerializer(GovernanceCommunitySettingSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)  # a setting belongs to its community
+
     class Meta(GovernanceCommunitySettingSerializer.Meta):
         read_only_fields = ["area"]
