@@ -4,11 +4,15 @@ Writes from the admin go through the same services as the pages and the API.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import grants, services
+from .choices import Role
 from .models import (
     Area,
     AreaPopulation,
@@ -23,10 +27,32 @@ from .models import (
 from .scope import scope_for
 
 
+def _delete_selected_through_services(modeladmin, request, queryset):
+    """Django's "delete selected", all or nothing: each row through the admin's ``delete_model``
+    (a service: scope, guards, audit); the first refusal undoes the batch and is shown."""
+    try:
+        with transaction.atomic():
+            return delete_selected(modeladmin, request, queryset)
+    except (ValidationError, PermissionDenied, Http404) as exc:
+        modeladmin.message_user(request, _refusal_text(exc), level=messages.ERROR)
+        return None
+
+
+def _refusal_text(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc) or str(_("You do not have permission to do this."))
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """Queryset, foreign-key choices and object permissions limited to the user's areas.
 
     An object outside them is a 404, not Django's "perhaps it was deleted" redirect.
+
+    Writes go through services: an admin saves in ``save_model`` and deletes in ``delete_model``
+    by calling one. An admin that does not override ``delete_model`` offers no deletion at all
+    (no delete button, no "delete selected"); one that does gets "delete selected" routed through
+    it row by row, in one transaction, so every deletion is checked, guarded and audited.
     """
 
     def _perm(self, action):
@@ -61,8 +87,33 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return self._covers(request, "change", obj)
 
+    @classmethod
+    def deletes_through_service(cls) -> bool:
+        return cls.delete_model is not ScopedModelAdmin.delete_model
+
     def has_delete_permission(self, request, obj=None):
-        return self._covers(request, "delete", obj)
+        return self.deletes_through_service() and self._covers(request, "delete", obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (_delete_selected_through_services, name, description)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:  # a guard of the service (e.g. areas still below this one)
+            self.message_user(request, _refusal_text(exc), level=messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                                                args=[object_id], current_app=self.admin_site.name))
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(_("No such record."))
@@ -71,7 +122,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
         raise NotImplementedError("Scoped admins save through a service")
 
     def delete_model(self, request, obj):
-        raise NotImplementedError("Scoped admins delete through a service")
+        raise PermissionDenied  # not offered (see deletes_through_service): no service deletes these
 
     def _run_service(self, request, fn):
         try:
@@ -118,9 +169,15 @@ class AreaPopulationAdmin(ScopedModelAdmin):
                                         registered=obj.registered)
         obj.pk = saved.pk
 
+    def delete_model(self, request, obj):
+        services.delete_population(actor=request.user, population=obj, reason="admin")
+
 
 @admin.register(StaffGrant)
 class StaffGrantAdmin(ScopedModelAdmin):
+    """Grants are added and revoked within the actor's ceiling (core.grants), never edited: the role
+    offered are those the actor may grant, and the form refuses what the service would."""
+
     list_display = ["user", "role", "area", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "area__code", "area__name"]
@@ -129,7 +186,42 @@ class StaffGrantAdmin(ScopedModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # a grant is added or revoked, never edited
 
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and bool(grants.grantable_roles(request.user))
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or grants.can_revoke(request.user, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "role", "area"] if obj else []
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            allowed = set(grants.grantable_roles(request.user))
+            kwargs["choices"] = [("", "---------"), *[(v, label) for v, label in Role.choices if v in allowed]]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+        actor = request.user
+
+        class GrantForm(base):
+            def clean(self):
+                cleaned = super().clean()
+                user, role, area = cleaned.get("user"), cleaned.get("role"), cleaned.get("area")
+                if user and role and area:
+                    found = grants.refusal(actor, role, area, user=user)
+                    if found is not None:
+                        raise ValidationError(found.message)
+                return cleaned
+
+        return GrantForm
+
     def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied
         grant = services.grant_role(actor=request.user, user=obj.user, role=obj.role, area=obj.area)
         obj.pk = grant.pk
 
@@ -143,6 +235,9 @@ class StaffProfileAdmin(ScopedModelAdmin):
     search_fields = ["full_name", "user__username"]
     raw_id_fields = ["user", "area"]
     fields = ["user", "full_name", "area", "id_number", "phone", "title"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj else []  # a profile belongs to its user; another user's is theirs
 
     @admin.display(description=_("ID number"))
     def masked_id(self, obj):
@@ -158,6 +253,9 @@ class StaffProfileAdmin(ScopedModelAdmin):
             id_number=form.cleaned_data.get("id_number") or "", phone=form.cleaned_data.get("phone") or "",
         )
         obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.delete_staff_profile(actor=request.user, profile=obj, reason="admin")
 
 
 @admin.register(AuditEvent)

@@ -34,3 +34,29 @@ class CoreConfig(AppConfig):
         # The shared version is read once per request.
         request_started.connect(scope_request_started, dispatch_uid="core-scope-request-started")
         request_finished.connect(scope_request_finished, dispatch_uid="core-scope-request-finished")
+        # Free text of the project's own models refuses control characters (see core/validators.py).
+        from django.apps import apps
+        from django.conf import settings
+
+        from .validators import attach_text_validators
+
+        base = str(settings.BASE_DIR)
+        attach_text_validators(m for c in apps.get_app_configs()
+                               if c.path.startswith(base) and "site-packages" not in c.path for m in c.get_models())
+
+        self._connect_token_revocation()
+
+    def _connect_token_revocation(self):
+        """An API token dies with any change of its user's rights (core.accounts)."""
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+        from . import accounts
+        from .models import StaffGrant
+
+        User = get_user_model()
+        post_save.connect(accounts.grant_changed, sender=StaffGrant, dispatch_uid="core-token-grant-saved")
+        post_delete.connect(accounts.grant_changed, sender=StaffGrant, dispatch_uid="core-token-grant-deleted")
+        m2m_changed.connect(accounts.groups_changed, sender=User.groups.through, dispatch_uid="core-token-groups")
+        pre_save.connect(accounts.user_saving, sender=User, dispatch_uid="core-token-user-saving")
+        post_save.connect(accounts.user_saved, sender=User, dispatch_uid="core-token-user-saved")

@@ -19,6 +19,21 @@ from .scope import scope_for
 from .tabular import csv_stream, xlsx_bytes
 
 EXPORT_LIMIT = 200_000
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_response(header, rows, fmt: str, filename: str, title: str = "export"):
+    """The one way a page hands out a CSV or XLSX: cells neutralised by ``core.tabular.export_cell``
+    (no formulas, no control characters, numbers kept numeric), headers translated now (lazy
+    strings follow the request's language), always a download."""
+    header = [str(h) for h in header]
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes(header, rows, title=title), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _resolve(obj, accessor):
@@ -58,7 +73,8 @@ class ScopedListView(ScopedMixin, FilterView):
     paginate_by = 50
     sort_fields: list[str] = []
     default_sort = None
-    export_columns: list[tuple[str, object]] = []  # (header, "attr.path" or callable)
+    # (header, "attr.path" or callable); headers are lazy (gettext_lazy) so they follow the request's language
+    export_columns: list[tuple[str, object]] = []
     export_name = "export"
     strict = False  # an invalid filter shows the unfiltered list with the form's errors
 
@@ -103,16 +119,7 @@ class ScopedListView(ScopedMixin, FilterView):
         header = [str(h) for h, _a in self.export_columns]
         rows = ([_resolve(obj, a) for _h, a in self.export_columns] for obj in qs.iterator(chunk_size=2000))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        filename = f"{self.export_name}-{stamp}.{fmt}"
-        if fmt == "csv":
-            response = StreamingHttpResponse(csv_stream(header, rows), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                xlsx_bytes(header, rows, title=self.export_name),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return export_response(header, rows, fmt, f"{self.export_name}-{stamp}", title=self.export_name)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -44,8 +44,26 @@ class RequestIdMiddleware:
         return response
 
 
+def client_address(request) -> str:
+    """The client's address as the last of ``AXES_PROXY_COUNT`` proxies of ours saw it: the
+    lockout's (``AXES_CLIENT_IP_CALLABLE``) and, through DRF's ``NUM_PROXIES``, the same rule as
+    the token endpoint's rate limit. Never an entry the client wrote itself into X-Forwarded-For:
+    each proxy appends the address it received from, so only the last ``count`` entries are ours.
+    (django-axes would need django-ipware for its own proxy count, and it is not installed.)"""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.AXES_IPWARE_PROXY_COUNT or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if count <= 0 or not forwarded:
+        return remote
+    entries = forwarded.split(",")
+    return entries[-min(count, len(entries))].strip() or remote
+
+
 class SessionLimitsMiddleware:
-    """End a session after 30 minutes idle or 12 hours in all, whichever comes first."""
+    """End a session after 30 minutes idle or 12 hours in all, whichever comes first.
+
+    The last-seen stamp is written at the session's first request and then at most every 30
+    seconds (every tenth of the idle limit when that is shorter), not on every request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,20 +72,26 @@ class SessionLimitsMiddleware:
         if request.user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
             started = request.session.setdefault("portal_started", now)
-            last = request.session.get("portal_seen", now)
-            idle = now - last > settings.PORTAL_SESSION_IDLE_SECONDS
+            seen = request.session.get("portal_seen")
+            last = now if seen is None else seen
+            idle_limit = settings.PORTAL_SESSION_IDLE_SECONDS
+            idle = now - last > idle_limit
             expired = now - started > settings.PORTAL_SESSION_ABSOLUTE_SECONDS
             if idle or expired:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(f"{reverse('login')}?next={request.path}&expired=1")
-            if now - last > 30:  # don't write the session on every request
+            if seen is None or now - last >= min(30, idle_limit // 10):  # not a session write per request
                 request.session["portal_seen"] = now
         return self.get_response(request)
 
 
-OTP_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/public/")
+# Paths open to a signed-in user who has not yet entered their one-time code: the way in and out
+# (sign-in, sign-out, the code itself) and what needs no sign-in at all. Not the rest of /accounts/:
+# changing the password is behind the second factor like everything else.
+OTP_EXEMPT_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/")
+OTP_EXEMPT_PREFIXES = ("/static/", "/healthz", "/i18n/", "/public/")
 
 
 def requires_second_factor(user) -> bool:
@@ -94,6 +118,7 @@ class SecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
+            and request.path not in OTP_EXEMPT_PATHS
             and not request.path.startswith(OTP_EXEMPT_PREFIXES)
             and requires_second_factor(user)
             and not user.is_verified()

@@ -496,3 +496,20 @@ class RevealGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.target_type}#{self.target_id}.{self.field} → {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class IssuedToken(models.Model):
+    """What the token endpoint knew when it issued an API token (rest_framework's ``Token`` has no
+    room for it): whether the one-time code was verified. A token without this row (made in the
+    admin or a shell) counts as issued without a second factor."""
+
+    token = models.OneToOneField("authtoken.Token", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="issued", verbose_name=_("token"))
+    second_factor = models.BooleanField(_("issued with a second factor"), default=False)
+
+    class Meta:
+        verbose_name = _("issued API token")
+        verbose_name_plural = _("issued API tokens")
+
+    def __str__(self):  # never the key: it is the token itself
+        return str(_("issued API token"))

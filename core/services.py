@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, grants
 from .choices import ADMIN_SITE_ROLES, LEVEL_ORDER, AreaKind, AreaLevel, FindingStatus, Role, Severity
 from .exceptions import NoPermission, OutOfScope
 from .models import Area, AreaPopulation, Finding, StaffGrant, StaffProfile
@@ -325,12 +325,24 @@ def set_population(*, actor, area: Area, year: int, resident: int, registered: i
     return pop
 
 
+@transaction.atomic
+def delete_population(*, actor, population: AreaPopulation, reason: str = "") -> None:
+    pop = AreaPopulation.objects.select_for_update().select_related("area").get(pk=population.pk)
+    require_in_scope(actor, _perm(AreaPopulation, "delete"), pop.area.code)
+    audit.record(actor=actor, action="core.population.delete", target=pop, area=pop.area, reason=reason,
+                 changes=audit.diff(audit.snapshot(pop, ["year", "resident", "registered"]), {}))
+    pop.delete()
+
+
 # --- staff -------------------------------------------------------------------------------------------
+# Who may grant what is one rule, core.grants: every path that gives or takes a role comes here.
+
+
 @transaction.atomic
 def grant_role(*, actor, user, role: str, area: Area) -> StaffGrant:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
-    require_in_scope(actor, _perm(StaffGrant, "add"), area.code)
+    grants.require(actor, role, area, user=user)
     grant, created = StaffGrant.objects.get_or_create(user=user, role=role, area=area)
     user.groups.add(Group.objects.get(name=role))
     if role in ADMIN_SITE_ROLES and not user.is_staff:
@@ -346,7 +358,8 @@ def grant_role(*, actor, user, role: str, area: Area) -> StaffGrant:
 
 @transaction.atomic
 def revoke_role(*, actor, grant: StaffGrant, reason: str = "") -> None:
-    require_in_scope(actor, _perm(StaffGrant, "delete"), grant.area.code)
+    grant = StaffGrant.objects.select_for_update().select_related("user", "area").get(pk=grant.pk)
+    grants.require(actor, grant.role, grant.area, user=grant.user, action=grants.DELETE)
     user, role = grant.user, grant.role
     audit.record(actor=actor, action="core.grant.delete", target=grant, area=grant.area, reason=reason,
                  changes={"role": [role, None], "area": [grant.area.code, None], "user": [user.username, None]})
@@ -354,6 +367,11 @@ def revoke_role(*, actor, grant: StaffGrant, reason: str = "") -> None:
     if not user.grants.filter(role=role).exists():
         user.groups.remove(Group.objects.get(name=role))
     forget_scope(user)
+
+
+def _require_may_manage(actor, user) -> None:
+    if not grants.may_manage_user(actor, user):
+        raise NoPermission(_("You may not change the account of a user whose roles reach further than yours."))
 
 
 @transaction.atomic
@@ -365,10 +383,13 @@ def add_staff(
     area = Area.objects.filter(code=area_code).first()
     if area is None:
         raise ValidationError({"area": _("Area %(code)s does not exist.") % {"code": area_code}})
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
     user = User.objects.filter(username=username).first()
     created = user is None
+    # The ceiling first, before anything is written: the grant, and for an existing user the account.
+    grants.require(actor, role, area, user=user)
     if created:
-        require_in_scope(actor, _perm(StaffGrant, "add"), area.code)
         user = User(username=username, email=email, first_name=full_name)
         user.full_clean(exclude=["password"])
         if password:
@@ -380,6 +401,7 @@ def add_staff(
         audit.record(actor=actor, action="core.user.create", target=user, area=area, label=username,
                      changes={"username": [None, username]})
     elif password:
+        _require_may_manage(actor, user)
         validate_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -395,7 +417,12 @@ def add_staff(
 def save_staff_profile(*, actor, user, area: Area, full_name: str, id_number: str = "", phone: str = "",
                        title: str = "") -> StaffProfile:
     require_in_scope(actor, _perm(StaffProfile, "change"), area.code)
-    profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+    profile = StaffProfile.objects.select_for_update().filter(user=user).first() or StaffProfile(user=user)
+    if profile.pk:
+        # Moving a profile into one's own area is a change of the profile where it was.
+        require_in_scope(actor, _perm(StaffProfile, "change"), profile.area.code)
+    if actor is None or user.pk != actor.pk:  # one's own real-name details are one's own
+        _require_may_manage(actor, user)
     before = audit.snapshot(profile) if profile.pk else {}
     profile.full_name, profile.area, profile.title = full_name, area, title
     if id_number:
@@ -408,6 +435,17 @@ def save_staff_profile(*, actor, user, area: Area, full_name: str, id_number: st
     audit.record(actor=actor, action="core.staff_profile.save", target=profile,
                  changes=audit.diff(before, audit.snapshot(profile)))
     return profile
+
+
+@transaction.atomic
+def delete_staff_profile(*, actor, profile: StaffProfile, reason: str = "") -> None:
+    """Remove a real-name profile (the user and their grants stay)."""
+    profile = StaffProfile.objects.select_for_update().select_related("user", "area").get(pk=profile.pk)
+    require_in_scope(actor, _perm(StaffProfile, "delete"), profile.area.code)
+    _require_may_manage(actor, profile.user)
+    audit.record(actor=actor, action="core.staff_profile.delete", target=profile, area=profile.area, reason=reason,
+                 changes=audit.diff(audit.snapshot(profile, ["full_name", "title"]), {}))
+    profile.delete()
 
 
 # --- personal data ----------------------------------------------------------------------------------

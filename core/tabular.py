@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -145,6 +146,32 @@ def _read_xlsx(source, columns, required):
 
 
 # --- writing ---------------------------------------------------------------------------------------
+# Every CSV and XLSX the portal writes goes through ``export_cell``: a text that a spreadsheet would
+# read as a formula (``=HYPERLINK(...)``, ``+``, ``-``, ``@``, a leading tab or carriage return) is
+# prefixed with an apostrophe so it stays text, control characters that XLSX cannot hold are
+# dropped, and numbers stay numbers (a negative amount is still a number cell).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # what XLSX cannot hold
+XLSX_MAX_TEXT = 32767  # characters a spreadsheet cell holds
+
+
+def export_cell(value):
+    """The value as it is written into an export cell: ``None`` → "", a number stays a number,
+    anything else is text, neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)):
+        return value
+    text = str(value).translate(_ILLEGAL)
+    if text.startswith(FORMULA_STARTS) or text.lstrip(" ").startswith(FORMULA_STARTS[:4]):
+        text = "'" + text
+    return text
+
+
+def export_row(row: Iterable) -> list:
+    return [export_cell(v) for v in row]
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -153,19 +180,30 @@ class _Echo:
 def csv_stream(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     """CSV text in chunks, with a BOM so Excel opens Chinese text correctly."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
+    yield "\ufeff" + writer.writerow(export_row(header))
     for row in rows:
-        yield writer.writerow(["" if v is None else str(v) for v in row])
+        yield writer.writerow(export_row(row))
+
+
+def _xlsx_cell(ws, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    value = export_cell(value)
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value[:XLSX_MAX_TEXT])
+        cell.data_type = "s"  # text, never a formula nor an error code
+        return cell
+    return value
 
 
 def xlsx_bytes(header: list[str], rows: Iterable[Iterable], title: str = "export") -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31] or "export")
-    ws.append(header)
+    ws = wb.create_sheet(title=title.translate(_ILLEGAL)[:31] or "export")
+    ws.append([_xlsx_cell(ws, h) for h in header])
     for row in rows:
-        ws.append(["" if v is None else (v if isinstance(v, (int, float)) else str(v)) for v in row])
+        ws.append([_xlsx_cell(ws, v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -3,21 +3,24 @@ import io
 from functools import lru_cache
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import selectors, services
+from . import accounts, selectors, services
 from .choices import FindingStatus
 from .filtersets import AreaFilterSet, AuditEventFilterSet, FindingFilterSet, StaffFilterSet
 from .forms import FindingCloseForm, OTPForm, RevealForm
@@ -48,11 +51,11 @@ class AreaListView(ScopedListView):
     default_sort = "code"
     export_name = "areas"
     export_columns = [
-        (_("Division code"), "code"),
-        (_("Name"), "name"),
-        (_("Level"), "get_level_display"),
-        (_("Urban/rural"), "get_kind_display"),
-        (_("Parent code"), "parent.code"),
+        (gettext_lazy("Division code"), "code"),
+        (gettext_lazy("Name"), "name"),
+        (gettext_lazy("Level"), "get_level_display"),
+        (gettext_lazy("Urban/rural"), "get_kind_display"),
+        (gettext_lazy("Parent code"), "parent.code"),
     ]
 
     def base_queryset(self):
@@ -84,9 +87,9 @@ class FindingListView(ScopedListView):
     sort_fields = ["due_date", "raised_at", "severity", "rule"]
     export_name = "findings"
     export_columns = [
-        (_("Rule"), "rule"), (_("Severity"), "get_severity_display"), (_("Title"), "title"),
-        (_("Area"), "area.name"), (_("Area code"), "area.code"), (_("Due date"), "due_date"),
-        (_("Status"), "get_status_display"), (_("Raised"), "raised_at"),
+        (gettext_lazy("Rule"), "rule"), (gettext_lazy("Severity"), "get_severity_display"), (gettext_lazy("Title"), "title"),
+        (gettext_lazy("Area"), "area.name"), (gettext_lazy("Area code"), "area.code"), (gettext_lazy("Due date"), "due_date"),
+        (gettext_lazy("Status"), "get_status_display"), (gettext_lazy("Raised"), "raised_at"),
     ]
 
     def base_queryset(self):
@@ -126,10 +129,10 @@ class AuditEventListView(ScopedListView):
     default_sort = "-created_at"
     export_name = "audit-log"
     export_columns = [
-        (_("Time"), "created_at"), (_("Actor"), "actor_label"), (_("Action"), "action"),
-        (_("Record type"), "target_type"), (_("Record id"), "target_id"), (_("Record"), "target_label"),
-        (_("Area code"), "area_code"), (_("Changes"), "changes"), (_("Reason"), "reason"),
-        (_("Request id"), "request_id"),
+        (gettext_lazy("Time"), "created_at"), (gettext_lazy("Actor"), "actor_label"), (gettext_lazy("Action"), "action"),
+        (gettext_lazy("Record type"), "target_type"), (gettext_lazy("Record id"), "target_id"), (gettext_lazy("Record"), "target_label"),
+        (gettext_lazy("Area code"), "area_code"), (gettext_lazy("Changes"), "changes"), (gettext_lazy("Reason"), "reason"),
+        (gettext_lazy("Request id"), "request_id"),
     ]
 
 
@@ -141,10 +144,10 @@ class StaffListView(ScopedListView):
     default_sort = "area__code"
     export_name = "staff"
     export_columns = [
-        (_("Name"), "full_name"), (_("Username"), "user.username"), (_("Area"), "area.name"),
-        (_("ID number"), lambda p: p.id_number.masked if p.id_number else ""),
-        (_("Phone"), lambda p: p.phone.masked if p.phone else ""),
-        (_("Post"), "title"),
+        (gettext_lazy("Name"), "full_name"), (gettext_lazy("Username"), "user.username"), (gettext_lazy("Area"), "area.name"),
+        (gettext_lazy("ID number"), lambda p: p.id_number.masked if p.id_number else ""),
+        (gettext_lazy("Phone"), lambda p: p.phone.masked if p.phone else ""),
+        (gettext_lazy("Post"), "title"),
     ]
 
     def base_queryset(self):
@@ -234,8 +237,7 @@ def otp_verify(request):
         matched = match_token(user, code) if confirmed else (device if device.verify_token(code) else None)
         if matched is not None:
             if not confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                accounts.enrol_authenticator(actor=user, device=device)
             otp_login(request, matched)
             return redirect(_safe_next(request))
         form.add_error("code", _("The code is wrong or has expired."))
@@ -253,6 +255,16 @@ def otp_verify(request):
         "secret": base64.b32encode(device.bin_key).decode() if not confirmed else None,
         "next": request.GET.get("next", ""),
     })
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's own password (behind the second factor, core.middleware): audited, and the
+    user's API token ends with the old password."""
+
+    def form_valid(self, form):
+        accounts.change_password(actor=self.request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, self.request.user)  # this session stays signed in
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def robots(request):

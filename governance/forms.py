@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Area
+from core.validators import DOCUMENT_TYPES, IMAGE_TYPES, FileTypeValidator, upload_help
 
 from .choices import (
     BallotMethod,
@@ -114,7 +115,8 @@ class TallyForm(PhoneForm):
 class PublicationForm(PhoneForm):
     kind = forms.ChoiceField(label=_("Publication"), choices=PublicationKind.choices)
     content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
-    photo = forms.FileField(label=_("Photo of the posting"), required=False)
+    photo = forms.FileField(label=_("Photo of the posting"), required=False,
+                            validators=[FileTypeValidator(IMAGE_TYPES)], help_text=upload_help(IMAGE_TYPES))
     photo_taken_at = forms.DateTimeField(label=_("Photo taken"), widget=DT)
 
 
@@ -172,7 +174,8 @@ class ObjectionForm(PhoneForm):
 
 class AttachmentForm(PhoneForm):
     title = forms.CharField(label=_("Title"), max_length=100)
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), validators=[FileTypeValidator(DOCUMENT_TYPES)],
+                           help_text=upload_help(DOCUMENT_TYPES))
 
 
 class ObjectionAnswerForm(PhoneForm):

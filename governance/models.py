@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Area
+from core.validators import DOCUMENT_TYPES, IMAGE_TYPES, FileTypeValidator, RandomName
 
 from . import querysets
 from .choices import (
@@ -452,7 +453,8 @@ class Publication(models.Model):
                                default=PublicationChannel.BULLETIN_BOARD)
     due_on = models.DateField(_("due"))
     posted_at = models.DateTimeField(_("posted"))
-    photo = models.FileField(_("photo of the posting"), upload_to="governance/publications/%Y/", blank=True)
+    photo = models.FileField(_("photo of the posting"), upload_to=RandomName("governance/publications"), blank=True,
+                             validators=[FileTypeValidator(IMAGE_TYPES)])
     photo_taken_at = models.DateTimeField(_("photo taken"))
     countersigned_by = models.ForeignKey(BodyMember, verbose_name=_("countersigned by"), on_delete=models.PROTECT,
                                          null=True, blank=True, related_name="+")
@@ -760,7 +762,9 @@ class Attachment(models.Model):
     matter = models.ForeignKey(Matter, verbose_name=_("matter"), on_delete=models.PROTECT,
                                related_name="attachments")
     title = models.CharField(_("title"), max_length=100)
-    file = models.FileField(_("file"), upload_to="governance/attachments/%Y/")
+    # Served only by the scoped, audited download view, never under MEDIA_URL.
+    file = models.FileField(_("file"), upload_to=RandomName("governance/attachments"),
+                            validators=[FileTypeValidator(DOCUMENT_TYPES)])
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     objects = querysets.MatterChildQuerySet.as_manager()

@@ -1284,3 +1284,12 @@ def add_attachment(*, actor, matter, title, file):
     audit.record(actor=actor, action="governance.matter.attach", target=matter,
                  changes={"attachment": [None, title]})
     return attachment
+
+
+def record_file_download(*, actor, record, field: str):
+    """An attachment or a posting's photo may show residents: every download is audited.
+
+    ``record`` was looked up within the actor's scope by the download view (outside it: 404)."""
+    area = record.matter.area if hasattr(record, "matter") else getattr(record, "area", None)
+    audit.record(actor=actor, action="governance.file.download", target=record, area=area,
+                 changes={field: getattr(record, field).name})

@@ -4,7 +4,7 @@ from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,11 +15,12 @@ from core.exceptions import NoPermission, TransitionRefused
 from core.generic import ScopedDetailView, ScopedListView
 from core.models import Area
 from core.scope import scope_for
+from core.validators import content_type_for, extension
 
 from . import forms, selectors, services
 from .choices import OPEN_STAGES, Capacity, DisputeOutcome, Stage
 from .filtersets import DisputeFilterSet, MatterFilterSet
-from .models import Ballot, Dispute, Matter, Meeting, Task
+from .models import Attachment, Ballot, Dispute, Matter, Meeting, Publication, Task
 
 
 class MatterListView(ScopedListView):
@@ -193,7 +194,8 @@ def matter_action(request, pk, action):
     form = _for_matter(form_class(request.POST, request.FILES, prefix=action), matter)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{label}: {field} {' '.join(errors)}")
+            name = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {name or ''} {' '.join(errors)}")
         return redirect(matter)
     try:
         if action == "publish":
@@ -273,7 +275,8 @@ def meeting_action(request, pk, action):
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{label}: {field} {' '.join(errors)}")
+            name = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {name or ''} {' '.join(errors)}")
         return redirect("governance:meeting-detail", pk=pk)
     try:
         result = call(request.user, meeting, form.cleaned_data)
@@ -370,3 +373,43 @@ def public_matter(request, code, ref):
 
 
 
+
+
+# --- stored files: only here, never under MEDIA_URL ----------------------------------------------
+def _download(request, record, field: str, title: str):
+    """Hand out a stored file as a download (never rendered by the browser), after auditing it."""
+    stored = getattr(record, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    services.record_file_download(actor=request.user, record=record, field=field)
+    ext = extension(stored.name)
+    response = FileResponse(handle, as_attachment=True, filename=f"{title}.{ext}" if ext else title,
+                            content_type=content_type_for(stored.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def attachment_download(request, pk):
+    """An attachment of a matter in the user's areas; elsewhere it does not exist (404)."""
+    attachment = (Attachment.objects.restrict(request.user, "view").select_related("matter__area")
+                  .filter(pk=pk).first())
+    if attachment is None:
+        raise Http404
+    return _download(request, attachment, "file", attachment.title)
+
+
+@login_required
+def publication_photo(request, pk):
+    """The photo proving a publication was posted, for staff of its area (404 elsewhere)."""
+    publication = (Publication.objects.restrict(request.user, "view").select_related("matter", "area")
+                   .filter(pk=pk).first())
+    if publication is None:
+        raise Http404
+    return _download(request, publication, "photo", f"{publication.matter.ref}-{publication.get_kind_display()}")

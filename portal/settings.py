@@ -185,7 +185,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout page, or under /api/ the API's JSON error shape (429, code "locked_out").
+AXES_LOCKOUT_CALLABLE = "core.api.views.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The proxy count applied as DRF's NUM_PROXIES applies it (axes alone would need django-ipware).
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # The public certificate check answers guesses: lookups per client address (axes' address) per minute.
 PORTAL_CERTIFICATE_CHECKS_PER_MINUTE = env.int("PORTAL_CERTIFICATE_CHECKS_PER_MINUTE", default=20)
@@ -194,6 +198,8 @@ PORTAL_CERTIFICATE_CHECKS_PER_MINUTE = env.int("PORTAL_CERTIFICATE_CHECKS_PER_MI
 PORTAL_SESSION_IDLE_SECONDS = env.int("PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
 PORTAL_SESSION_ABSOLUTE_SECONDS = env.int("PORTAL_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_COOKIE_AGE = PORTAL_SESSION_ABSOLUTE_SECONDS
+# API tokens end this long after they were issued (and at once when the user's rights change).
+PORTAL_TOKEN_TTL_SECONDS = env.int("PORTAL_TOKEN_TTL_SECONDS", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # A second factor (TOTP) for administrators, city-level roles and auditors.
@@ -258,6 +264,10 @@ STORAGES = {
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Attachments and photos: at most this many bytes each, of the types core/validators.py allows
+# (checked by content). Stored files are never served under MEDIA_URL: only through scoped,
+# audited download views (the proxy must not serve MEDIA_ROOT either).
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # --- API ------------------------------------------------------------------------------------------
@@ -276,6 +286,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    # The client's address for rate limits: the one the last of our proxies saw, as the lockout
+    # counts it; never the whole X-Forwarded-For header, which the client writes itself.
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
 }
 
 

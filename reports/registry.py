@@ -91,6 +91,9 @@ class Indicator:
     source: str = ""  # where the target/figure comes from
     description: str = ""
     order: int = 100  # position on the dashboard, lowest first
+    # A permission ("app.codename") needed, besides seeing indicator values, to see this one at an
+    # area, for figures narrower roles may not read (children's data, say). Empty: whoever sees values.
+    permission: str = ""
 
 
 def ordered() -> list[Indicator]:
@@ -110,6 +113,47 @@ def register(indicator: Indicator) -> Indicator:
         raise ImproperlyConfigured(f"Two indicators are registered with the code {indicator.code!r}")
     REGISTRY[indicator.code] = indicator
     return indicator
+
+
+def declared_permissions() -> set[str]:
+    """The permissions some indicator is restricted by."""
+    return {ind.permission for ind in REGISTRY.values() if ind.permission}
+
+
+def permissions_held(user, area_code: str) -> tuple[str, ...]:
+    """Which of the indicators' permissions ``user`` holds over ``area_code``: what decides which
+    indicators they see there (and so part of the key of any cached fragment of them; the same
+    for everyone who holds the same ones, so the cache stays shared)."""
+    from core.scope import scope_for
+
+    scope = scope_for(user)
+    return tuple(sorted(p for p in declared_permissions() if scope.covers(p, area_code)))
+
+
+def visible(indicator: "Indicator | None", held) -> bool:
+    """Whether an indicator may be shown to someone holding the permissions ``held`` over its area."""
+    return indicator is None or not indicator.permission or indicator.permission in held
+
+
+def restrict_values(queryset, user, area_field: str = "area__code"):
+    """Stored values (``IndicatorValue``) without those of restricted indicators at areas where the
+    user lacks their permission: for lists that span areas (API, exports)."""
+    from django.db.models import Q
+
+    from core.scope import scope_for
+
+    scope = scope_for(user)
+    for ind in REGISTRY.values():
+        if not ind.permission:
+            continue
+        prefixes = scope.prefixes_for(ind.permission)
+        if prefixes is None:  # held city-wide
+            continue
+        allowed = Q(pk__in=[])
+        for prefix in prefixes:
+            allowed |= Q(**{f"{area_field}__startswith": prefix})
+        queryset = queryset.exclude(Q(indicator=ind.code) & ~allowed)
+    return queryset
 
 
 def autodiscover() -> dict[str, Indicator]:

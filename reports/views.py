@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +13,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import NoPermission
+from core.generic import export_response
 from core.scope import scope_for, shared_version
-from core.tabular import csv_stream, xlsx_bytes
 
 from . import selectors, services
 from .choices import RunTrigger
 from .periods import Period
-from .registry import REGISTRY, Unit
+from .registry import REGISTRY, Unit, permissions_held, visible
 
 EXPORT_HEADER = [
     (gettext_lazy("Division code"), "code"), (gettext_lazy("Area"), "area"), (gettext_lazy("Period"), "period"),
@@ -70,22 +69,20 @@ def _cell(v, key):
 
 def _export(request, area, period, fmt):
     rows = selectors.export_rows(request.user, area, period)
+    held = {v.area.code: permissions_held(request.user, v.area.code) for v in rows}
+    rows = [v for v in rows if visible(REGISTRY.get(v.indicator), held[v.area.code])]
     services.record_values_export(actor=request.user, area_code=area.code, period=period.key, fmt=fmt,
                                   count=len(rows))
-    header = [str(h) for h, _k in EXPORT_HEADER]
+    header = [h for h, _k in EXPORT_HEADER]
     data = ([_cell(v, k) for _h, k in EXPORT_HEADER] for v in rows)
-    filename = f"indicators-{area.code}-{period.key}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(csv_stream(header, data), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(xlsx_bytes(header, data, title=f"{area.code}-{period.key}"),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(header, data, fmt, f"indicators-{area.code}-{period.key}",
+                           title=f"{area.code}-{period.key}")
 
 
-def _dashboard_data(user, area, period):
-    cards = selectors.dashboard(user, area, period)
+def _dashboard_data(user, area, period, held):
+    # A restricted indicator is shown only to who holds its permission over the whole area; its
+    # children's values and trend are parts of its card, never shown without it.
+    cards = [c for c in selectors.dashboard(user, area, period) if visible(c.indicator, held)]
     return {"cards": cards, "child_rows": selectors.child_rows(cards),
             "charts": {"area": area.code, "period": period.key, "url": reverse("reports-dashboard"),
                        "indicators": [c.chart() for c in cards]}}
@@ -103,12 +100,16 @@ def dashboard(request):
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         return _export(request, area, period, fmt)
+    held = permissions_held(request.user, area.code)
     return render(request, "reports/dashboard.html", {
         "area": area, "period": period, "periods": available, "period_error": period_error,
-        # Built only when the cached fragment (keyed by area, period and the latest run) is missing.
-        # Every value below an area the user may open is theirs to see, so the fragment is per area.
-        "data": SimpleLazyObject(lambda: _dashboard_data(request.user, area, period)),
+        # Built only when the cached fragment is missing. It is keyed by area, period, the latest
+        # run and the indicator permissions the user holds over the area ("indicator_access"):
+        # every value below an area the user may open is theirs to see, except restricted
+        # indicators', so users who hold the same of those permissions share the fragment.
+        "data": SimpleLazyObject(lambda: _dashboard_data(request.user, area, period, held)),
         "version": version,
+        "indicator_access": ",".join(held) or "-",
         # The breadcrumbs and the area picker depend on the user's areas and the territory only:
         # built when their cached fragment (keyed by user, area and the shared access version,
         # which any change to grants or areas bumps) is missing.

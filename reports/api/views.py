@@ -57,7 +57,9 @@ class IndicatorValueViewSet(ScopedReadOnlyViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        qs = super().get_queryset()
+        from ..registry import restrict_values  # restricted indicators only where their permission is held
+
+        qs = restrict_values(super().get_queryset(), self.request.user)
         if self.action != "list":
             return qs
         params = self.request.query_params

@@ -57,6 +57,9 @@ class TestApiConventions:
         assert client.get("/api/v1/areas/").status_code == 401
         world.officer_a.is_active = True
         world.officer_a.save()
+        assert client.get("/api/v1/areas/").status_code == 401  # deactivation ended the token for good
+        token = Token.objects.create(user=world.officer_a)
+        client = client_for(token)
         assert client.get("/api/v1/areas/").status_code == 200
         token.delete()
         assert client.get("/api/v1/areas/").status_code == 401

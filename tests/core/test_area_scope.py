@@ -102,15 +102,16 @@ def test_a_change_to_a_roles_permissions_applies_from_the_next_request(world, we
 def test_a_grant_revoked_or_given_applies_from_the_next_request(world):
     # Scopes are kept per process between requests; a grant revoked (by the service or deleted in
     # admin) or given must change what the user sees at once.
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from core import services
     from core.choices import Role
     from core.models import StaffGrant
 
-    client = APIClient()  # signed in by token: the user is read afresh for each request, as in production
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.officer_a).key}")
+    # Signed in by session: the user is read afresh for each request, as in production (an API
+    # token would end with the first change of grants, core.accounts).
+    client = APIClient()
+    client.force_login(world.officer_a)
     mine, theirs = f"/api/v1/areas/{world.community_a.code}/", f"/api/v1/areas/{world.community_b.code}/"
     assert client.get(mine).status_code == 200 and client.get(theirs).status_code == 404
     grant = world.officer_a.grants.get()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from core import services
 from core.choices import AreaLevel, Severity
@@ -92,9 +93,10 @@ class TestRedivision:
         assert not Area.objects.filter(code="340302001003").exists()
 
     def test_retiring_an_area_without_a_successor_is_refused(self, world):
-        with pytest.raises(ValidationError, match="successor"):
+        with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
             services.redivide_areas(actor=world.city_admin, retire=[world.grid_a.code], create=[], on=ON,
                                     reason=REASON)
+        assert "没有继承区划" in " ".join(refused.value.message_dict["retire"])
         world.grid_a.refresh_from_db()
         assert world.grid_a.valid_to is None
 

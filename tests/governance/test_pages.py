@@ -132,7 +132,7 @@ def test_a_worker_attaches_a_photo_that_stays_off_the_public_page(walker, web, s
     settings.MEDIA_ROOT = str(tmp_path)
     matter = raise_matter(walker.area, actor=walker.worker)
     web(walker.worker).post(reverse("governance:matter-action", args=[matter.pk, "attach"]), {
-        "attach-title": "现场照片", "attach-file": SimpleUploadedFile("a.jpg", b"\xff\xd8jpeg", "image/jpeg")})
+        "attach-title": "现场照片", "attach-file": SimpleUploadedFile("a.jpg", b"\xff\xd8\xffjpeg", "image/jpeg")})
     assert matter.attachments.get().title == "现场照片"
     assert "现场照片" in web(walker.worker).get(matter.get_absolute_url()).content.decode()
     assert "现场照片" not in web().get(matter.get_public_url()).content.decode()

@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from core import demo as core_demo
@@ -11,9 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_at_a_small_scale_lands_on_the_source_ratios_and_intact_chains():
     core_demo.load(scale=0.002)
-    started = time.perf_counter()
     demo.load(scale=0.002)
-    elapsed = time.perf_counter() - started
     assert Volunteer.objects.count() == round(860_000 * 0.002)
     assert Volunteer.objects.filter(approved_hours__gt=0).count() == round(438_600 * 0.002)
     assert SocialWorker.objects.count() == round(11_758 * 0.002)
@@ -21,4 +17,3 @@ def test_the_demo_at_a_small_scale_lands_on_the_source_ratios_and_intact_chains(
     assert ServiceHourRecord.objects.filter(status="submitted").count() == 0
     assert ledger.verify_all_chains() == []
     assert Volunteer.objects.filter(star_level__gte=1).exists()
-    assert elapsed < 30
