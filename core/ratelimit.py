@@ -1,8 +1,8 @@
 """A per-address, per-minute request budget kept in the cache, for public pages that answer guesses.
 
-The client address is django-axes' own (``axes.helpers.get_client_ip_address``: behind
-``AXES_IPWARE_PROXY_COUNT`` proxies when django-ipware is installed, ``REMOTE_ADDR`` otherwise),
-so the sign-in lockout and these budgets count the same visitor. If the cache cannot be reached
+The client address is django-axes' own (``axes.helpers.get_client_ip_address``, which follows
+``AXES_CLIENT_IP_CALLABLE``, i.e. ``core.middleware.client_address`` and its proxy count), so the
+sign-in lockout and these budgets count the same visitor. If the cache cannot be reached
 the budget is not applied (fail open) and a warning is logged: a public check page going down
 with Redis would be worse than a minute of unlimited guessing.
 """
