@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -459,7 +459,10 @@ def reveal_personal_data(*, actor, instance, field: str, reason: str) -> str:
     The reveal itself is audited (never with the plaintext). Out of scope is "not found".
     """
     model = type(instance)
-    model_field = model._meta.get_field(field)
+    try:
+        model_field = model._meta.get_field(field)
+    except FieldDoesNotExist:
+        model_field = None
     if not isinstance(model_field, PersonalDataField):
         raise ValidationError({"field": _("%(f)s is not personal data.") % {"f": field}})
     if not model._default_manager.restrict(actor, "view").filter(pk=instance.pk).exists():

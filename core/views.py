@@ -179,7 +179,8 @@ def reveal(request, model, pk, field):
         plain = services.reveal_personal_data(actor=request.user, instance=instance, field=field,
                                               reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        form.add_error("reason", exc)
+        for name, errors in exc.message_dict.items():  # "reason", or "field" (not personal data)
+            form.add_error("reason" if name == "reason" else None, errors)
         return render(request, "includes/reveal_form.html",
                       {"form": form, "model": model, "pk": pk, "field": field}, status=400)
     return render(request, "includes/revealed.html", {"value": plain})

@@ -1,12 +1,28 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import AreaWithinFilter, ScopedFilterSet
 
 from .choices import DisputeOutcome, DisputeType, Stage, Track
 from .models import Category, Dispute, Matter
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(django_filters.Filter):
+    """A calendar year of a date field: a whole number in [FIRST_YEAR, LAST_YEAR], else 400 with
+    the field's message (a year lookup on 0, -1 or 10000 cannot even be turned into SQL)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "year")
+        super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
 
 
 class MatterFilterSet(ScopedFilterSet):
@@ -32,7 +48,7 @@ class MatterFilterSet(ScopedFilterSet):
 class DisputeFilterSet(ScopedFilterSet):
     dispute_type = django_filters.ChoiceFilter(choices=DisputeType.choices, label=_("Type"))
     outcome = django_filters.ChoiceFilter(choices=DisputeOutcome.choices, label=_("Outcome"))
-    year = django_filters.NumberFilter(field_name="received_on", lookup_expr="year", label=_("Year received"))
+    year = YearFilter(field_name="received_on", label=_("Year received"))
     area = AreaWithinFilter()
 
     class Meta:

@@ -1024,11 +1024,19 @@ DISPUTE_FIELDS = ["parties", "dispute_type", "channel", "mediator", "received_on
 
 
 @transaction.atomic
+def _check_dispute_dates(dispute: Dispute) -> None:
+    if dispute.resolved_on and dispute.received_on and dispute.resolved_on < dispute.received_on:
+        raise ValidationError({"resolved_on": _("A dispute is resolved on or after the day it was received.")})
+
+
 def register_dispute(*, actor, area, **values) -> Dispute:
     require_in_scope(actor, _perm(Dispute, "add"), area.code)
+    if area.level != AreaLevel.COMMUNITY:
+        raise ValidationError({"area": _("A dispute is registered to a community or village.")})
     dispute = Dispute(area=area, **{k: v for k, v in values.items() if k in DISPUTE_FIELDS})
     if dispute.outcome == DisputeOutcome.RESOLVED and dispute.resolved_on is None:
         dispute.resolved_on = timezone.localdate()
+    _check_dispute_dates(dispute)
     dispute.full_clean()
     dispute.save()
     recheck(actor, dispute, "add")
@@ -1053,6 +1061,7 @@ def update_dispute(*, actor, dispute, **values) -> Dispute:
             and dispute.resolved_on < dispute.reopened_on):
         raise ValidationError({"resolved_on": _("A reopened dispute is resolved again on or after the day it was "
                                                 "reopened.")})
+    _check_dispute_dates(dispute)
     dispute.full_clean()
     dispute.save()
     recheck(actor, dispute)

@@ -215,6 +215,8 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 # The proxy count applied as DRF's NUM_PROXIES applies it (axes alone would need django-ipware).
 AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The public certificate check answers guesses: lookups per client address (axes' address) per minute.
+PORTAL_CERTIFICATE_CHECKS_PER_MINUTE = env.int("PORTAL_CERTIFICATE_CHECKS_PER_MINUTE", default=20)
 
 # Sessions: 30 minutes idle, 12 hours absolute (core.middleware.SessionLimitsMiddleware).
 PORTAL_SESSION_IDLE_SECONDS = env.int("PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)

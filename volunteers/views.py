@@ -1,6 +1,12 @@
 """Pages of the volunteers app: staff lists and details, the team's shift page (record, approve),
 the volunteer's own page (check in, corrections, certificates) and the public verification page."""
 
+import functools
+import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import ratelimit
 from core.exceptions import NoPermission, TransitionRefused
 from core.generic import ScopedDetailView, ScopedListView
 
@@ -301,21 +308,71 @@ def certificate_pdf(request, pk):
     return response
 
 
-def certificate_verify(request, code):
-    """Public: anyone holding the code sees the certificate's facts, the name masked."""
-    cert = Certificate.objects.select_related("team", "volunteer").filter(verify_code=code).first()
+# --- the public certificate check ------------------------------------------------------------------
+_CHECK_INPUT_MAX = 500  # a pasted link is well under this; anything longer is no certificate
+_VERIFY_PATH = re.compile(r"/certificates/([^/]+)/?$")
+
+
+def _certificate_for(typed: str):
+    """The certificate a visitor means by what they typed or pasted, or None.
+
+    Accepts the verification code, the QR code's own link (with or without scheme, host, query or
+    fragment), and the printed number in any case, with spaces, full-width characters of a
+    Chinese input method or hyphens. Any other input, however hostile, is simply no certificate.
+    """
+    text = unicodedata.normalize("NFKC", typed or "").replace("\x00", "").strip()
+    if not text or len(text) > _CHECK_INPUT_MAX:
+        return None
+    if "/" in text:
+        try:
+            path = urlsplit(text if "//" in text or text.startswith("/") else "//" + text).path
+        except ValueError:  # e.g. an unclosed "[" in the host
+            return None
+        found = _VERIFY_PATH.search(path)
+        if not found:
+            return None
+        text = unquote(found.group(1)).replace("\x00", "").strip()
+    compact = re.sub(r"\s+", "", text)
+    certs = Certificate.objects.select_related("team", "volunteer")
+    if not compact:
+        return None
+    return (certs.filter(verify_code=compact).first()
+            or certs.filter(number=compact.replace("-", "").upper()).first())
+
+
+def _rate_limited(view):
+    """Lookups are guesses too: each address gets PORTAL_CERTIFICATE_CHECKS_PER_MINUTE of them."""
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        wait = ratelimit.spend(request, "certificate-check", settings.PORTAL_CERTIFICATE_CHECKS_PER_MINUTE)
+        if wait:
+            response = render(request, "volunteers/certificate_rate_limited.html", {"wait": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+def _show(request, cert, typed=""):
     if cert is None:
-        return render(request, "volunteers/certificate_verify.html", {"cert": None}, status=404)
+        return render(request, "volunteers/certificate_verify.html", {"cert": None, "typed": typed[:100]}, status=404)
     return render(request, "volunteers/certificate_verify.html",
                   {"cert": cert, "masked_name": certificates.mask_name(cert.volunteer.name)})
 
 
+@_rate_limited
+def certificate_verify(request, code):
+    """Public: anyone holding the code (the QR code's link) sees the certificate's facts, the name masked."""
+    return _show(request, _certificate_for(code), code)
+
+
+@_rate_limited
 def certificate_lookup(request):
-    code = request.GET.get("code", "").strip()
-    if code:
-        cert = Certificate.objects.filter(number=code).first()
-        return redirect("volunteers:certificate-verify", cert.verify_code if cert else code)
-    return render(request, "volunteers/certificate_verify.html", {"cert": None, "lookup": True})
+    """Public: the form, and what was typed into it (number, code or the pasted link) looked up."""
+    typed = request.GET.get("code", "")
+    if not typed.strip():
+        return render(request, "volunteers/certificate_verify.html", {"cert": None, "lookup": True})
+    return _show(request, _certificate_for(typed), typed)
 
 
 # --- imports ---------------------------------------------------------------------------------------------

@@ -299,6 +299,8 @@ class DisputeSerializer(ScopedModelSerializer):
 
 
 class DisputeUpdateSerializer(DisputeSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)  # a dispute stays where it was registered
+
     class Meta(DisputeSerializer.Meta):
         read_only_fields = ["area", "reopened_on"]
 
@@ -353,5 +355,7 @@ class GovernanceCommunitySettingSerializer(ScopedModelSerializer):
 
 
 class GovernanceCommunitySettingUpdateSerializer(GovernanceCommunitySettingSerializer):
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)  # a setting belongs to its community
+
     class Meta(GovernanceCommunitySettingSerializer.Meta):
         read_only_fields = ["area"]
