@@ -184,3 +184,46 @@ class TestActionPage:
         done = client.post(f"/findings/{finding.pk}/settle/", {"what_was_done": "已办", "outcome": "resolved"},
                            HTTP_HX_REQUEST="true")
         assert done.status_code == 204 and done["HX-Redirect"] == "/done/"
+
+
+class TestTheMatterPagesStepsOnTheKit:
+    """governance's accept/decline/withdraw, moved onto ScopedActionView."""
+
+    @pytest.fixture
+    def walker(self, world):
+        from tests.factories.governance import Walker
+
+        return Walker(world.community_a)
+
+    def url(self, matter, step):
+        return f"/governance/matters/{matter.pk}/{step}/"
+
+    def test_a_missing_reason_is_named_by_its_label_beside_the_form(self, walker, web):
+        from tests.factories.governance import raise_matter
+
+        matter = raise_matter(walker.area, actor=walker.worker)
+        response = web(walker.committee).post(self.url(matter, "decline"), {"decline-reason": ""})
+        assert response.status_code == 400
+        refusal = response.content.decode().split('id="refusal"')[1]
+        assert f"{zh('Reason')}: " in refusal and "reason" not in refusal
+
+    def test_a_refused_step_keeps_what_the_user_wrote(self, walker, web):
+        from governance.choices import Stage
+        from tests.factories.governance import raise_matter
+
+        matter = raise_matter(walker.area, actor=walker.worker)
+        response = web(walker.worker).post(self.url(matter, "accept"), {"accept-reason": "下周上会"})
+        assert response.status_code == 409
+        assert "下周上会" in response.content.decode() and 'id="refusal"' in response.content.decode()
+        matter.refresh_from_db()
+        assert matter.stage == Stage.RAISED
+
+    def test_the_step_done_goes_back_to_the_case_file(self, walker, web):
+        from governance.choices import Stage
+        from tests.factories.governance import raise_matter
+
+        matter = raise_matter(walker.area, actor=walker.worker)
+        response = web(walker.worker).post(self.url(matter, "withdraw"), {"withdraw-reason": "已自行解决"})
+        assert response.status_code == 302 and response["Location"] == matter.get_absolute_url()
+        matter.refresh_from_db()
+        assert matter.stage == Stage.WITHDRAWN
