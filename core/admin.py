@@ -366,3 +366,20 @@ class AreaSuccessionAdmin(ScopedModelAdmin):
 
 admin.site.site_header = _("Community governance portal administration")
 admin.site.site_title = _("Portal admin")
+
+
+class ReadOnlyScopedAdmin(ScopedModelAdmin):
+    """An admin page that only shows records within the user's areas: its writes are the app's pages,
+    API and services (with their rules and audit), never the admin's forms. Every app takes this one
+    (governance, volunteers and reports each had their own copy)."""
+
+    show_full_result_count = False  # no COUNT(*) over the whole table on every page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
 from . import services
@@ -149,3 +149,263 @@ class ScopedDetailView(ScopedMixin, DetailView):
             raise Http404(_("No such record."))
         audit_read(self.request, obj, purpose_of(self))
         return obj
+
+
+# --- the kit: create, update and action pages (form → service, refusals beside the form) ---------------
+def scope_form_choices(form, user, model, action: str = "add"):
+    """Narrow every related-object choice of ``form`` to the user's areas: an area choice to the areas
+    where the user may ``action`` a ``model``, any other scoped choice to the rows the user may see."""
+    from django.db.models import Q
+
+    from .models import Area
+    from .recorded import perm_name
+
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        if queryset.model is Area:
+            prefixes = scope_for(user).prefixes_for(perm_name(model, action))
+            if prefixes is None:
+                continue
+            within = Q(pk__in=[])
+            for prefix in prefixes:
+                within |= Q(code__startswith=prefix)
+            field.queryset = queryset.filter(within)
+        elif hasattr(queryset, "restrict"):
+            field.queryset = queryset.restrict(user, "view")
+    return form
+
+
+def label_of(form, model, name: str) -> str:
+    """What the user reads for a field: the form's label, else the model field's verbose name."""
+    if name in form.fields:
+        return str(form.fields[name].label or name)
+    if model is not None:
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # FieldDoesNotExist: a service's own key
+            pass
+    return name
+
+
+def refusal_lines(form, model, exc, renamed=None) -> list[str]:
+    """A service's ValidationError as lines in the user's words (“label: message”); each message for a
+    field of the form is also put under that field. ``renamed`` maps a service keyword back to the form
+    field it came from."""
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    lines = []
+    for name, messages_ in exc.message_dict.items():
+        if name == NON_FIELD_ERRORS:
+            lines.extend(messages_)
+            continue
+        name = (renamed or {}).get(name, name)
+        if name in form.fields:
+            form.errors.setdefault(name, form.error_class()).extend(messages_)
+        lines.extend(f"{label_of(form, model, name)}: {m}" for m in messages_)
+    return lines
+
+
+class KitFormMixin:
+    """What the three kit pages share: a form, the service called with its data, and refusals shown
+    beside the form with the user's input kept (400 invalid, 403 not allowed, 409 refused), as the
+    whole page or, for HTMX, the form partial alone."""
+
+    form_class = None
+    fields = None  # with no form_class: a ModelForm of these fields
+    prefix = None
+    template_name = "includes/kit_page.html"
+    partial_template_name = "includes/kit_form.html"
+    title = ""
+    submit_label = None
+    success_message = None
+    success_url = None
+
+    def get_form_class(self):
+        if self.form_class is not None:
+            return self.form_class
+        from django.forms import modelform_factory
+
+        return modelform_factory(self.model, fields=self.fields)
+
+    def get_form_kwargs(self):
+        kwargs = {"prefix": self.prefix, "initial": self.get_initial()}
+        if self.request.method == "POST":
+            kwargs.update(data=self.request.POST, files=self.request.FILES)
+        return kwargs
+
+    def get_initial(self):
+        return {}
+
+    def get_form(self):
+        form = self.get_form_class()(**self.get_form_kwargs())
+        return scope_form_choices(form, self.request.user, self.model, self.scope_action)
+
+    def get_title(self):
+        return self.title
+
+    def get_context_data(self, **kwargs):
+        from django.utils.translation import gettext_lazy
+
+        ctx = {"view": self, "title": self.get_title(), "action_url": self.request.get_full_path(),
+               "form_id": f"kit-form-{self.prefix or 'main'}",
+               "submit_label": self.submit_label or gettext_lazy("Save"), "refusal": [], **kwargs}
+        if getattr(self, "object", None) is not None:
+            ctx.setdefault("object", self.object)
+        return ctx
+
+    def render_form(self, form, refusal=(), status=200):
+        from django.template.response import TemplateResponse
+
+        template = self.partial_template_name if getattr(self.request, "htmx", False) else self.template_name
+        return TemplateResponse(self.request, template, self.get_context_data(form=form, refusal=list(refusal)),
+                                status=status)
+
+    def submit(self, form, call):
+        """Validate ``form``, run ``call()`` (the service) in one transaction, answer."""
+        from django.core.exceptions import ValidationError
+        from django.db import transaction
+
+        from .exceptions import TransitionRefused
+
+        if not form.is_valid():
+            lines = [f"{label_of(form, self.model, name)}: {' '.join(errors)}" if name != "__all__"
+                     else " ".join(errors) for name, errors in form.errors.items()]
+            return self.render_form(form, lines, status=400)
+        try:
+            with transaction.atomic():
+                result = call()
+        except TransitionRefused as exc:
+            return self.render_form(form, [str(exc.reason)], status=409)
+        except ValidationError as exc:
+            renamed = {keyword: field for field, keyword in getattr(self, "arguments", {}).items()}
+            return self.render_form(form, refusal_lines(form, self.model, exc, renamed), status=400)
+        except NoPermission as exc:
+            return self.render_form(form, [str(exc) or _("You do not have permission to do this.")], status=403)
+        return self.succeeded(result)
+
+    def get_success_url(self, result):
+        if self.success_url:
+            return str(self.success_url)
+        for candidate in (result, getattr(self, "object", None)):
+            if hasattr(candidate, "get_absolute_url"):
+                return candidate.get_absolute_url()
+        return self.request.get_full_path()
+
+    def succeeded(self, result):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        if self.success_message:
+            messages.success(self.request, str(self.success_message))
+        url = self.get_success_url(result)
+        if getattr(self.request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+
+
+class ScopedCreateView(KitFormMixin, ScopedMixin, View):
+    """A create page: the form's related choices within the user's areas (an area choice: where the
+    user may add this model), ``perform`` calls the service (``create_recorded`` by default)."""
+
+    scope_action = "add"
+    audit_action = None  # default "app.model.create"
+
+    def get(self, request, *args, **kwargs):
+        self.object = None
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        self.object = None
+        form = self.get_form()
+        return self.submit(form, lambda: self.perform(form))
+
+    def perform(self, form):
+        from .recorded import create_recorded
+
+        meta = self.model._meta
+        return create_recorded(self.model, form.cleaned_data, actor=self.request.user,
+                               action=self.audit_action or f"{meta.app_label}.{meta.model_name}.create")
+
+
+class _OneObject:
+    pk_url_kwarg = "pk"
+    lookup_field = "pk"
+
+    def get_object(self):
+        obj = self.get_queryset().filter(**{self.lookup_field: self.kwargs[self.pk_url_kwarg]}).first()
+        if obj is None:
+            raise Http404(_("No such record."))
+        return obj
+
+
+class ScopedUpdateView(KitFormMixin, _OneObject, ScopedMixin, View):
+    """An edit page: the record within the user's "change" scope or 404; ``perform`` calls the service
+    (``update_recorded`` of the form's fields by default)."""
+
+    scope_action = "change"
+    audit_action = None  # default "app.model.update"
+
+    def get_form_kwargs(self):
+        import copy
+
+        # The form validates on a copy: the page keeps showing the record as it is until it is saved.
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.object)}
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        return self.submit(form, lambda: self.perform(self.object, form))
+
+    def perform(self, obj, form):
+        from .recorded import update_recorded
+
+        meta = self.model._meta
+        return update_recorded(obj, form.cleaned_data, allowed=tuple(form.fields), actor=self.request.user,
+                               action=self.audit_action or f"{meta.app_label}.{meta.model_name}.update")
+
+
+class ScopedActionView(KitFormMixin, _OneObject, ScopedMixin, View):
+    """A step on one record (POST): the record within the user's ``scope_action`` scope or 404 before
+    anything else, the form validated, ``service(actor=user, <object_arg>=record, **data)`` called
+    (``arguments`` renames form fields to the service's keywords; or override ``perform``), then a
+    redirect (HTMX: ``HX-Redirect``). A refusal re-renders the form with the reason beside it."""
+
+    scope_action = "change"
+    service = None
+    object_arg = None  # default: the model's name
+    arguments: dict = {}
+    http_method_names = ["get", "post"]
+
+    def get_form_class(self):
+        from django import forms
+
+        return self.form_class or forms.Form
+
+    def get_title(self):
+        return self.title or str(self.object)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()  # 404 first
+        form = self.get_form()
+        return self.submit(form, lambda: self.perform(self.object, form))
+
+    def perform(self, obj, form):
+        if self.service is None:
+            raise NotImplementedError("set service or override perform")
+        kwargs = {self.arguments.get(name, name): value for name, value in form.cleaned_data.items()}
+        kwargs[self.object_arg or obj._meta.model_name] = obj
+        return type(self).service(actor=self.request.user, **kwargs)

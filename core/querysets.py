@@ -1,19 +1,52 @@
-"""Scoped reads: one queryset method turns a user's grants into one ``Q`` (after NetBox)."""
+"""Scoped reads: one queryset method turns a user's grants into one ``Q`` (after NetBox).
+
+Where a row lies is declared once, on the model: ``scope_field`` is the path to the row's
+``core.Area`` (default ``"area"``; ``"team__area"`` for a row that lies where its team lies; ``""``
+for an area itself; ``None`` for a city-wide model). ``restrict`` below and the recorded writes
+(core.recorded) read the same declaration through ``area_path``/``code_path``. A queryset that
+still declares its own ``scope_field`` (the lookup to the area *code*) is honoured as before.
+"""
 
 from django.db import models
 
 from .scope import scope_for
 
+DEFAULT_SCOPE_FIELD = "area"
+_UNSET = object()
+
+
+def code_path(model, queryset_class=None):
+    """The lookup from a row of ``model`` to its area's 12/15-digit code (None: city-wide)."""
+    declared = getattr(model, "scope_field", _UNSET)
+    if declared is not _UNSET:
+        if declared is None:
+            return None
+        return f"{declared}__code" if declared else "code"
+    if queryset_class is None:
+        queryset_class = getattr(model._default_manager, "_queryset_class", None)
+    declared = getattr(queryset_class, "scope_field", _UNSET)
+    return f"{DEFAULT_SCOPE_FIELD}__code" if declared is _UNSET else declared
+
+
+def area_path(model):
+    """The path from a row of ``model`` to its ``core.Area`` ("" for an area itself; None when the
+    row has no area: city-wide, or scoped by a bare code)."""
+    path = code_path(model)
+    if path is None:
+        return None
+    if path == "code":
+        return ""
+    return path[: -len("__code")] if path.endswith("__code") else None
+
 
 class RestrictedQuerySet(models.QuerySet):
     """A queryset whose rows belong to places.
 
-    ``scope_field`` is the lookup path to the 12/15-digit code of the row's area; the default
-    follows an ``area`` foreign key. ``restrict(user, action)`` keeps the rows within the areas
-    where the user holds a role with the model permission for ``action``.
+    ``restrict(user, action)`` keeps the rows within the areas where the user holds a role with
+    the model permission for ``action``; the rows' area is the model's ``scope_field`` (above).
     """
 
-    scope_field = "area__code"
+    scope_field = "area__code"  # legacy: a queryset-level lookup to the area code; the model's declaration wins
 
     def restrict(self, user, action: str = "view"):
         scope = scope_for(user)
@@ -23,9 +56,12 @@ class RestrictedQuerySet(models.QuerySet):
             return self.all()
         if not prefixes:
             return self.none()
+        path = code_path(self.model, type(self))
+        if path is None:  # a city-wide model: only unrestricted holders see its rows
+            return self.none()
         q = models.Q()
         for prefix in prefixes:
-            q |= models.Q(**{f"{self.scope_field}__startswith": prefix})
+            q |= models.Q(**{f"{path}__startswith": prefix})
         return self.filter(q)
 
 

@@ -85,23 +85,10 @@ def create_area(*, actor, code: str, name: str, level: str, kind: str = "", pare
     return area
 
 
-@transaction.atomic
 def update_area(*, actor, area: Area, name: str | None = None, kind: str | None = None) -> Area:
     """Rename or reclassify an area. Codes and parents are fixed: a re-division is a new area."""
-    area = Area.objects.select_for_update().get(pk=area.pk)
-    require_in_scope(actor, _perm(Area, "change"), area.code)
-    before = audit.snapshot(area)
-    if name is not None:
-        area.name = name
-    if kind is not None:
-        area.kind = kind
-    area.full_clean()
-    changes = audit.diff(before, audit.snapshot(area))
-    if changes:
-        area.save()
-        recheck(actor, area)
-        audit.record(actor=actor, action="core.area.update", target=area, changes=changes)
-    return area
+    values = {field: value for field, value in (("name", name), ("kind", kind)) if value is not None}
+    return update_recorded(area, values, allowed=("name", "kind"), actor=actor, action="core.area.update")
 
 
 @transaction.atomic
@@ -770,3 +757,7 @@ def escalate_finding(*, finding: Finding, today, new_due_date=None, top_level: s
                  changes=audit.diff(before, audit.snapshot(finding, ["level", "due_date"])),
                  reason=_("Overdue since %(date)s") % {"date": escalation.previous_due_date})
     return escalation
+
+
+# --- recorded writes (core.recorded): every app's create/update/delete of a scoped record -------------
+from .recorded import create_recorded, delete_recorded, perm_name, update_recorded  # noqa: E402, F401

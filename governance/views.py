@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.choices import AreaLevel
 from core.exceptions import NoPermission, TransitionRefused
-from core.generic import ScopedDetailView, ScopedListView
+from core.generic import ScopedActionView, ScopedDetailView, ScopedListView
 from core.models import Area
 from core.scope import scope_for
 from core.validators import content_type_for, extension
@@ -184,9 +184,45 @@ def _publish(actor, matter, d, files):
                                      photo_taken_at=d["photo_taken_at"], photo=files.get("publish-photo"))
 
 
+class MatterStepView(ScopedActionView):
+    """A step of the matter page on the kit (core.generic.ScopedActionView): a refusal or a bad form is
+    shown beside the form with the user's input and the fields' labels (400/409), not as a message on
+    the case file. The matter is looked up among those the user may see; the services check the seat
+    and the change scope, as before."""
+
+    model = Matter
+    scope_action = "view"
+    success_message = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.prefix = kwargs["action"]
+        self.form_class, self.call, _stages, self.submit_label = MATTER_ACTIONS[self.prefix]
+
+    def get_form(self):
+        form = _for_matter(super().get_form(), self.object)
+        forms.style(form)
+        return form
+
+    def get_title(self):
+        return f"{self.object.ref} {self.object.title} · {self.submit_label}"
+
+    def perform(self, obj, form):
+        return self.call(self.request.user, obj, form.cleaned_data)
+
+    def succeeded(self, result):
+        messages.success(self.request, _("%(action)s: done.") % {"action": self.submit_label})
+        return super().succeeded(result)
+
+
+KIT_STEPS = ("accept", "decline", "withdraw")  # the matter page's steps moved onto the kit so far
+
+
 @login_required
 @require_POST
 def matter_action(request, pk, action):
+    if action in KIT_STEPS:
+        return MatterStepView.as_view()(request, pk=pk, action=action)
     matter = Matter.objects.restrict(request.user, "view").filter(pk=pk).first()
     if matter is None or action not in MATTER_ACTIONS:
         raise Http404

@@ -4,13 +4,18 @@ from rest_framework import mixins, viewsets
 
 from ..readaudit import audit_read, is_read_audited, purpose_of
 from .permissions import ACTION_BY_METHOD
+from .transitions import Transition, TransitionsMixin
+
+__all__ = ["ScopedViewSetMixin", "ScopedReadOnlyViewSet", "ScopedModelViewSet", "ScopedCreateListRetrieveViewSet",
+           "Transition"]
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(TransitionsMixin):
     """``get_queryset`` restricted to the caller's areas for the action of the request.
 
     Reads use the "view" scope; for writes the object must be visible *and* within the
-    "change"/"delete" scope, otherwise it does not exist for the caller (404).
+    "change"/"delete" scope, otherwise it does not exist for the caller (404). Steps of a workflow
+    are declared in ``transitions`` (core.api.transitions).
     """
 
     queryset = None  # subclasses set it (with select_related/prefetch as their list needs)

@@ -10,7 +10,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, Transition
 
 from .. import services
 from ..filtersets import DisputeFilterSet, MatterFilterSet
@@ -60,6 +60,13 @@ class MatterViewSet(TransitionMixin, ScopedModelViewSet):
     ordering_fields = ["raised_at", "response_due", "stage"]
     ordering = ["-raised_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # Steps declared with the kit (core.api.transitions); the others below still call ``transition``.
+    transitions = {
+        "withdraw": Transition(services.withdraw_matter, input=s.ReasonSerializer, output=s.MatterSerializer),
+        "accept": Transition(services.accept_matter, input=s.ReasonSerializer, output=s.MatterSerializer,
+                             arguments={"reason": "note"}),
+        "decline": Transition(services.decline_matter, input=s.RequiredReasonSerializer, output=s.MatterSerializer),
+    }
     action_perms = dict.fromkeys((
         "support", "withdraw", "accept", "decline", "merge", "refer", "merge_first_steps", "schedule_meeting",
         "start_implementation", "post_publication", "open_evaluation", "object"), "change")
@@ -105,24 +112,6 @@ class MatterViewSet(TransitionMixin, ScopedModelViewSet):
             m.refresh_from_db()
             return m
         return self.transition(request, s.NameSerializer, do, output=s.MatterSerializer)
-
-    @extend_schema(request=s.ReasonSerializer, responses=s.MatterSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        return self._matter(request, s.ReasonSerializer, services.withdraw_matter)
-
-    @extend_schema(request=s.ReasonSerializer, responses=s.MatterSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.ReasonSerializer,
-                               lambda m, d: services.accept_matter(actor=user, matter=m, note=d["reason"]),
-                               output=s.MatterSerializer)
-
-    @extend_schema(request=s.RequiredReasonSerializer, responses=s.MatterSerializer)
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        return self._matter(request, s.RequiredReasonSerializer, services.decline_matter)
 
     @extend_schema(request=s.MergeSerializer, responses=s.MatterSerializer)
     @action(detail=True, methods=["post"])
