@@ -372,13 +372,13 @@ def community_unit(community) -> HandlingUnit:
     return unit
 
 
-def _event(actor, incident, from_state, note="", unit=None):
+def _event(actor, incident, from_state, note="", unit=None, at=None):
     IncidentEvent.objects.create(incident=incident, actor=actor if actor is not None and actor.pk else None,
                                  from_state=from_state, to_state=incident.state, unit=unit or incident.unit,
-                                 note=note)
+                                 note=note, at=at or timezone.now())
 
 
-def _route(actor, incident, exclude_unit=None, note=""):
+def _route(actor, incident, exclude_unit=None, note="", at=None):
     """Route by the rules; an incident no rule routes goes to its community, with a finding, never nowhere."""
     rule = find_rule(incident, exclude_unit=exclude_unit)
     from_state = incident.state
@@ -396,7 +396,7 @@ def _route(actor, incident, exclude_unit=None, note=""):
             target_url=incident.get_absolute_url())
     incident.state = State.ROUTED
     incident.save()
-    _event(actor, incident, from_state, note=note)
+    _event(actor, incident, from_state, note=note, at=at)
 
 
 @transaction.atomic
@@ -417,8 +417,8 @@ def file_incident(*, actor, area, source, category, description, place="", prior
     incident.full_clean()
     incident.save()
     recheck(actor, incident, "add")
-    _event(actor, incident, "")
-    _route(actor, incident)
+    _event(actor, incident, "", at=now)
+    _route(actor, incident, at=now)
     _record(actor, "incident.file", incident)
     return incident
 
@@ -442,47 +442,48 @@ def _require_reason(reason, field="reason"):
     return reason.strip()
 
 
-def _move(actor, incident, to_state, action, note="", reason=""):
+def _move(actor, incident, to_state, action, note="", reason="", at=None):
+    """``at``: when the step happened, for records entered afterwards (an import, the demo); now by default."""
     before = _snapshot(incident)
     from_state = incident.state
     incident.state = to_state
     if to_state in ENDED_STATES:
-        incident.closed_on = timezone.localdate()
+        incident.closed_on = timezone.localdate(at) if at else timezone.localdate()
     incident.full_clean()
     incident.save()
-    _event(actor, incident, from_state, note=note or reason)
+    _event(actor, incident, from_state, note=note or reason, at=at)
     _record(actor, f"incident.{action}", incident, before, reason=reason)
     return incident
 
 
 @transaction.atomic
-def start_incident(*, actor, incident, note="") -> Incident:
+def start_incident(*, actor, incident, note="", at=None) -> Incident:
     incident = _load_incident(actor, incident)
     _require_state(incident, [State.ROUTED], _("Start handling"))
-    return _move(actor, incident, State.IN_PROGRESS, "start", note=note)
+    return _move(actor, incident, State.IN_PROGRESS, "start", note=note, at=at)
 
 
 @transaction.atomic
-def resolve_incident(*, actor, incident, note) -> Incident:
+def resolve_incident(*, actor, incident, note, at=None) -> Incident:
     incident = _load_incident(actor, incident)
     _require_state(incident, [State.IN_PROGRESS], _("Resolve"))
-    return _move(actor, incident, State.RESOLVED, "resolve", note=_require_reason(note, "note"))
+    return _move(actor, incident, State.RESOLVED, "resolve", note=_require_reason(note, "note"), at=at)
 
 
 @transaction.atomic
-def verify_incident(*, actor, incident, note="") -> Incident:
+def verify_incident(*, actor, incident, note="", at=None) -> Incident:
     incident = _load_incident(actor, incident)
     _require_state(incident, [State.RESOLVED], _("Verify"))
-    return _move(actor, incident, State.VERIFIED, "verify", note=note)
+    return _move(actor, incident, State.VERIFIED, "verify", note=note, at=at)
 
 
 @transaction.atomic
-def close_incident(*, actor, incident, satisfaction=None, note="") -> Incident:
+def close_incident(*, actor, incident, satisfaction=None, note="", at=None) -> Incident:
     incident = _load_incident(actor, incident)
     _require_state(incident, [State.VERIFIED], _("Close"))
     if satisfaction is not None:
         incident.satisfaction = satisfaction
-    return _move(actor, incident, State.CLOSED, "close", note=note)
+    return _move(actor, incident, State.CLOSED, "close", note=note, at=at)
 
 
 @transaction.atomic
@@ -508,7 +509,7 @@ def not_responsible(*, actor, incident, reason, unit=None) -> Incident:
 
 
 @transaction.atomic
-def mark_duplicate(*, actor, incident, of) -> Incident:
+def mark_duplicate(*, actor, incident, of, at=None) -> Incident:
     incident = _load_incident(actor, incident)
     _require_state(incident, [State.FILED, State.ROUTED, State.IN_PROGRESS], _("Duplicate"))
     original = Incident.objects.restrict(actor, "view").filter(pk=of.pk).first() if actor else of
@@ -519,27 +520,27 @@ def mark_duplicate(*, actor, incident, of) -> Incident:
     if original.state == State.DUPLICATE:
         raise ValidationError({"of": _("%(ref)s is itself a duplicate; name the original.") % {"ref": original.ref}})
     incident.duplicate_of = original
-    return _move(actor, incident, State.DUPLICATE, "duplicate", note=original.ref)
+    return _move(actor, incident, State.DUPLICATE, "duplicate", note=original.ref, at=at)
 
 
 @transaction.atomic
-def mark_unable(*, actor, incident, reason) -> Incident:
+def mark_unable(*, actor, incident, reason, at=None) -> Incident:
     incident = _load_incident(actor, incident)
     _require_state(incident, [State.ROUTED, State.IN_PROGRESS], _("Unable to handle"))
     reason = _require_reason(reason)
     incident.reason = reason
-    return _move(actor, incident, State.UNABLE, "unable", reason=reason)
+    return _move(actor, incident, State.UNABLE, "unable", reason=reason, at=at)
 
 
 @transaction.atomic
-def reopen_incident(*, actor, incident, reason) -> Incident:
+def reopen_incident(*, actor, incident, reason, at=None) -> Incident:
     """Reopened on a complaint: handled again by its unit, counted in the reopen rate."""
     incident = _load_incident(actor, incident)
     _require_state(incident, [State.CLOSED, State.UNABLE], _("Reopen"))
     reason = _require_reason(reason)
     incident.reopened_count += 1
     incident.closed_on = None
-    return _move(actor, incident, State.IN_PROGRESS, "reopen", reason=reason)
+    return _move(actor, incident, State.IN_PROGRESS, "reopen", reason=reason, at=at)
 
 
 @transaction.atomic
