@@ -183,7 +183,7 @@ class IncidentDetailView(ScopedDetailView):
         ctx["can_change"] = scope_for(self.request.user).covers("grids.change_incident", incident.area.code)
         forms_ = getattr(self, "kept_forms", {})
         ctx["forms"] = [(name, forms_.get(name) or _action_form(name, incident), spec[3])
-                        for name, spec in INCIDENT_ACTIONS.items() if incident.state in spec[2]]
+                        for name, spec in INCIDENT_ACTIONS.items() if incident.state in spec[2] or name in forms_]
         return ctx
 
 

@@ -58,3 +58,10 @@ def incident(grid_area, code="garbage", actor=None, **kwargs):
 def plan(grid_area, codes=("safety", "fire"), starts_on=datetime.date(2020, 1, 1)):
     return services.create_patrol_plan(actor=None, area=grid_area, title="日常巡查", starts_on=starts_on,
                                        items=list(ChecklistItem.objects.filter(code__in=codes)))
+
+
+def community(world):
+    """A fresh urban community in district A (its own quota, pilot…)."""
+    from core.choices import AreaLevel as L
+
+    return make_area(f"{world.street_a.code[:9]}{(next(_n) % 800) + 100:03d}", L.COMMUNITY, world.street_a)
