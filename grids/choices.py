@@ -58,7 +58,7 @@ class State(models.TextChoices):
     FILED = "filed", _("Filed")
     ROUTED = "routed", _("Routed")
     IN_PROGRESS = "in_progress", _("In progress")
-    RESOLVED = "resolved", _("Resolved")
+    RESOLVED = "resolved", _("Handled")
     VERIFIED = "verified", _("Verified")
     CLOSED = "closed", _("Closed")
     DUPLICATE = "duplicate", _("Duplicate")

@@ -36,7 +36,7 @@ class GridProfileFilterSet(WithinFilterSet):
 
 
 class WorkerFilterSet(WithinFilterSet):
-    q = django_filters.CharFilter(field_name="staff__full_name", lookup_expr="icontains", label=_("Name"))
+    q = django_filters.CharFilter(field_name="staff__full_name", lookup_expr="icontains", label=_("Worker name"))
     post_type = django_filters.ChoiceFilter(choices=PostType.choices, label=_("Post type"))
     status = django_filters.ChoiceFilter(choices=WorkerStatus.choices, label=_("Status"))
     is_generalist = django_filters.BooleanFilter(label=_("Generalist (全科)"))
@@ -47,7 +47,7 @@ class WorkerFilterSet(WithinFilterSet):
 
 
 class QuotaFilterSet(WithinFilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = django_filters.NumberFilter(label=_("Quota year"))
     with_vacancies = django_filters.BooleanFilter(label=_("With vacant posts"), method="filter_vacant")
 
     class Meta:

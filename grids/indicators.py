@@ -104,7 +104,7 @@ register(Indicator(
     code="grids.generalist_pilot_share", name=_("Generalist social work pilots among the districts' urban communities"),
     unit=Unit.PERCENT, numerator=Measure(_pilots(PilotKind.GENERALIST), area_path="area", aggregate=Count("id")),
     denominator=DISTRICT_COMMUNITIES, lowest_level=AreaLevel.TOWNSHIP, order=65, target=Target(">=", 46.2),
-    source=_("66 pilot communities, 46.2% of the urban communities of the city's districts (2020)"),
+    source=_("Pilot communities among the urban communities of the city's districts in 2020: 66, 46.2%"),
 ))
 register(Indicator(
     code="grids.smart_pilots", name=_("Provincial smart-community pilots"), unit=Unit.COUNT,

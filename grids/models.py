@@ -32,6 +32,7 @@ from .choices import (
     WorkerStatus,
 )
 
+
 def _require_level(area, level, field="area"):
     if area is not None and area.level != level:
         raise ValidationError({field: _("This must be an area of level “%(level)s”.") % {
@@ -259,7 +260,7 @@ class GridAssignment(models.Model):
     worker = models.ForeignKey(CommunityWorker, verbose_name=_("worker"), on_delete=models.PROTECT,
                                related_name="assignments")
     area = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="grid_assignments")
-    role = models.CharField(_("role"), max_length=8, choices=AssignmentRole.choices, default=AssignmentRole.PRIMARY)
+    role = models.CharField(_("assignment role"), max_length=8, choices=AssignmentRole.choices, default=AssignmentRole.PRIMARY)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
 

@@ -20,8 +20,6 @@ from .choices import State
 from .filtersets import GridProfileFilterSet, IncidentFilterSet, QuotaFilterSet, WorkerFilterSet
 from .models import CommunityWorker, GridProfile, HandlingUnit, Incident, PatrolPlan, PatrolVisit, PostQuota
 
-L = gettext_lazy
-
 
 class ProfileListView(ScopedListView):
     model = GridProfile
@@ -31,11 +29,11 @@ class ProfileListView(ScopedListView):
     default_sort = "area__code"
     export_name = "grids"
     export_columns = [
-        (L("Grid code"), "area.code"), (L("Grid"), "area.name"), (L("Community"), "area.parent.name"),
-        (L("Grid type"), "get_grid_type_display"), (L("Households"), "households"), (L("Residents"), "residents"),
-        (L("Buildings"), "buildings"), (L("Stationed units"), "stationed_units"),
-        (L("Party members"), "party_members"), (L("Grid worker on the board"), "contact_name"),
-        (L("Service phone"), "service_phone"), (L("Contact board published"), "published"),
+        (gettext_lazy("Grid code"), "area.code"), (gettext_lazy("Grid"), "area.name"), (gettext_lazy("Community"), "area.parent.name"),
+        (gettext_lazy("Grid type"), "get_grid_type_display"), (gettext_lazy("Households"), "households"), (gettext_lazy("Residents"), "residents"),
+        (gettext_lazy("Buildings"), "buildings"), (gettext_lazy("Stationed units"), "stationed_units"),
+        (gettext_lazy("Party members"), "party_members"), (gettext_lazy("Grid worker on the board"), "contact_name"),
+        (gettext_lazy("Service phone"), "service_phone"), (gettext_lazy("Contact board published"), "published"),
     ]
 
     def base_queryset(self):
@@ -68,9 +66,9 @@ class WorkerListView(ScopedListView):
     default_sort = "area__code"
     export_name = "community-workers"
     export_columns = [
-        (L("Name"), "staff.full_name"), (L("Community"), "area.name"), (L("Post type"), "get_post_type_display"),
-        (L("Grade"), "grade"), (L("Grade since"), "grade_since"), (L("Monthly pay (yuan)"), "monthly_pay"),
-        (L("Generalist (全科)"), "is_generalist"), (L("Status"), "get_status_display"), (L("Hired on"), "hired_on"),
+        (gettext_lazy("Worker name"), "staff.full_name"), (gettext_lazy("Community"), "area.name"), (gettext_lazy("Post type"), "get_post_type_display"),
+        (gettext_lazy("Grade"), "grade"), (gettext_lazy("Grade since"), "grade_since"), (gettext_lazy("Monthly pay (yuan)"), "monthly_pay"),
+        (gettext_lazy("Generalist (全科)"), "is_generalist"), (gettext_lazy("Status"), "get_status_display"), (gettext_lazy("Hired on"), "hired_on"),
     ]
 
     def base_queryset(self):
@@ -103,9 +101,9 @@ class QuotaListView(ScopedListView):
     default_sort = "area__code"
     export_name = "post-quotas"
     export_columns = [
-        (L("Community"), "area.name"), (L("Code"), "area.code"), (L("Year"), "year"),
-        (L("Approved posts"), "approved"), (L("Filled posts"), "filled"), (L("Vacant posts"), "vacant"),
-        (L("Vacant since"), "vacant_since"),
+        (gettext_lazy("Community"), "area.name"), (gettext_lazy("Code"), "area.code"), (gettext_lazy("Quota year"), "year"),
+        (gettext_lazy("Approved posts"), "approved"), (gettext_lazy("Filled posts"), "filled"), (gettext_lazy("Vacant posts"), "vacant"),
+        (gettext_lazy("Vacant since"), "vacant_since"),
     ]
 
     def base_queryset(self):
@@ -120,10 +118,10 @@ class IncidentListView(ScopedListView):
     default_sort = "-filed_at"
     export_name = "incidents"
     export_columns = [
-        (L("Reference"), "ref"), (L("Grid"), "area.name"), (L("Source"), "get_source_display"),
-        (L("Category"), lambda i: str(i.category)), (L("Priority"), "get_priority_display"),
-        (L("State"), "get_state_display"), (L("Handling unit"), "unit.name"), (L("Filed"), "filed_at"),
-        (L("Due"), "due_on"), (L("Closed on"), "closed_on"), (L("Times reopened"), "reopened_count"),
+        (gettext_lazy("Reference"), "ref"), (gettext_lazy("Grid"), "area.name"), (gettext_lazy("Source"), "get_source_display"),
+        (gettext_lazy("Category"), lambda i: str(i.category)), (gettext_lazy("Priority"), "get_priority_display"),
+        (gettext_lazy("State"), "get_state_display"), (gettext_lazy("Handling unit"), "unit.name"), (gettext_lazy("Filed"), "filed_at"),
+        (gettext_lazy("Due"), "due_on"), (gettext_lazy("Closed on"), "closed_on"), (gettext_lazy("Times reopened"), "reopened_count"),
     ]
 
     def base_queryset(self):
@@ -141,21 +139,21 @@ def _duplicate(actor, incident, d):
 S = State
 INCIDENT_ACTIONS = {
     "start": (forms.NoteForm, lambda a, i, d: services.start_incident(actor=a, incident=i, **d), [S.ROUTED],
-              L("Start handling")),
+              gettext_lazy("Start handling")),
     "resolve": (forms.RequiredNoteForm, lambda a, i, d: services.resolve_incident(actor=a, incident=i, **d),
-                [S.IN_PROGRESS], L("Resolve")),
+                [S.IN_PROGRESS], gettext_lazy("Resolve")),
     "verify": (forms.NoteForm, lambda a, i, d: services.verify_incident(actor=a, incident=i, **d), [S.RESOLVED],
-               L("Verify")),
+               gettext_lazy("Verify")),
     "close": (forms.CloseForm, lambda a, i, d: services.close_incident(actor=a, incident=i, **d), [S.VERIFIED],
-              L("Close")),
+              gettext_lazy("Close")),
     "not_responsible": (forms.NotResponsibleForm,
                         lambda a, i, d: services.not_responsible(actor=a, incident=i, **d),
-                        [S.ROUTED, S.IN_PROGRESS], L("Not responsible")),
-    "duplicate": (forms.DuplicateForm, _duplicate, [S.FILED, S.ROUTED, S.IN_PROGRESS], L("Duplicate")),
+                        [S.ROUTED, S.IN_PROGRESS], gettext_lazy("Not responsible")),
+    "duplicate": (forms.DuplicateForm, _duplicate, [S.FILED, S.ROUTED, S.IN_PROGRESS], gettext_lazy("Duplicate")),
     "unable": (forms.ReasonForm, lambda a, i, d: services.mark_unable(actor=a, incident=i, **d),
-               [S.ROUTED, S.IN_PROGRESS], L("Unable to handle")),
+               [S.ROUTED, S.IN_PROGRESS], gettext_lazy("Unable to handle")),
     "reopen": (forms.ReasonForm, lambda a, i, d: services.reopen_incident(actor=a, incident=i, **d),
-               [S.CLOSED, S.UNABLE], L("Reopen on complaint")),
+               [S.CLOSED, S.UNABLE], gettext_lazy("Reopen on complaint")),
 }
 
 

@@ -2,7 +2,16 @@ from rest_framework import serializers
 
 from core.models import Area
 
-from ..models import CommunityWorker, GridProfile, HandlingUnit, Incident, IncidentCategory, PatrolVisit, Pilot, PostQuota
+from ..models import (
+    CommunityWorker,
+    GridProfile,
+    HandlingUnit,
+    Incident,
+    IncidentCategory,
+    PatrolVisit,
+    Pilot,
+    PostQuota,
+)
 
 
 class GridProfileSerializer(serializers.ModelSerializer):
