@@ -38,6 +38,7 @@ PUBLIC = {
     "governance:public-list": "published consultation results (公开), no personal data",
     "governance:public-matter": "a published case file, no personal data",
     "volunteers:certificate-lookup": "public certificate check, masked name",
+    "grids:public-board": "published grid contact boards (滨州条例 Art. 6): service phones, no personal data",
     "volunteers:certificate-verify": "public certificate check, masked name",
     "login": "sign-in",
     "logout": "sign-out",

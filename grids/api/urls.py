@@ -1,0 +1,16 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+# Mounted under /api/v1/grids/ (``prefix``).
+prefix = "grids/"
+
+router = SimpleRouter()
+router.register("profiles", views.GridProfileViewSet, basename="grids-profile")
+router.register("workers", views.WorkerViewSet, basename="grids-worker")
+router.register("quotas", views.QuotaViewSet, basename="grids-quota")
+router.register("pilots", views.PilotViewSet, basename="grids-pilot")
+router.register("visits", views.VisitViewSet, basename="grids-visit")
+router.register("incidents", views.IncidentViewSet, basename="grids-incident")
+
+urlpatterns = router.urls

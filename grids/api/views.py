@@ -1,0 +1,135 @@
+"""API for the grids' registries and every incident transition (409 with the reason when refused)."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.viewsets import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
+
+from .. import services
+from ..filtersets import GridProfileFilterSet, IncidentFilterSet, QuotaFilterSet, WorkerFilterSet
+from ..models import CommunityWorker, GridProfile, HandlingUnit, Incident, PatrolVisit, Pilot, PostQuota
+from . import serializers as s
+
+
+class GridProfileViewSet(ScopedModelViewSet):
+    queryset = GridProfile.objects.all()
+    serializer_class = s.GridProfileSerializer
+    filterset_class = GridProfileFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def base_queryset(self):
+        return GridProfile.objects.select_related("area")
+
+    def get_serializer_class(self):
+        return s.GridProfileUpdateSerializer if self.action in ("update", "partial_update") else s.GridProfileSerializer
+
+    def create_object(self, data):
+        area = data.pop("area")
+        return services.save_grid_profile(actor=self.request.user, area=area, **data)
+
+    def update_object(self, instance, data):
+        return services.save_grid_profile(actor=self.request.user, area=instance.area, **data)
+
+
+class WorkerViewSet(ScopedReadOnlyViewSet):
+    queryset = CommunityWorker.objects.select_related("area", "staff")
+    serializer_class = s.WorkerSerializer
+    filterset_class = WorkerFilterSet
+
+
+class QuotaViewSet(ScopedReadOnlyViewSet):
+    queryset = PostQuota.objects.select_related("area")
+    serializer_class = s.QuotaSerializer
+    filterset_class = QuotaFilterSet
+
+
+class PilotViewSet(ScopedReadOnlyViewSet):
+    queryset = Pilot.objects.select_related("area")
+    serializer_class = s.PilotSerializer
+
+
+class VisitViewSet(ScopedReadOnlyViewSet):
+    queryset = PatrolVisit.objects.select_related("area")
+    serializer_class = s.VisitSerializer
+
+
+def _body(serializer_class, request):
+    body = serializer_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
+class IncidentViewSet(ScopedCreateListRetrieveViewSet):
+    """Incidents: filing routes at once; each step is a POST on the incident."""
+
+    queryset = Incident.objects.all()
+    serializer_class = s.IncidentSerializer
+    filterset_class = IncidentFilterSet
+    action_perms = dict.fromkeys(("start", "resolve", "verify", "close", "not_responsible", "duplicate", "unable",
+                                  "reopen"), "change")
+
+    def base_queryset(self):
+        return Incident.objects.select_related("area", "category", "unit", "duplicate_of")
+
+    def create_object(self, data):
+        return services.file_incident(actor=self.request.user, **data)
+
+    def _step(self, request, serializer_class, fn):
+        incident = self.get_object()
+        data = _body(serializer_class, request) if serializer_class else {}
+        result = fn(actor=request.user, incident=incident, **data)
+        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._step(request, s.NoteSerializer, services.start_incident)
+
+    @extend_schema(request=s.RequiredNoteSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._step(request, s.RequiredNoteSerializer, services.resolve_incident)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        return self._step(request, s.NoteSerializer, services.verify_incident)
+
+    @extend_schema(request=s.CloseSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._step(request, s.CloseSerializer, services.close_incident)
+
+    @extend_schema(request=s.NotResponsibleSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"], url_path="not-responsible")
+    def not_responsible(self, request, pk=None):
+        incident = self.get_object()
+        data = _body(s.NotResponsibleSerializer, request)
+        unit = data.get("unit")
+        if unit is not None and not HandlingUnit.objects.restrict(request.user, "view").filter(pk=unit.pk).exists():
+            raise ValidationError({"unit": "No such unit."})
+        result = services.not_responsible(actor=request.user, incident=incident, **data)
+        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=s.DuplicateSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None):
+        incident = self.get_object()
+        ref = _body(s.DuplicateSerializer, request)["of"]
+        original = Incident.objects.restrict(request.user, "view").filter(ref=ref.strip()).first()
+        if original is None:
+            raise ValidationError({"of": "No incident with this reference."})
+        result = services.mark_duplicate(actor=request.user, incident=incident, of=original)
+        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def unable(self, request, pk=None):
+        return self._step(request, s.ReasonSerializer, services.mark_unable)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._step(request, s.ReasonSerializer, services.reopen_incident)

@@ -1,0 +1,112 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import IMAGE_TYPES, FileTypeValidator, upload_help
+
+from .choices import Answer, Priority, Source
+from .models import HandlingUnit, IncidentCategory
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def style(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, (forms.HiddenInput, forms.CheckboxInput)):
+            continue
+        widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    return form
+
+
+class PhoneForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+def camera_field(label):
+    """A photo taken with the phone's camera; checked like every upload (core.validators)."""
+    return forms.FileField(label=label, required=False, validators=[FileTypeValidator(IMAGE_TYPES)],
+                           help_text=upload_help(IMAGE_TYPES),
+                           widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+
+
+class IncidentForm(PhoneForm):
+    area = forms.ModelChoiceField(label=_("Grid"), queryset=None)
+    category = forms.ModelChoiceField(label=_("Category"),
+                                      queryset=IncidentCategory.objects.filter(parent__isnull=False)
+                                      .select_related("parent"))
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    reporter_name = forms.CharField(label=_("Reporter"), max_length=50, required=False)
+    photo = camera_field(_("Photo"))
+
+
+class VisitForm(PhoneForm):
+    """A patrol on the phone: start and end, objects, one answer per checklist item, a photo, findings."""
+
+    started_at = forms.DateTimeField(label=_("Started"), widget=DT)
+    ended_at = forms.DateTimeField(label=_("Ended"), widget=DT)
+    objects_visited = forms.CharField(label=_("Objects visited"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    photo = camera_field(_("Photo"))
+    finding_category = forms.ModelChoiceField(
+        label=_("Finding: category"), required=False,
+        queryset=IncidentCategory.objects.filter(parent__isnull=False).select_related("parent"))
+    finding_description = forms.CharField(label=_("Finding: what was found"), required=False,
+                                          widget=forms.Textarea(attrs={"rows": 2}))
+    finding_place = forms.CharField(label=_("Finding: place"), required=False, max_length=200)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(plan.items.all())
+        for item in self.items:
+            self.fields[f"item_{item.code}"] = forms.ChoiceField(label=item.label, choices=Answer.choices,
+                                                                 initial=Answer.OK, widget=forms.RadioSelect)
+
+    def answers(self):
+        return {item.code: self.cleaned_data[f"item_{item.code}"] for item in self.items}
+
+    def findings(self):
+        d = self.cleaned_data
+        if d.get("finding_category") and d.get("finding_description"):
+            return [{"category": d["finding_category"], "description": d["finding_description"],
+                     "place": d.get("finding_place", "")}]
+        return []
+
+    def clean(self):
+        d = super().clean()
+        if bool(d.get("finding_category")) != bool(d.get("finding_description")):
+            raise forms.ValidationError(_("A finding needs both its category and what was found."))
+        return d
+
+
+class NoteForm(PhoneForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequiredNoteForm(PhoneForm):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(PhoneForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(PhoneForm):
+    satisfaction = forms.TypedChoiceField(label=_("Reporter's satisfaction"), required=False, coerce=int,
+                                          empty_value=None, choices=[("", "—")] + [(i, str(i)) for i in range(1, 6)])
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class NotResponsibleForm(PhoneForm):
+    reason = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 2}))
+    unit = forms.ModelChoiceField(label=_("Route to"), queryset=HandlingUnit.objects.none(), required=False,
+                                  help_text=_("Empty: by the routing rules, else the community."))
+
+
+class DuplicateForm(PhoneForm):
+    of = forms.CharField(label=_("Reference of the original incident"), max_length=24)

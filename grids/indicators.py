@@ -1,0 +1,127 @@
+"""Indicators of grid management and community work (domain.md §2): grids with a published board,
+posts approved/filled/vacant, workers per grid, the pilots' share of the districts' urban communities
+(66 of 143 = 46.2% in 2020), smart-community pilots, patrols, incidents by on-time class."""
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import AreaKind, AreaLevel
+from core.models import Area
+from reports.registry import Indicator, Measure, Target, Unit, register
+
+from .choices import OnTime, PilotKind, WorkerStatus
+
+# GB/T 2260: positions 5-6 from 01 to 20 are districts (市辖区); 21+ counties and county-level cities.
+DISTRICT_CODE = r"^[0-9]{4}(0[1-9]|1[0-9]|20)"
+
+
+def _district_communities(period):
+    return (Area.objects.valid_on(period.end)
+            .filter(level=AreaLevel.COMMUNITY, kind=AreaKind.URBAN, code__regex=DISTRICT_CODE))
+
+
+def _pilots(kind):
+    def queryset(period):
+        from .models import Pilot
+
+        return Pilot.objects.filter(year=period.year, kind=kind)
+    return queryset
+
+
+def _quotas(period):
+    from .models import PostQuota
+
+    return PostQuota.objects.filter(year=period.year)
+
+
+def _workers(period):
+    from .models import CommunityWorker
+
+    return CommunityWorker.objects.filter(hired_on__lte=period.end).filter(
+        Q(status=WorkerStatus.ACTIVE) | Q(left_on__gt=period.end))
+
+
+def _grids(period):
+    return Area.objects.valid_on(period.end).filter(level=AreaLevel.GRID)
+
+
+def _published(period):
+    from .models import GridProfile
+
+    return GridProfile.objects.filter(published=True, area__in=_grids(period))
+
+
+def _visits(period):
+    from .models import PatrolVisit
+
+    return PatrolVisit.objects.filter(started_at__date__gte=period.start, started_at__date__lte=period.end)
+
+
+def _incidents(period):
+    """Incidents filed in the period, classed as of the period's end (or today, while it runs)."""
+    from .models import Incident
+
+    as_of = min(period.end, timezone.localdate())
+    return (Incident.objects.filter(filed_at__date__gte=period.start, filed_at__date__lte=period.end)
+            .with_on_time_class(as_of))
+
+
+DISTRICT_COMMUNITIES = Measure(_district_communities, area_path="id", aggregate=Count("id"),
+                               missing_reason=_("no urban community of a district in %(area)s"))
+GRIDS = Measure(_grids, area_path="id", aggregate=Count("id"), missing_reason=_("no grid in %(area)s"))
+
+
+def _quota(field):
+    return Measure(_quotas, area_path="area", aggregate=Sum(field))
+
+
+register(Indicator(
+    code="grids.published_boards", name=_("Grids with a published contact board"), unit=Unit.PERCENT,
+    numerator=Measure(_published, area_path="area", aggregate=Count("id")), denominator=GRIDS,
+    lowest_level=AreaLevel.COMMUNITY, order=60, target=Target(">=", 100),
+    source=_("Grid name, extent, worker, service and complaints phone posted publicly (滨州条例 Art. 6)"),
+))
+register(Indicator(
+    code="grids.posts_approved", name=_("Community-worker posts approved"), unit=Unit.COUNT,
+    numerator=_quota("approved"), lowest_level=AreaLevel.COMMUNITY, order=61,
+    source=_("2,744 posts approved in the four districts (2020)"),
+))
+register(Indicator(
+    code="grids.posts_filled", name=_("Community-worker posts filled"), unit=Unit.COUNT,
+    numerator=_quota("filled"), lowest_level=AreaLevel.COMMUNITY, order=62,
+))
+register(Indicator(
+    code="grids.posts_vacant", name=_("Community-worker posts vacant"), unit=Unit.COUNT,
+    numerator=_quota("vacant"), lowest_level=AreaLevel.COMMUNITY, order=63,
+))
+register(Indicator(
+    code="grids.workers_per_grid", name=_("Community workers per grid"), unit=Unit.RATIO,
+    numerator=Measure(_workers, area_path="area", aggregate=Count("id")), denominator=GRIDS,
+    lowest_level=AreaLevel.COMMUNITY, order=64, description=_("2,744 posts over 2,461 grids ≈ 1.1 at full staffing."),
+))
+register(Indicator(
+    code="grids.generalist_pilot_share", name=_("Generalist social work pilots among the districts' urban communities"),
+    unit=Unit.PERCENT, numerator=Measure(_pilots(PilotKind.GENERALIST), area_path="area", aggregate=Count("id")),
+    denominator=DISTRICT_COMMUNITIES, lowest_level=AreaLevel.TOWNSHIP, order=65, target=Target(">=", 46.2),
+    source=_("Pilot communities among the urban communities of the city's districts in 2020: 66, 46.2%"),
+))
+register(Indicator(
+    code="grids.smart_pilots", name=_("Provincial smart-community pilots"), unit=Unit.COUNT,
+    numerator=Measure(_pilots(PilotKind.SMART), area_path="area", aggregate=Count("id")),
+    lowest_level=AreaLevel.COMMUNITY, order=66, source=_("3 provincial smart-community pilots (2020)"),
+))
+register(Indicator(
+    code="grids.patrol_visits", name=_("Patrol visits"), unit=Unit.COUNT,
+    numerator=Measure(_visits, area_path="area", aggregate=Count("id")), lowest_level=AreaLevel.GRID, order=67,
+))
+for order, (cls, name) in enumerate([
+        (OnTime.CLOSED_ON_TIME, _("Incidents closed on time")),
+        (OnTime.PENDING_ON_TIME, _("Incidents pending, on time")),
+        (OnTime.CLOSED_OVERDUE, _("Incidents closed overdue")),
+        (OnTime.PENDING_OVERDUE, _("Incidents pending, overdue"))]):
+    register(Indicator(
+        code=f"grids.incidents_{cls}", name=name, unit=Unit.COUNT, order=70 + order, lowest_level=AreaLevel.GRID,
+        numerator=Measure(_incidents, area_path="area", aggregate=Count("id", filter=Q(on_time_class=cls))),
+        source=_("Filed in the period; classed on the working-day time limit"),
+    ))

@@ -1,0 +1,526 @@
+"""Grids and community work: grid profiles beside ``core.Area`` (never a second territory), community
+workers linked to core's staff records, post quotas, pilots, patrols and incidents.
+
+A grid is a ``core.Area`` of level "grid" with its validity; a re-division is core's service
+(``core.services.redivide_areas``). The profile holds only what core does not: the grid's own
+figures (households, residents: never added into ``AreaPopulation``) and its public contact board.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import AreaLevel
+from core.models import Area, StaffProfile
+from core.validators import IMAGE_TYPES, FileTypeValidator, RandomName
+
+from . import querysets
+from .choices import (
+    AssessmentResult,
+    AssignmentRole,
+    GridType,
+    PilotKind,
+    PostType,
+    Priority,
+    Source,
+    State,
+    UnitKind,
+    WorkerStatus,
+)
+
+
+def _require_level(area, level, field="area"):
+    if area is not None and area.level != level:
+        raise ValidationError({field: _("This must be an area of level “%(level)s”.") % {
+            "level": AreaLevel(level).label}})
+
+
+class GridProfile(models.Model):
+    """What the portal knows of a grid beyond its place in the territory: type, its own figures,
+    the grids it replaced, and the contact board published for residents (滨州条例 Art. 6)."""
+
+    area = models.OneToOneField(Area, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="grid_profile")
+    grid_type = models.CharField(_("grid type"), max_length=12, choices=GridType.choices, default=GridType.BASIC)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    residents = models.PositiveIntegerField(_("residents"), default=0)
+    buildings = models.PositiveIntegerField(_("buildings"), default=0)
+    stationed_units = models.PositiveIntegerField(_("stationed units"), default=0)
+    party_organisations = models.PositiveIntegerField(_("party organisations"), default=0)
+    party_members = models.PositiveIntegerField(_("party members"), default=0)
+    former_grids = models.TextField(_("former grids it replaced"), blank=True,
+                                    help_text=_("Party-building, public-order and city-management grids merged into it."))
+    extent = models.CharField(_("extent"), max_length=300, blank=True)
+    contact_name = models.CharField(_("grid worker on the board"), max_length=50, blank=True)
+    # A service phone of the post, published; never the worker's personal phone (personal data).
+    service_phone = models.CharField(_("service phone"), max_length=20, blank=True)
+    complaints_phone = models.CharField(_("complaints phone"), max_length=20, blank=True)
+    published = models.BooleanField(_("contact board published"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grid profile")
+        verbose_name_plural = _("grid profiles")
+        ordering = ["area__code"]
+
+    def __str__(self):
+        return f"{self.area.code} {self.area.name}"
+
+    def get_absolute_url(self):
+        return reverse("grids:profile-detail", args=[self.pk])
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.GRID)
+        errors = {}
+        for name in ("service_phone", "complaints_phone"):
+            value = getattr(self, name)
+            if value and not (value.replace("-", "").isdigit() and 5 <= len(value) <= 20):
+                errors[name] = _("A phone number has digits and hyphens only.")
+        if self.published and not (self.contact_name and self.service_phone and self.complaints_phone):
+            errors["published"] = _("A published board names the grid worker and gives a service phone and a "
+                                    "complaints phone.")
+        if self.households > self.residents and self.residents:
+            errors["households"] = _("A grid cannot have more households than residents.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PayRule(models.Model):
+    """三岗十八级 as dated data: the grades a post may hold and the pay floor (not below the
+    public-institution management grade named in ``floor_reference``), in force from a date."""
+
+    post_type = models.CharField(_("post type"), max_length=8, choices=PostType.choices)
+    min_grade = models.PositiveSmallIntegerField(_("lowest grade"), validators=[MinValueValidator(1),
+                                                                               MaxValueValidator(18)])
+    max_grade = models.PositiveSmallIntegerField(_("highest grade"), validators=[MinValueValidator(1),
+                                                                                MaxValueValidator(18)])
+    floor_reference = models.CharField(_("pay not below"), max_length=50)
+    monthly_floor = models.DecimalField(_("monthly pay floor (yuan)"), max_digits=9, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("pay rule")
+        verbose_name_plural = _("pay rules")
+        ordering = ["post_type", "-valid_from"]
+
+    def __str__(self):
+        return f"{self.get_post_type_display()} {self.min_grade}-{self.max_grade} ≥ {self.floor_reference}"
+
+
+class CommunityWorker(models.Model):
+    """A community worker (社区工作者): a person the portal already knows as staff (core.StaffProfile,
+    encrypted ID and phone), counted once, with post, grade and pay on the 三岗十八级 ladder. The
+    five sections of the file (五统一): selection, management, pay, assessment, rewards."""
+
+    staff = models.OneToOneField(StaffProfile, verbose_name=_("staff record"), on_delete=models.PROTECT,
+                                 related_name="community_worker")
+    area = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT,
+                             related_name="community_workers")
+    post_type = models.CharField(_("post type"), max_length=8, choices=PostType.choices, default=PostType.OTHER)
+    grade = models.PositiveSmallIntegerField(_("grade"), validators=[MinValueValidator(1), MaxValueValidator(18)])
+    grade_since = models.DateField(_("grade since"))
+    monthly_pay = models.DecimalField(_("monthly pay (yuan)"), max_digits=9, decimal_places=2)
+    is_generalist = models.BooleanField(_("generalist (全科)"), default=False)
+    qualification = models.CharField(_("social-work qualification"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=WorkerStatus.choices, default=WorkerStatus.ACTIVE)
+    hired_on = models.DateField(_("hired on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    # 五统一: what the file records under each heading besides the structured fields.
+    selection = models.TextField(_("selection and recruitment"), blank=True)
+    management = models.TextField(_("daily management"), blank=True)
+    rewards = models.TextField(_("rewards and penalties"), blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community worker")
+        verbose_name_plural = _("community workers")
+        ordering = ["area__code", "staff__full_name"]
+
+    def __str__(self):
+        return self.staff.full_name
+
+    def get_absolute_url(self):
+        return reverse("grids:worker-detail", args=[self.pk])
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.COMMUNITY)
+
+
+class GradeChange(models.Model):
+    """Grade history: every grade and pay a worker held, from when."""
+
+    worker = models.ForeignKey(CommunityWorker, verbose_name=_("worker"), on_delete=models.CASCADE,
+                               related_name="grade_changes")
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    since = models.DateField(_("since"))
+    monthly_pay = models.DecimalField(_("monthly pay (yuan)"), max_digits=9, decimal_places=2)
+    rule = models.ForeignKey(PayRule, verbose_name=_("pay rule"), on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    objects = querysets.WorkerChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+        ordering = ["worker", "since", "pk"]
+
+    def __str__(self):
+        return f"{self.worker} {self.grade} {self.since}"
+
+
+class Assessment(models.Model):
+    worker = models.ForeignKey(CommunityWorker, verbose_name=_("worker"), on_delete=models.CASCADE,
+                               related_name="assessments")
+    year = models.PositiveSmallIntegerField(_("year"))
+    result = models.CharField(_("result"), max_length=12, choices=AssessmentResult.choices)
+    evidence = models.TextField(_("evidence"))
+
+    objects = querysets.WorkerChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yearly assessment")
+        verbose_name_plural = _("yearly assessments")
+        ordering = ["worker", "-year"]
+        constraints = [models.UniqueConstraint(fields=["worker", "year"], name="grids_assessment_one_per_year")]
+
+    def __str__(self):
+        return f"{self.worker} {self.year} {self.get_result_display()}"
+
+
+class PostQuota(models.Model):
+    """员额: the posts approved for a community in a year; filled is kept by the services from the
+    workers in post, vacant = approved − filled, and ``vacant_since`` says since when a post is empty."""
+
+    area = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="post_quotas")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    approved = models.PositiveIntegerField(_("approved posts"))
+    filled = models.PositiveIntegerField(_("filled posts"), default=0)
+    vacant = models.PositiveIntegerField(_("vacant posts"), default=0)
+    vacant_since = models.DateField(_("vacant since"), null=True, blank=True)
+    decided_by = models.CharField(_("approved by (document)"), max_length=200, blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post quota")
+        verbose_name_plural = _("post quotas")
+        ordering = ["area__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="grids_quota_one_per_community_year"),
+            models.CheckConstraint(condition=models.Q(filled__lte=models.F("approved")),
+                                   name="grids_quota_filled_within_approved"),
+        ]
+
+    def __str__(self):
+        return f"{self.area} {self.year}"
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.COMMUNITY)
+        if self.filled > self.approved:
+            raise ValidationError({"approved": _("%(filled)s workers are in post; approve at least as many posts.")
+                                   % {"filled": self.filled}})
+
+
+class Pilot(models.Model):
+    """A community in a pilot in a year: 全科社工 (66 in 2020), provincial smart community (3)."""
+
+    area = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="pilots")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("pilot"), max_length=12, choices=PilotKind.choices)
+    service_model = models.CharField(_("service model"), max_length=100, blank=True, default="1+2+N",
+                                     help_text=_("1 window, 2 roles, N grids: the local configuration."))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+        ordering = ["-year", "area__code"]
+        constraints = [models.UniqueConstraint(fields=["area", "year", "kind"], name="grids_pilot_unique")]
+
+    def __str__(self):
+        return f"{self.area} {self.year} {self.get_kind_display()}"
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.COMMUNITY)
+
+
+class GridAssignment(models.Model):
+    """A worker assigned to a grid of their own community, primary or backup, for a term."""
+
+    worker = models.ForeignKey(CommunityWorker, verbose_name=_("worker"), on_delete=models.PROTECT,
+                               related_name="assignments")
+    area = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="grid_assignments")
+    role = models.CharField(_("assignment role"), max_length=8, choices=AssignmentRole.choices, default=AssignmentRole.PRIMARY)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grid assignment")
+        verbose_name_plural = _("grid assignments")
+        ordering = ["area__code", "role", "starts_on"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+            name="grids_assignment_term_ordered")]
+
+    def __str__(self):
+        return f"{self.worker} → {self.area} ({self.get_role_display()})"
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.GRID)
+        if self.area_id and self.worker_id and self.area.parent_id != self.worker.area_id:
+            raise ValidationError({"area": _("%(grid)s is not a grid of %(community)s, the worker's community.")
+                                   % {"grid": self.area.name, "community": self.worker.area.name}})
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A term ends on or after the day it starts.")})
+
+
+class ChecklistItem(models.Model):
+    """An item of the patrol checklist (六巡查四服务 has no public definition: it is configuration)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    label = models.CharField(_("item"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.label
+
+
+class PatrolPlan(models.Model):
+    area = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="patrol_plans")
+    title = models.CharField(_("title"), max_length=100)
+    visits_per_month = models.PositiveSmallIntegerField(_("visits per month"), default=4,
+                                                        validators=[MinValueValidator(1)])
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    items = models.ManyToManyField(ChecklistItem, verbose_name=_("checklist"), related_name="plans")
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patrol plan")
+        verbose_name_plural = _("patrol plans")
+        ordering = ["area__code", "-starts_on"]
+
+    def __str__(self):
+        return f"{self.area.name} · {self.title}"
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.GRID)
+        if self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A plan ends on or after the day it starts.")})
+
+
+class PatrolVisit(models.Model):
+    """One patrol: start and end, objects visited, the checklist's answers, a photo from the phone."""
+
+    plan = models.ForeignKey(PatrolPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="visits")
+    area = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="patrol_visits")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("worker"), on_delete=models.PROTECT,
+                               null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"))
+    objects_visited = models.TextField(_("objects visited"), blank=True)
+    answers = models.JSONField(_("checklist answers"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # Served only by the scoped, audited download view, never under MEDIA_URL.
+    photo = models.FileField(_("photo"), upload_to=RandomName("grids/visits"), blank=True,
+                             validators=[FileTypeValidator(IMAGE_TYPES)])
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patrol visit")
+        verbose_name_plural = _("patrol visits")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["area", "started_at"], name="grids_visit_grid_time")]
+
+    def __str__(self):
+        return f"{self.area.name} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("grids:visit-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.started_at and self.ended_at and self.ended_at < self.started_at:
+            errors["ended_at"] = _("A visit ends after it starts.")
+        if self.ended_at and self.ended_at > timezone.now() + timezone.timedelta(minutes=5):
+            errors["ended_at"] = _("A visit cannot end in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class IncidentCategory(models.Model):
+    """Two levels: a main category and its sub-categories; an incident takes a sub-category.
+    The time limit is in working days (core.workdays)."""
+
+    parent = models.ForeignKey("self", verbose_name=_("main category"), on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="children")
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    time_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=5,
+                                                       validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("incident category")
+        verbose_name_plural = _("incident categories")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("Categories have two levels: a sub-category's parent is a main "
+                                               "category.")})
+
+
+class HandlingUnit(models.Model):
+    """Who handles incidents: a department, a street office or a community, at its area."""
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="handling_units")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        ordering = ["area__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["area", "name"], name="grids_unit_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Category × area → handling unit. The most specific area wins, a sub-category before its main one."""
+
+    category = models.ForeignKey(IncidentCategory, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="routing_rules")
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="routing_rules")
+    unit = models.ForeignKey(HandlingUnit, verbose_name=_("handling unit"), on_delete=models.PROTECT,
+                             related_name="rules")
+    active = models.BooleanField(_("in force"), default=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        ordering = ["category__code", "area__code"]
+        constraints = [models.UniqueConstraint(fields=["category", "area"], condition=models.Q(active=True),
+                                               name="grids_rule_one_active_per_category_area")]
+
+    def __str__(self):
+        return f"{self.category} @ {self.area} → {self.unit}"
+
+    def clean(self):
+        if self.unit_id and self.area_id and not (self.area.code.startswith(self.unit.area.prefix)
+                                                  or self.unit.area.code.startswith(self.area.prefix)):
+            raise ValidationError({"unit": _("The handling unit must work in the rule's area.")})
+
+
+class Incident(models.Model):
+    """An incident (事件) of a grid, from filing to closing within a time limit of working days."""
+
+    ref = models.CharField(_("reference"), max_length=24, unique=True)
+    area = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="incidents")
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    category = models.ForeignKey(IncidentCategory, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="incidents")
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
+    photo = models.FileField(_("photo"), upload_to=RandomName("grids/incidents"), blank=True,
+                             validators=[FileTypeValidator(IMAGE_TYPES)])
+    visit = models.ForeignKey(PatrolVisit, verbose_name=_("patrol visit"), on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="incidents")
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.FILED)
+    unit = models.ForeignKey(HandlingUnit, verbose_name=_("handling unit"), on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="incidents")
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    due_on = models.DateField(_("due"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    duplicate_of = models.ForeignKey("self", verbose_name=_("duplicate of"), on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="duplicates")
+    reason = models.TextField(_("reason"), blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1-5)"), null=True, blank=True,
+                                                    validators=[MinValueValidator(1), MaxValueValidator(5)])
+
+    objects = querysets.IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-filed_at"]
+        indexes = [
+            models.Index(fields=["area", "state", "filed_at"], name="grids_incident_grid_state"),
+            models.Index(fields=["unit", "state"], name="grids_incident_unit_state"),
+        ]
+
+    def __str__(self):
+        return self.ref
+
+    def get_absolute_url(self):
+        return reverse("grids:incident-detail", args=[self.pk])
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.GRID)
+        if self.category_id and self.category.parent_id is None:
+            raise ValidationError({"category": _("Choose a sub-category, not a main category.")})
+
+    @property
+    def is_overdue(self) -> bool:
+        from .choices import ENDED_STATES
+
+        if self.state in ENDED_STATES:
+            return bool(self.closed_on and self.closed_on > self.due_on)
+        return timezone.localdate() > self.due_on
+
+
+class IncidentEvent(models.Model):
+    """Every step of an incident (滨州条例 Art. 14: the full record of its handling)."""
+
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE,
+                                 related_name="events")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+")
+    from_state = models.CharField(_("from"), max_length=12, choices=State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=12, choices=State.choices)
+    unit = models.ForeignKey(HandlingUnit, verbose_name=_("handling unit"), on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    objects = querysets.IncidentChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident step")
+        verbose_name_plural = _("incident steps")
+        ordering = ["incident", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.incident} {self.from_state} → {self.to_state}"
+

@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import NavEntry
+
+ENTRIES = [
+    NavEntry(_("Grids"), "grids:profile-list", "grids.view_gridprofile", 50),
+    NavEntry(_("Incidents"), "grids:incident-list", "grids.view_incident", 51),
+    NavEntry(_("Community workers"), "grids:worker-list", "grids.view_communityworker", 52),
+    NavEntry(_("Post quotas"), "grids:quota-list", "grids.view_postquota", 53),
+]

@@ -1,0 +1,29 @@
+"""The grids app's part of the roles map (applied by migration 0002; re-applied by
+core.roles.sync_all_roles). Districts and streets run posts, pilots, routing and workers; the
+community worker keeps the community's files and handles its incidents; the grid worker patrols
+and files incidents of their grid; auditors read. Checklist, categories and pay rules are
+reference data the city changes."""
+
+from core.roles import crud
+
+MODELS = ["gridprofile", "communityworker", "gradechange", "assessment", "postquota", "pilot", "gridassignment",
+          "patrolplan", "patrolvisit", "handlingunit", "routingrule", "incident", "incidentevent"]
+REFERENCE = ["payrule", "checklistitem", "incidentcategory"]
+
+
+def perms(actions, models=MODELS):
+    return [p for m in models for p in crud("grids", m, actions)]
+
+
+ROLE_PERMS = {
+    "city_admin": perms("view add change delete") + perms("view add change", REFERENCE),
+    "county_officer": perms("view add change") + perms("view", REFERENCE),
+    "township_officer": perms("view add change") + perms("view", REFERENCE),
+    "community_worker": perms("view add change", ["gridprofile", "gridassignment", "patrolplan", "patrolvisit",
+                                                  "incident", "incidentevent", "assessment"])
+    + perms("view", ["communityworker", "gradechange", "postquota", "pilot", "handlingunit", "routingrule"])
+    + perms("view", REFERENCE),
+    "grid_worker": perms("view", ["gridprofile", "patrolplan", "handlingunit", "incidentevent"])
+    + perms("view add", ["patrolvisit"]) + perms("view add change", ["incident"]) + perms("view", REFERENCE),
+    "auditor": perms("view") + perms("view", REFERENCE),
+}

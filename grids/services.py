@@ -1,0 +1,568 @@
+"""Every write of grid management and community work, one function per change.
+
+Keyword-only arguments with an ``actor`` (None for the system: demo loader, scheduled checks), one
+transaction, scope (404 outside one's areas) and permission (403), ``full_clean``, one audit event.
+A step the rules do not allow now raises ``TransitionRefused`` with the reason the user sees (409 in
+the API, a message beside the kept input on pages).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import FileField, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core import services as core_services
+from core.choices import AreaLevel
+from core.exceptions import TransitionRefused
+from core.models import Area
+from core.services import recheck, require_in_scope
+from core.workdays import add_working_days
+
+from .choices import ENDED_STATES, Answer, Priority, Source, State, UnitKind, WorkerStatus
+from .models import (
+    Assessment,
+    CommunityWorker,
+    GradeChange,
+    GridAssignment,
+    GridProfile,
+    HandlingUnit,
+    Incident,
+    IncidentEvent,
+    PatrolPlan,
+    PatrolVisit,
+    PayRule,
+    Pilot,
+    PostQuota,
+    RoutingRule,
+)
+
+UNROUTED_RULE = "grids.incident_unrouted"
+
+
+def _perm(model, action):
+    return f"grids.{action}_{model._meta.model_name}"
+
+
+def _snapshot(instance) -> dict:
+    files = [f.name for f in instance._meta.concrete_fields if isinstance(f, FileField)]
+    out = audit.snapshot(instance, [f.name for f in instance._meta.concrete_fields if f.name not in files])
+    out.update({name: getattr(instance, name).name or "" for name in files})
+    return out
+
+
+def _record(actor, action, target, before=None, reason="", area=None, changes=None):
+    if changes is None:
+        changes = audit.diff(before or {}, _snapshot(target))
+    audit.record(actor=actor, action=f"grids.{action}", target=target, area=area, changes=changes, reason=reason)
+
+
+def _require_level(area, level, field="area"):
+    if area is None or area.level != level:
+        raise ValidationError({field: _("This must be an area of level “%(level)s”.") % {
+            "level": AreaLevel(level).label}})
+
+
+# --- grid profiles ------------------------------------------------------------------------------------
+PROFILE_FIELDS = ["grid_type", "households", "residents", "buildings", "stationed_units", "party_organisations",
+                  "party_members", "former_grids", "extent", "contact_name", "service_phone", "complaints_phone",
+                  "published"]
+
+
+@transaction.atomic
+def save_grid_profile(*, actor, area, **values) -> GridProfile:
+    """Create or change the profile of a grid. Its households and residents are the grid's own
+    figures: nothing here touches ``core.AreaPopulation``."""
+    _require_level(area, AreaLevel.GRID)
+    profile = GridProfile.objects.select_for_update().filter(area=area).first()
+    action = "change" if profile else "add"
+    require_in_scope(actor, _perm(GridProfile, action), area.code)
+    before = _snapshot(profile) if profile else {}
+    profile = profile or GridProfile(area=area)
+    for key, value in values.items():
+        if key not in PROFILE_FIELDS:
+            raise TypeError(key)
+        setattr(profile, key, value)
+    profile.full_clean()
+    profile.save()
+    recheck(actor, profile, action)
+    _record(actor, f"profile.{'update' if action == 'change' else 'create'}", profile, before)
+    return profile
+
+
+def bulk_create_profiles(*, actor, rows: list[dict]) -> int:
+    """The bulk path (demo, a city's first load): every row validated, written and audited in bulk."""
+    profiles = []
+    for row in rows:
+        profile = GridProfile(**row)
+        profile.full_clean(validate_unique=False)
+        profiles.append(profile)
+    with transaction.atomic():
+        GridProfile.objects.bulk_create(profiles, batch_size=1000)
+        saved = GridProfile.objects.filter(area__in=[p.area for p in profiles]).select_related("area")
+        audit.record_many([audit.build(actor=actor, action="grids.profile.create", target=p,
+                                       changes=audit.diff({}, _snapshot(p))) for p in saved])
+    return len(profiles)
+
+
+# --- posts, workers, grades ---------------------------------------------------------------------------
+def _recount(quota: PostQuota, today=None) -> None:
+    """filled = workers in post in the community; vacant = approved − filled; since when a post is empty."""
+    today = today or timezone.localdate()
+    filled = CommunityWorker.objects.filter(area_id=quota.area_id, status=WorkerStatus.ACTIVE).count()
+    quota.filled = filled
+    quota.vacant = max(quota.approved - filled, 0)
+    if quota.vacant and quota.vacant_since is None:
+        quota.vacant_since = today
+    elif not quota.vacant:
+        quota.vacant_since = None
+
+
+@transaction.atomic
+def set_post_quota(*, actor, area, year: int, approved: int, decided_by: str = "", vacant_since=None) -> PostQuota:
+    _require_level(area, AreaLevel.COMMUNITY)
+    quota = PostQuota.objects.select_for_update().filter(area=area, year=year).first()
+    action = "change" if quota else "add"
+    require_in_scope(actor, _perm(PostQuota, action), area.code)
+    before = _snapshot(quota) if quota else {}
+    quota = quota or PostQuota(area=area, year=year)
+    quota.approved, quota.decided_by = approved, decided_by or quota.decided_by
+    _recount(quota, vacant_since)
+    quota.full_clean()
+    quota.save()
+    recheck(actor, quota, action)
+    _record(actor, f"quota.{'update' if action == 'change' else 'create'}", quota, before)
+    return quota
+
+
+def rule_for(post_type, on) -> PayRule:
+    rule = (PayRule.objects.filter(post_type=post_type, valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).order_by("-valid_from").first())
+    if rule is None:
+        raise ValidationError({"grade": _("No pay rule is in force for this post on %(d)s.") % {"d": on}})
+    return rule
+
+
+def _check_grade(post_type, grade, pay, on) -> PayRule:
+    """三岗十八级: the post's grade range, and pay not below the floor in force on that day."""
+    rule = rule_for(post_type, on)
+    if not rule.min_grade <= grade <= rule.max_grade:
+        raise ValidationError({"grade": _("A %(post)s holds grades %(lo)s to %(hi)s (rule: %(source)s).") % {
+            "post": rule.get_post_type_display(), "lo": rule.min_grade, "hi": rule.max_grade, "source": rule.source}})
+    if pay < rule.monthly_floor:
+        raise ValidationError({"monthly_pay": _(
+            "Pay may not be below %(floor)s yuan a month, the level of %(ref)s (rule in force from %(since)s: "
+            "%(source)s).") % {"floor": rule.monthly_floor, "ref": rule.floor_reference, "since": rule.valid_from,
+                               "source": rule.source}})
+    return rule
+
+
+@transaction.atomic
+def hire_worker(*, actor, staff, area, post_type, grade: int, monthly_pay, hired_on, is_generalist=False,
+                qualification="", selection="") -> CommunityWorker:
+    """A staff record becomes a community worker of a community, into a vacant approved post."""
+    _require_level(area, AreaLevel.COMMUNITY)
+    require_in_scope(actor, _perm(CommunityWorker, "add"), area.code)
+    if CommunityWorker.objects.filter(staff=staff).exists():
+        raise ValidationError({"staff": _("%(name)s is already a community worker: a person is counted once.")
+                               % {"name": staff.full_name}})
+    quota = PostQuota.objects.select_for_update().filter(area=area, year=hired_on.year).first()
+    if quota is None:
+        raise ValidationError({"area": _("No posts are approved for %(community)s in %(year)s.")
+                               % {"community": area.name, "year": hired_on.year}})
+    _recount(quota, hired_on)
+    if quota.vacant < 1:
+        raise ValidationError({"area": _("All %(n)s approved posts of %(community)s are filled.")
+                               % {"n": quota.approved, "community": area.name}})
+    rule = _check_grade(post_type, grade, monthly_pay, hired_on)
+    worker = CommunityWorker(staff=staff, area=area, post_type=post_type, grade=grade, grade_since=hired_on,
+                             monthly_pay=monthly_pay, hired_on=hired_on, is_generalist=is_generalist,
+                             qualification=qualification, selection=selection)
+    worker.full_clean()
+    worker.save()
+    recheck(actor, worker, "add")
+    GradeChange.objects.create(worker=worker, grade=grade, since=hired_on, monthly_pay=monthly_pay, rule=rule,
+                               reason=_("hired"))
+    _recount(quota, hired_on)
+    quota.save()
+    _record(actor, "worker.hire", worker)
+    return worker
+
+
+def _load_worker(actor, worker, action="change"):
+    worker = CommunityWorker.objects.select_for_update().select_related("area", "staff").get(pk=worker.pk)
+    require_in_scope(actor, _perm(CommunityWorker, action), worker.area.code)
+    return worker
+
+
+@transaction.atomic
+def set_grade(*, actor, worker, grade: int, monthly_pay, since, reason: str) -> CommunityWorker:
+    worker = _load_worker(actor, worker)
+    if since < worker.grade_since:
+        raise ValidationError({"since": _("A new grade starts after the current one (%(d)s).")
+                               % {"d": worker.grade_since}})
+    rule = _check_grade(worker.post_type, grade, monthly_pay, since)
+    before = _snapshot(worker)
+    worker.grade, worker.monthly_pay, worker.grade_since = grade, monthly_pay, since
+    worker.full_clean()
+    worker.save()
+    GradeChange.objects.create(worker=worker, grade=grade, since=since, monthly_pay=monthly_pay, rule=rule,
+                               reason=reason)
+    _record(actor, "worker.grade", worker, before, reason=reason)
+    return worker
+
+
+@transaction.atomic
+def worker_leaves(*, actor, worker, left_on, reason: str) -> CommunityWorker:
+    worker = _load_worker(actor, worker)
+    if worker.status != WorkerStatus.ACTIVE:
+        raise TransitionRefused(_("%(name)s has already left.") % {"name": worker})
+    before = _snapshot(worker)
+    worker.status, worker.left_on = WorkerStatus.LEFT, left_on
+    worker.full_clean()
+    worker.save()
+    GridAssignment.objects.filter(worker=worker).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).update(
+        ends_on=left_on)
+    for quota in PostQuota.objects.select_for_update().filter(area=worker.area, year=left_on.year):
+        _recount(quota, left_on)
+        quota.save()
+    _record(actor, "worker.leave", worker, before, reason=reason)
+    return worker
+
+
+@transaction.atomic
+def record_assessment(*, actor, worker, year: int, result: str, evidence: str) -> Assessment:
+    worker = _load_worker(actor, worker)
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("An assessment states its evidence.")})
+    assessment = Assessment(worker=worker, year=year, result=result, evidence=evidence.strip())
+    assessment.full_clean()
+    assessment.save()
+    _record(actor, "worker.assess", assessment, area=worker.area)
+    return assessment
+
+
+@transaction.atomic
+def assign_to_grid(*, actor, worker, grid, role, starts_on, ends_on=None) -> GridAssignment:
+    """A worker works in grids of their own community only; an assignment elsewhere is refused."""
+    worker = _load_worker(actor, worker)
+    require_in_scope(actor, _perm(GridAssignment, "add"), grid.code)
+    _require_level(grid, AreaLevel.GRID, "grid")
+    if grid.parent_id != worker.area_id:
+        raise ValidationError({"grid": _("%(grid)s is not a grid of %(community)s, the worker's community.")
+                               % {"grid": f"{grid.name} ({grid.code})", "community": worker.area.name}})
+    if worker.status != WorkerStatus.ACTIVE:
+        raise TransitionRefused(_("%(name)s is no longer in post.") % {"name": worker})
+    assignment = GridAssignment(worker=worker, area=grid, role=role, starts_on=starts_on, ends_on=ends_on)
+    assignment.full_clean()
+    assignment.save()
+    recheck(actor, assignment, "add")
+    _record(actor, "assignment.create", assignment)
+    return assignment
+
+
+# --- pilots ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def add_pilot(*, actor, area, year: int, kind: str, service_model: str = "1+2+N", note: str = "") -> Pilot:
+    _require_level(area, AreaLevel.COMMUNITY)
+    require_in_scope(actor, _perm(Pilot, "add"), area.code)
+    if Pilot.objects.filter(area=area, year=year, kind=kind).exists():
+        raise ValidationError({"kind": _("%(community)s is already in this pilot in %(year)s.")
+                               % {"community": area.name, "year": year}})
+    pilot = Pilot(area=area, year=year, kind=kind, service_model=service_model, note=note)
+    pilot.full_clean()
+    pilot.save()
+    recheck(actor, pilot, "add")
+    _record(actor, "pilot.create", pilot)
+    return pilot
+
+
+# --- patrols --------------------------------------------------------------------------------------------
+@transaction.atomic
+def create_patrol_plan(*, actor, area, title, starts_on, items, visits_per_month=4, ends_on=None) -> PatrolPlan:
+    _require_level(area, AreaLevel.GRID)
+    require_in_scope(actor, _perm(PatrolPlan, "add"), area.code)
+    items = list(items)
+    if not items:
+        raise ValidationError({"items": _("A plan has at least one checklist item.")})
+    plan = PatrolPlan(area=area, title=title, starts_on=starts_on, ends_on=ends_on, visits_per_month=visits_per_month)
+    plan.full_clean()
+    plan.save()
+    plan.items.set(items)
+    recheck(actor, plan, "add")
+    _record(actor, "plan.create", plan, changes={**audit.diff({}, _snapshot(plan)),
+                                                 "items": [None, [i.code for i in items]]})
+    return plan
+
+
+@transaction.atomic
+def record_visit(*, actor, plan, started_at, ended_at, answers: dict, objects_visited="", notes="", photo=None,
+                 findings=()) -> PatrolVisit:
+    """A patrol visit of a plan's grid: every checklist item answered; each finding opens an incident
+    (source: patrol) routed at once. A finding is never a copy of a matter or a dispute: those go
+    through governance's own services."""
+    plan = PatrolPlan.objects.select_related("area").get(pk=plan.pk)
+    require_in_scope(actor, _perm(PatrolVisit, "add"), plan.area.code)
+    codes = set(plan.items.values_list("code", flat=True))
+    unknown = set(answers) - codes
+    missing = codes - set(answers)
+    if unknown:
+        raise ValidationError({"answers": _("Not items of this plan: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}})
+    if missing:
+        raise ValidationError({"answers": _("Answer every item of the checklist; missing: %(codes)s.")
+                               % {"codes": ", ".join(sorted(missing))}})
+    if any(v not in Answer.values for v in answers.values()):
+        raise ValidationError({"answers": _("Each answer is “in order”, “problem found” or “not applicable”.")})
+    if any(v == Answer.ISSUE for v in answers.values()) and not findings and not notes.strip():
+        raise ValidationError({"notes": _("A problem was found: describe it as a finding or in the notes.")})
+    visit = PatrolVisit(plan=plan, area=plan.area, worker=actor if actor is not None and actor.pk else None,
+                        started_at=started_at, ended_at=ended_at, answers=answers, objects_visited=objects_visited,
+                        notes=notes)
+    if photo:
+        visit.photo = photo
+    visit.full_clean()
+    visit.save()
+    recheck(actor, visit, "add")
+    _record(actor, "visit.record", visit)
+    for finding in findings:
+        file_incident(actor=actor, area=plan.area, source=Source.PATROL, visit=visit, **finding)
+    return visit
+
+
+def record_file_download(*, actor, record, field: str):
+    """A photo may show residents: every download is audited (the view looked it up in scope)."""
+    audit.record(actor=actor, action="grids.file.download", target=record, area=record.area,
+                 changes={field: getattr(record, field).name})
+
+
+# --- incidents ------------------------------------------------------------------------------------------
+def _next_ref(year) -> str:
+    prefix = f"SJ{year}-"
+    last = Incident.objects.filter(ref__startswith=prefix).aggregate(m=Max("ref"))["m"]
+    n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{n:07d}"
+
+
+def due_date(filed_on, category, priority) -> datetime.date:
+    """The time limit on the working-day calendar: an urgent incident within one working day."""
+    days = 1 if priority == Priority.URGENT else category.time_limit_days
+    return add_working_days(filed_on, days)
+
+
+def find_rule(incident, exclude_unit=None) -> RoutingRule | None:
+    """The rule of the incident's category (or its main category) for the most specific area above
+    the grid; a sub-category's rule wins over its main category's at the same area."""
+    codes = [a.code for a in incident.area.ancestors()] + [incident.area.code]
+    cats = [incident.category_id] + ([incident.category.parent_id] if incident.category.parent_id else [])
+    rules = RoutingRule.objects.filter(active=True, category_id__in=cats, area__code__in=codes).select_related(
+        "area", "unit")
+    if exclude_unit is not None:
+        rules = rules.exclude(unit=exclude_unit)
+    ranked = sorted(rules, key=lambda r: (-len(r.area.prefix), cats.index(r.category_id)))
+    return ranked[0] if ranked else None
+
+
+def community_unit(community) -> HandlingUnit:
+    unit, _created = HandlingUnit.objects.get_or_create(
+        area=community, kind=UnitKind.COMMUNITY, defaults={"name": _("%(name)s residents' committee")
+                                                           % {"name": community.name}})
+    return unit
+
+
+def _event(actor, incident, from_state, note="", unit=None, at=None):
+    IncidentEvent.objects.create(incident=incident, actor=actor if actor is not None and actor.pk else None,
+                                 from_state=from_state, to_state=incident.state, unit=unit or incident.unit,
+                                 note=note, at=at or timezone.now())
+
+
+def _route(actor, incident, exclude_unit=None, note="", at=None):
+    """Route by the rules; an incident no rule routes goes to its community, with a finding, never nowhere."""
+    rule = find_rule(incident, exclude_unit=exclude_unit)
+    from_state = incident.state
+    if rule is not None:
+        incident.unit = rule.unit
+    else:
+        community = incident.area.parent
+        incident.unit = community_unit(community)
+        core_services.raise_finding(
+            rule=UNROUTED_RULE, target=incident, area=community,
+            title=_("No routing rule for %(category)s in %(area)s: incident %(ref)s went to the community")
+            % {"category": incident.category, "area": community.name, "ref": incident.ref},
+            detail=_("Add a routing rule for this category and area so such incidents reach the unit "
+                     "responsible."), due_date=add_working_days(timezone.localdate(), 5),
+            target_url=incident.get_absolute_url())
+    incident.state = State.ROUTED
+    incident.save()
+    _event(actor, incident, from_state, note=note, at=at)
+
+
+@transaction.atomic
+def file_incident(*, actor, area, source, category, description, place="", priority=Priority.NORMAL,
+                  reporter_name="", photo=None, visit=None, filed_at=None) -> Incident:
+    """File (建档受理) and route (分流交办) in one step: the incident is never left without a unit."""
+    _require_level(area, AreaLevel.GRID)
+    require_in_scope(actor, _perm(Incident, "add"), area.code)
+    now = filed_at or timezone.now()
+    if category is not None and category.parent_id is None:
+        raise ValidationError({"category": _("Choose a sub-category, not a main category.")})
+    incident = Incident(ref=_next_ref(timezone.localtime(now).year), area=area, source=source, category=category,
+                        description=(description or "").strip(), place=place, priority=priority,
+                        reporter_name=reporter_name, visit=visit, filed_at=now,
+                        due_on=due_date(timezone.localdate(now), category, priority) if category else None)
+    if photo:
+        incident.photo = photo
+    incident.full_clean()
+    incident.save()
+    recheck(actor, incident, "add")
+    _event(actor, incident, "", at=now)
+    _route(actor, incident, at=now)
+    _record(actor, "incident.file", incident)
+    return incident
+
+
+def _load_incident(actor, incident) -> Incident:
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("area", "category", "unit").get(
+        pk=incident.pk)
+    require_in_scope(actor, _perm(Incident, "change"), incident.area.code)
+    return incident
+
+
+def _require_state(incident, states, label):
+    if incident.state not in states:
+        raise TransitionRefused(_("“%(action)s” is not possible while the incident is “%(state)s”.")
+                                % {"action": label, "state": incident.get_state_display()})
+
+
+def _require_reason(reason, field="reason"):
+    if not (reason or "").strip():
+        raise ValidationError({field: _("State the reason.")})
+    return reason.strip()
+
+
+def _move(actor, incident, to_state, action, note="", reason="", at=None):
+    """``at``: when the step happened, for records entered afterwards (an import, the demo); now by default."""
+    before = _snapshot(incident)
+    from_state = incident.state
+    incident.state = to_state
+    if to_state in ENDED_STATES:
+        incident.closed_on = timezone.localdate(at) if at else timezone.localdate()
+    incident.full_clean()
+    incident.save()
+    _event(actor, incident, from_state, note=note or reason, at=at)
+    _record(actor, f"incident.{action}", incident, before, reason=reason)
+    return incident
+
+
+@transaction.atomic
+def start_incident(*, actor, incident, note="", at=None) -> Incident:
+    incident = _load_incident(actor, incident)
+    _require_state(incident, [State.ROUTED], _("Start handling"))
+    return _move(actor, incident, State.IN_PROGRESS, "start", note=note, at=at)
+
+
+@transaction.atomic
+def resolve_incident(*, actor, incident, note, at=None) -> Incident:
+    incident = _load_incident(actor, incident)
+    _require_state(incident, [State.IN_PROGRESS], _("Resolve"))
+    return _move(actor, incident, State.RESOLVED, "resolve", note=_require_reason(note, "note"), at=at)
+
+
+@transaction.atomic
+def verify_incident(*, actor, incident, note="", at=None) -> Incident:
+    incident = _load_incident(actor, incident)
+    _require_state(incident, [State.RESOLVED], _("Verify"))
+    return _move(actor, incident, State.VERIFIED, "verify", note=note, at=at)
+
+
+@transaction.atomic
+def close_incident(*, actor, incident, satisfaction=None, note="", at=None) -> Incident:
+    incident = _load_incident(actor, incident)
+    _require_state(incident, [State.VERIFIED], _("Close"))
+    if satisfaction is not None:
+        incident.satisfaction = satisfaction
+    return _move(actor, incident, State.CLOSED, "close", note=note, at=at)
+
+
+@transaction.atomic
+def not_responsible(*, actor, incident, reason, unit=None) -> Incident:
+    """The unit says the incident is not theirs (with an explanation): it is routed again, to the unit
+    named or by the rules without this unit, else to the community (with a finding)."""
+    incident = _load_incident(actor, incident)
+    _require_state(incident, [State.ROUTED, State.IN_PROGRESS], _("Not responsible"))
+    reason = _require_reason(reason)
+    before = _snapshot(incident)
+    previous = incident.unit
+    if unit is not None:
+        if unit == previous:
+            raise ValidationError({"unit": _("Name another unit than the one declining.")})
+        from_state = incident.state
+        incident.unit, incident.state = unit, State.ROUTED
+        incident.save()
+        _event(actor, incident, from_state, note=reason)
+    else:
+        _route(actor, incident, exclude_unit=previous, note=reason)
+    _record(actor, "incident.not_responsible", incident, before, reason=reason)
+    return incident
+
+
+@transaction.atomic
+def mark_duplicate(*, actor, incident, of, at=None) -> Incident:
+    incident = _load_incident(actor, incident)
+    _require_state(incident, [State.FILED, State.ROUTED, State.IN_PROGRESS], _("Duplicate"))
+    original = Incident.objects.restrict(actor, "view").filter(pk=of.pk).first() if actor else of
+    if original is None or original.pk == incident.pk:
+        raise ValidationError({"of": _("Name another incident of the same community.")})
+    if original.area.parent_id != incident.area.parent_id:
+        raise ValidationError({"of": _("Name another incident of the same community.")})
+    if original.state == State.DUPLICATE:
+        raise ValidationError({"of": _("%(ref)s is itself a duplicate; name the original.") % {"ref": original.ref}})
+    incident.duplicate_of = original
+    return _move(actor, incident, State.DUPLICATE, "duplicate", note=original.ref, at=at)
+
+
+@transaction.atomic
+def mark_unable(*, actor, incident, reason, at=None) -> Incident:
+    incident = _load_incident(actor, incident)
+    _require_state(incident, [State.ROUTED, State.IN_PROGRESS], _("Unable to handle"))
+    reason = _require_reason(reason)
+    incident.reason = reason
+    return _move(actor, incident, State.UNABLE, "unable", reason=reason, at=at)
+
+
+@transaction.atomic
+def reopen_incident(*, actor, incident, reason, at=None) -> Incident:
+    """Reopened on a complaint: handled again by its unit, counted in the reopen rate."""
+    incident = _load_incident(actor, incident)
+    _require_state(incident, [State.CLOSED, State.UNABLE], _("Reopen"))
+    reason = _require_reason(reason)
+    incident.reopened_count += 1
+    incident.closed_on = None
+    return _move(actor, incident, State.IN_PROGRESS, "reopen", reason=reason, at=at)
+
+
+@transaction.atomic
+def save_routing_rule(*, actor, category, area, unit) -> RoutingRule:
+    require_in_scope(actor, _perm(RoutingRule, "add"), area.code)
+    RoutingRule.objects.filter(category=category, area=area, active=True).update(active=False)
+    rule = RoutingRule(category=category, area=area, unit=unit)
+    rule.full_clean()
+    rule.save()
+    _record(actor, "rule.create", rule)
+    return rule
+
+
+@transaction.atomic
+def save_handling_unit(*, actor, area, name, kind) -> HandlingUnit:
+    require_in_scope(actor, _perm(HandlingUnit, "add"), area.code)
+    unit = HandlingUnit(area=area, name=name, kind=kind)
+    unit.full_clean()
+    unit.save()
+    _record(actor, "unit.create", unit)
+    return unit
+
+
+def community_of(area: Area) -> Area:
+    return area.parent if area.level == AreaLevel.GRID else area

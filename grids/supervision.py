@@ -1,0 +1,62 @@
+"""Supervision checks: overdue incidents (urged, then escalated by core's findings), grids not
+visited in a plan's month, posts vacant for more than 90 days."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from core.choices import Severity
+from core.supervision import Raise, check
+
+VACANT_DAYS = 90
+
+
+@check("grids.incident_overdue")
+def incident_overdue(today):
+    from .choices import OPEN_STATES
+    from .models import Incident
+
+    late = Incident.objects.filter(state__in=OPEN_STATES, due_on__lt=today).select_related("area__parent", "unit")
+    for incident in late.iterator(chunk_size=2000):
+        yield Raise(
+            target=incident, area=incident.area.parent, severity=Severity.SERIOUS,
+            title=_("Incident %(ref)s is past its time limit (%(due)s) with %(unit)s")
+            % {"ref": incident.ref, "due": incident.due_on, "unit": incident.unit or "-"},
+            detail=_("Urge the handling unit; an open finding past its due date moves up a level."),
+            due_date=today + datetime.timedelta(days=3), url=incident.get_absolute_url(),
+        )
+
+
+@check("grids.grid_unvisited")
+def grid_unvisited(today):
+    """A plan in force whose grid had no visit in the last 30 days."""
+    from .models import PatrolPlan
+
+    since = today - datetime.timedelta(days=30)
+    plans = (PatrolPlan.objects.filter(starts_on__lte=since).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+             .annotate(recent=Count("visits", filter=Q(visits__started_at__date__gte=since)))
+             .filter(recent=0).select_related("area"))
+    for plan in plans:
+        yield Raise(
+            target=plan, area=plan.area,
+            title=_("%(grid)s has had no patrol for 30 days (plan: %(n)s a month)")
+            % {"grid": plan.area.name, "n": plan.visits_per_month},
+            due_date=today + datetime.timedelta(days=7),
+        )
+
+
+@check("grids.post_vacant")
+def post_vacant(today):
+    from .models import PostQuota
+
+    cutoff = today - datetime.timedelta(days=VACANT_DAYS)
+    for quota in PostQuota.objects.filter(year=today.year, vacant__gt=0, vacant_since__lt=cutoff).select_related(
+            "area"):
+        yield Raise(
+            target=quota, area=quota.area,
+            title=_("%(community)s has %(n)s posts vacant for more than %(days)s days")
+            % {"community": quota.area.name, "n": quota.vacant, "days": VACANT_DAYS},
+            detail=_("Vacant since %(d)s.") % {"d": quota.vacant_since},
+            due_date=today + datetime.timedelta(days=30),
+        )

@@ -1,0 +1,10 @@
+"""Celery tasks: the grids' supervision checks on their own (the nightly run covers them too)."""
+
+from celery import shared_task
+
+
+@shared_task(name="grids.run_checks", time_limit=10 * 60)
+def run_checks() -> dict:
+    from core.supervision import run_all
+
+    return run_all(only=["grids.incident_overdue", "grids.grid_unvisited", "grids.post_vacant"])

@@ -1,0 +1,337 @@
+"""Staff pages (phone-sized for grid and community workers) and the public grid contact board."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.choices import AreaLevel
+from core.exceptions import NoPermission, TransitionRefused
+from core.generic import ScopedDetailView, ScopedListView
+from core.models import Area
+from core.scope import scope_for
+from core.validators import content_type_for, extension
+
+from . import forms, selectors, services
+from .choices import State
+from .filtersets import GridProfileFilterSet, IncidentFilterSet, QuotaFilterSet, WorkerFilterSet
+from .models import CommunityWorker, GridProfile, HandlingUnit, Incident, PatrolPlan, PatrolVisit, PostQuota
+
+
+class ProfileListView(ScopedListView):
+    model = GridProfile
+    filterset_class = GridProfileFilterSet
+    template_name = "grids/profile_list.html"
+    sort_fields = ["area__code", "households", "residents"]
+    default_sort = "area__code"
+    export_name = "grids"
+    export_columns = [
+        (gettext_lazy("Grid code"), "area.code"), (gettext_lazy("Grid"), "area.name"), (gettext_lazy("Community"), "area.parent.name"),
+        (gettext_lazy("Grid type"), "get_grid_type_display"), (gettext_lazy("Households"), "households"), (gettext_lazy("Residents"), "residents"),
+        (gettext_lazy("Buildings"), "buildings"), (gettext_lazy("Stationed units"), "stationed_units"),
+        (gettext_lazy("Party members"), "party_members"), (gettext_lazy("Grid worker on the board"), "contact_name"),
+        (gettext_lazy("Service phone"), "service_phone"), (gettext_lazy("Contact board published"), "published"),
+    ]
+
+    def base_queryset(self):
+        return GridProfile.objects.select_related("area__parent")
+
+
+class ProfileDetailView(ScopedDetailView):
+    model = GridProfile
+    template_name = "grids/profile_detail.html"
+    context_object_name = "profile"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return GridProfile.objects.select_related("area__parent")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        area = self.object.area
+        ctx["assignments"] = list(area.grid_assignments.select_related("worker__staff"))
+        ctx["plans"] = list(area.patrol_plans.all())
+        ctx["incidents"] = list(Incident.objects.filter(area=area).select_related("category", "unit")[:20])
+        return ctx
+
+
+class WorkerListView(ScopedListView):
+    model = CommunityWorker
+    filterset_class = WorkerFilterSet
+    template_name = "grids/worker_list.html"
+    sort_fields = ["staff__full_name", "grade", "hired_on"]
+    default_sort = "area__code"
+    export_name = "community-workers"
+    export_columns = [
+        (gettext_lazy("Worker name"), "staff.full_name"), (gettext_lazy("Community"), "area.name"), (gettext_lazy("Post type"), "get_post_type_display"),
+        (gettext_lazy("Grade"), "grade"), (gettext_lazy("Grade since"), "grade_since"), (gettext_lazy("Monthly pay (yuan)"), "monthly_pay"),
+        (gettext_lazy("Generalist (全科)"), "is_generalist"), (gettext_lazy("Status"), "get_status_display"), (gettext_lazy("Hired on"), "hired_on"),
+    ]
+
+    def base_queryset(self):
+        return CommunityWorker.objects.select_related("area", "staff")
+
+
+class WorkerDetailView(ScopedDetailView):
+    model = CommunityWorker
+    template_name = "grids/worker_detail.html"
+    context_object_name = "worker"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return CommunityWorker.objects.select_related("area", "staff")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        w = self.object
+        ctx["grades"] = list(w.grade_changes.select_related("rule"))
+        ctx["assignments"] = list(w.assignments.select_related("area"))
+        ctx["assessments"] = list(w.assessments.all())
+        return ctx
+
+
+class QuotaListView(ScopedListView):
+    model = PostQuota
+    filterset_class = QuotaFilterSet
+    template_name = "grids/quota_list.html"
+    sort_fields = ["area__code", "year", "vacant"]
+    default_sort = "area__code"
+    export_name = "post-quotas"
+    export_columns = [
+        (gettext_lazy("Community"), "area.name"), (gettext_lazy("Code"), "area.code"), (gettext_lazy("Quota year"), "year"),
+        (gettext_lazy("Approved posts"), "approved"), (gettext_lazy("Filled posts"), "filled"), (gettext_lazy("Vacant posts"), "vacant"),
+        (gettext_lazy("Vacant since"), "vacant_since"),
+    ]
+
+    def base_queryset(self):
+        return PostQuota.objects.select_related("area")
+
+
+class IncidentListView(ScopedListView):
+    model = Incident
+    filterset_class = IncidentFilterSet
+    template_name = "grids/incident_list.html"
+    sort_fields = ["filed_at", "due_on", "state", "ref"]
+    default_sort = "-filed_at"
+    export_name = "incidents"
+    export_columns = [
+        (gettext_lazy("Reference"), "ref"), (gettext_lazy("Grid"), "area.name"), (gettext_lazy("Source"), "get_source_display"),
+        (gettext_lazy("Category"), lambda i: str(i.category)), (gettext_lazy("Priority"), "get_priority_display"),
+        (gettext_lazy("State"), "get_state_display"), (gettext_lazy("Handling unit"), "unit.name"), (gettext_lazy("Filed"), "filed_at"),
+        (gettext_lazy("Due"), "due_on"), (gettext_lazy("Closed on"), "closed_on"), (gettext_lazy("Times reopened"), "reopened_count"),
+    ]
+
+    def base_queryset(self):
+        return Incident.objects.select_related("area", "category__parent", "unit")
+
+
+# action -> (form, service call, states where offered, label)
+def _duplicate(actor, incident, d):
+    original = Incident.objects.restrict(actor, "view").filter(ref=d["of"].strip()).first()
+    if original is None:
+        raise ValidationError({"of": _("No incident with this reference.")})
+    return services.mark_duplicate(actor=actor, incident=incident, of=original)
+
+
+S = State
+INCIDENT_ACTIONS = {
+    "start": (forms.NoteForm, lambda a, i, d: services.start_incident(actor=a, incident=i, **d), [S.ROUTED],
+              gettext_lazy("Start handling")),
+    "resolve": (forms.RequiredNoteForm, lambda a, i, d: services.resolve_incident(actor=a, incident=i, **d),
+                [S.IN_PROGRESS], gettext_lazy("Resolve")),
+    "verify": (forms.NoteForm, lambda a, i, d: services.verify_incident(actor=a, incident=i, **d), [S.RESOLVED],
+               gettext_lazy("Verify")),
+    "close": (forms.CloseForm, lambda a, i, d: services.close_incident(actor=a, incident=i, **d), [S.VERIFIED],
+              gettext_lazy("Close")),
+    "not_responsible": (forms.NotResponsibleForm,
+                        lambda a, i, d: services.not_responsible(actor=a, incident=i, **d),
+                        [S.ROUTED, S.IN_PROGRESS], gettext_lazy("Not responsible")),
+    "duplicate": (forms.DuplicateForm, _duplicate, [S.FILED, S.ROUTED, S.IN_PROGRESS], gettext_lazy("Duplicate")),
+    "unable": (forms.ReasonForm, lambda a, i, d: services.mark_unable(actor=a, incident=i, **d),
+               [S.ROUTED, S.IN_PROGRESS], gettext_lazy("Unable to handle")),
+    "reopen": (forms.ReasonForm, lambda a, i, d: services.reopen_incident(actor=a, incident=i, **d),
+               [S.CLOSED, S.UNABLE], gettext_lazy("Reopen on complaint")),
+}
+
+
+def _action_form(name, incident, data=None):
+    form = INCIDENT_ACTIONS[name][0](data, prefix=name)
+    if "unit" in form.fields:
+        form.fields["unit"].queryset = HandlingUnit.objects.filter(
+            area__code__in=[a.code for a in incident.area.ancestors()]).exclude(pk=incident.unit_id)
+    return form
+
+
+class IncidentDetailView(ScopedDetailView):
+    model = Incident
+    template_name = "grids/incident_detail.html"
+    context_object_name = "incident"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return Incident.objects.select_related("area__parent", "category__parent", "unit", "duplicate_of", "visit")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        incident = self.object
+        ctx["events"] = list(incident.events.select_related("actor", "unit"))
+        ctx["can_change"] = scope_for(self.request.user).covers("grids.change_incident", incident.area.code)
+        forms_ = getattr(self, "kept_forms", {})
+        ctx["forms"] = [(name, forms_.get(name) or _action_form(name, incident), spec[3])
+                        for name, spec in INCIDENT_ACTIONS.items() if incident.state in spec[2] or name in forms_]
+        return ctx
+
+
+@login_required
+def incident_action(request, pk, action):
+    """One step of an incident; a refusal is shown beside the kept input (status 409/400)."""
+    incident = Incident.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if incident is None or action not in INCIDENT_ACTIONS or request.method != "POST":
+        raise Http404
+    _form, call, _states, label = INCIDENT_ACTIONS[action]
+    form = _action_form(action, incident, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            call(request.user, incident, form.cleaned_data)
+        except TransitionRefused as exc:
+            form.add_error(None, exc.reason)
+            status = 409
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("%(action)s: done.") % {"action": label})
+            return redirect("grids:incident-detail", pk=incident.pk)
+    view = IncidentDetailView(request=request, kwargs={"pk": pk}, args=())
+    view.kept_forms = {action: form}
+    view.object = incident
+    return render(request, view.template_name, view.get_context_data(object=incident), status=status)
+
+
+def _add_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _grids_for(user, perm_action="add", model="incident"):
+    return Area.objects.restrict(user, "view").filter(level=AreaLevel.GRID).filter(
+        code__regex=_prefix_regex(user, f"grids.{perm_action}_{model}"))
+
+
+def _prefix_regex(user, perm):
+    prefixes = scope_for(user).prefixes_for(perm)
+    if prefixes is None:
+        return r"^"
+    return r"^(" + "|".join(prefixes) + ")" if prefixes else r"^x$"
+
+
+@login_required
+def incident_create(request):
+    if not scope_for(request.user).has_perm_somewhere("grids.add_incident"):
+        raise NoPermission(_("You do not have permission to see this page."))
+    form = forms.IncidentForm(request.POST or None, request.FILES or None)
+    grids = _grids_for(request.user)
+    form.fields["area"].queryset = grids
+    if grids.count() == 1:
+        form.fields["area"].initial = grids.first()
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.file_incident(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Incident %(ref)s filed and routed to %(unit)s.")
+                             % {"ref": incident.ref, "unit": incident.unit})
+            return redirect(incident)
+    return render(request, "grids/incident_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def visit_create(request, pk):
+    """A patrol of a plan's grid, recorded on the phone (camera capture for the photo)."""
+    plan = PatrolPlan.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    if not scope_for(request.user).covers("grids.add_patrolvisit", plan.area.code):
+        raise NoPermission(_("You do not have permission to see this page."))
+    form = forms.VisitForm(request.POST or None, request.FILES or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            visit = services.record_visit(actor=request.user, plan=plan, started_at=d["started_at"],
+                                          ended_at=d["ended_at"], answers=form.answers(),
+                                          objects_visited=d["objects_visited"], notes=d["notes"],
+                                          photo=d.get("photo"), findings=form.findings())
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Patrol recorded."))
+            return redirect(visit)
+    return render(request, "grids/visit_form.html", {"form": form, "plan": plan}, status=400 if form.errors else 200)
+
+
+class VisitDetailView(ScopedDetailView):
+    model = PatrolVisit
+    template_name = "grids/visit_detail.html"
+    context_object_name = "visit"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return PatrolVisit.objects.select_related("area", "plan", "worker")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        labels = dict(self.object.plan.items.values_list("code", "label"))
+        ctx["answers"] = [(labels.get(code, code), value) for code, value in self.object.answers.items()]
+        ctx["incidents"] = list(self.object.incidents.select_related("unit"))
+        return ctx
+
+
+def _download(request, record, field, title):
+    stored = getattr(record, field)
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    services.record_file_download(actor=request.user, record=record, field=field)
+    ext = extension(stored.name)
+    response = FileResponse(handle, as_attachment=True, filename=f"{title}.{ext}" if ext else title,
+                            content_type=content_type_for(stored.name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def visit_photo(request, pk):
+    visit = PatrolVisit.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    return _download(request, visit, "photo", f"patrol-{visit.pk}")
+
+
+@login_required
+def incident_photo(request, pk):
+    incident = Incident.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
+    if incident is None:
+        raise Http404
+    return _download(request, incident, "photo", incident.ref)
+
+
+def public_board(request, code):
+    """The grids of a community with their published contact board (滨州条例 Art. 6): grid, extent,
+    worker's name, the post's service phone and the complaints phone; never a personal phone."""
+    community = get_object_or_404(Area, code=code, level=AreaLevel.COMMUNITY)
+    return render(request, "grids/public_board.html", {"community": community,
+                                                       "boards": selectors.public_boards(community)})
+
+
