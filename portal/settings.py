@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "reports",
     "governance",
     "volunteers",
+    "social_orgs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,105 @@
+"""The timers of the credit lists and the report deadlines, computed from rule values that are
+data (``CreditRule``, seeded by migration 0002 with their legal sources; the values below are the
+defaults and the fallback). Calendar dates that land on a rest day move to the next working day
+(core.workdays); "within N working days" counts working days.
+"""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from core.workdays import add_working_days
+
+from .choices import REMEDY, ListingStatus, ListType, OrgType
+from .dates import add_months
+
+LING60 = "社会组织信用信息管理办法（民政部令第60号，2018）"
+RULES = {
+    "abnormal_escalation_months": (24, "months", "Listed two years on the abnormal list: serious list",
+                                   f"{LING60} 第十六条（列入活动异常名录满2年）"),
+    "abnormal_auto_exit_months": (6, "months", "Nothing to rectify: leaves the abnormal list automatically",
+                                  f"{LING60} 第十四条（自动移出，6个月）"),
+    "exit_working_days": (5, "working days", "Removed within this many working days of verification",
+                          f"{LING60} 第十四条（核实后5个工作日内移出）"),
+    "serious_clean_months": (24, "months", "Serious list: may apply to leave after this long without a new event",
+                             f"{LING60} 第十七条（满2年未再发生）"),
+    "large_fine_yuan": (50000, "yuan", "A fine of at least this much: serious list",
+                        f"{LING60} 第十条、第十六条（罚款5万元）"),
+    "repeat_window_months": (36, "months", "Window for repeated warnings or small fines",
+                             f"{LING60} 第十六条（3年内2次）"),
+    "repeat_count": (2, "penalties", "Warnings or small fines within the window that make a serious listing",
+                     f"{LING60} 第十六条（3年内2次）"),
+    "zombie_months": (12, "months", "No activity within this long after the certificate: revocation",
+                      "社会团体登记管理条例 第二十九条；民办非企业单位登记管理暂行条例 第二十四条"),
+    "sponsor_deadline_mmdd": (331, "MMDD", "Annual report to the sponsor unit by (社团/民非)",
+                              "社会团体登记管理条例 第二十八条；民办非企业单位登记管理暂行条例 第二十三条"),
+    "authority_deadline_mmdd": (531, "MMDD", "Annual report to the registration authority by (社团/民非)",
+                                "社会团体登记管理条例 第二十八条；民办非企业单位登记管理暂行条例 第二十三条"),
+    "foundation_deadline_mmdd": (331, "MMDD", "Foundation's annual report with its audit report by",
+                                 "基金会管理条例 第三十六条"),
+}
+
+
+def rule(key: str) -> int:
+    from .models import CreditRule
+
+    value = CreditRule.objects.filter(key=key).values_list("value", flat=True).first()
+    return value if value is not None else RULES[key][0]
+
+
+def _mmdd(year: int, key: str) -> datetime.date:
+    value = rule(key)
+    return datetime.date(year, value // 100, value % 100)
+
+
+def report_deadlines(org_type: str, report_year: int) -> tuple[datetime.date | None, datetime.date]:
+    """(to the sponsor, to the registration authority) for the report on ``report_year``."""
+    filing_year = report_year + 1
+    if org_type == OrgType.FOUNDATION:
+        return None, _mmdd(filing_year, "foundation_deadline_mmdd")
+    return _mmdd(filing_year, "sponsor_deadline_mmdd"), _mmdd(filing_year, "authority_deadline_mmdd")
+
+
+def on_or_after_working_day(date: datetime.date) -> datetime.date:
+    return add_working_days(date, 0)
+
+
+def compute_dates(listing) -> None:
+    """Set the listing's escalation, automatic-exit, earliest-exit and exit-due dates from its clock."""
+    start = listing.clock_from
+    listing.escalates_on = listing.auto_exit_on = listing.earliest_exit_on = None
+    if listing.list_type == ListType.ABNORMAL:
+        listing.escalates_on = on_or_after_working_day(add_months(start, rule("abnormal_escalation_months")))
+        if not listing.rectifiable:
+            listing.auto_exit_on = on_or_after_working_day(add_months(start, rule("abnormal_auto_exit_months")))
+    else:
+        listing.earliest_exit_on = on_or_after_working_day(add_months(start, rule("serious_clean_months")))
+    listing.exit_due_by = (add_working_days(listing.rectified_on, rule("exit_working_days"))
+                           if listing.rectified_on else None)
+
+
+def exit_roadmap(listing, today: datetime.date) -> list[str]:
+    """Exactly what the organisation must do to leave this list, in its order."""
+    d = {"date": None}
+    if listing.status != ListingStatus.LISTED:
+        return []
+    if listing.list_type == ListType.SERIOUS:
+        d["date"] = listing.earliest_exit_on
+        steps = [_("Avoid any new listing ground until %(date)s: a new event restarts the two years.") % d,
+                 _("From %(date)s, apply in writing to the registration authority to leave the list.") % d]
+        if listing.reason == "revoked":
+            steps.insert(0, _("Complete deregistration after the revocation."))
+        return steps
+    if not listing.rectifiable:
+        d["date"] = listing.auto_exit_on
+        return [_("Nothing to rectify: the organisation leaves the list automatically on %(date)s, "
+                  "unless a new event restarts the clock.") % d]
+    if listing.rectified_on:
+        d["date"] = listing.exit_due_by
+        return [_("Rectification verified: the authority must remove the listing by %(date)s.") % d]
+    remedy = REMEDY.get(listing.reason, REMEDY["other_abnormal"])
+    d.update(remedy=remedy, days=rule("exit_working_days"), escalates=listing.escalates_on)
+    return [_("First %(remedy)s.") % d,
+            _("Then apply to the registration authority: once it has verified the rectification, the "
+              "listing is removed within %(days)s working days.") % d,
+            _("Otherwise the organisation moves to the serious list on %(escalates)s.") % d]
