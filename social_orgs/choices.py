@@ -165,3 +165,13 @@ class CommunityField(models.TextChoices):
     CULTURE = "culture", _("Culture and sports (文体娱乐)")
     NEIGHBOURS = "neighbours", _("Neighbourly help (邻里互助)")
     INTEGRATION = "integration", _("Resident integration (居民融入)")
+
+
+CHANGEABLE_LABELS = [
+    ("name", _("Name")),
+    ("address", _("Address")),
+    ("legal_rep_name", _("Legal representative")),
+    ("sponsor_unit", _("Sponsor unit (业务主管单位)")),
+    ("purpose", _("Purpose (宗旨)")),
+    ("business_scope", _("Business scope")),
+]

@@ -25,6 +25,7 @@ from core.services import recheck, require_in_scope
 
 from . import rules
 from .choices import (
+    CHANGEABLE_LABELS,
     NOT_RECTIFIABLE,
     ExitReason,
     InspectionKind,
@@ -176,7 +177,7 @@ def establish(*, actor, org: Organisation, uscc: str, founded_on: datetime.date,
                  on_behalf_of=on_behalf_of)
 
 
-CHANGEABLE = ["name", "address", "legal_rep_name", "sponsor_unit", "purpose", "business_scope"]
+CHANGEABLE = [key for key, _label in CHANGEABLE_LABELS]
 
 
 @transaction.atomic
@@ -771,3 +772,23 @@ def bulk_file_community_orgs(rows: list[CommunityOrg]) -> int:
     audit.record_many([audit.build(actor=None, action="social_orgs.communityorg.file", target=o,
                                    changes={"mode": [None, o.mode]}) for o in created])
     return len(created)
+
+
+@transaction.atomic
+def set_credit_rule(*, actor, key: str, value: int, legal_source: str):
+    """A rule value changed by the city (a new local rule or amended law), with its source."""
+    from core.services import require_perm
+
+    from .models import CreditRule
+
+    require_perm(actor, "social_orgs.change_creditrule")
+    rule = CreditRule.objects.select_for_update().get(key=key)
+    if not (legal_source or "").strip():
+        raise ValidationError({"legal_source": _("Name the legal source of the value.")})
+    before = audit.snapshot(rule, ["value", "legal_source"])
+    rule.value, rule.legal_source = value, legal_source.strip()
+    rule.full_clean()
+    rule.save()
+    audit.record(actor=actor, action="social_orgs.creditrule.change", target=rule,
+                 changes=audit.diff(before, audit.snapshot(rule, ["value", "legal_source"])))
+    return rule
