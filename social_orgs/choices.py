@@ -175,3 +175,20 @@ CHANGEABLE_LABELS = [
     ("purpose", _("Purpose (宗旨)")),
     ("business_scope", _("Business scope")),
 ]
+
+
+class PlanLevel(models.TextChoices):
+    """Levels of a regular random-inspection plan and their minimum ratio (民发〔2017〕45号 Art. 5)."""
+
+    COUNTY = "county", _("District/county")
+    CITY = "city", _("City")
+    PROVINCE = "province", _("Province")
+
+
+PLAN_RATIO_RULE = {PlanLevel.COUNTY: "random_ratio_county_pct", PlanLevel.CITY: "random_ratio_city_pct",
+                   PlanLevel.PROVINCE: "random_ratio_province_pct"}
+
+
+class PlanStatus(models.TextChoices):
+    FROZEN = "frozen", _("Pools frozen, awaiting the draw")
+    DRAWN = "drawn", _("Drawn")

@@ -28,6 +28,8 @@ from .choices import (
     OrgStatus,
     OrgType,
     PenaltyKind,
+    PlanLevel,
+    PlanStatus,
     ProposalStatus,
     RegistrationLevel,
     ReportResult,
@@ -421,3 +423,39 @@ class CommunityOrg(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class InspectionPlan(models.Model):
+    """A regular random-inspection plan (双随机一公开): the item list and the pools of organisations
+    and inspectors are frozen and their hashes published before the draw; the draw is a function
+    of the published seed and those hashes, so anyone can replay it (``social_orgs.draws``)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=10, choices=PlanLevel.choices)
+    area = models.ForeignKey("core.Area", verbose_name=_("registration authority's area"), on_delete=models.PROTECT,
+                             related_name="+")
+    items = models.JSONField(_("inspection items"), default=list)
+    min_ratio_pct = models.PositiveSmallIntegerField(_("minimum ratio (%)"))
+    org_pool = models.JSONField(_("organisation pool"), default=list, editable=False)
+    inspector_pool = models.JSONField(_("inspector pool"), default=list, editable=False)
+    pools_hash = models.CharField(_("hash of the pools and items"), max_length=64, editable=False)
+    sample_size = models.PositiveIntegerField(_("organisations to draw"), editable=False)
+    seed = models.CharField(_("published seed"), max_length=200, blank=True)
+    drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+    draw = models.JSONField(_("draw"), default=list, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=8, choices=PlanStatus.choices, default=PlanStatus.FROZEN)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = querysets.AreaRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("random-inspection plan")
+        verbose_name_plural = _("random-inspection plans")
+        ordering = ["-year", "area__code"]
+        constraints = [models.UniqueConstraint(fields=["year", "level", "area"], name="so_plan_one_per_year_level")]
+
+    def __str__(self):
+        return f"{self.year} · {self.area} · {self.get_level_display()}"
+
+    def get_absolute_url(self):
+        return reverse("social_orgs:public-draw", args=[self.pk])

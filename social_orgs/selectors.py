@@ -41,3 +41,9 @@ def public_counts() -> dict:
         "abnormal": public_listings(ListType.ABNORMAL).count(),
         "serious": public_listings(ListType.SERIOUS).count(),
     }
+
+
+def public_plans():
+    from .models import InspectionPlan
+
+    return InspectionPlan.objects.select_related("area").order_by("-year", "area__code")

@@ -792,3 +792,81 @@ def set_credit_rule(*, actor, key: str, value: int, legal_source: str):
     audit.record(actor=actor, action="social_orgs.creditrule.change", target=rule,
                  changes=audit.diff(before, audit.snapshot(rule, ["value", "legal_source"])))
     return rule
+
+
+# --- random inspections (双随机一公开) -----------------------------------------------------------------
+@transaction.atomic
+def create_plan(*, actor, area, year: int, level: str, items: list[str], inspectors: list[dict]):
+    """Freeze the pools of a regular plan: every organisation registered by the authority of ``area``
+    and the inspectors with their declared conflicts (unified social credit codes)."""
+    from . import draws
+    from .choices import PLAN_RATIO_RULE, PlanLevel
+    from .models import InspectionPlan
+
+    require_in_scope(actor, _perm(InspectionPlan, "add"), area.code)
+    if level not in PlanLevel.values:
+        raise ValidationError({"level": _("Choose the plan's level.")})
+    items = [i.strip() for i in items if i and i.strip()]
+    if not items:
+        raise ValidationError({"items": _("List the inspection items (一单).")})
+    orgs = sorted([pk, code] for pk, code in Organisation.objects.filter(
+        area=area, status__in=[OrgStatus.ACTIVE, OrgStatus.CHANGING]).values_list("pk", "uscc"))
+    pool = sorted(({"name": p["name"].strip(), "conflicts": sorted(set(p.get("conflicts", [])))}
+                   for p in inspectors if p.get("name", "").strip()), key=lambda p: p["name"])
+    if len({p["name"] for p in pool}) < rules.rule("inspectors_per_task"):
+        raise ValidationError({"inspectors": _("The inspector pool needs at least two people.")})
+    ratio = rules.rule(PLAN_RATIO_RULE[level])
+    plan = InspectionPlan(year=year, level=level, area=area, items=items, min_ratio_pct=ratio, org_pool=orgs,
+                          inspector_pool=pool, pools_hash=draws.pools_hash(items, orgs, pool),
+                          sample_size=draws.sample_size(len(orgs), ratio))
+    plan.full_clean()
+    plan.save()
+    audit.record(actor=actor, action="social_orgs.inspectionplan.freeze", target=plan,
+                 changes={"pools_hash": [None, plan.pools_hash], "sample_size": [None, plan.sample_size]})
+    return plan
+
+
+@transaction.atomic
+def draw_plan(*, actor, plan, seed: str):
+    """The draw, from the published seed; once drawn it can only be replayed, never redrawn."""
+    from . import draws
+    from .choices import PlanStatus
+    from .models import InspectionPlan
+
+    qs = InspectionPlan.objects.select_for_update(of=("self",))
+    if actor is not None:
+        qs = qs & InspectionPlan.objects.restrict(actor, "change")
+    plan = qs.filter(pk=plan.pk).first()
+    if plan is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    if plan.status == PlanStatus.DRAWN:
+        raise TransitionRefused(_("This plan has been drawn; anyone may replay the draw, nobody may redo it."))
+    if not (seed or "").strip():
+        raise ValidationError({"seed": _("Give the published seed.")})
+    if draws.pools_hash(plan.items, plan.org_pool, plan.inspector_pool) != plan.pools_hash:
+        raise TransitionRefused(_("The frozen pools no longer match their published hash."))
+    try:
+        result = draws.draw(seed=seed.strip(), pools_hash_=plan.pools_hash, org_pool=plan.org_pool,
+                            inspector_pool=plan.inspector_pool, size=plan.sample_size,
+                            per_task=rules.rule("inspectors_per_task"))
+    except draws.TooFewInspectors as exc:
+        raise TransitionRefused(_("Only %(n)s inspectors without a conflict are left for %(code)s.")
+                                % {"n": exc.available, "code": exc.uscc})
+    plan.seed, plan.draw, plan.status, plan.drawn_at = seed.strip(), result, PlanStatus.DRAWN, timezone.now()
+    plan.save()
+    audit.record(actor=actor, action="social_orgs.inspectionplan.draw", target=plan,
+                 changes={"seed": [None, plan.seed], "drawn": [None, [r["uscc"] for r in result]]})
+    return plan
+
+
+def replay_matches(plan, seed: str) -> bool:
+    """Whether re-running the draw from ``seed`` and the published pools gives the published draw."""
+    from . import draws
+
+    if draws.pools_hash(plan.items, plan.org_pool, plan.inspector_pool) != plan.pools_hash:
+        return False
+    return draws.draw(seed=seed, pools_hash_=plan.pools_hash, org_pool=plan.org_pool,
+                      inspector_pool=plan.inspector_pool, size=plan.sample_size,
+                      per_task=rules.rule("inspectors_per_task")) == plan.draw

@@ -291,7 +291,21 @@ def listing_action(request, pk, what):
 
 # --- public pages (公开): no personal data, only what the lists publish -------------------------------
 def public_index(request):
-    return render(request, "social_orgs/public_index.html", {"counts": selectors.public_counts()})
+    return render(request, "social_orgs/public_index.html", {"counts": selectors.public_counts(),
+                                                             "plans": selectors.public_plans()})
+
+
+def public_draw(request, pk):
+    """A plan's published pools, hashes, seed and draw; ``?seed=`` replays the draw for anyone."""
+    plan = selectors.public_plans().filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    seed = request.GET.get("seed", "").strip()[:200]
+    replay = services.replay_matches(plan, seed) if seed and plan.draw else None
+    names = dict(Organisation.objects.filter(pk__in=[r["organisation"] for r in plan.draw]).values_list("pk", "name"))
+    rows = [{**r, "name": names.get(r["organisation"], "")} for r in plan.draw]
+    return render(request, "social_orgs/public_draw.html", {"plan": plan, "rows": rows, "seed": seed,
+                                                            "replay": replay})
 
 
 def public_list(request, list_type):
