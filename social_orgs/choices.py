@@ -122,7 +122,7 @@ class PenaltyKind(models.TextChoices):
 class ProposalStatus(models.TextChoices):
     OPEN = "open", _("Awaiting a registrar's decision")
     REVOKED = "revoked", _("Revoked")
-    DISMISSED = "dismissed", _("Dismissed")
+    DISMISSED = "dismissed", _("Not revoked")
 
 
 class Grade(models.IntegerChoices):
@@ -168,7 +168,7 @@ class CommunityField(models.TextChoices):
 
 
 CHANGEABLE_LABELS = [
-    ("name", _("Name")),
+    ("name", _("Organisation name")),
     ("address", _("Address")),
     ("legal_rep_name", _("Legal representative")),
     ("sponsor_unit", _("Sponsor unit (业务主管单位)")),

@@ -38,7 +38,7 @@ class OrganisationFilterSet(ScopedFilterSet):
 
 
 class ListingFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("Organisation"), field_name="organisation__name", lookup_expr="contains")
+    q = django_filters.CharFilter(label=_("Social organisation"), field_name="organisation__name", lookup_expr="contains")
     list_type = django_filters.ChoiceFilter(label=_("List"), choices=ListType.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ListingStatus.choices)
     reason = django_filters.ChoiceFilter(label=_("Ground"), choices=ListingReason.choices)

@@ -34,7 +34,7 @@ ON_BEHALF = {"label": _("Decided by (on whose behalf)"), "required": False, "max
 
 
 class NameApprovalForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Organisation name"), max_length=100)
     org_type = forms.ChoiceField(label=_("Type"), choices=OrgType.choices)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices, initial=OrgKind.ORDINARY)
     registration_level = forms.ChoiceField(label=_("Registration authority"), choices=RegistrationLevel.choices)
@@ -68,7 +68,7 @@ class ChangeForm(forms.Form):
 
 class DecideChangeForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
-                                     choices=[("1", _("Approve")), ("0", _("Refuse"))])
+                                     choices=[("1", _("Approve the change")), ("0", _("Refuse the change"))])
     on = forms.DateField(label=_("Date"), widget=D)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     on_behalf_of = forms.CharField(**ON_BEHALF)

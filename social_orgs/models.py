@@ -48,7 +48,7 @@ class CreditRule(models.Model):
     key = models.CharField(_("rule"), max_length=60, primary_key=True)
     value = models.PositiveIntegerField(_("value"))
     unit = models.CharField(_("unit"), max_length=20)
-    description = models.CharField(_("description"), max_length=200)
+    description = models.CharField(_("what the rule governs"), max_length=200)
     legal_source = models.CharField(_("legal source"), max_length=300)
 
     class Meta:
@@ -80,10 +80,10 @@ class UsccAllowance(models.Model):
 class Organisation(models.Model):
     """A social organisation (社会组织) registered, or being registered, with the bureau."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("organisation name"), max_length=100, unique=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     org_type = models.CharField(_("type"), max_length=12, choices=OrgType.choices)
-    kind = models.CharField(_("kind"), max_length=12, choices=OrgKind.choices, default=OrgKind.ORDINARY)
+    kind = models.CharField(_("special kind"), max_length=12, choices=OrgKind.choices, default=OrgKind.ORDINARY)
     parent = models.ForeignKey("self", verbose_name=_("branch of"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="branches")
     registration_level = models.CharField(_("registration authority"), max_length=8,
@@ -140,10 +140,10 @@ class StatusChange(models.Model):
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
                                      related_name="status_changes")
-    from_status = models.CharField(_("from"), max_length=14, choices=OrgStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=14, choices=OrgStatus.choices)
+    from_status = models.CharField(_("previous status"), max_length=14, choices=OrgStatus.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=14, choices=OrgStatus.choices)
     on = models.DateField(_("date"))
-    step = models.CharField(_("step"), max_length=40)
+    step = models.CharField(_("lifecycle step"), max_length=40)
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(USER, verbose_name=_("recorded by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -356,11 +356,11 @@ class Inspection(models.Model):
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
                                      related_name="inspections")
     kind = models.CharField(_("kind"), max_length=8, choices=InspectionKind.choices)
-    method = models.CharField(_("method"), max_length=8, choices=InspectionMethod.choices)
+    method = models.CharField(_("inspection method"), max_length=8, choices=InspectionMethod.choices)
     inspected_on = models.DateField(_("inspected on"))
     inspectors = models.CharField(_("inspectors"), max_length=200,
                                   help_text=_("At least two, named as on their notice."))
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(_("inspection findings"), blank=True)
     rectification_deadline = models.DateField(_("rectify by"), null=True, blank=True)
     refund_yuan = models.DecimalField(_("fees refunded (yuan)"), max_digits=12, decimal_places=2, default=0)
     published = models.BooleanField(_("result published"), default=False)
@@ -404,10 +404,10 @@ class CommunityOrg(models.Model):
     """A community social organisation (社区社会组织): registered, filed with the street, or guided
     by the community; counted against the city averages (≥10 urban, ≥5 rural, 民发〔2017〕191号)."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("organisation name"), max_length=100)
     area = models.ForeignKey("core.Area", verbose_name=_("community served"), on_delete=models.PROTECT,
                              related_name="community_orgs")
-    field = models.CharField(_("field"), max_length=12, choices=CommunityField.choices)
+    field = models.CharField(_("focus field"), max_length=12, choices=CommunityField.choices)
     mode = models.CharField(_("mode"), max_length=10, choices=CommunityOrgMode.choices)
     organisation = models.ForeignKey(Organisation, verbose_name=_("registered as"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="+")

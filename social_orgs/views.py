@@ -40,7 +40,7 @@ class OrganisationListView(ScopedListView):
     default_sort = "name"
     export_name = "social-organisations"
     export_columns = [
-        (gettext_lazy("Name"), "name"), (gettext_lazy("Unified social credit code"), "uscc"),
+        (gettext_lazy("Organisation name"), "name"), (gettext_lazy("Unified social credit code"), "uscc"),
         (gettext_lazy("Type"), "get_org_type_display"), (gettext_lazy("Kind"), "get_kind_display"),
         (gettext_lazy("Registration authority"), "get_registration_level_display"), (gettext_lazy("Area"), "area.name"),
         (gettext_lazy("Sponsor unit (业务主管单位)"), "sponsor_unit"), (gettext_lazy("Legal representative"), "legal_rep_name"),
@@ -212,7 +212,7 @@ class ListingListView(ScopedListView):
     default_sort = "-listed_on"
     export_name = "credit-lists"
     export_columns = [
-        (gettext_lazy("Organisation"), "organisation.name"), (gettext_lazy("Unified social credit code"), "organisation.uscc"),
+        (gettext_lazy("Social organisation"), "organisation.name"), (gettext_lazy("Unified social credit code"), "organisation.uscc"),
         (gettext_lazy("List"), "get_list_type_display"), (gettext_lazy("Ground"), "get_reason_display"),
         (gettext_lazy("Facts"), "reason_text"), (gettext_lazy("Listed on"), "listed_on"),
         (gettext_lazy("Moves to the serious list on"), "escalates_on"),

@@ -120,7 +120,7 @@ def test_a_refused_step_answers_409_with_the_reason(world, api):
     response = api(world.officer_a).post(f"/api/v1/social-orgs/organisations/{org.pk}/establish/", {
         "uscc": uscc_for(), "founded_on": "2020-03-02", "party_commitment": True}, format="json")
     assert response.status_code == 409
-    assert "preparation" in response.json()["error"]["message"]
+    assert "筹备" in response.json()["error"]["message"]  # pages and the API speak Chinese
 
 
 def test_a_wrong_check_character_is_a_400_on_the_field(world, api):
@@ -130,7 +130,7 @@ def test_a_wrong_check_character_is_a_400_on_the_field(world, api):
         "uscc": good[:-1] + ("1" if good[-1] == "0" else "0"), "founded_on": "2020-03-02", "party_commitment": True},
         format="json")
     assert response.status_code == 400
-    assert "check character" in str(response.json())
+    assert response.json()["error"]["fields"]["uscc"] == ["校验码（第18位）错误。"]
 
 
 def test_a_report_cannot_be_filed_for_an_organisation_of_another_district_which_does_not_exist_for_them(world, api):

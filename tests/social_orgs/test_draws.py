@@ -72,8 +72,8 @@ def test_anyone_replays_the_published_draw_on_the_public_page(world, web):
     services.draw_plan(actor=world.officer_a, plan=plan, seed=SEED)
     url = reverse("social_orgs:public-draw", args=[plan.pk])
     page = web().get(url, {"seed": SEED}).content.decode()
-    assert plan.pools_hash in page and "exactly the published draw" in page
-    assert "not the one the draw used" in web().get(url, {"seed": "1234"}).content.decode()
+    assert plan.pools_hash in page and "复核结果与公布的抽取结果完全一致" in page
+    assert "该种子不是抽取时使用的种子" in web().get(url, {"seed": "1234"}).content.decode()
 
 
 def test_the_other_districts_officer_can_neither_freeze_nor_draw_a_plan_here(world):

@@ -102,13 +102,13 @@ def test_a_refused_establishment_shows_the_reason_beside_the_kept_code(world, we
         "uscc": bad, "founded_on": "2020-03-02", "party_commitment": "on", "party_members": "2"})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "check character" in page and f'value="{bad}"' in page
+    assert "校验码（第18位）错误" in page and f'value="{bad}"' in page
 
 
 def test_the_organisations_page_shows_what_it_must_do_to_leave_the_list(world, web):
     listing = _listing(world)
     page = web(world.officer_a).get(listing.organisation.get_absolute_url()).content.decode()
-    assert "file the missing annual work report" in page and "2022-06-01" in page
+    assert "补报缺报的年度工作报告" in page and "2022-06-01" in page
 
 
 def test_the_public_lists_show_reasons_and_dates_without_sign_in_and_no_personal_data(world, web):
