@@ -5,6 +5,8 @@ defaults and the fallback). Calendar dates that land on a rest day move to the n
 """
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils.translation import gettext as _
 
@@ -48,10 +50,27 @@ RULES = {
 }
 
 
+_kept: ContextVar[dict | None] = ContextVar("social_orgs_rules", default=None)
+
+
+@contextmanager
+def kept():
+    """Read the rule table once for a whole run (the nightly timers over every organisation)."""
+    from .models import CreditRule
+
+    token = _kept.set(dict(CreditRule.objects.values_list("key", "value")))
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
 def rule(key: str) -> int:
     from .models import CreditRule
 
-    value = CreditRule.objects.filter(key=key).values_list("value", flat=True).first()
+    table = _kept.get()
+    value = table.get(key) if table is not None else CreditRule.objects.filter(key=key).values_list(
+        "value", flat=True).first()
     return value if value is not None else RULES[key][0]
 
 

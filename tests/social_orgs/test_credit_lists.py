@@ -107,7 +107,8 @@ def test_a_fine_of_50000_or_a_second_penalty_within_three_years_goes_straight_to
 
 
 def test_the_fine_threshold_is_data(world):
-    CreditRule.objects.filter(key="large_fine_yuan").update(value=10000)
+    CreditRule.objects.update_or_create(key="large_fine_yuan", defaults={
+        "value": 10000, "unit": "元", "description": "地方规则", "legal_source": "某市地方规定（测试）"})
     org = organisation(world.district_a)
     assert services.record_penalty(actor=None, org=org, kind="fine", amount=Decimal(20000), decided_on=D(2020, 6, 1),
                                    reference="罚4").list_type == ListType.SERIOUS
