@@ -43,6 +43,25 @@ def public_counts() -> dict:
     }
 
 
+def directory_years() -> list[int]:
+    from .models import DirectoryEntry
+
+    return list(DirectoryEntry.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def public_directory(year: int) -> list:
+    """Included organisations of ``year`` with their best grade valid when the directory was built."""
+    from django.db.models import Max, OuterRef, Subquery
+
+    from .models import DirectoryEntry, Evaluation
+
+    best = (Evaluation.objects.filter(organisation=OuterRef("organisation"), evaluated_on__lte=OuterRef("built_on"),
+                                      valid_until__gte=OuterRef("built_on"))
+            .order_by().values("organisation").annotate(g=Max("grade")).values("g"))
+    return list(DirectoryEntry.objects.filter(year=year, included=True).select_related("organisation")
+                .annotate(grade=Subquery(best)).order_by("-grade", "organisation__name"))
+
+
 def public_plans():
     from .models import InspectionPlan
 

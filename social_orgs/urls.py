@@ -13,6 +13,7 @@ urlpatterns = [
     path("social-orgs/lists/<int:pk>/", views.ListingDetailView.as_view(), name="listing-detail"),
     path("social-orgs/lists/<int:pk>/<str:what>/", views.listing_action, name="listing-action"),
     path("public/social_orgs/", views.public_index, name="public-index"),
+    path("public/social_orgs/directory/", views.public_directory, name="public-directory"),
     path("public/social_orgs/draws/<int:pk>/", views.public_draw, name="public-draw"),
     path("public/social_orgs/<str:list_type>/", views.public_list, name="public-list"),
 ]

@@ -295,6 +295,18 @@ def public_index(request):
                                                              "plans": selectors.public_plans()})
 
 
+def public_directory(request):
+    """The purchase directory of a year (?year=, default the latest built): included organisations
+    with their grade."""
+    years = selectors.directory_years()
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        raise Http404
+    return render(request, "social_orgs/public_directory.html", {
+        "year": year, "years": years, "entries": selectors.public_directory(year)})
+
+
 def public_draw(request, pk):
     """A plan's published pools, hashes, seed and draw; ``?seed=`` replays the draw for anyone."""
     plan = selectors.public_plans().filter(pk=pk).first()

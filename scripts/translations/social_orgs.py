@@ -449,4 +449,6 @@ T = {
     "lifecycle step": "环节",
     "what the rule governs": "规则说明",
     "special kind": "类别",
+    "Rebuilt by rule each year: a valid grade of 3A or above, not on a credit list, last year's report filed on time.":
+        "每年按规则重新编制：评估等级3A以上且在有效期内、未列入信用名单、上一年度工作报告按时报送。",
 }

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from core.models import Area
 
 from ..choices import ListingReason, OrgKind, OrgType, RegistrationLevel, RevocationGround
-from ..models import AnnualReport, CommunityOrg, CreditListing, Organisation
+from ..models import AnnualReport, CommunityOrg, CreditListing, InspectionPlan, Organisation
 
 
 def area_field(**kwargs):
@@ -124,3 +124,25 @@ class CommunityOrgSerializer(serializers.ModelSerializer):
         model = CommunityOrg
         fields = ["id", "name", "area", "field", "mode", "filed_on", "organisation"]
         read_only_fields = ["organisation"]
+
+
+class InspectorSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    conflicts = serializers.ListField(child=serializers.CharField(max_length=18), required=False, default=list)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    area = area_field()
+    inspectors = InspectorSerializer(many=True, write_only=True)
+    items = serializers.ListField(child=serializers.CharField(max_length=100))
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["id", "year", "level", "area", "items", "inspectors", "min_ratio_pct", "org_pool", "inspector_pool",
+                  "pools_hash", "sample_size", "seed", "drawn_at", "draw", "status"]
+        read_only_fields = ["min_ratio_pct", "org_pool", "inspector_pool", "pools_hash", "sample_size", "seed",
+                            "drawn_at", "draw", "status"]
+
+
+class SeedSerializer(serializers.Serializer):
+    seed = serializers.CharField(max_length=200)

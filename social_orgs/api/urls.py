@@ -11,4 +11,6 @@ router.register("listings", views.ListingViewSet, basename="social_orgs-listing"
 router.register("reports", views.AnnualReportViewSet, basename="social_orgs-report")
 router.register("community-orgs", views.CommunityOrgViewSet, basename="social_orgs-communityorg")
 
+router.register("plans", views.InspectionPlanViewSet, basename="social_orgs-plan")
+
 urlpatterns = router.urls

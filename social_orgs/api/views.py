@@ -10,7 +10,7 @@ from core.api.viewsets import ScopedCreateListRetrieveViewSet
 
 from .. import services
 from ..filtersets import ListingFilterSet, OrganisationFilterSet
-from ..models import AnnualReport, CommunityOrg, CreditListing, Organisation
+from ..models import AnnualReport, CommunityOrg, CreditListing, InspectionPlan, Organisation
 from . import serializers as s
 
 
@@ -124,3 +124,24 @@ class CommunityOrgViewSet(ScopedCreateListRetrieveViewSet):
 
     def create_object(self, data):
         return services.file_community_org(actor=self.request.user, **data)
+
+
+class InspectionPlanViewSet(ScopedCreateListRetrieveViewSet):
+    """Random-inspection plans: POST freezes the pools (their hash is published); ``draw`` draws
+    from the published seed, once."""
+
+    queryset = InspectionPlan.objects.select_related("area")
+    serializer_class = s.PlanSerializer
+    filterset_fields = ["year", "level", "status"]
+    action_perms = {"draw": "change"}
+
+    def create_object(self, data):
+        return services.create_plan(actor=self.request.user, **data)
+
+    @extend_schema(request=s.SeedSerializer, responses=s.PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def draw(self, request, pk=None):
+        body = s.SeedSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.draw_plan(actor=request.user, plan=self.get_object(), seed=body.validated_data["seed"])
+        return Response(s.PlanSerializer(plan).data)

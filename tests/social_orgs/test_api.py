@@ -144,3 +144,29 @@ def test_a_report_cannot_be_filed_for_an_organisation_of_another_district_which_
     said = theirs.json()["error"]["fields"]["organisation"][0].replace(str(org.pk), "N")
     assert said == missing.json()["error"]["fields"]["organisation"][0].replace(str(org.pk + 1000), "N")
     assert not org.annual_reports.exists()
+
+
+class _Plan:
+    basename = "social_orgs-plan"
+    audit_action_prefix = "social_orgs.inspectionplan"
+
+    def make_object(self, world):
+        from social_orgs.models import InspectionPlan
+
+        organisation(world.district_a)
+        year = 2000 + InspectionPlan.objects.count()
+        return services.create_plan(actor=None, area=world.district_a, year=year, level="county", items=["年度报告"],
+                                    inspectors=[{"name": "张明"}, {"name": "李华"}])
+
+
+class TestInspectionPlanAPI(_Plan, API.List, API.Detail, API.Create, API.ReadOnlyPersonaCannotWrite):
+    def create_payload(self, world):
+        return {"year": 2020, "level": "county", "area": world.district_a.code, "items": ["年度报告", "财务管理"],
+                "inspectors": [{"name": "张明", "conflicts": []}, {"name": "李华"}, {"name": "王芳"}]}
+
+
+class TestDrawAPI(_Plan, API.Transition):
+    transition = "draw"
+
+    def transition_payload(self, world, obj):
+        return {"seed": "2020-09-01 福彩3D 第2020240期 587"}

@@ -75,3 +75,14 @@ def test_an_organisation_on_the_serious_list_receives_no_grant(world):
     with pytest.raises(TransitionRefused, match="serious list"):
         services.record_grant(actor=None, kind="venture", area=world.district_a, org=org, year=2020, title="项目",
                               amount=Decimal(50000), granted_on=D(2020, 6, 1))
+
+
+def test_the_public_directory_lists_the_included_organisations_with_their_grade(world, web):
+    from django.urls import reverse
+
+    ok = _qualified(world)
+    low = organisation(world.district_a, founded_on=D(2015, 3, 1))
+    services.rebuild_directory(actor=None, year=2020, on=D(2020, 7, 1))
+    page = web().get(reverse("social_orgs:public-directory")).content.decode()
+    assert ok.name in page and "4A" in page and low.name not in page
+    assert web().get(reverse("social_orgs:public-directory"), {"year": "x"}).status_code == 404
