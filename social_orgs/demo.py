@@ -122,9 +122,11 @@ def load(*, scale: float, stdout=None) -> None:
     late, rest = shuffled[:LATE_REPORTS], shuffled[LATE_REPORTS:]
     escalated, large_fines, repeated, court = rest[:2], rest[2:5], rest[5:7], rest[7:9]
     unreachable, warned, no_party = rest[9:12], rest[12:14], rest[14:16]
-    listed_graded = late[:5]  # graded 3A+ but listed: excluded from the directory with the reason
+    # graded 3A+ before being listed: excluded from the 2020 directory with the reason
+    listed_graded = [o for o in late if o.founded_on <= D(2017, 12, 1)][:5]
     clean = rest[16:]
-    directory = clean[:DIRECTORY]
+    eligible = [o for o in clean if o.founded_on <= D(2017, 12, 1)]  # two full years by the evaluation
+    directory = eligible[:DIRECTORY]
 
     for org in everyone:  # 2018 reports in time (the first activity of every organisation but the zombies)
         _file(org, 2018, rng)
@@ -140,10 +142,10 @@ def load(*, scale: float, stdout=None) -> None:
                                 reference=f"蚌民罚〔2018〕{org.pk}号")
     for n, org in enumerate(directory + listed_graded):
         services.record_evaluation(actor=None, org=org, grade=rng.choice((3, 3, 4, 4, 5)), score=rng.randint(700, 980),
-                                   evaluated_on=D(rng.randint(2016, 2019), rng.randint(3, 11), 15 + n % 10))
-    for org in clean[DIRECTORY:DIRECTORY + 20]:
+                                   evaluated_on=D(2019, 12, 2 + n % 20))
+    for org in eligible[DIRECTORY:DIRECTORY + 20]:
         services.record_evaluation(actor=None, org=org, grade=rng.choice((1, 2)), score=rng.randint(500, 690),
-                                   evaluated_on=D(2018, 10, 20))
+                                   evaluated_on=D(2019, 12, 20))
 
     # 2020, in the order the year went: timers, the registrar's decisions, penalties, lists.
     services.run_timers(D(YEAR, 3, 2))  # proposes the zombies

@@ -647,11 +647,40 @@ def _run_timers(today) -> dict:
 
 
 # --- grades, directory, inspections, support, community orgs ----------------------------------------
+def evaluation_problem(org: Organisation, on: datetime.date) -> str | None:
+    """Why ``org`` may not be evaluated on ``on`` (社会组织评估管理办法, 民政部令第39号 Arts. 6-7), or None."""
+    if org.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
+        return _("Only a registered organisation is evaluated.")
+    if not org.founded_on or on < add_months(org.founded_on, 24):
+        return _("An organisation is evaluated after two full years of registration.")
+    current = org.evaluations.filter(valid_until__gte=on).order_by("-evaluated_on").first()
+    if current is not None:
+        return _("Its grade %(g)s is valid until %(d)s.") % {"g": current.get_grade_display(), "d": current.valid_until}
+    listing = org.listings.filter(status=ListingStatus.LISTED, listed_on__lte=on).first()
+    if listing is not None:
+        return _("It is on the %(list)s.") % {"list": listing.get_list_type_display()}
+    last_year = on.year - 1
+    if org.founded_on.year <= last_year - 1:  # registered for the whole of last year's reporting
+        report = org.annual_reports.filter(year=last_year - 1 if on.month < 6 else last_year).first()
+        if report is None or not report.submitted_on:
+            return _("Its latest annual report was not filed.")
+        if report.result == ReportResult.FAIL:
+            return _("Its latest annual report failed.")
+        basics = org.annual_reports.filter(year__in=[report.year, report.year - 1], result=ReportResult.BASIC).count()
+        if basics == 2:
+            return _("Its annual reports were only basically passed two years running.")
+    if org.penalties.filter(decided_on__year=last_year).exists():
+        return _("It was penalised last year.")
+    return None
+
+
 @transaction.atomic
 def record_evaluation(*, actor, org: Organisation, grade: int, evaluated_on: datetime.date, score: int = 0) -> Evaluation:
+    """A grade 1A–5A after the evaluation, valid five years; eligibility and exclusions checked."""
     org = _locked(org, actor)
-    if org.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
-        raise TransitionRefused(_("Only a registered organisation is evaluated."))
+    problem = evaluation_problem(org, evaluated_on)
+    if problem:
+        raise TransitionRefused(problem)
     ev = Evaluation(organisation=org, grade=grade, evaluated_on=evaluated_on, score=score)
     ev.valid_until = evaluated_on
     ev.full_clean()

@@ -451,4 +451,11 @@ T = {
     "special kind": "类别",
     "Rebuilt by rule each year: a valid grade of 3A or above, not on a credit list, last year's report filed on time.":
         "每年按规则重新编制：评估等级3A以上且在有效期内、未列入信用名单、上一年度工作报告按时报送。",
+    "An organisation is evaluated after two full years of registration.": "社会组织登记满两个年度后方可参加评估。",
+    "Its grade %(g)s is valid until %(d)s.": "其%(g)s等级有效期至%(d)s。",
+    "It is on the %(list)s.": "已列入%(list)s。",
+    "Its latest annual report was not filed.": "未报送最近一个年度的工作报告。",
+    "Its latest annual report failed.": "最近一个年度的工作报告结论为不合格。",
+    "Its annual reports were only basically passed two years running.": "连续2年年度工作报告结论为基本合格。",
+    "It was penalised last year.": "上一年度受到行政处罚。",
 }

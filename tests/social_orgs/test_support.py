@@ -18,8 +18,9 @@ D = datetime.date
 
 
 def _qualified(world):
-    org = organisation(world.district_a, founded_on=D(2015, 3, 1))
-    services.file_annual_report(actor=None, org=org, year=2019, submitted_on=D(2020, 5, 10))
+    org = organisation(world.district_a, founded_on=D(2014, 3, 1))
+    for year in range(2014, 2020):
+        services.file_annual_report(actor=None, org=org, year=year, submitted_on=D(year + 1, 5, 10))
     services.record_evaluation(actor=None, org=org, grade=4, evaluated_on=D(2017, 6, 1))
     return org
 
@@ -48,7 +49,7 @@ def test_the_directory_is_rebuilt_by_rule_with_the_reason_for_every_exclusion(wo
     ok = _qualified(world)
     low = organisation(world.district_a, founded_on=D(2015, 3, 1))
     services.file_annual_report(actor=None, org=low, year=2019, submitted_on=D(2020, 5, 10))
-    services.record_evaluation(actor=None, org=low, grade=2, evaluated_on=D(2019, 6, 1))
+    services.record_evaluation(actor=None, org=low, grade=2, evaluated_on=D(2020, 6, 15))
     late = _qualified(world)
     late.annual_reports.all().delete()
     services.file_annual_report(actor=None, org=late, year=2019, submitted_on=D(2020, 6, 10))
@@ -86,3 +87,19 @@ def test_the_public_directory_lists_the_included_organisations_with_their_grade(
     page = web().get(reverse("social_orgs:public-directory")).content.decode()
     assert ok.name in page and "4A" in page and low.name not in page
     assert web().get(reverse("social_orgs:public-directory"), {"year": "x"}).status_code == 404
+
+
+def test_evaluation_needs_two_full_years_no_listing_no_valid_grade_and_the_latest_report(world):
+    young = organisation(world.district_a, founded_on=D(2019, 3, 1))
+    with pytest.raises(TransitionRefused, match="two full years"):
+        services.record_evaluation(actor=None, org=young, grade=3, evaluated_on=D(2021, 2, 28))
+    graded = _qualified(world)
+    with pytest.raises(TransitionRefused, match="valid until 2022-05-31"):
+        services.record_evaluation(actor=None, org=graded, grade=5, evaluated_on=D(2020, 6, 1))
+    silent = organisation(world.district_a, founded_on=D(2015, 3, 1))
+    with pytest.raises(TransitionRefused, match="latest annual report was not filed"):
+        services.record_evaluation(actor=None, org=silent, grade=3, evaluated_on=D(2020, 9, 1))
+    services.file_annual_report(actor=None, org=silent, year=2019, submitted_on=D(2020, 5, 10))
+    services.list_organisation(actor=None, org=silent, reason="unreachable", on=D(2020, 8, 1), reason_text="退信")
+    with pytest.raises(TransitionRefused, match="Abnormal-activities list"):
+        services.record_evaluation(actor=None, org=silent, grade=3, evaluated_on=D(2020, 9, 1))
