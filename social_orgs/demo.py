@@ -194,8 +194,10 @@ def _inspections(rng, associations, inspected):
 
 
 def _support(rng, city, directory):
+    rnd = services.open_venture_round(actor=None, area=city, year=YEAR, title="“智汇珠城 牵手公益”公益创投大赛",
+                                      budget=Decimal(sum(VENTURE)), max_grant=Decimal(max(VENTURE)))
     for amount, org in zip(VENTURE, rng.sample(directory, len(VENTURE)), strict=True):
-        services.record_grant(actor=None, kind=SupportKind.VENTURE, area=org.area, org=org, year=YEAR,
+        services.record_grant(actor=None, kind=SupportKind.VENTURE, area=org.area, org=org, year=YEAR, venture_round=rnd,
                               title=f"“智汇珠城 牵手公益”公益创投：{org.name}社区服务项目", amount=Decimal(amount),
                               granted_on=D(YEAR, 6, 30))
     for title, amount in LOTTERY:

@@ -376,12 +376,36 @@ class Inspection(models.Model):
         return f"{self.organisation} · {self.inspected_on}"
 
 
+class VentureRound(models.Model):
+    """A venture-philanthropy round (公益创投): its budget and the cap of one grant."""
+
+    area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=100)
+    budget = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2)
+    max_grant = models.DecimalField(_("largest grant (yuan)"), max_digits=12, decimal_places=2)
+
+    objects = querysets.AreaRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venture-philanthropy round")
+        verbose_name_plural = _("venture-philanthropy rounds")
+        ordering = ["-year"]
+        constraints = [models.CheckConstraint(condition=models.Q(max_grant__gt=0, budget__gte=models.F("max_grant")),
+                                              name="so_round_cap_within_budget")]
+
+    def __str__(self):
+        return f"{self.year} {self.title}"
+
+
 class SupportGrant(models.Model):
     """Money the bureau gives: a venture-philanthropy grant or welfare-lottery funds."""
 
     kind = models.CharField(_("kind"), max_length=8, choices=SupportKind.choices)
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="grants")
+    venture_round = models.ForeignKey(VentureRound, verbose_name=_("venture-philanthropy round"), null=True,
+                                      blank=True, on_delete=models.PROTECT, related_name="grants")
     area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("what it pays for"), max_length=200)
@@ -394,7 +418,10 @@ class SupportGrant(models.Model):
         verbose_name = _("support grant")
         verbose_name_plural = _("support grants")
         ordering = ["-granted_on"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="so_grant_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="so_grant_positive"),
+            models.UniqueConstraint(fields=["venture_round", "organisation"], name="so_grant_one_per_round"),
+        ]
 
     def __str__(self):
         return self.title

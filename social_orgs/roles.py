@@ -11,7 +11,7 @@ from core.roles import crud
 
 ALL = "view add change delete"
 MODELS = ["organisation", "statuschange", "annualreport", "penalty", "creditlisting", "revocationproposal",
-          "evaluation", "directoryentry", "inspection", "supportgrant", "communityorg", "inspectionplan"]
+          "evaluation", "directoryentry", "inspection", "supportgrant", "communityorg", "inspectionplan", "ventureround"]
 REFERENCE = ["creditrule", "usccallowance"]
 
 

@@ -768,15 +768,45 @@ def record_inspection(*, actor, org: Organisation, kind: str, method: str, inspe
 
 
 @transaction.atomic
+def open_venture_round(*, actor, area, year: int, title: str, budget: Decimal, max_grant: Decimal):
+    from .models import VentureRound
+
+    require_in_scope(actor, _perm(VentureRound, "add"), area.code)
+    rnd = VentureRound(area=area, year=year, title=title, budget=Decimal(budget), max_grant=Decimal(max_grant))
+    rnd.full_clean()
+    rnd.save()
+    audit.record(actor=actor, action="social_orgs.ventureround.open", target=rnd,
+                 changes={"budget": [None, str(rnd.budget)], "max_grant": [None, str(rnd.max_grant)]})
+    return rnd
+
+
+@transaction.atomic
 def record_grant(*, actor, kind: str, area, year: int, title: str, amount: Decimal, granted_on: datetime.date,
-                 org: Organisation | None = None) -> SupportGrant:
+                 org: Organisation | None = None, venture_round=None) -> SupportGrant:
     require_in_scope(actor, _perm(SupportGrant, "add"), area.code)
-    if kind == SupportKind.VENTURE and org is None:
-        raise ValidationError({"organisation": _("A venture-philanthropy grant goes to an organisation.")})
+    amount = Decimal(amount)
+    if kind == SupportKind.VENTURE:
+        if org is None:
+            raise ValidationError({"organisation": _("A venture-philanthropy grant goes to an organisation.")})
+        if venture_round is None:
+            raise ValidationError({"venture_round": _("A venture-philanthropy grant belongs to a round.")})
+        from django.db.models import Sum
+
+        from .models import VentureRound
+
+        rnd = VentureRound.objects.select_for_update().get(pk=venture_round.pk)
+        if amount > rnd.max_grant:
+            raise ValidationError({"amount": _("The round grants at most %(max)s yuan a project.") % {"max": rnd.max_grant}})
+        spent = rnd.grants.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        if spent + amount > rnd.budget:
+            raise ValidationError({"amount": _("Only %(left)s yuan of the round's budget is left.")
+                                   % {"left": rnd.budget - spent}})
+        if rnd.grants.filter(organisation=org).exists():
+            raise ValidationError({"organisation": _("One grant per organisation and round.")})
     if org is not None and org.listings.filter(status=ListingStatus.LISTED, list_type=ListType.SERIOUS).exists():
         raise TransitionRefused(_("An organisation on the serious list receives no grants."))
-    grant = SupportGrant(kind=kind, area=area, year=year, title=title, amount=Decimal(amount),
-                         granted_on=granted_on, organisation=org)
+    grant = SupportGrant(kind=kind, area=area, year=year, title=title, amount=amount, granted_on=granted_on,
+                         organisation=org, venture_round=venture_round if kind == SupportKind.VENTURE else None)
     grant.full_clean()
     grant.save()
     audit.record(actor=actor, action="social_orgs.supportgrant.record", target=grant,

@@ -458,4 +458,13 @@ T = {
     "Its latest annual report failed.": "最近一个年度的工作报告结论为不合格。",
     "Its annual reports were only basically passed two years running.": "连续2年年度工作报告结论为基本合格。",
     "It was penalised last year.": "上一年度受到行政处罚。",
+    "title": "标题",
+    "budget (yuan)": "预算（元）",
+    "largest grant (yuan)": "单个项目资助上限（元）",
+    "venture-philanthropy round": "公益创投活动",
+    "venture-philanthropy rounds": "公益创投活动",
+    "A venture-philanthropy grant belongs to a round.": "公益创投资助须属于某一届公益创投活动。",
+    "The round grants at most %(max)s yuan a project.": "本届每个项目资助不超过%(max)s元。",
+    "Only %(left)s yuan of the round's budget is left.": "本届预算仅剩%(left)s元。",
+    "One grant per organisation and round.": "每个社会组织每届只能获得一次资助。",
 }

@@ -75,7 +75,7 @@ def test_an_organisation_on_the_serious_list_receives_no_grant(world):
     services.list_organisation(actor=None, org=org, reason="court_defaulter", on=D(2020, 3, 1), reason_text="失信")
     with pytest.raises(TransitionRefused, match="serious list"):
         services.record_grant(actor=None, kind="venture", area=world.district_a, org=org, year=2020, title="项目",
-                              amount=Decimal(50000), granted_on=D(2020, 6, 1))
+                              amount=Decimal(50000), granted_on=D(2020, 6, 1), venture_round=_round(world))
 
 
 def test_the_public_directory_lists_the_included_organisations_with_their_grade(world, web):
@@ -103,3 +103,26 @@ def test_evaluation_needs_two_full_years_no_listing_no_valid_grade_and_the_lates
     services.list_organisation(actor=None, org=silent, reason="unreachable", on=D(2020, 8, 1), reason_text="退信")
     with pytest.raises(TransitionRefused, match="Abnormal-activities list"):
         services.record_evaluation(actor=None, org=silent, grade=3, evaluated_on=D(2020, 9, 1))
+
+
+def _round(world):
+    return services.open_venture_round(actor=None, area=world.district_a, year=2020, title="公益创投",
+                                       budget=Decimal(100000), max_grant=Decimal(60000))
+
+
+def test_a_venture_round_keeps_its_cap_its_budget_and_one_grant_per_organisation(world):
+    rnd, first, second = _round(world), organisation(world.district_a), organisation(world.district_a)
+
+    def grant(org, amount):
+        return services.record_grant(actor=world.officer_a, kind="venture", area=world.district_a, org=org,
+                                     year=2020, title="社区服务项目", amount=Decimal(amount), granted_on=D(2020, 6, 30),
+                                     venture_round=rnd)
+
+    with pytest.raises(ValidationError, match="at most 60000"):
+        grant(first, 60001)
+    grant(first, 60000)
+    with pytest.raises(ValidationError, match="One grant per organisation"):
+        grant(first, 10000)
+    with pytest.raises(ValidationError, match="40000.00 yuan"):
+        grant(second, 50000)
+    grant(second, 40000)
