@@ -19,7 +19,7 @@ from core.models import Area
 from core.scope import scope_for
 
 from . import forms, rules, selectors, services
-from .choices import ListingStatus, ListType, OrgStatus, OrgType
+from .choices import CHANGEABLE_LABELS, ListingStatus, ListType, OrgStatus, OrgType
 from .filtersets import ListingFilterSet, OrganisationFilterSet
 from .models import AnnualReport, CreditListing, Organisation
 
@@ -99,6 +99,7 @@ def _org_context(request, org, failed=None):
         listing.roadmap = rules.exit_roadmap(listing, today)
     return {
         "org": org, "history": org.status_changes.select_related("decided_by"),
+        "pending": [(dict(CHANGEABLE_LABELS).get(k, k), v) for k, v in org.pending_changes.items()],
         "reports": selectors.report_rows(org, today), "listings": listings,
         "proposals": org.revocation_proposals.all(), "evaluations": org.evaluations.all(),
         "inspections": org.inspections.all(), "action_forms": action_forms,

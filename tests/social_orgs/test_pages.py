@@ -139,3 +139,10 @@ def test_a_missed_deadline_puts_the_org_on_the_public_list_until_it_rectifies_an
     removed = client.post(reverse("social_orgs:listing-action", args=[listing.pk, "remove"]), {"on": "2020-06-15"})
     assert removed.status_code == 302
     assert org.name not in web().get(public).content.decode()
+
+
+def test_a_pending_change_shows_the_item_by_its_chinese_name(world, web):
+    org = organisation(world.district_a)
+    services.apply_for_change(actor=None, org=org, changes={"address": "淮河路1号"}, on=D(2020, 5, 1))
+    page = web(world.officer_a).get(org.get_absolute_url()).content.decode()
+    assert "住所：淮河路1号" in page and "address:" not in page
