@@ -128,6 +128,9 @@ def load(*, scale: float, stdout=None) -> None:
     eligible = [o for o in clean if o.founded_on <= D(2017, 12, 1)]  # two full years by the evaluation
     directory = eligible[:DIRECTORY]
 
+    for org in everyone:  # three party members or more: a party organisation, except where the list says not
+        if org.party_members >= 3 and org not in no_party:
+            services.update_organisation(actor=None, org=org, has_party_org=True)
     for org in everyone:  # 2018 reports in time (the first activity of every organisation but the zombies)
         _file(org, 2018, rng)
     for org in everyone:

@@ -27,6 +27,7 @@ def test_the_demo_lands_on_the_sources_2020_figures_through_the_indicators():
     assert values["social_orgs.onsite_inspections"] == 5
     assert values["social_orgs.venture_grants"] == 5 and values["social_orgs.venture_yuan"] == 300_000
     assert values["social_orgs.lottery_yuan"] == 400_000
+    assert 0 < values["social_orgs.party_org_coverage"] < 100
     assert values["social_orgs.community_orgs_per_urban"] >= 10
     assert values["social_orgs.community_orgs_per_rural"] >= 5
     excluded = DirectoryEntry.objects.filter(year=2020, included=False)
