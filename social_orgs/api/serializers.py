@@ -10,12 +10,26 @@ def area_field(**kwargs):
     return serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all(), **kwargs)
 
 
+class ScopedOrganisationField(serializers.PrimaryKeyRelatedField):
+    """An organisation the caller may change: one outside their areas does not exist, as a wrong id."""
+
+    scope_action = "change"
+
+    def get_queryset(self):
+        return Organisation.objects.restrict(self.context["request"].user, self.scope_action)
+
+
+class ScopedParentField(ScopedOrganisationField):
+    scope_action = "view"
+
+
 class OrganisationSerializer(serializers.ModelSerializer):
     area = area_field()
     legal_rep_id_number = serializers.CharField(source="legal_rep_id_number_masked", read_only=True)
     org_type = serializers.ChoiceField(choices=OrgType.choices)
     registration_level = serializers.ChoiceField(choices=RegistrationLevel.choices)
     kind = serializers.ChoiceField(choices=OrgKind.choices, required=False)
+    parent = ScopedParentField(required=False, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -63,13 +77,6 @@ class ReportSerializer(serializers.ModelSerializer):
         fields = ["id", "organisation", "year", "sponsor_submitted_on", "sponsor_opinion", "submitted_on",
                   "audit_report", "charter_party_clause", "result", "result_reason", "graded_on"]
         read_only_fields = ["organisation", "sponsor_opinion", "result", "result_reason", "graded_on"]
-
-
-class ScopedOrganisationField(serializers.PrimaryKeyRelatedField):
-    """An organisation the caller may change: one outside their areas does not exist, as a wrong id."""
-
-    def get_queryset(self):
-        return Organisation.objects.restrict(self.context["request"].user, "change")
 
 
 def organisation_field():

@@ -170,3 +170,11 @@ class TestDrawAPI(_Plan, API.Transition):
 
     def transition_payload(self, world, obj):
         return {"seed": "2020-09-01 福彩3D 第2020240期 587"}
+
+
+def test_a_branch_cannot_name_a_parent_outside_ones_areas(world, api):
+    theirs = organisation(world.district_b)
+    response = api(world.officer_a).post("/api/v1/social-orgs/organisations/", {
+        "name": "越界分会", "org_type": "group", "registration_level": "county", "area": world.district_a.code,
+        "legal_rep_name": "王五", "parent": theirs.pk}, format="json")
+    assert response.status_code == 400 and "parent" in response.json()["error"]["fields"]
