@@ -72,9 +72,10 @@ def _register(rng, seq, *, name, org_type, area, founded_on, industry=False, kin
                                 on=founded_on - datetime.timedelta(days=45), purpose="服务会员，服务社会")
     if org_type == OrgType.GROUP:
         services.start_preparation(actor=None, org=org, on=founded_on - datetime.timedelta(days=30))
-    return services.establish(actor=None, org=org, uscc=make_uscc(org_type, area.code[:6], f"MJ{seq:06d}"),
-                              founded_on=founded_on, party_commitment=True, party_members=rng.randint(0, 12),
-                              legal_rep_id_number=id_number)
+    org = services.establish(actor=None, org=org, uscc=make_uscc(org_type, area.code[:6], f"MJ{seq:06d}"),
+                             founded_on=founded_on, party_commitment=True, party_members=rng.randint(0, 12),
+                             legal_rep_id_number=id_number)
+    return services.forward_party_documents(actor=None, org=org, on=founded_on + datetime.timedelta(days=3))
 
 
 def _file(org, year, rng):

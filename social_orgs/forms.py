@@ -118,6 +118,10 @@ class ListForm(forms.Form):
     on_behalf_of = forms.CharField(**ON_BEHALF)
 
 
+class PartyForwardForm(forms.Form):
+    on = forms.DateField(label=_("Forwarded on"), widget=D)
+
+
 class ActivityForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=D)
     what = forms.CharField(label=_("Activity"), max_length=200)

@@ -112,6 +112,9 @@ class Organisation(models.Model):
     party_commitment = models.BooleanField(_("party-building commitment letter signed"), default=False)
     party_members = models.PositiveIntegerField(_("party members"), default=0)
     has_party_org = models.BooleanField(_("has a party organisation"), default=False)
+    party_forwarded_on = models.DateField(_("party-building documents forwarded on"), null=True, blank=True,
+                                          help_text=_("The commitment letter and party-member form, sent to the "
+                                                      "party-building body within 5 working days of registration."))
     full_time_staff = models.PositiveIntegerField(_("full-time staff"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

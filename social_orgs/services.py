@@ -270,6 +270,22 @@ def record_activity(*, actor, org: Organisation, on: datetime.date, what: str) -
     return org
 
 
+@transaction.atomic
+def forward_party_documents(*, actor, org: Organisation, on: datetime.date) -> Organisation:
+    """三个同步: the commitment letter and party-member form have gone to the party-building body."""
+    org = _locked(org, actor)
+    if not org.founded_on:
+        raise TransitionRefused(_("The organisation is not registered yet."))
+    if on < org.founded_on:
+        raise ValidationError({"on": _("The documents are forwarded after registration.")})
+    before = org.party_forwarded_on
+    org.party_forwarded_on = on
+    org.save(update_fields=["party_forwarded_on", "updated_at"])
+    audit.record(actor=actor, action="social_orgs.organisation.party_forwarded", target=org,
+                 changes={"party_forwarded_on": [before, on]})
+    return org
+
+
 UPDATABLE = ["address", "purpose", "business_scope", "full_time_staff", "party_members", "has_party_org",
              "is_industry_association", "kind"]
 

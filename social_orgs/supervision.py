@@ -74,6 +74,28 @@ def exit_overdue(today):
         )
 
 
+@check("social_orgs.party_documents")
+def party_documents(today):
+    """三个同步: the party-building documents of a new registration forwarded within 5 working days."""
+    from core.workdays import add_working_days as add
+
+    from .choices import OrgStatus
+    from .models import Organisation
+    from .rules import rule
+
+    days = rule("party_forward_working_days")
+    recent = Organisation.objects.filter(status=OrgStatus.ACTIVE, party_forwarded_on__isnull=True,
+                                         founded_on__gte=add_months(today, -12)).select_related("area")
+    for org in recent:
+        due = add(org.founded_on, days)
+        if due < today:
+            yield Raise(
+                target=org, area=org.area, due_date=due,
+                title=_("%(org)s: party-building documents not forwarded (due %(d)s)") % {"org": org.name, "d": due},
+                url=org.get_absolute_url(),
+            )
+
+
 @check("social_orgs.grade_expiring")
 def grade_expiring(today):
     from django.db.models import Max

@@ -55,7 +55,7 @@ def _actions_for(org) -> list[str]:
     steps = {
         OrgStatus.NAME_APPROVED: ["preparation"] if org.org_type == OrgType.GROUP else ["establish"],
         OrgStatus.PREPARING: ["establish"],
-        OrgStatus.ACTIVE: ["report", "activity", "list", "change", "deregister", "revoke"],
+        OrgStatus.ACTIVE: ["report", "activity", "party_forwarded", "list", "change", "deregister", "revoke"],
         OrgStatus.CHANGING: ["decide_change", "report", "list", "revoke"],
     }
     return steps.get(org.status, [])
@@ -65,7 +65,8 @@ ACTION_LABELS = {
     "preparation": gettext_lazy("Start preparation (筹备)"), "establish": gettext_lazy("Register establishment"),
     "report": gettext_lazy("Record an annual report"), "sponsor_opinion": gettext_lazy("Enter the sponsor's opinion"),
     "grade_report": gettext_lazy("Grade an annual report"), "activity": gettext_lazy("Record an activity"),
-    "list": gettext_lazy("Enter on a credit list"), "change": gettext_lazy("Apply for a change"),
+    "list": gettext_lazy("Enter on a credit list"),
+    "party_forwarded": gettext_lazy("Party-building documents forwarded"), "change": gettext_lazy("Apply for a change"),
     "decide_change": gettext_lazy("Decide on the change"), "deregister": gettext_lazy("Deregister"),
     "revoke": gettext_lazy("Revoke the registration"),
 }
@@ -139,6 +140,8 @@ ORG_ACTIONS = {
         actor=a, report=d["report"], opinion=d["opinion"], note=d["note"], on_behalf_of=d["on_behalf_of"])),
     "grade_report": (forms.GradeReportForm, lambda a, o, d: services.grade_report(
         actor=a, report=d["report"], result=d["result"], reason=d["reason"])),
+    "party_forwarded": (forms.PartyForwardForm, lambda a, o, d: services.forward_party_documents(
+        actor=a, org=o, on=d["on"])),
     "activity": (forms.ActivityForm, lambda a, o, d: services.record_activity(actor=a, org=o, on=d["on"], what=d["what"])),
     "list": (forms.ListForm, lambda a, o, d: services.list_organisation(
         actor=a, org=o, reason=d["reason"], on=d["on"], reason_text=d["reason_text"], basis_ref=d["basis_ref"],

@@ -467,4 +467,11 @@ T = {
     "The round grants at most %(max)s yuan a project.": "本届每个项目资助不超过%(max)s元。",
     "Only %(left)s yuan of the round's budget is left.": "本届预算仅剩%(left)s元。",
     "One grant per organisation and round.": "每个社会组织每届只能获得一次资助。",
+    "party-building documents forwarded on": "党建材料转交日期",
+    "The commitment letter and party-member form, sent to the party-building body within 5 working days of registration.":
+        "支持党建工作承诺书和党员情况调查表，应在登记后5个工作日内转交党建工作机构。",
+    "The documents are forwarded after registration.": "党建材料在登记之后转交。",
+    "%(org)s: party-building documents not forwarded (due %(d)s)": "%(org)s：党建材料未按期转交（期限%(d)s）",
+    "Forwarded on": "转交日期",
+    "Party-building documents forwarded": "党建材料已转交",
 }

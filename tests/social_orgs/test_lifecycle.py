@@ -94,3 +94,17 @@ def test_an_organisation_active_within_its_first_year_is_no_zombie(world):
     services.record_activity(actor=None, org=org, on=D(2019, 9, 1), what="成立大会")
     with pytest.raises(TransitionRefused, match="active within a year"):
         services.revoke(actor=None, org=org, ground=RevocationGround.ZOMBIE, on=D(2020, 7, 1), reason="x")
+
+
+def test_party_documents_are_due_five_working_days_after_registration(world):
+    from core.models import Finding
+    from core.supervision import run_all
+
+    org = organisation(world.district_a, founded_on=D(2020, 9, 28))  # the National Day week follows
+    run_all(today=D(2020, 10, 12), only=["social_orgs.party_documents"])
+    assert not Finding.objects.filter(rule="social_orgs.party_documents").exists()  # due 12 October
+    run_all(today=D(2020, 10, 13), only=["social_orgs.party_documents"])
+    assert Finding.objects.get(rule="social_orgs.party_documents", status="open").due_date == D(2020, 10, 12)
+    services.forward_party_documents(actor=world.officer_a, org=org, on=D(2020, 10, 13))
+    run_all(today=D(2020, 10, 14), only=["social_orgs.party_documents"])
+    assert not Finding.objects.filter(rule="social_orgs.party_documents", status="open").exists()
