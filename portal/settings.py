@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "governance",
     "volunteers",
     "grids",
+    "social_orgs",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,10 @@ PUBLIC = {
     "volunteers:certificate-lookup": "public certificate check, masked name",
     "grids:public-board": "published grid contact boards (滨州条例 Art. 6): service phones, no personal data",
     "volunteers:certificate-verify": "public certificate check, masked name",
+    "social_orgs:public-index": "published counts of the registry and credit lists (公开)",
+    "social_orgs:public-list": "the published credit lists: name, code, ground, dates; no personal data",
+    "social_orgs:public-directory": "the published purchase directory: names, codes, grades",
+    "social_orgs:public-draw": "a published random-inspection draw (pools, seed, selection) anyone may replay",
     "login": "sign-in",
     "logout": "sign-out",
     "healthz": "health check for the load balancer, no records",
@@ -82,6 +86,8 @@ ADMIN_CITY_WIDE = {
     "governance.Category": "city-wide categories of matters (reference data)",
     "governance.QuorumRule": "city-wide quorum rules (reference data)",
     "volunteers.StarLevel": "the national star levels (reference data)",
+    "social_orgs.CreditRule": "credit-list rule values with their legal source (reference data)",
+    "social_orgs.UsccAllowance": "the city-wide allow-list of legal legacy codes (reference data)",
 }
 SCOPED_BASES = (ScopedMixin, ScopedViewSetMixin)
 

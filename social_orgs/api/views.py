@@ -1,0 +1,147 @@
+"""API of the social-organisations app: the same services and scoped querysets as the pages.
+Each step of an organisation's life is a POST action; a refused step answers 409 with the reason."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.viewsets import ScopedCreateListRetrieveViewSet
+
+from .. import services
+from ..filtersets import ListingFilterSet, OrganisationFilterSet
+from ..models import AnnualReport, CommunityOrg, CreditListing, InspectionPlan, Organisation
+from . import serializers as s
+
+
+class OrganisationViewSet(mixins.UpdateModelMixin, ScopedCreateListRetrieveViewSet):
+    """Organisations. POST creates the name approval; PATCH corrects non-registration data; the
+    registration steps are actions."""
+
+    queryset = Organisation.objects.select_related("area").defer("legal_rep_id_number", "legal_rep_id_number_index")
+    filterset_class = OrganisationFilterSet
+    action_perms = {"establish": "change", "revoke": "delete", "deregister": "delete", "preparation": "change"}
+
+    def get_serializer_class(self):
+        return s.OrganisationUpdateSerializer if self.action in ("update", "partial_update") else s.OrganisationSerializer
+
+    def create_object(self, data):
+        return services.approve_name(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_organisation(actor=self.request.user, org=serializer.instance,
+                                                           **serializer.validated_data)
+
+    def _step(self, body_class, call, created=False):
+        body = body_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        result = call(self.get_object(), body.validated_data)
+        return result, status.HTTP_201_CREATED if created else status.HTTP_200_OK
+
+    def _org(self, call, body_class):
+        org, code = self._step(body_class, lambda o, d: call(actor=self.request.user, org=o, **d))
+        return Response(s.OrganisationSerializer(org).data, status=code)
+
+    @extend_schema(request=s.StepSerializer, responses=s.OrganisationSerializer)
+    @action(detail=True, methods=["post"])
+    def preparation(self, request, pk=None):
+        return self._org(services.start_preparation, s.StepSerializer)
+
+    @extend_schema(request=s.EstablishSerializer, responses=s.OrganisationSerializer)
+    @action(detail=True, methods=["post"])
+    def establish(self, request, pk=None):
+        return self._org(services.establish, s.EstablishSerializer)
+
+    @extend_schema(request=s.RevokeSerializer, responses=s.OrganisationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        return self._org(services.revoke, s.RevokeSerializer)
+
+    @extend_schema(request=s.DeregisterSerializer, responses=s.OrganisationSerializer)
+    @action(detail=True, methods=["post"])
+    def deregister(self, request, pk=None):
+        return self._org(services.deregister, s.DeregisterSerializer)
+
+
+class ListingViewSet(ScopedCreateListRetrieveViewSet):
+    """Credit-list entries with their computed dates. POST enters an organisation on the list its
+    ground belongs to (a new event restarts an open entry's clock); verify and remove are actions."""
+
+    queryset = CreditListing.objects.select_related("organisation")
+    serializer_class = s.ListingSerializer
+    filterset_class = ListingFilterSet
+    action_perms = {"verify": "change", "remove": "change"}
+
+    def get_serializer_class(self):
+        return s.ListSerializer if self.action == "create" else s.ListingSerializer
+
+    def create(self, request, *args, **kwargs):
+        body = s.ListSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        listing = services.list_organisation(actor=request.user, org=data.pop("organisation"), **data)
+        return Response(s.ListingSerializer(listing).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.VerifySerializer, responses=s.ListingSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        body = s.VerifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        listing = services.verify_rectification(actor=request.user, listing=self.get_object(), **body.validated_data)
+        return Response(s.ListingSerializer(listing).data)
+
+    @extend_schema(request=s.RemoveSerializer, responses=s.ListingSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        body = s.RemoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        listing = services.remove_listing(actor=request.user, listing=self.get_object(), **body.validated_data)
+        return Response(s.ListingSerializer(listing).data)
+
+
+class AnnualReportViewSet(ScopedCreateListRetrieveViewSet):
+    """Annual reports; POST files one (the organisation must be in the caller's areas)."""
+
+    queryset = AnnualReport.objects.all()
+    serializer_class = s.ReportSerializer
+    filterset_fields = ["organisation", "year", "result"]
+
+    def get_serializer_class(self):
+        return s.FileReportSerializer if self.action == "create" else s.ReportSerializer
+
+    def create(self, request, *args, **kwargs):
+        body = s.FileReportSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        report = services.file_annual_report(actor=request.user, org=data.pop("organisation"), **data)
+        return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class CommunityOrgViewSet(ScopedCreateListRetrieveViewSet):
+    queryset = CommunityOrg.objects.select_related("area")
+    serializer_class = s.CommunityOrgSerializer
+    filterset_fields = ["field", "mode"]
+
+    def create_object(self, data):
+        return services.file_community_org(actor=self.request.user, **data)
+
+
+class InspectionPlanViewSet(ScopedCreateListRetrieveViewSet):
+    """Random-inspection plans: POST freezes the pools (their hash is published); ``draw`` draws
+    from the published seed, once."""
+
+    queryset = InspectionPlan.objects.select_related("area")
+    serializer_class = s.PlanSerializer
+    filterset_fields = ["year", "level", "status"]
+    action_perms = {"draw": "change"}
+
+    def create_object(self, data):
+        return services.create_plan(actor=self.request.user, **data)
+
+    @extend_schema(request=s.SeedSerializer, responses=s.PlanSerializer)
+    @action(detail=True, methods=["post"])
+    def draw(self, request, pk=None):
+        body = s.SeedSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        plan = services.draw_plan(actor=request.user, plan=self.get_object(), seed=body.validated_data["seed"])
+        return Response(s.PlanSerializer(plan).data)

@@ -1,0 +1,139 @@
+"""Phone-sized forms of the registry's daily jobs; each one feeds one service."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    CHANGEABLE_LABELS,
+    ListingReason,
+    OrgKind,
+    OrgType,
+    RegistrationLevel,
+    ReportResult,
+    RevocationGround,
+    SponsorOpinion,
+)
+
+D = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def style(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        else:
+            widget.attrs["class"] = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    return form
+
+
+ON_BEHALF = {"label": _("Decided by (on whose behalf)"), "required": False, "max_length": 100,
+                 "help_text": _("The sponsor unit or inspectors whose decision you enter.")}
+
+
+class NameApprovalForm(forms.Form):
+    name = forms.CharField(label=_("Organisation name"), max_length=100)
+    org_type = forms.ChoiceField(label=_("Type"), choices=OrgType.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices, initial=OrgKind.ORDINARY)
+    registration_level = forms.ChoiceField(label=_("Registration authority"), choices=RegistrationLevel.choices)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=None)
+    sponsor_unit = forms.CharField(label=_("Sponsor unit (业务主管单位)"), max_length=100, required=False)
+    legal_rep_name = forms.CharField(label=_("Legal representative"), max_length=50)
+    purpose = forms.CharField(label=_("Purpose (宗旨)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    business_scope = forms.CharField(label=_("Business scope"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    is_industry_association = forms.BooleanField(label=_("Industry association or chamber"), required=False)
+
+
+class DateStepForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=D)
+    on_behalf_of = forms.CharField(**ON_BEHALF)
+
+
+class EstablishForm(forms.Form):
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=20)
+    founded_on = forms.DateField(label=_("Certificate date"), widget=D)
+    legal_rep_id_number = forms.CharField(label=_("Legal representative's ID number"), max_length=18, required=False)
+    party_commitment = forms.BooleanField(label=_("Party-building commitment letter filed"), required=False)
+    party_members = forms.IntegerField(label=_("Party members"), min_value=0, initial=0)
+    on_behalf_of = forms.CharField(**ON_BEHALF)
+
+
+class ChangeForm(forms.Form):
+    field = forms.ChoiceField(label=_("Registration item"), choices=CHANGEABLE_LABELS)
+    value = forms.CharField(label=_("New value"), max_length=200)
+    on = forms.DateField(label=_("Date"), widget=D)
+
+
+class DecideChangeForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
+                                     choices=[("1", _("Approve the change")), ("0", _("Refuse the change"))])
+    on = forms.DateField(label=_("Date"), widget=D)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    on_behalf_of = forms.CharField(**ON_BEHALF)
+
+
+class DeregisterForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=D)
+    reason = forms.CharField(label=_("Liquidation report / reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RevokeForm(forms.Form):
+    ground = forms.ChoiceField(label=_("Ground"), choices=RevocationGround.choices)
+    on = forms.DateField(label=_("Date"), widget=D)
+    reason = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 2}))
+    on_behalf_of = forms.CharField(**ON_BEHALF)
+
+
+class ReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Report year"), min_value=1990, max_value=2100)
+    sponsor_submitted_on = forms.DateField(label=_("Filed with the sponsor on"), widget=D, required=False)
+    submitted_on = forms.DateField(label=_("Filed with the registration authority on"), widget=D)
+    audit_report = forms.BooleanField(label=_("Audit report attached"), required=False)
+    charter_party_clause = forms.BooleanField(label=_("Charter carries the party-building clause"), required=False)
+
+
+class GradeReportForm(forms.Form):
+    report = forms.ModelChoiceField(label=_("Report"), queryset=None)
+    result = forms.ChoiceField(label=_("Result"), choices=ReportResult.choices)
+    reason = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SponsorOpinionForm(forms.Form):
+    report = forms.ModelChoiceField(label=_("Report"), queryset=None)
+    opinion = forms.ChoiceField(label=_("Sponsor's opinion"), choices=SponsorOpinion.choices)
+    note = forms.CharField(label=_("Remarks"), required=False)
+    on_behalf_of = forms.CharField(label=_("Sponsor unit"), max_length=100)
+
+
+MANUAL_REASONS = [(k, v) for k, v in ListingReason.choices if k not in ("two_years_abnormal", "revoked")]
+
+
+class ListForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Ground"), choices=MANUAL_REASONS)
+    on = forms.DateField(label=_("Date"), widget=D)
+    reason_text = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 2}))
+    basis_ref = forms.CharField(label=_("Basis"), max_length=80, required=False)
+    on_behalf_of = forms.CharField(**ON_BEHALF)
+
+
+class PartyForwardForm(forms.Form):
+    on = forms.DateField(label=_("Forwarded on"), widget=D)
+
+
+class ActivityForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=D)
+    what = forms.CharField(label=_("Activity"), max_length=200)
+
+
+class VerifyForm(forms.Form):
+    on = forms.DateField(label=_("Verified on"), widget=D)
+    note = forms.CharField(label=_("What was rectified and how it was verified"),
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RemoveForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=D)
+    note = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    correction = forms.BooleanField(label=_("The listing was wrong (objection upheld)"), required=False)

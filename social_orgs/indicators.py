@@ -1,0 +1,139 @@
+"""Indicators of the social-organisations app (domain.md §3), each one grouped query per measure.
+
+List stocks are read at the end of the period (listed by then, not left by then), so a later
+night's timers never change a past year's figure.
+"""
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import AreaKind, AreaLevel
+from reports.registry import Indicator, Measure, Target, Unit, register
+
+from .choices import InspectionKind, InspectionMethod, ListType, OrgStatus, SupportKind
+
+SOURCE_2020 = _("City figure for 2020 reported by the Civil Affairs Bureau")
+
+
+def _registered(period):
+    from .models import Organisation
+
+    return Organisation.objects.filter(founded_on__lte=period.end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=period.end))
+
+
+def _revoked(period):
+    from .models import StatusChange
+
+    return StatusChange.objects.filter(to_status=OrgStatus.REVOKED, on__range=(period.start, period.end))
+
+
+def _listed(list_type):
+    def queryset(period):
+        from .models import CreditListing
+
+        return CreditListing.objects.filter(list_type=list_type, listed_on__lte=period.end).filter(
+            Q(exited_on__isnull=True) | Q(exited_on__gt=period.end))
+
+    return queryset
+
+
+def _inspections(**filters):
+    def queryset(period):
+        from .models import Inspection
+
+        return Inspection.objects.filter(inspected_on__range=(period.start, period.end), **filters)
+
+    return queryset
+
+
+def _directory(period):
+    from .models import DirectoryEntry
+
+    return DirectoryEntry.objects.filter(year=period.year, included=True)
+
+
+def _grants(kind):
+    def queryset(period):
+        from .models import SupportGrant
+
+        return SupportGrant.objects.filter(kind=kind, granted_on__range=(period.start, period.end))
+
+    return queryset
+
+
+def _community_orgs(kind):
+    def queryset(period):
+        from .models import CommunityOrg
+
+        return CommunityOrg.objects.filter(filed_on__lte=period.end, area__kind=kind)
+
+    return queryset
+
+
+def _communities(kind):
+    def queryset(period):
+        from core.models import Area
+
+        return Area.objects.valid_on(period.end).filter(level=AreaLevel.COMMUNITY, kind=kind)
+
+    return queryset
+
+
+def _with_party_org(period):
+    return _registered(period).filter(has_party_org=True)
+
+
+ORG = "organisation__area"
+registered = Measure(_registered, area_path="area", aggregate=Count("id"),
+                     missing_reason=_("no social organisation registered in %(area)s by %(period)s"))
+
+register(Indicator(code="social_orgs.registered", name=_("Registered social organisations"), unit=Unit.COUNT,
+                   numerator=registered, lowest_level=AreaLevel.COMMUNITY, order=50))
+register(Indicator(code="social_orgs.revoked", name=_("Social organisations revoked in the year"), unit=Unit.COUNT,
+                   numerator=Measure(_revoked, area_path=ORG), lowest_level=AreaLevel.COUNTY, order=51,
+                   source=_("5 zombie organisations revoked (2020)")))
+register(Indicator(code="social_orgs.serious_list", name=_("On the serious illegal and dishonest list"),
+                   unit=Unit.COUNT, numerator=Measure(_listed(ListType.SERIOUS), area_path=ORG),
+                   lowest_level=AreaLevel.COUNTY, order=52, source=_("14 organisations (2020)")))
+register(Indicator(code="social_orgs.abnormal_list", name=_("On the abnormal-activities list"), unit=Unit.COUNT,
+                   numerator=Measure(_listed(ListType.ABNORMAL), area_path=ORG), lowest_level=AreaLevel.COUNTY,
+                   order=53, source=_("23 organisations (2020)")))
+register(Indicator(code="social_orgs.onsite_inspections", name=_("On-site random inspections (双随机一公开)"),
+                   unit=Unit.COUNT, numerator=Measure(_inspections(kind=InspectionKind.RANDOM,
+                                                                   method=InspectionMethod.ON_SITE), area_path=ORG),
+                   lowest_level=AreaLevel.COUNTY, order=54, source=_("5 organisations inspected on site (2020)")))
+register(Indicator(code="social_orgs.fee_inspected", name=_("Industry associations and chambers fee-inspected"),
+                   unit=Unit.COUNT, numerator=Measure(_inspections(kind=InspectionKind.FEE), area_path=ORG,
+                                                      aggregate=Count("organisation", distinct=True)),
+                   lowest_level=AreaLevel.COUNTY, order=55, source=_("55 associations and chambers (2020)")))
+register(Indicator(code="social_orgs.directory", name=_("Purchase directory (3A and above)"), unit=Unit.COUNT,
+                   numerator=Measure(_directory, area_path=ORG), lowest_level=AreaLevel.COUNTY, order=56,
+                   source=_("45 organisations rated 3A or above (2020)")))
+register(Indicator(code="social_orgs.venture_grants", name=_("Venture-philanthropy projects granted"),
+                   unit=Unit.COUNT, numerator=Measure(_grants(SupportKind.VENTURE), area_path="area"),
+                   lowest_level=AreaLevel.COUNTY, order=57, source=_("5 projects (2020)")))
+register(Indicator(code="social_orgs.venture_yuan", name=_("Venture-philanthropy grants"), unit=Unit.YUAN,
+                   numerator=Measure(_grants(SupportKind.VENTURE), area_path="area", aggregate=Sum("amount")),
+                   lowest_level=AreaLevel.COUNTY, order=58, source=_("300,000 yuan (2020)")))
+register(Indicator(code="social_orgs.lottery_yuan", name=_("Welfare-lottery funds for social organisations"),
+                   unit=Unit.YUAN, numerator=Measure(_grants(SupportKind.LOTTERY), area_path="area",
+                                                     aggregate=Sum("amount")),
+                   lowest_level=AreaLevel.COUNTY, order=59, source=_("400,000 yuan a year")))
+register(Indicator(code="social_orgs.party_org_coverage", name=_("Registered organisations with a party organisation"),
+                   unit=Unit.PERCENT, numerator=Measure(_with_party_org, area_path="area",
+                                                        aggregate=Count("id")),
+                   denominator=registered, lowest_level=AreaLevel.COUNTY, order=60))
+for kind, code, name, target in [
+    (AreaKind.URBAN, "urban", _("Community social organisations per urban community (city average)"), 10),
+    (AreaKind.RURAL, "rural", _("Community social organisations per rural community (city average)"), 5),
+]:
+    register(Indicator(
+        code=f"social_orgs.community_orgs_per_{code}", name=name, unit=Unit.RATIO,
+        numerator=Measure(_community_orgs(kind), area_path="area"),
+        denominator=Measure(_communities(kind), area_path="id", aggregate=Count("id"),
+                            missing_reason=_("no such community in %(area)s")),
+        # A city average (民发〔2017〕191号), not a quota of each community: shown for the city only.
+        lowest_level=AreaLevel.CITY, target=Target(">=", target), order=61,
+        source=_("民发〔2017〕191号: on average ≥10 per urban and ≥5 per rural community by 2020"),
+    ))

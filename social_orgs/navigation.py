@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import NavEntry
+
+ENTRIES = [
+    NavEntry(_("Social organisations"), "social_orgs:org-list", "social_orgs.view_organisation", 50),
+    NavEntry(_("Credit lists"), "social_orgs:listing-list", "social_orgs.view_creditlisting", 51),
+]

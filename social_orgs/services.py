@@ -1,0 +1,952 @@
+"""Every write of the social-organisations app.
+
+Keyword-only arguments with an ``actor`` (None for the system: the nightly timers, the demo
+loader), one transaction, scope check, ``full_clean``, one audit event per change.
+
+Who enters whose decision: the sponsor unit's opinions (业务主管单位) and the inspectors' findings
+are entered by a social-organisation registrar (role ``org_registrar``) or a district officer *on
+their behalf*: the record names the acting user (``decided_by``/audit actor) and the body whose
+decision it is (``on_behalf_of``). No separate sponsor or inspector accounts exist.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit
+from core.choices import AreaLevel
+from core.exceptions import TransitionRefused
+from core.personal import validate_id_number
+from core.services import recheck, require_in_scope
+
+from . import rules
+from .choices import (
+    CHANGEABLE_LABELS,
+    NOT_RECTIFIABLE,
+    ExitReason,
+    InspectionKind,
+    ListingReason,
+    ListingStatus,
+    ListType,
+    OrgKind,
+    OrgStatus,
+    OrgType,
+    PenaltyKind,
+    ProposalStatus,
+    RegistrationLevel,
+    ReportResult,
+    RevocationGround,
+    SupportKind,
+    list_type_of,
+)
+from .dates import add_months
+from .models import (
+    AnnualReport,
+    CommunityOrg,
+    CreditListing,
+    DirectoryEntry,
+    Evaluation,
+    Inspection,
+    Organisation,
+    Penalty,
+    RevocationProposal,
+    StatusChange,
+    SupportGrant,
+    UsccAllowance,
+)
+from .uscc import validate_uscc
+
+
+def _perm(model, action: str) -> str:
+    return f"social_orgs.{action}_{model._meta.model_name}"
+
+
+def _today(on):
+    return on or timezone.localdate()
+
+
+def _locked(org: Organisation, actor, action="change") -> Organisation:
+    """The organisation re-read under a row lock, within the actor's scope (404 outside it)."""
+    qs = Organisation.objects.select_for_update(of=("self",)).select_related("area")
+    if actor is not None:
+        qs = qs & Organisation.objects.restrict(actor, action)
+    org = qs.filter(pk=org.pk).first()
+    if org is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    return org
+
+
+def _step(org, *, actor, to_status, on, step, reason="", on_behalf_of=""):
+    before = org.status
+    org.status = to_status
+    if to_status in (OrgStatus.DEREGISTERED, OrgStatus.REVOKED):
+        org.ended_on = on
+    org.full_clean(exclude=["legal_rep_id_number_index"])
+    org.save()
+    StatusChange.objects.create(organisation=org, from_status=before, to_status=to_status, on=on, step=step,
+                                reason=reason, decided_by=actor if actor is not None else None,
+                                on_behalf_of=on_behalf_of)
+    audit.record(actor=actor, action=f"social_orgs.organisation.{step}", target=org, reason=reason,
+                 changes={"status": [before, to_status], "on_behalf_of": [None, on_behalf_of] if on_behalf_of else None})
+    recheck(actor, org)
+    return org
+
+
+def _require(org, statuses, step_label):
+    if org.status not in statuses:
+        raise TransitionRefused(_("%(step)s is not possible while the organisation is %(status)s.")
+                                % {"step": step_label, "status": org.get_status_display()})
+
+
+# --- registry ------------------------------------------------------------------------------------
+def _check_area(org):
+    level = org.area.level if org.area_id else None
+    if org.kind == OrgKind.COMMUNITY:
+        if level != AreaLevel.COMMUNITY:
+            raise ValidationError({"area": _("A community social organisation's area is the community it serves.")})
+    elif org.registration_level == RegistrationLevel.CITY and level != AreaLevel.CITY:
+        raise ValidationError({"area": _("An organisation registered by the city has the city as its area.")})
+    elif org.registration_level == RegistrationLevel.COUNTY and level != AreaLevel.COUNTY:
+        raise ValidationError({"area": _("An organisation registered by a district/county has it as its area.")})
+    if org.kind == OrgKind.COMMUNITY and org.registration_level != RegistrationLevel.COUNTY:
+        raise ValidationError({"registration_level": _("Community social organisations register with the "
+                                                       "district/county.")})
+    if org.parent_id and org.parent.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
+        raise ValidationError({"parent": _("The parent organisation is not registered.")})
+
+
+@transaction.atomic
+def approve_name(*, actor, name: str, org_type: str, area, registration_level: str, legal_rep_name: str,
+                 sponsor_unit: str = "", kind: str = OrgKind.ORDINARY, parent=None,
+                 is_industry_association: bool = False, purpose: str = "", business_scope: str = "",
+                 address: str = "", on: datetime.date | None = None, on_behalf_of: str = "") -> Organisation:
+    """名称核准: the first step; the organisation exists from here, without a code yet."""
+    require_in_scope(actor, _perm(Organisation, "add"), area.code)
+    org = Organisation(name=(name or "").strip(), org_type=org_type, area=area, registration_level=registration_level,
+                       legal_rep_name=(legal_rep_name or "").strip(), sponsor_unit=sponsor_unit, kind=kind,
+                       parent=parent, is_industry_association=is_industry_association, purpose=purpose,
+                       business_scope=business_scope, address=address, status=OrgStatus.NAME_APPROVED)
+    if parent is not None and (org_type == OrgType.SERVICE or parent.org_type == OrgType.SERVICE):
+        raise ValidationError({"parent": _("A social service agency has no branches.")})
+    org.full_clean(exclude=["legal_rep_id_number_index"])
+    _check_area(org)
+    org.save()
+    on = _today(on)
+    StatusChange.objects.create(organisation=org, from_status="", to_status=org.status, on=on, step="name_approval",
+                                decided_by=actor, on_behalf_of=on_behalf_of)
+    audit.record(actor=actor, action="social_orgs.organisation.name_approval", target=org,
+                 changes=audit.snapshot(org, ["name", "org_type", "area", "registration_level", "sponsor_unit"]))
+    recheck(actor, org)
+    return org
+
+
+@transaction.atomic
+def start_preparation(*, actor, org: Organisation, on=None, on_behalf_of: str = "") -> Organisation:
+    """筹备: social groups only, after name approval."""
+    org = _locked(org, actor)
+    if org.org_type != OrgType.GROUP:
+        raise TransitionRefused(_("Only a social group goes through preparation."))
+    _require(org, [OrgStatus.NAME_APPROVED], _("Preparation"))
+    return _step(org, actor=actor, to_status=OrgStatus.PREPARING, on=_today(on), step="preparation",
+                 on_behalf_of=on_behalf_of)
+
+
+@transaction.atomic
+def establish(*, actor, org: Organisation, uscc: str, founded_on: datetime.date, party_commitment: bool,
+              party_members: int = 0, legal_rep_id_number: str = "", on_behalf_of: str = "") -> Organisation:
+    """成立登记: the certificate, with its code; the party-building commitment letter is part of it."""
+    org = _locked(org, actor)
+    ready = [OrgStatus.PREPARING] if org.org_type == OrgType.GROUP else [OrgStatus.NAME_APPROVED]
+    if org.org_type == OrgType.GROUP and org.status == OrgStatus.NAME_APPROVED:
+        raise TransitionRefused(_("A social group must go through preparation before its establishment."))
+    _require(org, ready, _("Establishment"))
+    if not party_commitment:
+        raise ValidationError({"party_commitment": _("The party-building commitment letter is filed with the "
+                                                     "application (三个同步).")})
+    org.uscc = validate_uscc(uscc, org.org_type)
+    if legal_rep_id_number:
+        org.legal_rep_id_number = validate_id_number(legal_rep_id_number)
+    org.founded_on, org.party_commitment, org.party_members = founded_on, True, party_members or 0
+    return _step(org, actor=actor, to_status=OrgStatus.ACTIVE, on=founded_on, step="establishment",
+                 on_behalf_of=on_behalf_of)
+
+
+CHANGEABLE = [key for key, _label in CHANGEABLE_LABELS]
+
+
+@transaction.atomic
+def apply_for_change(*, actor, org: Organisation, changes: dict, on=None, reason: str = "") -> Organisation:
+    """变更登记 applied for: the changes wait for the decision."""
+    org = _locked(org, actor)
+    _require(org, [OrgStatus.ACTIVE], _("A change of registration"))
+    unknown = set(changes) - set(CHANGEABLE)
+    if unknown or not changes:
+        raise ValidationError({"changes": _("Changeable: %(fields)s.") % {"fields": ", ".join(CHANGEABLE)}})
+    org.pending_changes = {k: str(v) for k, v in changes.items()}
+    return _step(org, actor=actor, to_status=OrgStatus.CHANGING, on=_today(on), step="change_applied", reason=reason)
+
+
+@transaction.atomic
+def decide_change(*, actor, org: Organisation, approve: bool, on=None, reason: str = "",
+                  on_behalf_of: str = "") -> Organisation:
+    org = _locked(org, actor)
+    _require(org, [OrgStatus.CHANGING], _("A decision on a change"))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("Say why the change is refused.")})
+    before = {k: getattr(org, k) for k in org.pending_changes}
+    if approve:
+        for key, value in org.pending_changes.items():
+            setattr(org, key, value)
+    org.pending_changes = {}
+    step = "change_approved" if approve else "change_refused"
+    reason = reason or "; ".join(f"{k}: {before[k]} → {getattr(org, k)}" for k in before)
+    return _step(org, actor=actor, to_status=OrgStatus.ACTIVE, on=_today(on), step=step, reason=reason,
+                 on_behalf_of=on_behalf_of)
+
+
+@transaction.atomic
+def deregister(*, actor, org: Organisation, on=None, reason: str) -> Organisation:
+    """注销登记 after liquidation."""
+    org = _locked(org, actor, "delete")
+    _require(org, [OrgStatus.ACTIVE], _("Deregistration"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Name the liquidation report or the reason.")})
+    return _step(org, actor=actor, to_status=OrgStatus.DEREGISTERED, on=_today(on), step="deregistration",
+                 reason=reason)
+
+
+@transaction.atomic
+def revoke(*, actor, org: Organisation, ground: str, on=None, reason: str, on_behalf_of: str = "") -> Organisation:
+    """撤销登记: fraud, the zombie rule or serious violations; the organisation goes on the
+    serious list (令60: registration revoked)."""
+    org = _locked(org, actor, "delete")
+    _require(org, [OrgStatus.ACTIVE, OrgStatus.CHANGING], _("Revocation"))
+    if ground not in RevocationGround.values:
+        raise ValidationError({"ground": _("Choose a ground of revocation.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("State the facts the revocation rests on.")})
+    on = _today(on)
+    if ground == RevocationGround.ZOMBIE:
+        problem = zombie_problem(org, on)
+        if problem:
+            raise TransitionRefused(problem)
+    org = _step(org, actor=actor, to_status=OrgStatus.REVOKED, on=on, step=f"revocation_{ground}", reason=reason,
+                on_behalf_of=on_behalf_of)
+    for proposal in RevocationProposal.objects.filter(organisation=org, status=ProposalStatus.OPEN):
+        proposal.status, proposal.decided_by, proposal.decision_note = ProposalStatus.REVOKED, actor, reason
+        proposal.save()
+    _list(actor=actor, org=org, reason=ListingReason.REVOKED, on=on, reason_text=reason,
+          basis_ref=f"revocation:{on.isoformat()}", on_behalf_of=on_behalf_of)
+    return org
+
+
+def zombie_problem(org, on) -> str | None:
+    """Why the zombie rule does not apply to ``org`` on ``on``, or None when it does."""
+    if not org.founded_on:
+        return _("The organisation has no registration certificate.")
+    if org.first_activity_on and org.first_activity_on <= add_months(org.founded_on, rules.rule("zombie_months")):
+        return _("The organisation was active within a year of its certificate (%(d)s).") % {"d": org.first_activity_on}
+    if on <= add_months(org.founded_on, rules.rule("zombie_months")):
+        return _("A year since the certificate has not passed yet.")
+    return None
+
+
+@transaction.atomic
+def record_activity(*, actor, org: Organisation, on: datetime.date, what: str) -> Organisation:
+    """The organisation's first activity (for the zombie rule); later activities change nothing."""
+    org = _locked(org, actor)
+    if org.first_activity_on is None or on < org.first_activity_on:
+        before = org.first_activity_on
+        org.first_activity_on = on
+        org.save(update_fields=["first_activity_on", "updated_at"])
+        audit.record(actor=actor, action="social_orgs.organisation.activity", target=org, reason=what,
+                     changes={"first_activity_on": [before, on]})
+    return org
+
+
+@transaction.atomic
+def forward_party_documents(*, actor, org: Organisation, on: datetime.date) -> Organisation:
+    """三个同步: the commitment letter and party-member form have gone to the party-building body."""
+    org = _locked(org, actor)
+    if not org.founded_on:
+        raise TransitionRefused(_("The organisation is not registered yet."))
+    if on < org.founded_on:
+        raise ValidationError({"on": _("The documents are forwarded after registration.")})
+    before = org.party_forwarded_on
+    org.party_forwarded_on = on
+    org.save(update_fields=["party_forwarded_on", "updated_at"])
+    audit.record(actor=actor, action="social_orgs.organisation.party_forwarded", target=org,
+                 changes={"party_forwarded_on": [before, on]})
+    return org
+
+
+UPDATABLE = ["address", "purpose", "business_scope", "full_time_staff", "party_members", "has_party_org",
+             "is_industry_association", "kind"]
+
+
+@transaction.atomic
+def update_organisation(*, actor, org: Organisation, **fields) -> Organisation:
+    """Corrections of data that are not registration items (those go through a change)."""
+    org = _locked(org, actor)
+    unknown = set(fields) - set(UPDATABLE)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: _("This is a registration item: apply for a change.")})
+    before = audit.snapshot(org, UPDATABLE)
+    for key, value in fields.items():
+        setattr(org, key, value)
+    org.full_clean(exclude=["legal_rep_id_number_index"])
+    org.save()
+    audit.record(actor=actor, action="social_orgs.organisation.update", target=org,
+                 changes=audit.diff(before, audit.snapshot(org, UPDATABLE)))
+    recheck(actor, org)
+    return org
+
+
+@transaction.atomic
+def allow_legacy_code(*, actor, code: str, reason: str) -> UsccAllowance:
+    if actor is not None:
+        from core.services import require_perm
+
+        require_perm(actor, "social_orgs.add_usccallowance")
+    if len((reason or "").strip()) < 4:
+        raise ValidationError({"reason": _("Say why this legacy code is legal.")})
+    allowance = UsccAllowance(code=(code or "").strip().upper(), reason=reason.strip(), added_by=actor)
+    allowance.full_clean()
+    allowance.save()
+    audit.record(actor=actor, action="social_orgs.usccallowance.add", target=allowance, reason=reason)
+    return allowance
+
+
+# --- annual reports ------------------------------------------------------------------------------
+def _report_org(actor, org, action="change"):
+    return _locked(org, actor, action)
+
+
+@transaction.atomic
+def file_annual_report(*, actor, org: Organisation, year: int, submitted_on: datetime.date,
+                       sponsor_submitted_on: datetime.date | None = None, audit_report: bool = False,
+                       work_summary: str = "", charter_party_clause: bool = False) -> AnnualReport:
+    """The report of ``year`` reaches the registration authority (and, before, the sponsor)."""
+    org = _report_org(actor, org)
+    if org.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
+        raise TransitionRefused(_("Only a registered organisation files annual reports."))
+    if org.org_type == OrgType.FOUNDATION and not audit_report:
+        raise ValidationError({"audit_report": _("A foundation files its annual report with an audit report.")})
+    if org.founded_on and org.founded_on.year > year:
+        raise ValidationError({"year": _("The organisation was not registered in that year.")})
+    report, created = AnnualReport.objects.select_for_update().get_or_create(organisation=org, year=year)
+    if report.submitted_on:
+        raise TransitionRefused(_("The report of this year has been filed already."))
+    report.submitted_on, report.sponsor_submitted_on = submitted_on, sponsor_submitted_on
+    report.audit_report, report.work_summary, report.charter_party_clause = audit_report, work_summary, charter_party_clause
+    report.full_clean()
+    report.save()
+    if org.first_activity_on is None:
+        org.first_activity_on = submitted_on
+        org.save(update_fields=["first_activity_on", "updated_at"])
+    _sponsor, deadline = rules.report_deadlines(org.org_type, year)
+    audit.record(actor=actor, action="social_orgs.annualreport.file", target=report, area=org.area,
+                 changes={"submitted_on": [None, submitted_on], "late": [None, submitted_on > deadline]})
+    return report
+
+
+@transaction.atomic
+def record_sponsor_opinion(*, actor, report: AnnualReport, opinion: str, note: str = "", on_behalf_of: str) -> AnnualReport:
+    _report_org(actor, report.organisation)
+    if not (on_behalf_of or "").strip():
+        raise ValidationError({"on_behalf_of": _("Name the sponsor unit whose opinion this is.")})
+    report.sponsor_opinion, report.sponsor_opinion_note = opinion, note
+    report.full_clean()
+    report.save()
+    audit.record(actor=actor, action="social_orgs.annualreport.sponsor_opinion", target=report,
+                 area=report.organisation.area, reason=note,
+                 changes={"sponsor_opinion": [None, opinion], "on_behalf_of": [None, on_behalf_of]})
+    return report
+
+
+@transaction.atomic
+def grade_report(*, actor, report: AnnualReport, result: str, reason: str = "", on=None) -> AnnualReport:
+    _report_org(actor, report.organisation)
+    if not report.submitted_on:
+        raise TransitionRefused(_("The report has not been filed."))
+    if result not in ReportResult.values:
+        raise ValidationError({"result": _("Choose passed, basically passed or failed.")})
+    if result != ReportResult.PASS and not (reason or "").strip():
+        raise ValidationError({"result_reason": _("Give the reasons for a result other than passed.")})
+    report.result, report.result_reason, report.graded_on, report.graded_by = result, reason, _today(on), actor
+    report.save()
+    audit.record(actor=actor, action="social_orgs.annualreport.grade", target=report, area=report.organisation.area,
+                 reason=reason, changes={"result": [None, result]})
+    return report
+
+
+# --- credit lists -----------------------------------------------------------------------------------
+def _list(*, actor, org, reason, on, reason_text="", basis_ref="", on_behalf_of="") -> CreditListing:
+    list_type = list_type_of(reason)
+    event = {"on": on.isoformat(), "reason": str(reason), "text": reason_text, "basis": basis_ref}
+    listing = CreditListing.objects.select_for_update().filter(
+        organisation=org, list_type=list_type, status=ListingStatus.LISTED).first()
+    if listing is not None:
+        if basis_ref and any(e.get("basis") == basis_ref for e in listing.events):
+            return listing  # the same event twice (a timer run again): nothing new
+        listing.events = [*listing.events, event]
+        listing.clock_from = max(listing.clock_from, on)
+        listing.restart_count += 1
+        listing.rectified_on, listing.rectification_note = None, ""
+        listing.rectifiable = listing.rectifiable or reason not in NOT_RECTIFIABLE
+        rules.compute_dates(listing)
+        listing.save()
+        audit.record(actor=actor, action="social_orgs.creditlisting.restart", target=listing, area=org.area,
+                     reason=reason_text, changes={"event": [None, event], "clock_from": [None, listing.clock_from]})
+        return listing
+    listing = CreditListing(organisation=org, list_type=list_type, reason=reason, reason_text=reason_text,
+                            basis_ref=basis_ref, listed_on=on, clock_from=on, events=[event],
+                            rectifiable=reason not in NOT_RECTIFIABLE, decided_by=actor, on_behalf_of=on_behalf_of)
+    rules.compute_dates(listing)
+    listing.full_clean()
+    listing.save()
+    audit.record(actor=actor, action="social_orgs.creditlisting.enter", target=listing, area=org.area,
+                 reason=reason_text, changes={"list_type": [None, list_type], "reason": [None, reason]})
+    return listing
+
+
+@transaction.atomic
+def list_organisation(*, actor, org: Organisation, reason: str, on=None, reason_text: str = "", basis_ref: str = "",
+                      on_behalf_of: str = "") -> CreditListing:
+    """Enter the organisation on the list its ground belongs to; a new event while listed restarts
+    the clock (令60)."""
+    org = _locked(org, actor)
+    if reason not in ListingReason.values:
+        raise ValidationError({"reason": _("Choose a listing ground.")})
+    if reason in (ListingReason.TWO_YEARS_ABNORMAL, ListingReason.REVOKED):
+        raise ValidationError({"reason": _("This ground is entered by the system (escalation or revocation).")})
+    if org.status in (OrgStatus.NAME_APPROVED, OrgStatus.PREPARING):
+        raise TransitionRefused(_("The organisation is not registered yet."))
+    if not (reason_text or "").strip():
+        raise ValidationError({"reason_text": _("State the facts of the listing.")})
+    return _list(actor=actor, org=org, reason=reason, on=_today(on), reason_text=reason_text, basis_ref=basis_ref,
+                 on_behalf_of=on_behalf_of)
+
+
+@transaction.atomic
+def record_penalty(*, actor, org: Organisation, kind: str, decided_on: datetime.date, reference: str,
+                   amount: Decimal = Decimal(0)) -> CreditListing:
+    """A warning or fine, and the listing it brings: a large fine or the second penalty within the
+    window puts the organisation on the serious list, any other on the abnormal list."""
+    org = _locked(org, actor)
+    amount = Decimal(amount or 0)
+    if kind == PenaltyKind.FINE and amount <= 0:
+        raise ValidationError({"amount": _("A fine has an amount.")})
+    penalty = Penalty(organisation=org, kind=kind, amount=amount if kind == PenaltyKind.FINE else 0,
+                      decided_on=decided_on, reference=reference)
+    penalty.full_clean()
+    penalty.save()
+    audit.record(actor=actor, action="social_orgs.penalty.record", target=penalty, area=org.area,
+                 changes={"kind": [None, kind], "amount": [None, str(amount)]})
+    window_start = add_months(decided_on, -rules.rule("repeat_window_months"))
+    recent = org.penalties.filter(decided_on__gt=window_start, decided_on__lte=decided_on).count()
+    if kind == PenaltyKind.FINE and amount >= rules.rule("large_fine_yuan"):
+        reason = ListingReason.LARGE_FINE
+    elif recent >= rules.rule("repeat_count"):
+        reason = ListingReason.REPEATED_PENALTIES
+    else:
+        reason = ListingReason.WARNING_OR_SMALL_FINE
+    text = _("%(kind)s %(ref)s of %(d)s") % {"kind": penalty.get_kind_display(), "ref": reference, "d": decided_on}
+    return _list(actor=actor, org=org, reason=reason, on=decided_on, reason_text=text, basis_ref=f"penalty:{reference}")
+
+
+def _locked_listing(listing, actor) -> CreditListing:
+    qs = CreditListing.objects.select_for_update(of=("self",)).select_related("organisation__area")
+    if actor is not None:
+        qs = qs & CreditListing.objects.restrict(actor, "change")
+    found = qs.filter(pk=listing.pk).first()
+    if found is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    if found.status != ListingStatus.LISTED:
+        raise TransitionRefused(_("This listing has ended already."))
+    return found
+
+
+@transaction.atomic
+def verify_rectification(*, actor, listing: CreditListing, on=None, note: str) -> CreditListing:
+    """The authority has verified the organisation's rectification (on its application): the
+    listing must now be removed within the rule's working days."""
+    listing = _locked_listing(listing, actor)
+    if listing.list_type != ListType.ABNORMAL or not listing.rectifiable:
+        raise TransitionRefused(_("This listing has nothing to rectify."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what was rectified and how it was verified.")})
+    listing.rectified_on, listing.rectification_note = _today(on), note.strip()
+    rules.compute_dates(listing)
+    listing.save()
+    audit.record(actor=actor, action="social_orgs.creditlisting.verify", target=listing,
+                 area=listing.organisation.area, reason=note, changes={"exit_due_by": [None, listing.exit_due_by]})
+    return listing
+
+
+def exit_problem(listing: CreditListing, on: datetime.date, reason: str) -> str | None:
+    if reason == ExitReason.CORRECTED:
+        return None
+    if listing.list_type == ListType.SERIOUS:
+        if on < listing.earliest_exit_on:
+            return _("The serious list is left on application after two clean years: not before %(d)s.") % {
+                "d": listing.earliest_exit_on}
+        return None
+    if not listing.rectifiable:
+        if on < listing.auto_exit_on:
+            return _("Nothing to rectify: the listing ends automatically on %(d)s.") % {"d": listing.auto_exit_on}
+        return None
+    if not listing.rectified_on:
+        return _("The rectification has not been verified yet.")
+    return None
+
+
+def _exit(listing, *, actor, on, reason, note=""):
+    listing.status, listing.exited_on, listing.exit_reason = ListingStatus.EXITED, on, reason
+    listing.exit_note, listing.exited_by = note, actor
+    listing.save()
+    audit.record(actor=actor, action="social_orgs.creditlisting.exit", target=listing, area=listing.organisation.area,
+                 reason=note, changes={"status": [ListingStatus.LISTED, ListingStatus.EXITED], "exit_reason": [None, reason]})
+    return listing
+
+
+@transaction.atomic
+def remove_listing(*, actor, listing: CreditListing, on=None, note: str = "", correction: bool = False) -> CreditListing:
+    """The organisation leaves the list, on application (or because the listing was wrong)."""
+    listing = _locked_listing(listing, actor)
+    on = _today(on)
+    if correction:
+        reason = ExitReason.CORRECTED
+        if not note.strip():
+            raise ValidationError({"note": _("Say why the listing was wrong.")})
+    elif listing.list_type == ListType.SERIOUS:
+        reason = ExitReason.CLEAN_PERIOD
+    else:
+        reason = ExitReason.RECTIFIED if listing.rectifiable else ExitReason.AUTOMATIC
+    problem = exit_problem(listing, on, reason)
+    if problem:
+        raise TransitionRefused(problem)
+    return _exit(listing, actor=actor, on=on, reason=reason, note=note)
+
+
+# --- the timers ---------------------------------------------------------------------------------------
+def missed_reports(today: datetime.date):
+    """(organisation, report year) whose report to the registration authority is overdue today."""
+    orgs = (Organisation.objects.registered().filter(founded_on__isnull=False).select_related("area")
+            .prefetch_related("listings", "annual_reports"))
+    out = []
+    for org in orgs.iterator(chunk_size=500):
+        year = today.year - 1
+        if org.founded_on.year > year:
+            continue
+        _s, deadline = rules.report_deadlines(org.org_type, year)
+        if today <= deadline:
+            year -= 1  # this spring's deadline is still open; check the year before
+            if org.founded_on.year > year:
+                continue
+            _s, deadline = rules.report_deadlines(org.org_type, year)
+        if not any(r.year == year and r.submitted_on and r.submitted_on <= deadline for r in org.annual_reports.all()):
+            out.append((org, year, deadline))
+    return out
+
+
+@transaction.atomic
+def list_missed_report(*, org, year, deadline, today) -> CreditListing:
+    return _list(actor=None, org=org, reason=ListingReason.LATE_REPORT, on=today,
+                 reason_text=_("The annual work report of %(y)s was not filed by %(d)s.") % {"y": year, "d": deadline},
+                 basis_ref=f"annual-report:{year}")
+
+
+@transaction.atomic
+def escalate(*, listing_id: int, today) -> CreditListing | None:
+    """Two years on the abnormal list: it moves to the serious list (claimed with a conditional UPDATE)."""
+    listing = CreditListing.objects.select_for_update(of=("self",)).select_related("organisation__area").filter(
+        pk=listing_id, status=ListingStatus.LISTED, list_type=ListType.ABNORMAL, escalates_on__lte=today).first()
+    if listing is None:
+        return None
+    listing.status, listing.exited_on = ListingStatus.ESCALATED, listing.escalates_on
+    listing.save()
+    serious = _list(actor=None, org=listing.organisation, reason=ListingReason.TWO_YEARS_ABNORMAL,
+                    on=listing.escalates_on, basis_ref=f"escalation:{listing.pk}",
+                    reason_text=_("On the abnormal-activities list since %(d)s (%(r)s).")
+                    % {"d": listing.listed_on, "r": listing.get_reason_display()})
+    listing.escalated_to = serious
+    listing.save(update_fields=["escalated_to"])
+    audit.record(actor=None, action="social_orgs.creditlisting.escalate", target=listing,
+                 area=listing.organisation.area, changes={"escalated_to": [None, serious.pk]})
+    return serious
+
+
+@transaction.atomic
+def expire(*, listing_id: int, today) -> CreditListing | None:
+    listing = CreditListing.objects.select_for_update(of=("self",)).select_related("organisation__area").filter(
+        pk=listing_id, status=ListingStatus.LISTED, auto_exit_on__lte=today).first()
+    if listing is None:
+        return None
+    return _exit(listing, actor=None, on=listing.auto_exit_on, reason=ExitReason.AUTOMATIC)
+
+
+def zombies(today: datetime.date):
+    cutoff = add_months(today, -rules.rule("zombie_months"))
+    return Organisation.objects.filter(status=OrgStatus.ACTIVE, founded_on__lt=cutoff, first_activity_on__isnull=True)
+
+
+@transaction.atomic
+def propose_revocation(*, org, today) -> tuple[RevocationProposal, bool]:
+    """A case file for the registrar: the system proposes, a person decides."""
+    existing = RevocationProposal.objects.filter(organisation=org, ground=RevocationGround.ZOMBIE).first()
+    if existing is not None:
+        return existing, False
+    reports = list(AnnualReport.objects.filter(organisation=org).values("year", "submitted_on"))
+    case = {"certificate_on": str(org.founded_on), "first_activity_on": None, "annual_reports": [
+        {"year": r["year"], "submitted_on": str(r["submitted_on"])} for r in reports],
+        "open_listings": [f"{x.get_list_type_display()}: {x.get_reason_display()} ({x.listed_on})"
+                          for x in org.listings.filter(status=ListingStatus.LISTED)],
+        "rule": rules.RULES["zombie_months"][3]}
+    proposal = RevocationProposal.objects.create(organisation=org, ground=RevocationGround.ZOMBIE, proposed_on=today,
+                                                 case_file=case)
+    audit.record(actor=None, action="social_orgs.revocationproposal.propose", target=proposal, area=org.area,
+                 changes={"ground": [None, RevocationGround.ZOMBIE]})
+    return proposal, True
+
+
+@transaction.atomic
+def dismiss_proposal(*, actor, proposal: RevocationProposal, note: str) -> RevocationProposal:
+    qs = RevocationProposal.objects.select_for_update()
+    if actor is not None:
+        qs = qs & RevocationProposal.objects.restrict(actor, "change")
+    proposal = qs.filter(pk=proposal.pk, status=ProposalStatus.OPEN).first()
+    if proposal is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say why the organisation is not revoked.")})
+    proposal.status, proposal.decided_by, proposal.decision_note = ProposalStatus.DISMISSED, actor, note
+    proposal.save()
+    audit.record(actor=actor, action="social_orgs.revocationproposal.dismiss", target=proposal,
+                 area=proposal.organisation.area, reason=note)
+    return proposal
+
+
+def run_timers(today: datetime.date | None = None) -> dict:
+    """The nightly credit-list timers, safe to run twice: missed report deadlines list the
+    organisation, escalation dates move it, expiries remove it, zombies are proposed for revocation."""
+    today = today or timezone.localdate()
+    with rules.kept():
+        return _run_timers(today)
+
+
+def _run_timers(today) -> dict:
+    done = {"listed": 0, "escalated": 0, "expired": 0, "proposed": 0}
+    for org, year, deadline in missed_reports(today):
+        basis = f"annual-report:{year}"
+        if not any(e.get("basis") == basis for listing in org.listings.all() for e in listing.events):
+            list_missed_report(org=org, year=year, deadline=deadline, today=today)
+            done["listed"] += 1
+    for pk in CreditListing.objects.filter(status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
+                                           escalates_on__lte=today).values_list("pk", flat=True):
+        done["escalated"] += escalate(listing_id=pk, today=today) is not None
+    for pk in CreditListing.objects.filter(status=ListingStatus.LISTED, auto_exit_on__lte=today).values_list("pk", flat=True):
+        done["expired"] += expire(listing_id=pk, today=today) is not None
+    for org in zombies(today).select_related("area"):
+        done["proposed"] += propose_revocation(org=org, today=today)[1]
+    return done
+
+
+# --- grades, directory, inspections, support, community orgs ----------------------------------------
+def evaluation_problem(org: Organisation, on: datetime.date) -> str | None:
+    """Why ``org`` may not be evaluated on ``on`` (社会组织评估管理办法, 民政部令第39号 Arts. 6-7), or None."""
+    if org.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
+        return _("Only a registered organisation is evaluated.")
+    if not org.founded_on or on < add_months(org.founded_on, 24):
+        return _("An organisation is evaluated after two full years of registration.")
+    current = org.evaluations.filter(valid_until__gte=on).order_by("-evaluated_on").first()
+    if current is not None:
+        return _("Its grade %(g)s is valid until %(d)s.") % {"g": current.get_grade_display(), "d": current.valid_until}
+    listing = org.listings.filter(status=ListingStatus.LISTED, listed_on__lte=on).first()
+    if listing is not None:
+        return _("It is on the %(list)s.") % {"list": listing.get_list_type_display()}
+    last_year = on.year - 1
+    if org.founded_on.year <= last_year - 1:  # registered for the whole of last year's reporting
+        report = org.annual_reports.filter(year=last_year - 1 if on.month < 6 else last_year).first()
+        if report is None or not report.submitted_on:
+            return _("Its latest annual report was not filed.")
+        if report.result == ReportResult.FAIL:
+            return _("Its latest annual report failed.")
+        basics = org.annual_reports.filter(year__in=[report.year, report.year - 1], result=ReportResult.BASIC).count()
+        if basics == 2:
+            return _("Its annual reports were only basically passed two years running.")
+    if org.penalties.filter(decided_on__year=last_year).exists():
+        return _("It was penalised last year.")
+    return None
+
+
+@transaction.atomic
+def record_evaluation(*, actor, org: Organisation, grade: int, evaluated_on: datetime.date, score: int = 0) -> Evaluation:
+    """A grade 1A–5A after the evaluation, valid five years; eligibility and exclusions checked."""
+    org = _locked(org, actor)
+    problem = evaluation_problem(org, evaluated_on)
+    if problem:
+        raise TransitionRefused(problem)
+    ev = Evaluation(organisation=org, grade=grade, evaluated_on=evaluated_on, score=score)
+    ev.valid_until = evaluated_on
+    ev.full_clean()
+    ev.save()
+    audit.record(actor=actor, action="social_orgs.evaluation.record", target=ev, area=org.area,
+                 changes={"grade": [None, grade], "valid_until": [None, ev.valid_until]})
+    return ev
+
+
+def directory_exclusion(org: Organisation, year: int, on: datetime.date) -> str | None:
+    """Why ``org`` cannot be in ``year``'s purchase directory on ``on``, or None."""
+    if org.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
+        return _("not a registered organisation")
+    listing = org.listings.filter(status=ListingStatus.LISTED).first()
+    if listing is not None:
+        return _("on the %(list)s since %(d)s") % {"list": listing.get_list_type_display(), "d": listing.listed_on}
+    grade = org.evaluations.filter(evaluated_on__lte=on, valid_until__gte=on).order_by("-grade").first()
+    if grade is None or grade.grade < 3:
+        return _("no valid grade of 3A or above")
+    report_year = year - 1
+    if org.founded_on and org.founded_on.year <= report_year:
+        _s, deadline = rules.report_deadlines(org.org_type, report_year)
+        if not org.annual_reports.filter(year=report_year, submitted_on__lte=deadline).exists():
+            return _("the annual report of %(y)s was not filed on time") % {"y": report_year}
+    return None
+
+
+def _directory_entry(actor, org, year, on, reason):
+    entry, _c = DirectoryEntry.objects.update_or_create(
+        organisation=org, year=year,
+        defaults={"included": reason is None, "reason": reason or _("3A or above, not listed, report on time"),
+                  "built_on": on})
+    return entry
+
+
+@transaction.atomic
+def add_to_directory(*, actor, org: Organisation, year: int, on=None) -> DirectoryEntry:
+    """One organisation into the directory by hand: refused where the rule excludes it."""
+    org = _locked(org, actor)
+    on = _today(on)
+    reason = directory_exclusion(org, year, on)
+    if reason:
+        raise TransitionRefused(_("Not admissible: %(r)s.") % {"r": reason})
+    entry = _directory_entry(actor, org, year, on, None)
+    audit.record(actor=actor, action="social_orgs.directoryentry.add", target=entry, area=org.area)
+    return entry
+
+
+@transaction.atomic
+def rebuild_directory(*, actor, year: int, on=None) -> dict:
+    """The year's directory rebuilt by rule over every registered organisation in the actor's
+    scope, each exclusion with its reason."""
+    on = _today(on)
+    orgs = Organisation.objects.filter(status__in=[OrgStatus.ACTIVE, OrgStatus.CHANGING])
+    if actor is not None:
+        orgs = orgs.restrict(actor, "change")
+    counts = {"included": 0, "excluded": 0}
+    for org in orgs.iterator(chunk_size=1000):
+        entry = _directory_entry(actor, org, year, on, directory_exclusion(org, year, on))
+        counts["included" if entry.included else "excluded"] += 1
+    audit.record(actor=actor, action="social_orgs.directory.rebuild", label=str(year),
+                 changes={"year": [None, year], **{k: [None, v] for k, v in counts.items()}})
+    return counts
+
+
+@transaction.atomic
+def record_inspection(*, actor, org: Organisation, kind: str, method: str, inspected_on: datetime.date,
+                      inspectors: list[str], findings: str = "", rectification_deadline=None,
+                      refund_yuan: Decimal = Decimal(0), published: bool = True) -> Inspection:
+    """An inspection's result, entered by the registrar on the inspectors' behalf (they are named)."""
+    org = _locked(org, actor)
+    names = [n.strip() for n in inspectors if n and n.strip()]
+    if len(set(names)) < 2:
+        raise ValidationError({"inspectors": _("An inspection is carried out by at least two inspectors.")})
+    if kind == InspectionKind.FEE and not org.is_industry_association:
+        raise ValidationError({"kind": _("Fee inspections concern industry associations and chambers.")})
+    ins = Inspection(organisation=org, kind=kind, method=method, inspected_on=inspected_on,
+                     inspectors="、".join(names), findings=findings, rectification_deadline=rectification_deadline,
+                     refund_yuan=refund_yuan, published=published)
+    ins.full_clean()
+    ins.save()
+    audit.record(actor=actor, action="social_orgs.inspection.record", target=ins, area=org.area,
+                 changes={"kind": [None, kind], "method": [None, method], "inspectors": [None, ins.inspectors]})
+    return ins
+
+
+@transaction.atomic
+def open_venture_round(*, actor, area, year: int, title: str, budget: Decimal, max_grant: Decimal):
+    from .models import VentureRound
+
+    require_in_scope(actor, _perm(VentureRound, "add"), area.code)
+    rnd = VentureRound(area=area, year=year, title=title, budget=Decimal(budget), max_grant=Decimal(max_grant))
+    rnd.full_clean()
+    rnd.save()
+    audit.record(actor=actor, action="social_orgs.ventureround.open", target=rnd,
+                 changes={"budget": [None, str(rnd.budget)], "max_grant": [None, str(rnd.max_grant)]})
+    return rnd
+
+
+@transaction.atomic
+def record_grant(*, actor, kind: str, area, year: int, title: str, amount: Decimal, granted_on: datetime.date,
+                 org: Organisation | None = None, venture_round=None) -> SupportGrant:
+    require_in_scope(actor, _perm(SupportGrant, "add"), area.code)
+    amount = Decimal(amount)
+    if kind == SupportKind.VENTURE:
+        if org is None:
+            raise ValidationError({"organisation": _("A venture-philanthropy grant goes to an organisation.")})
+        if venture_round is None:
+            raise ValidationError({"venture_round": _("A venture-philanthropy grant belongs to a round.")})
+        from django.db.models import Sum
+
+        from .models import VentureRound
+
+        rnd = VentureRound.objects.select_for_update().get(pk=venture_round.pk)
+        if amount > rnd.max_grant:
+            raise ValidationError({"amount": _("The round grants at most %(max)s yuan a project.") % {"max": rnd.max_grant}})
+        spent = rnd.grants.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+        if spent + amount > rnd.budget:
+            raise ValidationError({"amount": _("Only %(left)s yuan of the round's budget is left.")
+                                   % {"left": rnd.budget - spent}})
+        if rnd.grants.filter(organisation=org).exists():
+            raise ValidationError({"organisation": _("One grant per organisation and round.")})
+    if org is not None and org.listings.filter(status=ListingStatus.LISTED, list_type=ListType.SERIOUS).exists():
+        raise TransitionRefused(_("An organisation on the serious list receives no grants."))
+    grant = SupportGrant(kind=kind, area=area, year=year, title=title, amount=amount, granted_on=granted_on,
+                         organisation=org, venture_round=venture_round if kind == SupportKind.VENTURE else None)
+    grant.full_clean()
+    grant.save()
+    audit.record(actor=actor, action="social_orgs.supportgrant.record", target=grant,
+                 changes={"kind": [None, kind], "amount": [None, str(amount)]})
+    recheck(actor, grant)
+    return grant
+
+
+@transaction.atomic
+def file_community_org(*, actor, name: str, area, field: str, mode: str, filed_on: datetime.date,
+                       organisation: Organisation | None = None) -> CommunityOrg:
+    require_in_scope(actor, _perm(CommunityOrg, "add"), area.code)
+    if area.level != AreaLevel.COMMUNITY:
+        raise ValidationError({"area": _("A community social organisation's area is the community it serves.")})
+    org = CommunityOrg(name=(name or "").strip(), area=area, field=field, mode=mode, filed_on=filed_on,
+                       organisation=organisation)
+    org.full_clean()
+    org.save()
+    audit.record(actor=actor, action="social_orgs.communityorg.file", target=org,
+                 changes={"mode": [None, mode], "field": [None, field]})
+    return org
+
+
+def bulk_file_community_orgs(rows: list[CommunityOrg]) -> int:
+    """The demo's and a street's register import: bulk rows with their audit rows in bulk."""
+    created = CommunityOrg.objects.bulk_create(rows, batch_size=2000)
+    audit.record_many([audit.build(actor=None, action="social_orgs.communityorg.file", target=o,
+                                   changes={"mode": [None, o.mode]}) for o in created])
+    return len(created)
+
+
+@transaction.atomic
+def set_credit_rule(*, actor, key: str, value: int, legal_source: str):
+    """A rule value changed by the city (a new local rule or amended law), with its source."""
+    from core.services import require_perm
+
+    from .models import CreditRule
+
+    require_perm(actor, "social_orgs.change_creditrule")
+    rule = CreditRule.objects.select_for_update().get(key=key)
+    if not (legal_source or "").strip():
+        raise ValidationError({"legal_source": _("Name the legal source of the value.")})
+    before = audit.snapshot(rule, ["value", "legal_source"])
+    rule.value, rule.legal_source = value, legal_source.strip()
+    rule.full_clean()
+    rule.save()
+    audit.record(actor=actor, action="social_orgs.creditrule.change", target=rule,
+                 changes=audit.diff(before, audit.snapshot(rule, ["value", "legal_source"])))
+    return rule
+
+
+# --- random inspections (双随机一公开) -----------------------------------------------------------------
+@transaction.atomic
+def create_plan(*, actor, area, year: int, level: str, items: list[str], inspectors: list[dict]):
+    """Freeze the pools of a regular plan: every organisation registered by the authority of ``area``
+    and the inspectors with their declared conflicts (unified social credit codes)."""
+    from . import draws
+    from .choices import PLAN_RATIO_RULE, PlanLevel
+    from .models import InspectionPlan
+
+    require_in_scope(actor, _perm(InspectionPlan, "add"), area.code)
+    if level not in PlanLevel.values:
+        raise ValidationError({"level": _("Choose the plan's level.")})
+    items = [i.strip() for i in items if i and i.strip()]
+    if not items:
+        raise ValidationError({"items": _("List the inspection items (一单).")})
+    orgs = sorted([pk, code] for pk, code in Organisation.objects.filter(
+        area=area, status__in=[OrgStatus.ACTIVE, OrgStatus.CHANGING]).values_list("pk", "uscc"))
+    pool = sorted(({"name": p["name"].strip(), "conflicts": sorted(set(p.get("conflicts", [])))}
+                   for p in inspectors if p.get("name", "").strip()), key=lambda p: p["name"])
+    if len({p["name"] for p in pool}) < rules.rule("inspectors_per_task"):
+        raise ValidationError({"inspectors": _("The inspector pool needs at least two people.")})
+    ratio = rules.rule(PLAN_RATIO_RULE[level])
+    plan = InspectionPlan(year=year, level=level, area=area, items=items, min_ratio_pct=ratio, org_pool=orgs,
+                          inspector_pool=pool, pools_hash=draws.pools_hash(items, orgs, pool),
+                          sample_size=draws.sample_size(len(orgs), ratio))
+    plan.full_clean()
+    plan.save()
+    audit.record(actor=actor, action="social_orgs.inspectionplan.freeze", target=plan,
+                 changes={"pools_hash": [None, plan.pools_hash], "sample_size": [None, plan.sample_size]})
+    return plan
+
+
+@transaction.atomic
+def draw_plan(*, actor, plan, seed: str):
+    """The draw, from the published seed; once drawn it can only be replayed, never redrawn."""
+    from . import draws
+    from .choices import PlanStatus
+    from .models import InspectionPlan
+
+    qs = InspectionPlan.objects.select_for_update(of=("self",))
+    if actor is not None:
+        qs = qs & InspectionPlan.objects.restrict(actor, "change")
+    plan = qs.filter(pk=plan.pk).first()
+    if plan is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    if plan.status == PlanStatus.DRAWN:
+        raise TransitionRefused(_("This plan has been drawn; anyone may replay the draw, nobody may redo it."))
+    if not (seed or "").strip():
+        raise ValidationError({"seed": _("Give the published seed.")})
+    if draws.pools_hash(plan.items, plan.org_pool, plan.inspector_pool) != plan.pools_hash:
+        raise TransitionRefused(_("The frozen pools no longer match their published hash."))
+    try:
+        result = draws.draw(seed=seed.strip(), pools_hash_=plan.pools_hash, org_pool=plan.org_pool,
+                            inspector_pool=plan.inspector_pool, size=plan.sample_size,
+                            per_task=rules.rule("inspectors_per_task"))
+    except draws.TooFewInspectors as exc:
+        raise TransitionRefused(_("Only %(n)s inspectors without a conflict are left for %(code)s.")
+                                % {"n": exc.available, "code": exc.uscc})
+    plan.seed, plan.draw, plan.status, plan.drawn_at = seed.strip(), result, PlanStatus.DRAWN, timezone.now()
+    plan.save()
+    audit.record(actor=actor, action="social_orgs.inspectionplan.draw", target=plan,
+                 changes={"seed": [None, plan.seed], "drawn": [None, [r["uscc"] for r in result]]})
+    return plan
+
+
+def replay_matches(plan, seed: str) -> bool:
+    """Whether re-running the draw from ``seed`` and the published pools gives the published draw."""
+    from . import draws
+
+    if draws.pools_hash(plan.items, plan.org_pool, plan.inspector_pool) != plan.pools_hash:
+        return False
+    return draws.draw(seed=seed, pools_hash_=plan.pools_hash, org_pool=plan.org_pool,
+                      inspector_pool=plan.inspector_pool, size=plan.sample_size,
+                      per_task=rules.rule("inspectors_per_task")) == plan.draw

@@ -1,0 +1,335 @@
+"""Pages of the social-organisations app: the registry list and an organisation's page with the
+steps of its life (each refusal shown beside the kept input), the credit lists with each entry's
+way out, the name-approval form, and the public pages (index and the two lists)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.choices import AreaLevel
+from core.exceptions import NoPermission, TransitionRefused
+from core.generic import ScopedDetailView, ScopedListView
+from core.models import Area
+from core.scope import scope_for
+
+from . import forms, rules, selectors, services
+from .choices import CHANGEABLE_LABELS, ListingStatus, ListType, OrgStatus, OrgType
+from .filtersets import ListingFilterSet, OrganisationFilterSet
+from .models import AnnualReport, CreditListing, Organisation
+
+
+def _error_text(exc) -> list[str]:
+    if isinstance(exc, TransitionRefused):
+        return [str(exc.reason)]
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+class OrganisationListView(ScopedListView):
+    model = Organisation
+    filterset_class = OrganisationFilterSet
+    template_name = "social_orgs/org_list.html"
+    sort_fields = ["name", "founded_on", "status"]
+    default_sort = "name"
+    export_name = "social-organisations"
+    export_columns = [
+        (gettext_lazy("Organisation name"), "name"), (gettext_lazy("Unified social credit code"), "uscc"),
+        (gettext_lazy("Type"), "get_org_type_display"), (gettext_lazy("Kind"), "get_kind_display"),
+        (gettext_lazy("Registration authority"), "get_registration_level_display"), (gettext_lazy("Area"), "area.name"),
+        (gettext_lazy("Sponsor unit (业务主管单位)"), "sponsor_unit"), (gettext_lazy("Legal representative"), "legal_rep_name"),
+        (gettext_lazy("Establishment registered on"), "founded_on"), (gettext_lazy("Status"), "get_status_display"),
+    ]
+
+    def base_queryset(self):
+        return Organisation.objects.select_related("area").defer("legal_rep_id_number", "legal_rep_id_number_index")
+
+
+def _actions_for(org) -> list[str]:
+    steps = {
+        OrgStatus.NAME_APPROVED: ["preparation"] if org.org_type == OrgType.GROUP else ["establish"],
+        OrgStatus.PREPARING: ["establish"],
+        OrgStatus.ACTIVE: ["report", "activity", "party_forwarded", "list", "change", "deregister", "revoke"],
+        OrgStatus.CHANGING: ["decide_change", "report", "list", "revoke"],
+    }
+    return steps.get(org.status, [])
+
+
+ACTION_LABELS = {
+    "preparation": gettext_lazy("Start preparation (筹备)"), "establish": gettext_lazy("Register establishment"),
+    "report": gettext_lazy("Record an annual report"), "sponsor_opinion": gettext_lazy("Enter the sponsor's opinion"),
+    "grade_report": gettext_lazy("Grade an annual report"), "activity": gettext_lazy("Record an activity"),
+    "list": gettext_lazy("Enter on a credit list"),
+    "party_forwarded": gettext_lazy("Party-building documents forwarded"), "change": gettext_lazy("Apply for a change"),
+    "decide_change": gettext_lazy("Decide on the change"), "deregister": gettext_lazy("Deregister"),
+    "revoke": gettext_lazy("Revoke the registration"),
+}
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _form(what, org, data=None):
+    cls = ORG_ACTIONS[what][0]
+    form = cls(data, initial={"on": _today(), "founded_on": _today(), "submitted_on": _today(),
+                              "year": _today().year - 1})
+    if "report" in form.fields:
+        form.fields["report"].queryset = AnnualReport.objects.filter(organisation=org)
+    return forms.style(form)
+
+
+def _org_context(request, org, failed=None):
+    today = _today()
+    available = _actions_for(org)
+    if org.status in (OrgStatus.ACTIVE, OrgStatus.CHANGING) and org.annual_reports.exists():
+        available += ["sponsor_opinion", "grade_report"]
+    action_forms = []
+    for what in available:
+        form = failed[1] if failed and failed[0] == what else _form(what, org)
+        action_forms.append({"what": what, "label": ACTION_LABELS[what], "form": form,
+                             "open": bool(failed and failed[0] == what)})
+    listings = list(org.listings.all())
+    for listing in listings:
+        listing.roadmap = rules.exit_roadmap(listing, today)
+    return {
+        "org": org, "history": org.status_changes.select_related("decided_by"),
+        "pending": [(dict(CHANGEABLE_LABELS).get(k, k), v) for k, v in org.pending_changes.items()],
+        "reports": selectors.report_rows(org, today), "listings": listings,
+        "proposals": org.revocation_proposals.all(), "evaluations": org.evaluations.all(),
+        "inspections": org.inspections.all(), "action_forms": action_forms,
+        "can_change": scope_for(request.user).covers("social_orgs.change_organisation", org.area.code),
+    }
+
+
+class OrganisationDetailView(ScopedDetailView):
+    model = Organisation
+    template_name = "social_orgs/org_detail.html"
+    slug_url_kwarg = "pk"
+    context_object_name = "org"
+
+    def base_queryset(self):
+        return Organisation.objects.select_related("area", "parent")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(_org_context(self.request, self.object))
+        return ctx
+
+
+def _establish(actor, org, d):
+    return services.establish(actor=actor, org=org, uscc=d["uscc"], founded_on=d["founded_on"],
+                              party_commitment=d["party_commitment"], party_members=d["party_members"] or 0,
+                              legal_rep_id_number=d["legal_rep_id_number"], on_behalf_of=d["on_behalf_of"])
+
+
+ORG_ACTIONS = {
+    "preparation": (forms.DateStepForm, lambda a, o, d: services.start_preparation(
+        actor=a, org=o, on=d["on"], on_behalf_of=d["on_behalf_of"])),
+    "establish": (forms.EstablishForm, _establish),
+    "report": (forms.ReportForm, lambda a, o, d: services.file_annual_report(
+        actor=a, org=o, year=d["year"], submitted_on=d["submitted_on"], sponsor_submitted_on=d["sponsor_submitted_on"],
+        audit_report=d["audit_report"], charter_party_clause=d["charter_party_clause"])),
+    "sponsor_opinion": (forms.SponsorOpinionForm, lambda a, o, d: services.record_sponsor_opinion(
+        actor=a, report=d["report"], opinion=d["opinion"], note=d["note"], on_behalf_of=d["on_behalf_of"])),
+    "grade_report": (forms.GradeReportForm, lambda a, o, d: services.grade_report(
+        actor=a, report=d["report"], result=d["result"], reason=d["reason"])),
+    "party_forwarded": (forms.PartyForwardForm, lambda a, o, d: services.forward_party_documents(
+        actor=a, org=o, on=d["on"])),
+    "activity": (forms.ActivityForm, lambda a, o, d: services.record_activity(actor=a, org=o, on=d["on"], what=d["what"])),
+    "list": (forms.ListForm, lambda a, o, d: services.list_organisation(
+        actor=a, org=o, reason=d["reason"], on=d["on"], reason_text=d["reason_text"], basis_ref=d["basis_ref"],
+        on_behalf_of=d["on_behalf_of"])),
+    "change": (forms.ChangeForm, lambda a, o, d: services.apply_for_change(
+        actor=a, org=o, changes={d["field"]: d["value"]}, on=d["on"])),
+    "decide_change": (forms.DecideChangeForm, lambda a, o, d: services.decide_change(
+        actor=a, org=o, approve=d["approve"], on=d["on"], reason=d["reason"], on_behalf_of=d["on_behalf_of"])),
+    "deregister": (forms.DeregisterForm, lambda a, o, d: services.deregister(actor=a, org=o, on=d["on"], reason=d["reason"])),
+    "revoke": (forms.RevokeForm, lambda a, o, d: services.revoke(
+        actor=a, org=o, ground=d["ground"], on=d["on"], reason=d["reason"], on_behalf_of=d["on_behalf_of"])),
+}
+
+
+@login_required
+@require_POST
+def org_action(request, pk, what):
+    """One step of an organisation's life; a refusal shows the page again with the kept input."""
+    if what not in ORG_ACTIONS:
+        raise Http404
+    org = Organisation.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
+    if org is None:
+        raise Http404(_("No such record."))
+    if not scope_for(request.user).has_perm_somewhere("social_orgs.change_organisation"):
+        raise NoPermission(_("You do not have permission to do this."))
+    form = _form(what, org, request.POST)
+    if form.is_valid():
+        try:
+            ORG_ACTIONS[what][1](request.user, org, form.cleaned_data)
+        except (ValidationError, TransitionRefused) as exc:
+            for message in _error_text(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Recorded: %(step)s.") % {"step": ACTION_LABELS[what]})
+            return redirect(org)
+    org.refresh_from_db()
+    return render(request, "social_orgs/org_detail.html", _org_context(request, org, failed=(what, form)), status=400)
+
+
+@login_required
+def org_create(request):
+    """名称核准: the first record of a new organisation."""
+    if not scope_for(request.user).has_perm_somewhere("social_orgs.add_organisation"):
+        raise NoPermission(_("You do not have permission to see this page."))
+    areas = Area.objects.restrict(request.user, "view").filter(
+        level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.COMMUNITY]).order_by("code")
+    form = forms.NameApprovalForm(request.POST or None)
+    form.fields["area"].queryset = areas
+    forms.style(form)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.approve_name(actor=request.user, **form.cleaned_data)
+        except (ValidationError, TransitionRefused) as exc:
+            if hasattr(exc, "error_dict"):
+                for field, msgs in exc.message_dict.items():
+                    for m in msgs:
+                        form.add_error(field if field in form.fields else None, m)
+            else:
+                for m in _error_text(exc):
+                    form.add_error(None, m)
+        else:
+            messages.success(request, _("Name approved: %(name)s.") % {"name": org.name})
+            return redirect(org)
+    return render(request, "social_orgs/org_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class ListingListView(ScopedListView):
+    model = CreditListing
+    filterset_class = ListingFilterSet
+    template_name = "social_orgs/listing_list.html"
+    sort_fields = ["listed_on", "escalates_on"]
+    default_sort = "-listed_on"
+    export_name = "credit-lists"
+    export_columns = [
+        (gettext_lazy("Social organisation"), "organisation.name"), (gettext_lazy("Unified social credit code"), "organisation.uscc"),
+        (gettext_lazy("List"), "get_list_type_display"), (gettext_lazy("Ground"), "get_reason_display"),
+        (gettext_lazy("Facts"), "reason_text"), (gettext_lazy("Listed on"), "listed_on"),
+        (gettext_lazy("Moves to the serious list on"), "escalates_on"),
+        (gettext_lazy("Leaves automatically on"), "auto_exit_on"),
+        (gettext_lazy("Earliest exit on application"), "earliest_exit_on"),
+        (gettext_lazy("Status"), "get_status_display"), (gettext_lazy("Left on"), "exited_on"),
+    ]
+
+    def base_queryset(self):
+        return CreditListing.objects.select_related("organisation")
+
+
+def _listing_context(request, listing, failed=None):
+    listing.roadmap = rules.exit_roadmap(listing, _today())
+    action_forms = []
+    if listing.status == ListingStatus.LISTED:
+        for what, label in LISTING_LABELS.items():
+            if what == "verify" and not (listing.list_type == ListType.ABNORMAL and listing.rectifiable):
+                continue
+            form = failed[1] if failed and failed[0] == what else forms.style(
+                LISTING_ACTIONS[what][0](initial={"on": _today()}))
+            action_forms.append({"what": what, "label": label, "form": form, "open": bool(failed and failed[0] == what)})
+    return {"listing": listing, "org": listing.organisation, "action_forms": action_forms}
+
+
+class ListingDetailView(ScopedDetailView):
+    model = CreditListing
+    template_name = "social_orgs/listing_detail.html"
+    slug_url_kwarg = "pk"
+    context_object_name = "listing"
+
+    def base_queryset(self):
+        return CreditListing.objects.select_related("organisation__area")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(_listing_context(self.request, self.object))
+        return ctx
+
+
+LISTING_LABELS = {"verify": gettext_lazy("Record the verified rectification"),
+                  "remove": gettext_lazy("Remove from the list")}
+LISTING_ACTIONS = {
+    "verify": (forms.VerifyForm, lambda a, x, d: services.verify_rectification(actor=a, listing=x, on=d["on"],
+                                                                               note=d["note"])),
+    "remove": (forms.RemoveForm, lambda a, x, d: services.remove_listing(actor=a, listing=x, on=d["on"], note=d["note"],
+                                                                         correction=d["correction"])),
+}
+
+
+@login_required
+@require_POST
+def listing_action(request, pk, what):
+    if what not in LISTING_ACTIONS:
+        raise Http404
+    listing = CreditListing.objects.restrict(request.user, "view").select_related("organisation__area").filter(
+        pk=pk).first()
+    if listing is None:
+        raise Http404(_("No such record."))
+    if not scope_for(request.user).has_perm_somewhere("social_orgs.change_creditlisting"):
+        raise NoPermission(_("You do not have permission to do this."))
+    form = forms.style(LISTING_ACTIONS[what][0](request.POST))
+    if form.is_valid():
+        try:
+            LISTING_ACTIONS[what][1](request.user, listing, form.cleaned_data)
+        except (ValidationError, TransitionRefused) as exc:
+            for message in _error_text(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Recorded: %(step)s.") % {"step": LISTING_LABELS[what]})
+            return redirect(listing)
+    listing.refresh_from_db()
+    return render(request, "social_orgs/listing_detail.html", _listing_context(request, listing, (what, form)),
+                  status=400)
+
+
+# --- public pages (公开): no personal data, only what the lists publish -------------------------------
+def public_index(request):
+    return render(request, "social_orgs/public_index.html", {"counts": selectors.public_counts(),
+                                                             "plans": selectors.public_plans()})
+
+
+def public_directory(request):
+    """The purchase directory of a year (?year=, default the latest built): included organisations
+    with their grade."""
+    years = selectors.directory_years()
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        raise Http404
+    return render(request, "social_orgs/public_directory.html", {
+        "year": year, "years": years, "entries": selectors.public_directory(year)})
+
+
+def public_draw(request, pk):
+    """A plan's published pools, hashes, seed and draw; ``?seed=`` replays the draw for anyone."""
+    plan = selectors.public_plans().filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    seed = request.GET.get("seed", "").strip()[:200]
+    replay = services.replay_matches(plan, seed) if seed and plan.draw else None
+    names = dict(Organisation.objects.filter(pk__in=[r["organisation"] for r in plan.draw]).values_list("pk", "name"))
+    rows = [{**r, "name": names.get(r["organisation"], "")} for r in plan.draw]
+    return render(request, "social_orgs/public_draw.html", {"plan": plan, "rows": rows, "seed": seed,
+                                                            "replay": replay})
+
+
+def public_list(request, list_type):
+    if list_type not in ListType.values:
+        raise Http404
+    listings = list(selectors.public_listings(list_type)[:2000])
+    today = _today()
+    for listing in listings:
+        listing.roadmap = rules.exit_roadmap(listing, today)
+    return render(request, "social_orgs/public_list.html", {
+        "listings": listings, "list_type": list_type, "title": ListType(list_type).label})

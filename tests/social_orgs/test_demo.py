@@ -1,0 +1,43 @@
+import pytest
+
+from core import demo as core_demo
+from reports import services as reports
+from reports.models import IndicatorValue
+from social_orgs import demo
+from social_orgs.models import DirectoryEntry, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_lands_on_the_sources_2020_figures_through_the_indicators():
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.exists():  # flushed by an earlier transactional test
+        from core.roles import sync_all_roles
+
+        sync_all_roles()
+    core_demo.load(scale=0.002)
+    demo.load(scale=0.002)
+    values = _city_values("2020")
+    assert values["social_orgs.revoked"] == 5
+    assert values["social_orgs.serious_list"] == 14
+    assert values["social_orgs.abnormal_list"] == 23
+    assert values["social_orgs.directory"] == 45
+    assert values["social_orgs.fee_inspected"] == 55
+    assert values["social_orgs.onsite_inspections"] == 5
+    assert values["social_orgs.venture_grants"] == 5 and values["social_orgs.venture_yuan"] == 300_000
+    assert values["social_orgs.lottery_yuan"] == 400_000
+    assert 0 < values["social_orgs.party_org_coverage"] < 100
+    assert values["social_orgs.community_orgs_per_urban"] >= 10
+    assert values["social_orgs.community_orgs_per_rural"] >= 5
+    excluded = DirectoryEntry.objects.filter(year=2020, included=False)
+    graded_but_listed = excluded.filter(reason__contains="活动异常名录", organisation__evaluations__grade__gte=3)
+    assert graded_but_listed.distinct().count() == 5
+    assert Organisation.objects.filter(status="revoked", listings__reason="revoked").count() == 5
+
+
+def _city_values(period):
+    run = reports.run_now(actor=None, period=period, trigger="demo")
+    assert run.status == "done", run.message
+    rows = IndicatorValue.objects.filter(period=period, area__level="city", indicator__startswith="social_orgs.")
+    return {row.indicator: row.value for row in rows}
