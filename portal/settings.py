@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "reports",
     "governance",
     "volunteers",
+    "child_care",
 ]
 
 MIDDLEWARE = [
