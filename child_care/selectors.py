@@ -55,12 +55,16 @@ def summary(area, day: datetime.date, category=Category.LEFT_BEHIND) -> dict:
         for key in keys:
             counts[key] += 1
             total[key] += 1
+    cols = columns()
+    keys = [key for _group, group_cols in cols for key, _label in group_cols]
     out_rows = []
     for prefix, counts in rows.items():
         place = children.get(prefix)
         out_rows.append({"area": place, "code": place.code if place else prefix, "counts": counts,
+                         "cells": [counts[k] for k in keys],
                          "share": round(100 * counts["n"] / total["n"], 2) if total["n"] else 0})
-    return {"area": area, "day": day, "rows": out_rows, "total": total, "columns": columns()}
+    return {"area": area, "day": day, "rows": out_rows, "total": total, "total_cells": [total[k] for k in keys],
+            "columns": cols}
 
 
 def columns():
