@@ -100,7 +100,7 @@ def person_create(request):
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.register_person(actor=request.user, **{k: v for k, v in form.cleaned_data.items()})
+            person = services.register_person(actor=request.user, **form.cleaned_data)
         except (ValidationError, TransitionRefused) as exc:
             error = _error_text(exc)
         else:

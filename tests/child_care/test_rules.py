@@ -9,7 +9,7 @@ from django.utils import timezone
 from child_care import services
 from child_care.choices import Category, DifficultyKind, Hukou, ParentSituation, ProposalRule, ProposalStatus
 from child_care.models import CategoryRecord, Proposal
-from core.exceptions import TransitionRefused
+from core.exceptions import NoPermission, TransitionRefused
 from tests.factories.child_care import child, left_behind_child, with_parents
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_the_director_confirms_and_the_supervisor_approves_then_the_record_ends(
     with pytest.raises(TransitionRefused):  # not before the child director confirmed
         services.approve_proposal(actor=cc.supervisor_a, proposal=proposal)
     services.confirm_proposal(actor=cc.director_a, proposal=proposal)
-    with pytest.raises(Exception):  # a child director may not approve
+    with pytest.raises(NoPermission):  # a child director may not approve
         services.approve_proposal(actor=cc.director_a, proposal=proposal)
     services.approve_proposal(actor=cc.supervisor_a, proposal=proposal, note="核实")
     record.refresh_from_db()
