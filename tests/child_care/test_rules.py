@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from child_care import services
 from child_care.choices import Category, DifficultyKind, Hukou, ParentSituation, ProposalRule, ProposalStatus
@@ -35,14 +35,14 @@ def test_one_parent_away_and_the_other_unable_to_care_also_counts(world):
 
 
 @pytest.mark.parametrize("born, hukou, mother, words", [
-    (datetime.date(2003, 1, 1), Hukou.RURAL, ParentSituation.AWAY, "16"),
-    (datetime.date(2012, 1, 1), Hukou.URBAN, ParentSituation.AWAY, "rural"),
-    (datetime.date(2012, 1, 1), Hukou.RURAL, ParentSituation.AT_HOME, "parents"),
+    (datetime.date(2003, 1, 1), Hukou.RURAL, ParentSituation.AWAY, "已满16周岁"),
+    (datetime.date(2012, 1, 1), Hukou.URBAN, ParentSituation.AWAY, "不是农村户籍"),
+    (datetime.date(2012, 1, 1), Hukou.RURAL, ParentSituation.AT_HOME, "既非父母双方外出"),
 ])
 def test_the_2016_definition_refuses_with_its_reason(world, born, hukou, mother, words):
     kid = child(world.community_a, born=born, hukou=hukou)
     with_parents(kid, mother=mother)
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
         services.start_category(actor=None, person=kid, category=Category.LEFT_BEHIND,
                                 starts_on=datetime.date(2020, 1, 1), reason="摸底排查")
     assert words in str(refused.value)
