@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "volunteers",
     "grids",
     "social_orgs",
+    "child_care",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 # Apps of the work areas own their paths: ``<app>/urls.py`` (pages, under the app's own prefix,
 # public pages under ``public/<app>/``) and ``<app>/api/urls.py`` (under /api/v1/).
-DOMAIN_APPS = ["reports", "governance", "volunteers", "grids", "social_orgs"]
+DOMAIN_APPS = ["reports", "governance", "volunteers", "grids", "social_orgs", "child_care"]
 
 
 def _optional(module):

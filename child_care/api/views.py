@@ -1,0 +1,142 @@
+"""API of the child-care registry: the same services and scoped querysets as the pages; every read
+of a child's record is audited by core's viewsets (read_audited models)."""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api.viewsets import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
+
+from .. import selectors, services
+from ..filtersets import PersonFilterSet, ProposalFilterSet, RecordFilterSet, VisitFilterSet
+from ..models import CategoryRecord, Person, Proposal, Visit
+from . import serializers as s
+
+
+class PersonViewSet(ScopedModelViewSet):
+    """Registered people (masked ID and phone). DELETE is refused: deletion is ``delete`` with a reason."""
+
+    queryset = Person.objects.select_related("area").defer("id_number", "phone")
+    filterset_class = PersonFilterSet
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_perms = {"review": "change", "submit": "change", "soft_delete": "delete", "reveal": "view"}
+
+    def get_serializer_class(self):
+        return s.PersonUpdateSerializer if self.action in ("update", "partial_update") else s.PersonSerializer
+
+    def create_object(self, data):
+        return services.register_person(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_person(actor=self.request.user, person=instance, **data)
+
+    @extend_schema(request=None, responses=s.PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return Response(s.PersonSerializer(services.review_entry(actor=request.user, person=self.get_object())).data)
+
+    @extend_schema(request=None, responses=s.PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return Response(s.PersonSerializer(services.submit_entry(actor=request.user, person=self.get_object())).data)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.PersonSerializer)
+    @action(detail=True, methods=["post"], url_path="delete")
+    def soft_delete(self, request, pk=None):
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        person = services.delete_person(actor=request.user, person=self.get_object(), **body.validated_data)
+        return Response(s.PersonSerializer(person).data)
+
+    @extend_schema(request=s.RevealSerializer, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        body = s.RevealSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        person = Person.objects.get(pk=self.get_object().pk)
+        value = services.reveal(actor=request.user, person=person, **body.validated_data)
+        response = Response({"field": body.validated_data["field"], "value": value})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CategoryRecordViewSet(ScopedCreateListRetrieveViewSet):
+    """Dated categories: created and ended, never edited."""
+
+    queryset = CategoryRecord.objects.select_related("person", "area")
+    serializer_class = s.CategoryRecordSerializer
+    filterset_class = RecordFilterSet
+    action_perms = {"end": "change"}
+
+    def create_object(self, data):
+        return services.start_category(actor=self.request.user, person=data["person"], category=data["category"],
+                                       starts_on=data["starts_on"], reason=data.get("start_reason", ""),
+                                       difficulty_kind=data.get("difficulty_kind", ""))
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.CategoryRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        from rest_framework import serializers
+
+        class EndSerializer(serializers.Serializer):
+            ends_on = serializers.DateField()
+            reason = serializers.CharField()
+
+        body = EndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = services.end_category(actor=request.user, record=self.get_object(), **body.validated_data)
+        return Response(s.CategoryRecordSerializer(record).data)
+
+
+class ProposalViewSet(ScopedReadOnlyViewSet):
+    queryset = Proposal.objects.select_related("person", "area")
+    serializer_class = s.ProposalSerializer
+    filterset_class = ProposalFilterSet
+    action_perms = {"confirm": "change", "approve": "change", "reject": "change"}
+
+    def _decide(self, fn):
+        body = s.NoteSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return Response(s.ProposalSerializer(fn(actor=self.request.user, proposal=self.get_object(),
+                                                **body.validated_data)).data)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._decide(services.confirm_proposal)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(services.approve_proposal)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(services.reject_proposal)
+
+
+class VisitViewSet(ScopedReadOnlyViewSet):
+    queryset = Visit.objects.select_related("person", "area")
+    serializer_class = s.VisitSerializer
+    filterset_class = VisitFilterSet
+    action_perms = {"record": "change", "due": "view"}
+
+    @extend_schema(request=s.VisitRecordSerializer, responses=s.VisitSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        body = s.VisitRecordSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        visit = services.record_visit(actor=request.user, visit=self.get_object(), **body.validated_data)
+        return Response(s.VisitSerializer(visit).data)
+
+    @extend_schema(responses=s.VisitSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def due(self, request):
+        """The caller's overdue visits and those due within 7 days."""
+        from core.readaudit import audit_read
+
+        lists = selectors.due_lists(request.user, timezone.localdate())
+        audit_read(request, lists["overdue"] + lists["due_soon"], "VisitViewSet due", model=Visit)
+        return Response({key: s.VisitSerializer(rows, many=True).data for key, rows in lists.items()})

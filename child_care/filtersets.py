@@ -1,0 +1,95 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.filtersets import ScopedFilterSet
+from core.models import Area
+
+from .choices import Category, PersonKind, ProposalStatus, ReportStage, RiskTier
+from .models import CategoryRecord, Person, Proposal
+
+
+def _within(queryset, value, field="area__code"):
+    area = Area.objects.filter(code=value).first()
+    return queryset.filter(**{f"{field}__startswith": area.prefix}) if area else queryset.none()
+
+
+class PersonFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="search")
+    kind = django_filters.ChoiceFilter(choices=PersonKind.choices, label=_("Kind"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Current category"),
+                                           method="filter_category")
+    risk_tier = django_filters.ChoiceFilter(choices=RiskTier.choices, label=_("Risk tier"))
+    report_stage = django_filters.ChoiceFilter(choices=ReportStage.choices, label=_("Reporting stage"))
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+    deleted = django_filters.BooleanFilter(label=_("Deleted"), method="filter_deleted")
+
+    class Meta:
+        model = Person
+        fields = ["q", "kind", "category", "risk_tier", "report_stage", "area", "deleted"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(name__icontains=value)
+
+    def filter_category(self, queryset, name, value):
+        current = CategoryRecord.objects.filter(category=value).in_force_on(timezone.localdate())
+        return queryset.filter(pk__in=current.values("person"))
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, value)
+
+    def filter_deleted(self, queryset, name, value):
+        return queryset.filter(deleted_at__isnull=not value)
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("deleted") is not None:
+            return qs
+        return qs.filter(deleted_at__isnull=True)  # deleted records only on request
+
+
+class ProposalFilterSet(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label=_("Status"))
+    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = Proposal
+        fields = ["status", "person", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, value)
+
+
+class RecordFilterSet(ScopedFilterSet):
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
+    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    in_force_on = django_filters.DateFilter(label=_("In force on"), method="filter_day")
+
+    class Meta:
+        model = CategoryRecord
+        fields = ["category", "person", "in_force_on"]
+
+    def filter_day(self, queryset, name, value):
+        return queryset.filter(pk__in=CategoryRecord.objects.in_force_on(value).values("pk"))
+
+
+class VisitFilterSet(ScopedFilterSet):
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    mine = django_filters.BooleanFilter(label=_("Mine"), method="filter_mine")
+
+    class Meta:
+        from .models import Visit
+
+        model = Visit
+        fields = ["status", "overdue", "mine"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(status="planned", due_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        return queryset.filter(visitor=user) if value else queryset

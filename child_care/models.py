@@ -1,0 +1,334 @@
+"""The registry of minors and the "three left-behind" (domain.md §5).
+
+People (children, left-behind women and elderly, guardians) are linked by relationships; what a
+person *is* (left-behind, in difficulty, …) is a dated ``CategoryRecord`` that is never edited, only
+ended, so the registry and its summary can be rebuilt as of any past day. Status rules open
+``Proposal`` rows; a child director confirms and a supervisor approves. Every read of a person's
+record is audited (core.readaudit).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.personal import BlindIndexField, MaskedCopyField, PersonalDataField, PersonalKind
+from core.personal import age_on as id_age_on
+
+from . import querysets
+from .choices import (
+    Boarding,
+    Category,
+    DifficultyKind,
+    Education,
+    GuardianshipQuality,
+    Health,
+    Hukou,
+    ParentSituation,
+    PersonKind,
+    ProposalAction,
+    ProposalRule,
+    ProposalStatus,
+    Relation,
+    ReportStage,
+    RiskTier,
+    StaffPost,
+    VisitStatus,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+def masked_name(name: str) -> str:
+    """张** : enough for a clerk who knows the family, nothing for a log reader."""
+    return (name[:1] + "*" * max(len(name) - 1, 1)) if name else ""
+
+
+class Household(models.Model):
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    label = models.CharField(_("household"), max_length=100, help_text=_("e.g. the head of household's family name"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{masked_name(self.label)} #{self.pk}"
+
+
+class Person(models.Model):
+    """One person of the registry. Birth date and sex are derived from the ID number, never typed."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=PersonKind.choices, default=PersonKind.CHILD)
+    name = models.CharField(_("name"), max_length=50)
+    id_number = PersonalDataField(kind=PersonalKind.ID_NUMBER)
+    id_number_index = BlindIndexField(source="id_number")
+    id_number_masked = MaskedCopyField(source="id_number")
+    phone = PersonalDataField(kind=PersonalKind.PHONE, null=True, blank=True)
+    phone_masked = MaskedCopyField(source="phone")
+    birth_date = models.DateField(_("birth date"), editable=False)
+    sex = models.CharField(_("sex"), max_length=6, editable=False)
+    hukou = models.CharField(_("household registration"), max_length=5, choices=Hukou.choices, blank=True)
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="members")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    risk_tier = models.CharField(_("risk tier"), max_length=6, choices=RiskTier.choices, default=RiskTier.LOW)
+    director = models.ForeignKey(USER, verbose_name=_("child director"), on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+")
+    report_stage = models.CharField(_("reporting stage"), max_length=10, choices=ReportStage.choices,
+                                    default=ReportStage.ENTERED)
+    entered_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("entered by"))
+    entered_at = models.DateTimeField(_("entered"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    submitted_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("submitted by"))
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+    deleted_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("deleted by"))
+    deleted_reason = models.TextField(_("reason for deletion"), blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = querysets.PersonQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("registered person")
+        verbose_name_plural = _("registered people")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["kind", "area"], name="child_care_person_kind_area")]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_index"], condition=models.Q(deleted_at__isnull=True),
+                                    name="child_care_person_one_live_row_per_id"),
+        ]
+        permissions = [
+            ("view_statistics", "Can see child-care counts"),
+            ("confirm_proposal", "Can confirm a status proposal (child director)"),
+            ("approve_proposal", "Can approve a status proposal (supervisor)"),
+            ("review_report", "Can review an entry"),
+            ("submit_report", "Can submit an entry"),
+        ]
+
+    def __str__(self):
+        return f"{masked_name(self.name)} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:person-detail", args=[self.pk])
+
+    def age_on(self, day: datetime.date) -> int:
+        """Full years on ``day`` (core's rule: the birthday itself counts)."""
+        return id_age_on(self.id_number.reveal_unchecked(), day) if self.id_number else 0
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Relationship(models.Model):
+    """A child's parent, guardian or relative, as a person of the registry (受委托监护人 included)."""
+
+    child = models.ForeignKey(Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="relatives")
+    relative = models.ForeignKey(Person, verbose_name=_("relative"), on_delete=models.PROTECT,
+                                 related_name="relationships")
+    relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices)
+    situation = models.CharField(_("situation"), max_length=10, choices=ParentSituation.choices,
+                                 default=ParentSituation.AT_HOME)
+    work_place = models.CharField(_("place of work"), max_length=100, blank=True)
+    entrusted_guardian = models.BooleanField(_("entrusted guardian"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = querysets.RelationshipQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        ordering = ["child", "relation", "id"]
+        constraints = [models.UniqueConstraint(fields=["child", "relative"], name="child_care_relationship_unique")]
+
+    def __str__(self):
+        return f"{self.child} — {self.get_relation_display()}"
+
+
+class CategoryRecord(models.Model):
+    """A person's category over [starts_on, ends_on): never edited, only ended (once)."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="categories")
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    difficulty_kind = models.CharField(_("kind of difficulty"), max_length=10, choices=DifficultyKind.choices,
+                                       blank=True)
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True,
+                               help_text=_("The first day the category no longer holds."))
+    start_reason = models.TextField(_("reason for the start"))
+    end_reason = models.TextField(_("reason for the end"), blank=True)
+    created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ended_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # When the registry learnt of the start and of the end (transaction time): a summary as of a past
+    # day reads only what was recorded by then, so later entries and corrections never change it.
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+    ended_at = models.DateTimeField(_("end recorded"), null=True, blank=True, editable=False)
+
+    objects = querysets.CategoryRecordQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("category record")
+        verbose_name_plural = _("category records")
+        ordering = ["person", "category", "starts_on"]
+        indexes = [models.Index(fields=["category", "starts_on", "ends_on"], name="child_care_cat_dates")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gt=models.F("starts_on")),
+                                   name="child_care_category_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.get_category_display()} {self.starts_on}–{self.ends_on or ''}"
+
+
+class Survey(models.Model):
+    """What a survey (摸底排查) found on a day: the 排查汇总表's dimensions. A new survey is a new row;
+    an empty answer is "not collected" (未采集)."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="surveys")
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    surveyed_on = models.DateField(_("surveyed on"))
+    education = models.CharField(_("education"), max_length=12, choices=Education.choices, blank=True)
+    health = models.CharField(_("health"), max_length=10, choices=Health.choices, blank=True)
+    boarding = models.CharField(_("boarding"), max_length=10, choices=Boarding.choices, blank=True)
+    guardianship = models.CharField(_("guardianship"), max_length=6, choices=GuardianshipQuality.choices, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["person", "-surveyed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.person} {self.surveyed_on}"
+
+
+class Proposal(models.Model):
+    """A status change a rule (or a person) proposes; the child director confirms, the supervisor approves."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="proposals")
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    record = models.ForeignKey(CategoryRecord, verbose_name=_("category record"), on_delete=models.CASCADE,
+                               null=True, blank=True, related_name="proposals")
+    action = models.CharField(_("action"), max_length=6, choices=ProposalAction.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    rule = models.CharField(_("rule"), max_length=24, choices=ProposalRule.choices)
+    effective_on = models.DateField(_("effective on"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PROPOSED)
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("status proposal")
+        verbose_name_plural = _("status proposals")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "rule", "category"],
+                                    condition=models.Q(status__in=["proposed", "confirmed"]),
+                                    name="child_care_one_open_proposal_per_rule"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.get_rule_display()}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:proposal-list") + f"?person={self.person_id}"
+
+
+class Visit(models.Model):
+    """A home visit, planned with a due date from the child's risk tier, then recorded."""
+
+    person = models.ForeignKey(Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="visits")
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    visitor = models.ForeignKey(USER, verbose_name=_("visitor"), on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
+    done_on = models.DateField(_("visited on"), null=True, blank=True)
+    life = models.TextField(_("life"), blank=True)
+    study = models.TextField(_("study"), blank=True)
+    safety = models.TextField(_("safety"), blank=True)
+    guardianship = models.TextField(_("guardianship"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = querysets.VisitQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["visitor", "status", "due_on"], name="child_care_visit_due")]
+
+    def __str__(self):
+        return f"{self.person} {self.due_on}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:visit-record", args=[self.pk])
+
+
+class Appointment(models.Model):
+    """A supervisor's (乡镇) or child director's (村/居) appointment, with its term and training."""
+
+    post = models.CharField(_("post"), max_length=10, choices=StaffPost.choices)
+    area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=50)
+    user = models.ForeignKey(USER, verbose_name=_("account"), on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="child_care_appointments")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    trained_on = models.DateField(_("trained on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["area__code", "post"]
+
+    def __str__(self):
+        return f"{self.get_post_display()} {self.name}"

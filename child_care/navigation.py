@@ -1,0 +1,10 @@
+from django.utils.translation import gettext_lazy as _
+
+from core.navigation import NavEntry
+
+ENTRIES = [
+    NavEntry(_("My visits"), "child_care:my-visits", "child_care.view_visit", 50),
+    NavEntry(_("Children and left-behind"), "child_care:person-list", "child_care.view_person", 51),
+    NavEntry(_("Status proposals"), "child_care:proposal-list", "child_care.view_proposal", 52),
+    NavEntry(_("Left-behind summary"), "child_care:summary", "child_care.view_statistics", 53),
+]

@@ -1,0 +1,31 @@
+"""The child-care app's part of the roles map (applied by migration 0002; re-applied by sync_roles).
+
+Least privilege (未成年人网络保护条例 Art. 36): only child directors (village/community) and
+supervisors (township) open children's records, within their appointment's area; county, township
+and city officers and auditors see counts only (``view_statistics``: the 排查汇总表 and the
+indicators). Auditors read who opened a child's record in the audit log (core.view_auditevent).
+"""
+
+from core.roles import crud
+
+RECORDS = ["person", "household", "relationship", "categoryrecord", "survey", "visit"]
+
+
+def _records(actions):
+    return [p for m in RECORDS for p in crud("child_care", m, actions)]
+
+
+COUNTS = ["child_care.view_statistics"]
+
+ROLE_PERMS = {
+    "child_director": _records("view add change") + crud("child_care", "proposal", "view change")
+    + crud("child_care", "appointment") + COUNTS + ["child_care.confirm_proposal", "core.reveal_personal_data"],
+    "child_supervisor": _records("view add change") + crud("child_care", "person", "delete")
+    + crud("child_care", "proposal", "view change") + crud("child_care", "appointment") + COUNTS
+    + ["child_care.confirm_proposal", "child_care.approve_proposal", "child_care.review_report",
+       "child_care.submit_report", "core.reveal_personal_data"],
+    "city_admin": COUNTS + crud("child_care", "appointment", "view add change delete"),
+    "county_officer": COUNTS + crud("child_care", "appointment", "view add change"),
+    "township_officer": COUNTS + crud("child_care", "appointment"),
+    "auditor": COUNTS + crud("child_care", "appointment"),
+}

@@ -1,0 +1,124 @@
+"""Reads shared by pages, API and tasks: the 排查汇总表 as of a day, workers' due lists, access log."""
+
+import datetime
+from collections import Counter
+
+from django.db.models import OuterRef, Q, Subquery
+
+from core.choices import LEVEL_ORDER, LEVEL_PREFIX
+from core.models import Area, AuditEvent
+from core.scope import scope_for
+
+from .choices import Boarding, Category, Education, GuardianshipQuality, Health, VisitStatus
+from .models import CategoryRecord, Person, Survey, Visit
+from .querysets import end_of
+from .rules import age
+
+STATISTICS_PERMISSION = "child_care.view_statistics"
+NOT_COLLECTED = ""
+AGE_BANDS = [("0-5", 0, 5), ("6-13", 6, 13), ("14-16", 14, 16)]
+
+
+def may_see_counts(user, area) -> bool:
+    return scope_for(user).covers(STATISTICS_PERMISSION, area.code)
+
+
+def _latest_survey(field, day):
+    return Subquery(Survey.objects.filter(person=OuterRef("person"), surveyed_on__lte=day,
+                                          created_at__lt=end_of(day))
+                    .order_by("-surveyed_on", "-id").values(field)[:1])
+
+
+def summary(area, day: datetime.date, category=Category.LEFT_BEHIND) -> dict:
+    """The 农村留守儿童基本情况排查汇总表 for ``area`` as the registry knew it at the end of ``day``:
+    one row per area a level below (drill-down) and a total; every dimension with a 未采集 bucket.
+    Reads only dated records and their recording times, so later edits never change a past summary."""
+    records = (CategoryRecord.objects.filter(category=category, area__code__startswith=area.prefix)
+               .known_on(day).filter(person__in=Person.objects.registered_on(day))
+               .annotate(education=_latest_survey("education", day), health=_latest_survey("health", day),
+                         boarding=_latest_survey("boarding", day), guardianship=_latest_survey("guardianship", day))
+               .values_list("area__code", "person__birth_date", "person__sex", "education", "health", "boarding",
+                            "guardianship"))
+    level_index = LEVEL_ORDER.index(area.level)
+    child_level = LEVEL_ORDER[min(level_index + 1, LEVEL_ORDER.index("community"))]
+    width = LEVEL_PREFIX[child_level]
+    children = {a.code[:width]: a for a in Area.objects.filter(parent=area).order_by("code")} \
+        if area.level != "community" else {area.code[:width]: area}
+    rows = {prefix: Counter() for prefix in children}
+    total = Counter()
+    for code, born, sex, education, health, boarding, guardianship in records:
+        counts = rows.setdefault(code[:width], Counter())
+        years = age(born, day)
+        band = next((name for name, lo, hi in AGE_BANDS if lo <= years <= hi), NOT_COLLECTED)
+        keys = ["n", f"age:{band}", f"age:{band}:{sex}", f"education:{education or ''}", f"health:{health or ''}",
+                f"boarding:{boarding or ''}", f"guardianship:{guardianship or ''}"]
+        for key in keys:
+            counts[key] += 1
+            total[key] += 1
+    cols = columns()
+    keys = [key for _group, group_cols in cols for key, _label in group_cols]
+    out_rows = []
+    for prefix, counts in rows.items():
+        place = children.get(prefix)
+        out_rows.append({"area": place, "code": place.code if place else prefix, "counts": counts,
+                         "cells": [counts[k] for k in keys],
+                         "share": round(100 * counts["n"] / total["n"], 2) if total["n"] else 0})
+    return {"area": area, "day": day, "rows": out_rows, "total": total, "total_cells": [total[k] for k in keys],
+            "columns": cols}
+
+
+def columns():
+    """(group, [(key, label)]) in the national form's order."""
+    from django.utils.translation import gettext_lazy as _
+
+    nc = _("Not collected")
+    age_cols = []
+    for name, _lo, _hi in AGE_BANDS:
+        age_cols += [(f"age:{name}", _("%(band)s subtotal") % {"band": name}),
+                     (f"age:{name}:male", _("%(band)s male") % {"band": name}),
+                     (f"age:{name}:female", _("%(band)s female") % {"band": name})]
+    return [
+        (_("Age"), age_cols),
+        (_("Education"), [(f"education:{v}", label) for v, label in Education.choices] + [("education:", nc)]),
+        (_("Health"), [(f"health:{v}", label) for v, label in Health.choices] + [("health:", nc)]),
+        (_("Boarding"), [(f"boarding:{v}", label) for v, label in Boarding.choices] + [("boarding:", nc)]),
+        (_("Guardianship"), [(f"guardianship:{v}", label) for v, label in GuardianshipQuality.choices]
+         + [("guardianship:", nc)]),
+    ]
+
+
+def summary_table(data) -> tuple[list[str], list[list]]:
+    """Header and rows of the summary for an export (national layout, flattened)."""
+    from django.utils.translation import gettext as _
+
+    keys = [key for _group, cols in data["columns"] for key, _label in cols]
+    header = [_("Area"), _("Number"), _("Share of total %")] + [
+        f"{group} {label}" for group, cols in data["columns"] for _key, label in cols]
+    rows = [[r["area"].name if r["area"] else r["code"], r["counts"]["n"], r["share"]]
+            + [r["counts"][k] for k in keys] for r in data["rows"]]
+    rows.append([_("Total"), data["total"]["n"], 100 if data["total"]["n"] else 0] + [data["total"][k] for k in keys])
+    return header, rows
+
+
+def due_lists(user, today: datetime.date, days: int = 7) -> dict:
+    """The worker's planned visits: overdue, and due within ``days`` days."""
+    planned = (Visit.objects.restrict(user, "view").filter(visitor=user, status=VisitStatus.PLANNED)
+               .select_related("person", "area").defer("person__id_number", "person__phone")
+               .order_by("due_on", "id"))
+    return {
+        "overdue": list(planned.filter(due_on__lt=today)),
+        "due_soon": list(planned.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))),
+    }
+
+
+def access_log(person):
+    """Every audit event about this person: reads (pages, API, exports, lists that showed them),
+    reveals of their ID or phone, and changes; newest first."""
+    pk = str(person.pk)
+    return (AuditEvent.objects.filter(target_type="child_care.person")
+            .filter(Q(target_id=pk) | Q(action="core.read", changes__ids__contains=[pk]))
+            .order_by("-created_at", "-id"))
+
+
+def in_force_categories(person, day):
+    return CategoryRecord.objects.filter(person=person).in_force_on(day)
