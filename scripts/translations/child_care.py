@@ -64,7 +64,7 @@ T = {
     "neither are both parents away nor is one away and the other unable to care": "既非父母双方外出，也非一方外出另一方无监护能力",
     "Not collected": "未采集", "%(band)s subtotal": "%(band)s周岁小计", "%(band)s male": "%(band)s周岁男",
     "%(band)s female": "%(band)s周岁女", "Age": "年龄段", "Education": "教育", "Health": "健康", "Area": "区域",
-    "Number": "数量", "Share of total %": "占总统计量%", "Share of total %%": "占总统计量%", "Total": "合计",
+    "Number": "数量", "Share of total %": "占总统计量%", "Share of total %%": "占总统计量%%", "Total": "合计",
     "No such record.": "没有这条记录。", "This ID number is already in the registry.": "该身份证号已登记。",
     "This record was deleted.": "该记录已删除。", "These fields cannot be changed here: %(f)s": "这些字段不能在此修改：%(f)s",
     "State why this record is deleted (at least 4 characters).": "请说明删除理由（至少4个字）。",
