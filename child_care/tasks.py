@@ -17,3 +17,13 @@ def evaluate_rules_task(today: str | None = None) -> int:
     for person in Person.objects.filter(pk__in=ids, deleted_at__isnull=True).iterator(chunk_size=500):
         opened += len(services.evaluate_rules(person=person, today=day))
     return opened
+
+
+# --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
+from core.schedule import Periodic  # noqa: E402
+
+SCHEDULE = [
+    Periodic("child-care-rules", "child_care.evaluate_rules", minute="45", hour="0",
+             description="Status rules propose (turning 16 or 18, a parent back, hukou change); people decide."),
+]
+ON_DEMAND = {}

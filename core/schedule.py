@@ -37,6 +37,9 @@ class Periodic:
     def when(self) -> str:
         """The time in words, for the README table."""
         c = self.crontab
+        if self.minute.startswith("*/") and c["hour"] == "*" and all(
+                c[k] == "*" for k in ("day_of_week", "day_of_month", "month_of_year")):
+            return f"every {int(self.minute[2:])} minutes"
         if c["hour"] == "*" and all(c[k] == "*" for k in ("day_of_week", "day_of_month", "month_of_year")):
             return f"every hour at :{int(self.minute):02d}"
         if all(c[k] == "*" for k in ("day_of_week", "day_of_month", "month_of_year")) and self.hour.isdigit():

@@ -8,3 +8,13 @@ def run_checks() -> dict:
     from core.supervision import run_all
 
     return run_all(only=["grids.incident_overdue", "grids.grid_unvisited", "grids.post_vacant"])
+
+
+# --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
+from core.schedule import Periodic  # noqa: E402
+
+SCHEDULE = [
+    Periodic("grids-run-checks", "grids.run_checks", minute="15", hour="7",
+             description="Overdue incidents, grids unvisited in their plan's period, posts vacant over 90 days."),
+]
+ON_DEMAND = {}

@@ -173,7 +173,8 @@ CELERY_BEAT_SCHEDULE = {}
 # subscribed to with the same bound, not redis-py's 120 s default.
 PORTAL_TASK_PUBLISH_TIMEOUT = env.float("PORTAL_TASK_PUBLISH_TIMEOUT", default=1.0)
 CELERY_REDIS_SOCKET_TIMEOUT = CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("CELERY_RESULT_TIMEOUT", default=2.0)
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+# The result store keeps Celery's own reconnection policy: with no retries, one lost connection left the
+# worker's result consumer broken until a restart ("the Celery application must be restarted").
 
 # --- Imports (core.tabular.ImportLimits; volunteers.tasks) -------------------------------------
 # One set of limits for every path (page, API, Celery, command).

@@ -17,3 +17,13 @@ def run_credit_timers(today: str | None = None) -> dict:
         if not mine:
             return {}
         return run_timers(datetime.date.fromisoformat(today) if today else None)
+
+
+# --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
+from core.schedule import Periodic  # noqa: E402
+
+SCHEDULE = [
+    Periodic("social-orgs-credit-timers", "social_orgs.run_credit_timers", minute="30", hour="0",
+             description="Credit lists on their legal timers: missed report deadlines, escalation, expiry, zombies."),
+]
+ON_DEMAND = {}

@@ -41,7 +41,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class ChildVisitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Visit
         fields = ["id", "person", "visitor", "due_on", "status", "done_on", "life", "study", "safety", "guardianship",
@@ -58,11 +58,11 @@ class VisitRecordSerializer(serializers.Serializer):
     next_steps = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NoteSerializer(serializers.Serializer):
+class ChildNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ChildReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 

@@ -41,10 +41,10 @@ class PersonViewSet(ScopedModelViewSet):
     def submit(self, request, pk=None):
         return Response(s.PersonSerializer(services.submit_entry(actor=request.user, person=self.get_object())).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.PersonSerializer)
+    @extend_schema(request=s.ChildReasonSerializer, responses=s.PersonSerializer)
     @action(detail=True, methods=["post"], url_path="delete")
     def soft_delete(self, request, pk=None):
-        body = s.ReasonSerializer(data=request.data)
+        body = s.ChildReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         person = services.delete_person(actor=request.user, person=self.get_object(), **body.validated_data)
         return Response(s.PersonSerializer(person).data)
@@ -74,7 +74,7 @@ class CategoryRecordViewSet(ScopedCreateListRetrieveViewSet):
                                        starts_on=data["starts_on"], reason=data.get("start_reason", ""),
                                        difficulty_kind=data.get("difficulty_kind", ""))
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.CategoryRecordSerializer)
+    @extend_schema(request=s.ChildReasonSerializer, responses=s.CategoryRecordSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         from rest_framework import serializers
@@ -96,22 +96,22 @@ class ProposalViewSet(ScopedReadOnlyViewSet):
     action_perms = {"confirm": "change", "approve": "change", "reject": "change"}
 
     def _decide(self, fn):
-        body = s.NoteSerializer(data=self.request.data)
+        body = s.ChildNoteSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
         return Response(s.ProposalSerializer(fn(actor=self.request.user, proposal=self.get_object(),
                                                 **body.validated_data)).data)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
+    @extend_schema(request=s.ChildNoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._decide(services.confirm_proposal)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
+    @extend_schema(request=s.ChildNoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._decide(services.approve_proposal)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ProposalSerializer)
+    @extend_schema(request=s.ChildNoteSerializer, responses=s.ProposalSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._decide(services.reject_proposal)
@@ -119,19 +119,19 @@ class ProposalViewSet(ScopedReadOnlyViewSet):
 
 class VisitViewSet(ScopedReadOnlyViewSet):
     queryset = Visit.objects.select_related("person", "area")
-    serializer_class = s.VisitSerializer
+    serializer_class = s.ChildVisitSerializer
     filterset_class = VisitFilterSet
     action_perms = {"record": "change", "due": "view"}
 
-    @extend_schema(request=s.VisitRecordSerializer, responses=s.VisitSerializer)
+    @extend_schema(request=s.VisitRecordSerializer, responses=s.ChildVisitSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         body = s.VisitRecordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         visit = services.record_visit(actor=request.user, visit=self.get_object(), **body.validated_data)
-        return Response(s.VisitSerializer(visit).data)
+        return Response(s.ChildVisitSerializer(visit).data)
 
-    @extend_schema(responses=s.VisitSerializer(many=True))
+    @extend_schema(responses=s.ChildVisitSerializer(many=True))
     @action(detail=False, methods=["get"])
     def due(self, request):
         """The caller's overdue visits and those due within 7 days."""
@@ -139,4 +139,4 @@ class VisitViewSet(ScopedReadOnlyViewSet):
 
         lists = selectors.due_lists(request.user, timezone.localdate())
         audit_read(request, lists["overdue"] + lists["due_soon"], "VisitViewSet due", model=Visit)
-        return Response({key: s.VisitSerializer(rows, many=True).data for key, rows in lists.items()})
+        return Response({key: s.ChildVisitSerializer(rows, many=True).data for key, rows in lists.items()})

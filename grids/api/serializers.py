@@ -56,7 +56,7 @@ class PilotSerializer(serializers.ModelSerializer):
         fields = ["id", "area", "year", "kind", "service_model", "note"]
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class PatrolVisitSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -80,7 +80,7 @@ class IncidentSerializer(serializers.ModelSerializer):
                             "reopened_count", "satisfaction"]
 
 
-class NoteSerializer(serializers.Serializer):
+class IncidentNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -88,7 +88,7 @@ class RequiredNoteSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ReasonSerializer(serializers.Serializer):
+class IncidentReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 

@@ -52,7 +52,7 @@ class PilotViewSet(ScopedReadOnlyViewSet):
 
 class VisitViewSet(ScopedReadOnlyViewSet):
     queryset = PatrolVisit.objects.select_related("area")
-    serializer_class = s.VisitSerializer
+    serializer_class = s.PatrolVisitSerializer
 
 
 def _body(serializer_class, request):
@@ -82,20 +82,20 @@ class IncidentViewSet(ScopedCreateListRetrieveViewSet):
         result = fn(actor=request.user, incident=incident, **data)
         return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.IncidentSerializer)
+    @extend_schema(request=s.IncidentNoteSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._step(request, s.NoteSerializer, services.start_incident)
+        return self._step(request, s.IncidentNoteSerializer, services.start_incident)
 
     @extend_schema(request=s.RequiredNoteSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         return self._step(request, s.RequiredNoteSerializer, services.resolve_incident)
 
-    @extend_schema(request=s.NoteSerializer, responses=s.IncidentSerializer)
+    @extend_schema(request=s.IncidentNoteSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        return self._step(request, s.NoteSerializer, services.verify_incident)
+        return self._step(request, s.IncidentNoteSerializer, services.verify_incident)
 
     @extend_schema(request=s.CloseSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
@@ -124,12 +124,12 @@ class IncidentViewSet(ScopedCreateListRetrieveViewSet):
         result = services.mark_duplicate(actor=request.user, incident=incident, of=original)
         return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.IncidentSerializer)
+    @extend_schema(request=s.IncidentReasonSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def unable(self, request, pk=None):
-        return self._step(request, s.ReasonSerializer, services.mark_unable)
+        return self._step(request, s.IncidentReasonSerializer, services.mark_unable)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.IncidentSerializer)
+    @extend_schema(request=s.IncidentReasonSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._step(request, s.ReasonSerializer, services.reopen_incident)
+        return self._step(request, s.IncidentReasonSerializer, services.reopen_incident)

@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Area
@@ -10,6 +12,7 @@ def area_field(**kwargs):
     return serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all(), **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedOrganisationField(serializers.PrimaryKeyRelatedField):
     """An organisation the caller may change: one outside their areas does not exist, as a wrong id."""
 
@@ -37,7 +40,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
                   "is_industry_association", "legal_rep_name", "legal_rep_id_number", "founded_on", "purpose",
                   "business_scope", "address", "status", "first_activity_on", "party_commitment", "party_members",
                   "has_party_org", "full_time_staff", "ended_on"]
-        read_only_fields = ["uscc", "founded_on", "status", "first_activity_on", "party_commitment", "ended_on"]
+        # Party figures and staff are reported later (update); name approval takes none of them.
+        read_only_fields = ["uscc", "founded_on", "status", "first_activity_on", "party_commitment", "ended_on",
+                            "party_members", "has_party_org", "full_time_staff"]
 
 
 class OrganisationUpdateSerializer(serializers.ModelSerializer):

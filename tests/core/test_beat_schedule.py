@@ -11,7 +11,7 @@ from core import schedule
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("core.", "governance.", "reports.", "volunteers.")
+APPS = ("core.", "governance.", "reports.", "volunteers.", "grids.", "social_orgs.", "child_care.")
 
 
 def _portal_tasks() -> set[str]:
