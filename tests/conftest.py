@@ -144,6 +144,7 @@ def real_worker(transactional_db, django_db_serialized_rollback):
     app.conf.task_always_eager = False
     app.conf.broker_url = settings.REDIS_URL
     app.conf.result_backend = settings.REDIS_URL
+    forget_celery_clients(app)
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
         yield
     app.conf.task_always_eager = True
@@ -184,3 +185,15 @@ def _flush_past_append_only_tables():
     DatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
     DatabaseOperations.execute_sql_flush = original
+
+
+def forget_celery_clients(app) -> None:
+    """Drop the Celery app's kept result backend and broker pool, so that the next use connects to
+    what ``app.conf`` says now. A thread-safe backend (Redis) is kept in ``_backend_cache``, not in the
+    thread-local: a test that points Celery at a dead Redis must not leave later tests talking to it."""
+    app._backend_cache = None
+    vars(app._local).pop("backend", None)
+    pool = getattr(app, "_pool", None)
+    if pool is not None:
+        pool.force_close_all()
+        app._pool = None

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from reports.choices import RunStatus, RunTrigger
 from reports.models import ReportRun
+from tests.conftest import forget_celery_clients
 
 pytestmark = pytest.mark.django_db
 
@@ -75,10 +76,10 @@ def redis_unreachable(request, settings):
     }}
     saved = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=url, result_backend=settings.CELERY_RESULT_BACKEND, task_always_eager=False)
-    vars(app._local).pop("backend", None)
+    forget_celery_clients(app)
     yield request.param
     app.conf.update(saved)
-    vars(app._local).pop("backend", None)
+    forget_celery_clients(app)
     if frozen:
         frozen.close()
 
