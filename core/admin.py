@@ -5,6 +5,7 @@ Writes from the admin go through the same services as the pages and the API.
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -44,6 +45,23 @@ def _refusal_text(exc) -> str:
     return str(exc) or str(_("You do not have permission to do this."))
 
 
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """Django's raw-id widget names the record an id points to, fetched through the model's default
+    manager: any id typed or put in the query string would name a record outside the user's areas.
+    This one looks the name up among the records the field may choose from, so an id outside
+    them shows nothing, as an id of no record does."""
+
+    def __init__(self, rel, admin_site, queryset, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        if not self.queryset.filter(**{key: value}).exists():
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """Queryset, foreign-key choices and object permissions limited to the user's areas.
 
@@ -65,6 +83,9 @@ class ScopedModelAdmin(admin.ModelAdmin):
         related = db_field.remote_field.model._default_manager
         if hasattr(related.get_queryset(), "restrict"):
             kwargs["queryset"] = related.get_queryset().restrict(request.user, "view")
+            if db_field.name in self.raw_id_fields:
+                kwargs["widget"] = ScopedRawIdWidget(db_field.remote_field, self.admin_site, kwargs["queryset"],
+                                                     using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _covers(self, request, action, obj):

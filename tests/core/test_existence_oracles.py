@@ -98,3 +98,24 @@ def test_revealing_another_districts_id_number_is_the_404_of_no_record_even_with
     absent = client.post(reverse("reveal", args=["volunteer", NOWHERE, "id_number"]), {"reason": ""})
     assert refused.status_code == absent.status_code == 404
     _same(refused, absent, known=elsewhere.pk, unknown=NOWHERE)
+
+
+@pytest.mark.django_db
+class TestAdminRawIdWidget:
+    """Django admin's raw-id widget prints the name of the record an id names, fetched through the
+    model's default manager: an add form opened with another district's id in the query string
+    would name that district's area."""
+
+    def _add_form(self, client, area_pk):
+        return client.get(reverse("admin:core_areapopulation_add") + f"?area={area_pk}")
+
+    def test_another_districts_area_is_not_named_on_an_add_form(self, world, web):
+        client = web(world.officer_a)
+        answer = self._add_form(client, world.community_b.pk)
+        assert answer.status_code == 200
+        assert world.community_b.name not in answer.content.decode()
+        _same(answer, self._add_form(client, NOWHERE), known=world.community_b.pk, unknown=NOWHERE)
+
+    def test_an_area_of_ones_own_is_still_named(self, world, web):
+        answer = self._add_form(web(world.officer_a), world.community_a.pk)
+        assert world.community_a.name in answer.content.decode()
