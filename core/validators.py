@@ -17,6 +17,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import lazy
@@ -27,27 +28,47 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _refuse_controls(pattern, value):
-    if not isinstance(value, str):
-        return
-    found = pattern.search(value)
-    if found:
-        raise ValidationError(
-            _("The text contains an invisible control character (U+%(code)s) at position %(pos)s; "
-              "remove it and try again."),
-            code="control_character",
-            params={"code": f"{ord(found.group()):04X}", "pos": found.start() + 1},
-        )
+@deconstructible
+class ControlCharacterValidator(RegexValidator):
+    """Refuses a control character with its position, in words a clerk understands.
+
+    A ``RegexValidator`` whose pattern is the text it accepts, so that the API schema
+    (drf-spectacular reads a regex validator's pattern) states the rule the server enforces."""
+
+    code = "control_character"
+
+    def __init__(self, *, multiline: bool):
+        self.multiline = multiline
+        refused = _CONTROL_MULTILINE if multiline else _CONTROL
+        super().__init__(regex=r"^[^" + refused.pattern[1:-1] + r"]*\Z", code=self.code)
+        self._refused = refused
+
+    def __call__(self, value):
+        if not isinstance(value, str):
+            return
+        found = self._refused.search(value)
+        if found:
+            raise ValidationError(
+                _("The text contains an invisible control character (U+%(code)s) at position %(pos)s; "
+                  "remove it and try again."),
+                code=self.code,
+                params={"code": f"{ord(found.group()):04X}", "pos": found.start() + 1},
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, ControlCharacterValidator) and other.multiline == self.multiline
+
+    def __hash__(self):
+        return hash((ControlCharacterValidator, self.multiline))
+
+    def deconstruct(self):
+        return ("core.validators.ControlCharacterValidator", (), {"multiline": self.multiline})
 
 
-def no_control_characters(value):
-    """Single-line text: no control character at all (tab and line breaks included)."""
-    _refuse_controls(_CONTROL, value)
-
-
-def no_control_characters_multiline(value):
-    """Multi-line text: no control character but tab, line feed and carriage return."""
-    _refuse_controls(_CONTROL_MULTILINE, value)
+# Single-line text: no control character at all (tab and line breaks included).
+no_control_characters = ControlCharacterValidator(multiline=False)
+# Multi-line text: no control character but tab, line feed and carriage return.
+no_control_characters_multiline = ControlCharacterValidator(multiline=True)
 
 
 def attach_text_validators(models) -> None:

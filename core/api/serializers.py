@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
 from ..models import Area, AuditEvent, Finding
-from ..personal import VALIDATORS, MaskedText, PersonalValue
+from ..personal import PHONE_RE, VALIDATORS, MaskedText, PersonalKind, PersonalValue
 from ..querysets import restrict_related
 
 
@@ -235,3 +236,22 @@ class AuditEventSerializer(ScopedModelSerializer):
 
 class RevealSerializer(ScopedSerializer):
     reason = serializers.CharField(min_length=4)
+
+
+class PersonalDataFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema of a personal-data field states the form the server accepts (spaces aside):
+    an ID number is 17 digits and a digit or X (its check digit, birth date and region are
+    checked too), a phone an 11-digit mobile or a landline with its area code."""
+
+    target_class = PersonalDataSerializerField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "response":
+            return {"type": "string", "description": "Masked; revealed only with an audited reason."}
+        if self.target.kind == PersonalKind.ID_NUMBER:
+            return {"type": "string", "pattern": "^[0-9]{17}[0-9Xx]$",
+                    "description": ("Resident ID number: 18 characters with a valid check digit, "
+                                    "birth date and region code.")}
+        return {"type": "string", "pattern": PHONE_RE.pattern,
+                "description": "An 11-digit mobile number or a landline with area code."}

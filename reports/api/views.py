@@ -43,10 +43,12 @@ class ValueCursorPagination(CursorPagination):
 
 
 @extend_schema(parameters=[
-    OpenApiParameter("indicator", str, description="indicator code(s), comma-separated"),
+    OpenApiParameter("indicator", str, description="indicator code(s), comma-separated",
+                     pattern=r"^\s*[a-z][a-z0-9_.]*\s*(,\s*[a-z][a-z0-9_.]*\s*)*$"),
     OpenApiParameter("area", str, description="division code; out of your areas: 404"),
     OpenApiParameter("descendants", bool, description="1: the area and every area below it"),
-    OpenApiParameter("period", str, description="2020, 2020Q3 or 2020-07"),
+    OpenApiParameter("period", str, description="2020, 2020Q3 or 2020-07",
+                     pattern=r"^\s*[0-9]{4}([Qq][1-4]|-(0[1-9]|1[0-2]))?\s*$"),
 ])
 class IndicatorValueViewSet(ScopedReadOnlyViewSet):
     """Stored indicator values within the caller's areas."""
