@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
-from core.scope import scope_for
 from core.recorded import create_recorded, perm_name, update_recorded
+from core.scope import scope_for
 from core.services import recheck, require_in_scope, require_perm
 
 from .choices import (
