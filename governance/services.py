@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
+from core.recorded import create_recorded, perm_name, update_recorded
 from core.scope import scope_for
 from core.services import recheck, require_in_scope, require_perm
 
@@ -84,7 +85,7 @@ POINTS = {"attendance": 1, "task_done": 2, "answered_on_time": 2, "dispute_resol
 
 # --- guards -------------------------------------------------------------------------------------------
 def _perm(model, action):
-    return f"governance.{action}_{model._meta.model_name}"
+    return perm_name(model, action)
 
 
 def _refuse_stage(matter, action_label):
@@ -200,32 +201,24 @@ def raise_matter(*, actor, area, title, category, description="", location="", a
     )
     if origin == Origin.COMMITTEE:
         matter.stage, matter.answered_at = Stage.ACCEPTED, now
-    matter.full_clean()
-    matter.save()
-    recheck(actor, matter, "add")
+    create_recorded(matter, actor=actor,
+                    action="governance.matter.raise" if origin == Origin.RESIDENT else "governance.matter.propose")
     if matter.track == Track.FOUR_DELIBERATIONS:
         _create_steps(matter)
-    _record(actor, "matter.raise" if origin == Origin.RESIDENT else "matter.propose", matter)
     return matter
 
 
 @transaction.atomic
 def update_matter(*, actor, matter, title=None, description=None, location=None) -> Matter:
     """Correct the wording of a matter; its stage only moves through the transitions."""
-    matter = _load_matter(actor, matter)
-    if matter.stage in ENDED_STAGES:
-        raise TransitionRefused(_("A closed matter is part of the archive and cannot be edited."))
-    before = _snapshot(matter)
-    for field, value in (("title", title), ("description", description), ("location", location)):
-        if value is not None:
-            setattr(matter, field, value)
-    matter.full_clean()
-    matter.save()
-    recheck(actor, matter)
-    changes = audit.diff(before, _snapshot(matter))
-    if changes:
-        _record(actor, "matter.update", matter, changes=changes)
-    return matter
+    def open_only(matter):
+        if matter.stage in ENDED_STAGES:
+            raise TransitionRefused(_("A closed matter is part of the archive and cannot be edited."))
+
+    values = {field: value for field, value in (("title", title), ("description", description),
+                                                ("location", location)) if value is not None}
+    return update_recorded(matter, values, allowed=("title", "description", "location"), actor=actor,
+                           action="governance.matter.update", check=open_only)
 
 
 @transaction.atomic
@@ -911,11 +904,7 @@ def add_body_member(*, actor, area, capacity, name, term_start, role="member", u
                                       "committee."))
     member = BodyMember(area=area, capacity=capacity, name=name, role=role, user=user, term_start=term_start,
                         term_end=term_end, relative_of=relative_of)
-    member.full_clean()
-    member.save()
-    recheck(actor, member, "add")
-    _record(actor, "member.add", member)
-    return member
+    return create_recorded(member, actor=actor, action="governance.member.add")
 
 
 @transaction.atomic
@@ -944,28 +933,13 @@ def create_community_setting(*, actor, area, **values) -> CommunitySetting:
     if CommunitySetting.objects.filter(area=area).exists():
         raise ValidationError({"area": _("This community already has its settings; change them instead.")})
     setting = CommunitySetting(area=area, **{k: v for k, v in values.items() if k in SETTING_FIELDS})
-    setting.full_clean()
-    setting.save()
-    recheck(actor, setting, "add")
-    _record(actor, "setting.create", setting)
-    return setting
+    return create_recorded(setting, actor=actor, action="governance.setting.create")
 
 
 @transaction.atomic
 def update_community_setting(*, actor, setting, **values) -> CommunitySetting:
-    setting = CommunitySetting.objects.select_for_update().select_related("area").get(pk=setting.pk)
-    require_in_scope(actor, _perm(CommunitySetting, "change"), setting.area.code)
-    before = _snapshot(setting)
-    for key, value in values.items():
-        if key in SETTING_FIELDS:
-            setattr(setting, key, value)
-    setting.full_clean()
-    setting.save()
-    recheck(actor, setting)
-    changes = audit.diff(before, _snapshot(setting))
-    if changes:
-        _record(actor, "setting.save", setting, changes=changes)
-    return setting
+    return update_recorded(setting, {k: v for k, v in values.items() if k in SETTING_FIELDS},
+                           allowed=SETTING_FIELDS, actor=actor, action="governance.setting.save")
 
 
 @transaction.atomic
@@ -1037,38 +1011,25 @@ def register_dispute(*, actor, area, **values) -> Dispute:
     if dispute.outcome == DisputeOutcome.RESOLVED and dispute.resolved_on is None:
         dispute.resolved_on = timezone.localdate()
     _check_dispute_dates(dispute)
-    dispute.full_clean()
-    dispute.save()
-    recheck(actor, dispute, "add")
-    _record(actor, "dispute.register", dispute)
-    return dispute
+    return create_recorded(dispute, actor=actor, action="governance.dispute.register")
 
 
 @transaction.atomic
 def update_dispute(*, actor, dispute, **values) -> Dispute:
-    dispute = Dispute.objects.select_for_update().select_related("area").get(pk=dispute.pk)
-    require_in_scope(actor, _perm(Dispute, "change"), dispute.area.code)
-    before = _snapshot(dispute)
-    for key, value in values.items():
-        if key in DISPUTE_FIELDS:
-            setattr(dispute, key, value)
-    resolving = dispute.outcome == DisputeOutcome.RESOLVED and before["outcome"] != DisputeOutcome.RESOLVED
-    if dispute.outcome == DisputeOutcome.RESOLVED and (
-            dispute.resolved_on is None or (resolving and dispute.reopened_on and values.get("resolved_on") is None)):
-        # A reopened dispute resolved again counts from its new resolution.
-        dispute.resolved_on = timezone.localdate()
-    if (resolving and dispute.reopened_on and dispute.resolved_on
-            and dispute.resolved_on < dispute.reopened_on):
-        raise ValidationError({"resolved_on": _("A reopened dispute is resolved again on or after the day it was "
-                                                "reopened.")})
-    _check_dispute_dates(dispute)
-    dispute.full_clean()
-    dispute.save()
-    recheck(actor, dispute)
-    changes = audit.diff(before, _snapshot(dispute))
-    if changes:
-        _record(actor, "dispute.update", dispute, changes=changes)
-    return dispute
+    def derive(dispute, before):
+        resolving = dispute.outcome == DisputeOutcome.RESOLVED and before["outcome"] != DisputeOutcome.RESOLVED
+        if dispute.outcome == DisputeOutcome.RESOLVED and (
+                dispute.resolved_on is None or (resolving and dispute.reopened_on and values.get("resolved_on") is None)):
+            # A reopened dispute resolved again counts from its new resolution.
+            dispute.resolved_on = timezone.localdate()
+        if (resolving and dispute.reopened_on and dispute.resolved_on
+                and dispute.resolved_on < dispute.reopened_on):
+            raise ValidationError({"resolved_on": _("A reopened dispute is resolved again on or after the day it was "
+                                                    "reopened.")})
+        _check_dispute_dates(dispute)
+
+    return update_recorded(dispute, {k: v for k, v in values.items() if k in DISPUTE_FIELDS},
+                           allowed=DISPUTE_FIELDS, actor=actor, action="governance.dispute.update", adjust=derive)
 
 
 @transaction.atomic
