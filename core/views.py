@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import accounts, selectors, services
+from . import accounts, auditwords, selectors, services, workbench
 from .choices import FindingStatus
 from .filtersets import AreaFilterSet, AuditEventFilterSet, FindingFilterSet, StaffFilterSet
 from .forms import FindingCloseForm, OTPForm, RevealForm
@@ -40,6 +40,9 @@ def home(request):
         "open_findings": open_findings.count(),
         "recent_findings": open_findings.select_related("area")[:5],
         "roles": sorted(scope.role_slugs),
+        "work": workbench.workbench_for(request.user),
+        "recent_done": [{"event": e, "what": auditwords.describe_action(e)}
+                        for e in workbench.recent_done(request.user)],
     })
 
 
