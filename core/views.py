@@ -124,6 +124,10 @@ def finding_close(request, pk):
 
 
 class AuditEventListView(ScopedListView):
+    """The audit log for auditors: actions and changes in words (the models' own labels), date
+    pickers, filters by person and by record, exports in the same words. Scoped like every list:
+    an auditor of the city reads every area, anyone else only the events of their areas."""
+
     model = AuditEvent
     filterset_class = AuditEventFilterSet
     template_name = "core/audit_list.html"
@@ -132,11 +136,19 @@ class AuditEventListView(ScopedListView):
     default_sort = "-created_at"
     export_name = "audit-log"
     export_columns = [
-        (gettext_lazy("Time"), "created_at"), (gettext_lazy("Actor"), "actor_label"), (gettext_lazy("Action"), "action"),
-        (gettext_lazy("Record type"), "target_type"), (gettext_lazy("Record id"), "target_id"), (gettext_lazy("Record"), "target_label"),
-        (gettext_lazy("Area code"), "area_code"), (gettext_lazy("Changes"), "changes"), (gettext_lazy("Reason"), "reason"),
-        (gettext_lazy("Request id"), "request_id"),
+        (gettext_lazy("Time"), "created_at"), (gettext_lazy("Person"), "actor_label"),
+        (gettext_lazy("Action"), auditwords.describe_action), (gettext_lazy("Action code"), "action"),
+        (gettext_lazy("Record type"), lambda e: str(m._meta.verbose_name) if (m := auditwords.model_of(e)) else e.target_type),
+        (gettext_lazy("Record number"), "target_id"), (gettext_lazy("Record"), "target_label"),
+        (gettext_lazy("Area code"), "area_code"), (gettext_lazy("Changes"), auditwords.changes_text),
+        (gettext_lazy("Reason"), "reason"), (gettext_lazy("Request id"), "request_id"),
     ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["events"] = [{"event": e, "action": auditwords.describe_action(e),
+                          "changes": auditwords.describe_changes(e)} for e in ctx["object_list"]]
+        return ctx
 
 
 class StaffListView(ScopedListView):
