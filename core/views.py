@@ -163,10 +163,18 @@ class StaffListView(ScopedListView):
         (gettext_lazy("ID number"), lambda p: p.id_number.masked if p.id_number else ""),
         (gettext_lazy("Phone"), lambda p: p.phone.masked if p.phone else ""),
         (gettext_lazy("Post"), "title"),
+        (gettext_lazy("Roles and areas"), lambda p: "; ".join(
+            f"{g.get_role_display()} · {g.area.name}" for g in p.user.grants.all())),
     ]
 
     def base_queryset(self):
-        return StaffProfile.objects.select_related("user", "area")
+        from django.db.models import Prefetch
+
+        from .models import StaffGrant
+
+        return StaffProfile.objects.select_related("user", "area").prefetch_related(
+            Prefetch("user__grants", queryset=StaffGrant.objects.restrict(self.request.user, "view").select_related("area")
+                     .order_by("area__code")))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
