@@ -76,10 +76,18 @@ class Card:
         return format_value(self.value.value if self.value else None, self.indicator.unit)
 
     @property
-    def met(self):
-        if self.indicator.target is None or self.value is None or self.value.value is None:
+    def target(self):
+        """The indicator's target where it applies to this card's area (see ``Target.applies_at``)."""
+        t = self.indicator.target
+        if t is None or self.value is None or not t.applies_at(self.value.area.level, self.indicator.unit):
             return None
-        return self.indicator.target.met(float(self.value.value))
+        return t
+
+    @property
+    def met(self):
+        if self.target is None or self.value is None or self.value.value is None:
+            return None
+        return self.target.met(float(self.value.value))
 
     @property
     def explanation(self) -> str:
@@ -97,7 +105,8 @@ class Card:
     def chart(self) -> dict:
         return {
             "code": self.indicator.code, "name": str(self.indicator.name), "unit": self.indicator.unit,
-            "target": self.indicator.target.value if self.indicator.target else None,
+            "target": self.target.value if self.target else None,
+            "share": self.indicator.unit == Unit.COUNT,
             "children": [{"code": c["area__code"], "name": c["area__name"], "value": _plain(c["value"]),
                           "note": c["note"]} for c in self.children],
             "trend": [{"period": t["period"], "value": _plain(t["value"])} for t in self.trend],
@@ -106,7 +115,7 @@ class Card:
 
 def dashboard(user, area: Area, period: Period) -> list[Card]:
     """Cards for ``area`` in ``period``: its values, its children's, and its trend over periods."""
-    values = IndicatorValue.objects.restrict(user).select_related("run")
+    values = IndicatorValue.objects.restrict(user).select_related("run", "area")
     own = {v.indicator: v for v in values.filter(area=area, period=period.key)}
     cards = {ind.code: Card(ind, own.get(ind.code)) for ind in ordered() if ind.code in own}
     children = (IndicatorValue.objects.restrict(user).filter(area__parent=area, period=period.key)
