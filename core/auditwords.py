@@ -32,6 +32,10 @@ VERBS = {
     "join": _("join requested"), "staff": _("staff appointed"), "answer": _("answered"), "request": _("requested"),
     "enter": _("entered"), "exit": _("exited"), "restart": _("restarted"), "draw": _("drawn"), "freeze": _("frozen"),
     "export": _("exported"), "term": _("term set"), "redivide": _("redivided"),
+    "name_approval": _("name approved"), "preparation": _("preparation registered"),
+    "establishment": _("establishment registered"), "party_forwarded": _("party documents forwarded"),
+    "activity": _("activity recorded"), "sponsor_opinion": _("sponsor's opinion recorded"), "grade": _("graded"),
+    "rebuild": _("rebuilt"), "situation": _("situation changed"), "run": _("run"), "tally_votes": _("tallied"),
 }
 
 
@@ -51,7 +55,7 @@ def describe_action(event) -> str:
     verb = parts[-1] if parts else event.action
     word = VERBS.get(verb)
     if word is None:
-        word = verb.replace("_", " ")
+        word = verb.replace("_", " ")  # an action no table names yet: its code, readable
     model = model_of(event)
     what = str(model._meta.verbose_name) if model is not None else (parts[1].replace("_", " ") if len(parts) > 2 else "")
     return f"{what} · {word}" if what else str(word)
@@ -88,10 +92,11 @@ def describe_changes(event) -> list[dict]:
     out = []
     for name, pair in changes.items():
         label, field = _field_label(model, name)
+        raw = field is None  # a key of the event that is no field of the model: shown as written
         if isinstance(pair, list) and len(pair) == 2:
-            out.append({"label": label, "before": _value(field, pair[0]), "after": _value(field, pair[1])})
+            out.append({"label": label, "raw": raw, "before": _value(field, pair[0]), "after": _value(field, pair[1])})
         else:
-            out.append({"label": label, "before": "", "after": _value(field, pair)})
+            out.append({"label": label, "raw": raw, "before": "", "after": _value(field, pair)})
     return out
 
 
