@@ -89,8 +89,11 @@ def page_urls(public=True):
 
 
 def _attempt(made, name, fn):
+    from django.db import transaction
+
     try:
-        fn()
+        with transaction.atomic():  # a failed app leaves the others' records and a usable transaction
+            fn()
     except Exception as exc:  # another app's factory changed: the page is then reported as not walked
         made[name] = f"{type(exc).__name__}: {exc}"[:200]
     else:

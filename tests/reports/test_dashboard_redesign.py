@@ -88,3 +88,10 @@ def test_the_progress_of_a_run_is_no_ones_but_who_may_start_one(computed, web):
     assert web(computed.officer_a).get(reverse("reports-run-progress", args=[run.pk])).status_code == 404
 
 
+
+
+class TestRunProgressRoute:
+    """The run-progress route holds no area's records (a city-wide run's status): only who may
+    start a run reads it, anyone else gets 404 (test above); the route meta-test counts it here."""
+
+    covers_routes = ["reports-run-progress"]
