@@ -33,7 +33,7 @@ def test_a_change_reads_with_the_field_label_and_the_choice_labels_not_their_cod
         accepted = str(Stage.ACCEPTED.label)
         raised = str(Stage.RAISED.label)
         matter_name = str(Matter._meta.verbose_name)
-    assert f'<span class="audit-field">{stage_label}</span>: {raised} → {accepted}' in html
+    assert f'<span class="audit-field">{stage_label}</span>: <span translate="no">{raised} → {accepted}' in html
     assert '<span class="audit-field">stage</span>' not in html
     assert f"{matter_name} · " in html
 
@@ -51,7 +51,7 @@ def test_the_dates_are_pickers_and_person_and_record_are_filters(world, web):
     assert "新胜利社区" in by_record and "新和平社区" not in by_record
     with translation.override("zh-hans"):
         name_label = str(Area._meta.get_field("name").verbose_name)
-    assert f'<span class="audit-field">{name_label}</span>: 和平社区 → 新和平社区' in by_person
+    assert f'<span class="audit-field">{name_label}</span>: <span translate="no">和平社区 → 新和平社区' in by_person
 
 
 def test_the_export_says_the_same_in_words(world, web):
