@@ -22,9 +22,30 @@ from .registry import UNIT_FACTOR, Indicator, Unit, ordered
 VIEW_PERM = "reports.view_indicatorvalue"
 
 
+# Area rows by code, kept per process under the shared access version (which any saved or deleted
+# area bumps, core.scope): the dashboard then reads no area row per request.
+_AREAS: dict = {}
+
+
+def _area(code: str):
+    from django.db import connection
+
+    from core.scope import shared_version
+
+    version = shared_version()
+    if version is None or connection.in_atomic_block:  # nothing read inside a transaction is kept
+        return Area.objects.filter(code=code).first()
+    key = (version, code)
+    if key not in _AREAS:
+        if len(_AREAS) > 5000:
+            _AREAS.clear()
+        _AREAS[key] = Area.objects.filter(code=code).first()
+    return _AREAS[key]
+
+
 def area_in_scope(user, code: str) -> Area:
     """The area ``code`` if the user may see its values; 404 otherwise (unknown or out of scope)."""
-    area = Area.objects.filter(code=code).first()
+    area = _area(code)
     if area is None or not scope_for(user).covers(VIEW_PERM, area.code):
         raise Http404(_("No such area."))
     return area
