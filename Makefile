@@ -1,6 +1,6 @@
 # Community governance portal: one entry point for developers and CI.
 #
-#   make run      development server on http://127.0.0.1:8000 (SQLite in var/, demo data)
+#   make run      development server on http://127.0.0.1:8000 (PORT=8001 for another; SQLite in var/, demo data)
 #   make test     full test suite against throwaway PostgreSQL 15 + Redis (ARGS=... for pytest)
 #   make stack    production shape: PostgreSQL, Redis, gunicorn, Celery worker + beat (DEBUG=0)
 #   make lint     ruff
@@ -11,6 +11,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 SCALE ?= 0.01
 ARGS ?=
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help venv assets run test stack lint messages clean clean-all
@@ -41,7 +42,7 @@ run: venv assets
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty --scale $(SCALE)
 	$(PY) manage.py demo_accounts
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv assets
 	bash scripts/test.sh $(ARGS)

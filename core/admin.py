@@ -202,7 +202,7 @@ class StaffGrantAdmin(ScopedModelAdmin):
     list_display = ["user", "role", "area", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "area__code", "area__name"]
-    raw_id_fields = ["user", "area"]
+    autocomplete_fields = ["user", "area"]  # picked by name, not by typing an id
 
     def has_change_permission(self, request, obj=None):
         return False  # a grant is added or revoked, never edited
@@ -404,3 +404,109 @@ class ReadOnlyScopedAdmin(ScopedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- accounts: an administrator creates users within the grant ceiling ------------------------------
+from django import forms as _forms  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin as _DjangoUserAdmin  # noqa: E402
+from django.db.models import Q  # noqa: E402
+
+
+class StaffUserCreationForm(_forms.Form):
+    """A new staff account with its first role: created by ``services.add_staff`` (the grant
+    ceiling of core/grants.py, audited), so nobody makes an account they could not grant."""
+
+    username = _forms.CharField(label=_("Username"), max_length=150)
+    full_name = _forms.CharField(label=_("Name"), max_length=50)
+    password1 = _forms.CharField(label=_("Password"), widget=_forms.PasswordInput, strip=False)
+    password2 = _forms.CharField(label=_("Password again"), widget=_forms.PasswordInput, strip=False)
+    role = _forms.ChoiceField(label=_("Role"))
+    area = _forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        allowed = set(grants.grantable_roles(actor))
+        self.fields["role"].choices = [(v, label) for v, label in Role.choices if v in allowed]
+        self.fields["area"].queryset = Area.objects.restrict(actor, "view").order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") != cleaned.get("password2"):
+            raise ValidationError(_("The two passwords differ."))
+        if get_user_model().objects.filter(username=cleaned.get("username")).exists():
+            raise ValidationError({"username": _("This username is taken.")})
+        role, area = cleaned.get("role"), cleaned.get("area")
+        if role and area:
+            found = grants.refusal(self.actor, role, area)
+            if found is not None:
+                raise ValidationError(found.message)
+        return cleaned
+
+
+class PortalUserAdmin(_DjangoUserAdmin):
+    """Superusers keep Django's account admin; an administrator who may grant roles lists the
+    accounts of their areas (and accounts without any role yet), picks them by name for a grant,
+    and creates new staff accounts through ``services.add_staff``."""
+
+    search_fields = ["username", "first_name", "last_name", "profile__full_name"]
+
+    def _may_grant(self, request):
+        return request.user.is_active and bool(grants.grantable_roles(request.user))
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        prefixes = scope_for(request.user).prefixes_for("core.view_staffgrant")
+        if prefixes is None:  # city-wide
+            return qs.filter(is_superuser=False)
+        within = Q(pk__in=[])
+        for prefix in prefixes:
+            within |= Q(grants__area__code__startswith=prefix) | Q(profile__area__code__startswith=prefix)
+        return qs.filter(within | Q(grants__isnull=True, is_superuser=False)).distinct()
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or self._may_grant(request)
+
+    def has_view_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        return self._may_grant(request) and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser or self._may_grant(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.user.is_superuser and "role" not in request.POST and request.GET.get("staff") != "1":
+            return super().add_view(request, form_url, extra_context)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        from django.template.response import TemplateResponse
+
+        form = StaffUserCreationForm(request.POST or None, actor=request.user)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.add_staff(actor=request.user, username=data["username"], role=data["role"],
+                                   area_code=data["area"].code, password=data["password1"],
+                                   full_name=data["full_name"])
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _refusal_text(exc))
+            else:
+                self.message_user(request, _("Account %(name)s created.") % {"name": data["username"]})
+                return HttpResponseRedirect(reverse("admin:auth_user_changelist", current_app=self.admin_site.name))
+        context = {**self.admin_site.each_context(request), "title": _("New staff account"), "form": form,
+                   "opts": self.model._meta}
+        return TemplateResponse(request, "admin/core/staff_user_add.html", context)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), PortalUserAdmin)

@@ -106,19 +106,36 @@ class FindingFilterSet(ScopedFilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
+def _record_types():
+    """Every model of the portal's own apps, by its name in the reader's language."""
+    from django.apps import apps
+
+    own = {"core", "governance", "volunteers", "reports", "grids", "social_orgs", "child_care"}
+    models = [m for m in apps.get_models() if m._meta.app_label in own]
+    return sorted(((m._meta.label_lower, str(m._meta.verbose_name)) for m in models), key=lambda c: c[1])
+
+
+DATE_PICKER = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+
+
 class AuditEventFilterSet(ScopedFilterSet):
-    action = django_filters.CharFilter(lookup_expr="startswith", label=_("Action"))
-    actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains", label=_("Actor"))
-    target_type = django_filters.CharFilter(label=_("Record type"))
-    target_id = django_filters.CharFilter(label=_("Record id"))
+    actor = django_filters.CharFilter(field_name="actor_label", lookup_expr="icontains", label=_("Person"))
+    actor_id = django_filters.NumberFilter(field_name="actor_id", widget=django_filters.widgets.forms.HiddenInput)
+    target_type = django_filters.ChoiceFilter(choices=_record_types, label=_("Record type"))
+    record = django_filters.CharFilter(field_name="target_label", lookup_expr="icontains", label=_("Record"))
+    target_id = django_filters.CharFilter(label=_("Record number"))
+    action = django_filters.CharFilter(lookup_expr="startswith", label=_("Action code"))
     area = AreaWithinFilter(field_name="area_code")
-    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
-    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"))
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"),
+                                      widget=DATE_PICKER)
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"),
+                                      widget=DATE_PICKER)
     request_id = django_filters.CharFilter(label=_("Request id"))
 
     class Meta:
         model = AuditEvent
-        fields = ["action", "actor", "target_type", "target_id", "area", "since", "until", "request_id"]
+        fields = ["actor", "actor_id", "target_type", "record", "target_id", "action", "area", "since", "until",
+                  "request_id"]
 
 
 class StaffFilterSet(ScopedFilterSet):

@@ -20,7 +20,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import accounts, selectors, services
+from . import accounts, auditwords, selectors, services, workbench
 from .choices import FindingStatus
 from .filtersets import AreaFilterSet, AuditEventFilterSet, FindingFilterSet, StaffFilterSet
 from .forms import FindingCloseForm, OTPForm, RevealForm
@@ -40,6 +40,9 @@ def home(request):
         "open_findings": open_findings.count(),
         "recent_findings": open_findings.select_related("area")[:5],
         "roles": sorted(scope.role_slugs),
+        "work": workbench.workbench_for(request.user),
+        "recent_done": [{"event": e, "what": auditwords.describe_action(e)}
+                        for e in workbench.recent_done(request.user)],
     })
 
 
@@ -121,6 +124,10 @@ def finding_close(request, pk):
 
 
 class AuditEventListView(ScopedListView):
+    """The audit log for auditors: actions and changes in words (the models' own labels), date
+    pickers, filters by person and by record, exports in the same words. Scoped like every list:
+    an auditor of the city reads every area, anyone else only the events of their areas."""
+
     model = AuditEvent
     filterset_class = AuditEventFilterSet
     template_name = "core/audit_list.html"
@@ -129,11 +136,19 @@ class AuditEventListView(ScopedListView):
     default_sort = "-created_at"
     export_name = "audit-log"
     export_columns = [
-        (gettext_lazy("Time"), "created_at"), (gettext_lazy("Actor"), "actor_label"), (gettext_lazy("Action"), "action"),
-        (gettext_lazy("Record type"), "target_type"), (gettext_lazy("Record id"), "target_id"), (gettext_lazy("Record"), "target_label"),
-        (gettext_lazy("Area code"), "area_code"), (gettext_lazy("Changes"), "changes"), (gettext_lazy("Reason"), "reason"),
-        (gettext_lazy("Request id"), "request_id"),
+        (gettext_lazy("Time"), "created_at"), (gettext_lazy("Person"), "actor_label"),
+        (gettext_lazy("Action"), auditwords.describe_action), (gettext_lazy("Action code"), "action"),
+        (gettext_lazy("Record type"), lambda e: str(m._meta.verbose_name) if (m := auditwords.model_of(e)) else e.target_type),
+        (gettext_lazy("Record number"), "target_id"), (gettext_lazy("Record"), "target_label"),
+        (gettext_lazy("Area code"), "area_code"), (gettext_lazy("Changes"), auditwords.changes_text),
+        (gettext_lazy("Reason"), "reason"), (gettext_lazy("Request id"), "request_id"),
     ]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["events"] = [{"event": e, "action": auditwords.describe_action(e),
+                          "changes": auditwords.describe_changes(e)} for e in ctx["object_list"]]
+        return ctx
 
 
 class StaffListView(ScopedListView):
@@ -148,10 +163,18 @@ class StaffListView(ScopedListView):
         (gettext_lazy("ID number"), lambda p: p.id_number.masked if p.id_number else ""),
         (gettext_lazy("Phone"), lambda p: p.phone.masked if p.phone else ""),
         (gettext_lazy("Post"), "title"),
+        (gettext_lazy("Roles and areas"), lambda p: "; ".join(
+            f"{g.get_role_display()} · {g.area.name}" for g in p.user.grants.all())),
     ]
 
     def base_queryset(self):
-        return StaffProfile.objects.select_related("user", "area")
+        from django.db.models import Prefetch
+
+        from .models import StaffGrant
+
+        return StaffProfile.objects.select_related("user", "area").prefetch_related(
+            Prefetch("user__grants", queryset=StaffGrant.objects.restrict(self.request.user, "view").select_related("area")
+                     .order_by("area__code")))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

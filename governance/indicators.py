@@ -40,7 +40,7 @@ register(Indicator(
     unit=Unit.PERCENT,
     numerator=Measure(lambda p: _answered(p).filter(answered_at__date__lte=F("response_due"))),
     denominator=Measure(_answered, missing_reason=_("no matter answered in %(area)s in %(period)s")),
-    lowest_level=AreaLevel.COMMUNITY,
+    lowest_level=AreaLevel.COMMUNITY, order=21,
     target=Target(">=", 100),
 ))
 
@@ -57,7 +57,7 @@ register(Indicator(
     numerator=Measure(lambda p: _major_closed(p).exclude(
         steps__status__in=[StepStatus.PENDING, StepStatus.FAILED])),
     denominator=Measure(_major_closed, missing_reason=_("no major matter closed in %(area)s in %(period)s")),
-    lowest_level=AreaLevel.COMMUNITY,
+    lowest_level=AreaLevel.COMMUNITY, order=22,
     target=Target(">=", 100),
 ))
 
@@ -72,7 +72,7 @@ register(Indicator(
     unit=Unit.PERCENT,
     numerator=Measure(lambda p: _published(p).filter(posted_at__date__lte=F("due_on"))),
     denominator=Measure(_published, missing_reason=_("nothing published in %(area)s in %(period)s")),
-    lowest_level=AreaLevel.COMMUNITY,
+    lowest_level=AreaLevel.COMMUNITY, order=23,
     target=Target(">=", 100),
 ))
 
@@ -89,7 +89,7 @@ register(Indicator(
     numerator=Measure(_rounds, aggregate=Sum("satisfaction")),
     denominator=Measure(_rounds, aggregate=Count("id"),
                         missing_reason=_("no evaluation closed in %(area)s in %(period)s")),
-    lowest_level=AreaLevel.COMMUNITY,
+    lowest_level=AreaLevel.COMMUNITY, order=24,
 ))
 
 
@@ -106,7 +106,7 @@ register(Indicator(
     name=_("Disputes effectively resolved"),
     unit=Unit.COUNT,
     numerator=Measure(effectively_resolved),
-    lowest_level=AreaLevel.COMMUNITY,
+    lowest_level=AreaLevel.COMMUNITY, order=25,
     target=Target(">=", 1000),
     source=_("“Over a thousand disputes effectively resolved a year”, Civil Affairs Bureau, 2020 (city level)"),
 ))

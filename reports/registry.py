@@ -69,6 +69,15 @@ class Measure:
 class Target:
     op: str  # ">=", "<=", "=="
     value: float
+    # The area level the target is set for ("city", "county", …). Empty: a share or rate (%, ‰,
+    # per unit) applies at every level, a count only at the city (a city's 1,000 disputes a year
+    # are not a village's target).
+    level: str = ""
+
+    def applies_at(self, level: str, unit: str) -> bool:
+        if self.level:
+            return level == self.level
+        return unit != Unit.COUNT or level == AreaLevel.CITY
 
     def met(self, value) -> bool | None:
         if value is None:

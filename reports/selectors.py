@@ -22,9 +22,30 @@ from .registry import UNIT_FACTOR, Indicator, Unit, ordered
 VIEW_PERM = "reports.view_indicatorvalue"
 
 
+# Area rows by code, kept per process under the shared access version (which any saved or deleted
+# area bumps, core.scope): the dashboard then reads no area row per request.
+_AREAS: dict = {}
+
+
+def _area(code: str):
+    from django.db import connection
+
+    from core.scope import shared_version
+
+    version = shared_version()
+    if version is None or connection.in_atomic_block:  # nothing read inside a transaction is kept
+        return Area.objects.filter(code=code).first()
+    key = (version, code)
+    if key not in _AREAS:
+        if len(_AREAS) > 5000:
+            _AREAS.clear()
+        _AREAS[key] = Area.objects.filter(code=code).first()
+    return _AREAS[key]
+
+
 def area_in_scope(user, code: str) -> Area:
     """The area ``code`` if the user may see its values; 404 otherwise (unknown or out of scope)."""
-    area = Area.objects.filter(code=code).first()
+    area = _area(code)
     if area is None or not scope_for(user).covers(VIEW_PERM, area.code):
         raise Http404(_("No such area."))
     return area
@@ -76,10 +97,18 @@ class Card:
         return format_value(self.value.value if self.value else None, self.indicator.unit)
 
     @property
-    def met(self):
-        if self.indicator.target is None or self.value is None or self.value.value is None:
+    def target(self):
+        """The indicator's target where it applies to this card's area (see ``Target.applies_at``)."""
+        t = self.indicator.target
+        if t is None or self.value is None or not t.applies_at(self.value.area.level, self.indicator.unit):
             return None
-        return self.indicator.target.met(float(self.value.value))
+        return t
+
+    @property
+    def met(self):
+        if self.target is None or self.value is None or self.value.value is None:
+            return None
+        return self.target.met(float(self.value.value))
 
     @property
     def explanation(self) -> str:
@@ -97,7 +126,8 @@ class Card:
     def chart(self) -> dict:
         return {
             "code": self.indicator.code, "name": str(self.indicator.name), "unit": self.indicator.unit,
-            "target": self.indicator.target.value if self.indicator.target else None,
+            "target": self.target.value if self.target else None,
+            "share": self.indicator.unit == Unit.COUNT,
             "children": [{"code": c["area__code"], "name": c["area__name"], "value": _plain(c["value"]),
                           "note": c["note"]} for c in self.children],
             "trend": [{"period": t["period"], "value": _plain(t["value"])} for t in self.trend],
@@ -106,7 +136,7 @@ class Card:
 
 def dashboard(user, area: Area, period: Period) -> list[Card]:
     """Cards for ``area`` in ``period``: its values, its children's, and its trend over periods."""
-    values = IndicatorValue.objects.restrict(user).select_related("run")
+    values = IndicatorValue.objects.restrict(user).select_related("run", "area")
     own = {v.indicator: v for v in values.filter(area=area, period=period.key)}
     cards = {ind.code: Card(ind, own.get(ind.code)) for ind in ordered() if ind.code in own}
     children = (IndicatorValue.objects.restrict(user).filter(area__parent=area, period=period.key)

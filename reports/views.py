@@ -36,12 +36,19 @@ def _require_view(user):
         raise NoPermission(_("You do not have permission to see this page."))
 
 
+# The year of the source's figures (the bureau's 2020 report), always one click away.
+SOURCE_PERIOD = "2020"
+
+
 def _period_from(request, available):
-    text = request.GET.get("period") or (available[0] if available else str(timezone.localdate().year))
+    """The period asked for; by default the current year (its values may not be computed yet: the
+    page then says so and links the periods that have values, the source year first)."""
+    current = str(timezone.localdate().year)
+    text = request.GET.get("period") or current
     try:
         return Period.parse(text), None
     except ValidationError as exc:
-        return Period.parse(available[0] if available else str(timezone.localdate().year)), exc.messages[0]
+        return Period.parse(current), exc.messages[0]
 
 
 def _cell(v, key):
@@ -54,10 +61,11 @@ def _cell(v, key):
         return str(ind.name) if ind else v.indicator
     if key == "unit":
         return str(Unit(ind.unit).label) if ind else ""
+    applies = bool(ind and ind.target and ind.target.applies_at(v.area.level, ind.unit))
     if key == "target":
-        return str(ind.target) if ind and ind.target else ""
+        return str(ind.target) if applies else ""
     if key == "met":
-        if not ind or not ind.target or v.value is None:
+        if not applies or v.value is None:
             return ""
         return _("yes") if ind.target.met(float(v.value)) else _("no")
     if key in ("value", "numerator", "denominator"):
@@ -89,6 +97,25 @@ def _dashboard_data(user, area, period, held):
                        "indicators": [c.chart() for c in cards]}}
 
 
+def _cached_fragments(request, area, period, version, access_version, indicator_access) -> dict:
+    """The page's three cached fragments (breadcrumbs, area picker, indicators) read in ONE cache
+    round trip; the template's ``{% cache %}`` tags (same names and keys) build and store only
+    those missing. Keeps the dashboard within 1.5x of /healthz (bench/reports_aggregate.py)."""
+    from django.core.cache import cache
+    from django.core.cache.utils import make_template_fragment_key
+    from django.utils.translation import get_language
+
+    keys = {
+        "breadcrumbs": make_template_fragment_key(
+            "reports_breadcrumbs", [request.user.pk, area.code, period.key, access_version]),
+        "area_choices": make_template_fragment_key("reports_area_choices", [request.user.pk, area.code, access_version]),
+        "dashboard": make_template_fragment_key(
+            "reports_dashboard", [area.code, period.key, version, get_language(), indicator_access]),
+    }
+    found = cache.get_many(list(keys.values()))
+    return {name: found.get(key) for name, key in keys.items()}
+
+
 @login_required
 def dashboard(request):
     _require_view(request.user)
@@ -102,7 +129,11 @@ def dashboard(request):
     if fmt in ("csv", "xlsx"):
         return _export(request, area, period, fmt)
     held = permissions_held(request.user, area.code)
+    access_version = shared_version()
+    indicator_access = ",".join(held) or "-"
+    fragments = _cached_fragments(request, area, period, version, access_version, indicator_access)
     return render(request, "reports/dashboard.html", {
+        "fragments": fragments,
         "area": area, "period": period, "periods": available, "period_error": period_error,
         # Built only when the cached fragment is missing. It is keyed by area, period, the latest
         # run and the indicator permissions the user holds over the area ("indicator_access"):
@@ -110,15 +141,17 @@ def dashboard(request):
         # indicators', so users who hold the same of those permissions share the fragment.
         "data": SimpleLazyObject(lambda: _dashboard_data(request.user, area, period, held)),
         "version": version,
-        "indicator_access": ",".join(held) or "-",
+        "indicator_access": indicator_access,
         # The breadcrumbs and the area picker depend on the user's areas and the territory only:
         # built when their cached fragment (keyed by user, area and the shared access version,
         # which any change to grants or areas bumps) is missing.
-        "access_version": shared_version(),
+        "access_version": access_version,
         "breadcrumbs": SimpleLazyObject(lambda: selectors.breadcrumbs(request.user, area)),
         "area_choices": SimpleLazyObject(lambda: selectors.area_choices(request.user, area)),
         "can_run": scope_for(request.user).has_perm_somewhere("reports.add_reportrun"),
         "query": urlencode({"area": area.code, "period": period.key}),
+        "source_period": SOURCE_PERIOD,
+        "current_period": str(timezone.localdate().year),
     })
 
 
@@ -133,8 +166,28 @@ def start_run(request):
     except TaskQueueUnavailable:  # the broker is down or frozen: the run was recorded as failed
         messages.error(request, _("Background tasks are temporarily unavailable; try again in a few minutes."))
     else:
+        if request.headers.get("HX-Request"):
+            return render(request, "reports/run_progress.html", {"run": run, "area": request.POST.get("area", "")})
         messages.success(request, _("Aggregation run #%(id)s for %(period)s requested.") % {
             "id": run.pk, "period": run.period})
+    if request.headers.get("HX-Request"):
+        return render(request, "reports/run_progress.html", {"run": None, "error": True})
     back = request.POST.get("area")
     params = {"period": period} if not back else {"period": period, "area": back}
     return redirect(f"{reverse('reports-dashboard')}?{urlencode(params)}")
+
+
+@login_required
+def run_progress(request, pk):
+    """How far a run is (HTMX polls this every two seconds until it has finished): status, areas
+    and values written. Runs are city-wide and hold no area's records; only who may start one sees it."""
+    from django.http import Http404
+
+    from .models import ReportRun
+
+    if not scope_for(request.user).has_perm_somewhere("reports.add_reportrun"):
+        raise Http404
+    run = ReportRun.objects.filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return render(request, "reports/run_progress.html", {"run": run, "area": request.GET.get("area", "")})

@@ -1,5 +1,5 @@
-/* Indicator dashboard: one bar chart over the children of the area per indicator (click a bar to
- * drill down) and a trend line over periods. Data comes from the json_script #indicator-data;
+/* Indicator dashboard: per indicator a bar chart over the children of the area (click a bar to
+ * drill down), their shares of a count (pie), their ranking for a rate, and a trend line over periods. Data comes from the json_script #indicator-data;
  * CSP forbids inline scripts, hence this file. */
 (function () {
   "use strict";
@@ -37,6 +37,41 @@
     return chart;
   }
 
+  // Shares: each sub-area's part of a count (a pie; click a slice to drill down).
+  function shareChart(el, ind) {
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    var rows = ind.children.filter(function (c) { return c.value !== null && c.value > 0; });
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      series: [{ type: "pie", radius: ["35%", "65%"], avoidLabelOverlap: true, label: { fontSize: 10 },
+                 data: rows.map(function (c) { return { name: c.name, value: c.value, code: c.code }; }) }]
+    });
+    chart.on("click", function (params) { if (params.data && params.data.code) { drill(params.data.code); } });
+    return chart;
+  }
+
+  // Rankings: sub-areas from the highest value to the lowest (horizontal bars, the target marked).
+  function rankingChart(el, ind) {
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    var rows = ind.children.filter(function (c) { return c.value !== null; })
+      .sort(function (a, b) { return a.value - b.value; });
+    var option = {
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: rows.map(function (c) { return c.name; }), axisLabel: { fontSize: 10 } },
+      series: [{ type: "bar", data: rows.map(function (c) { return c.value; }), itemStyle: { color: "#198754" } }]
+    };
+    if (ind.target !== null) {
+      option.series[0].markLine = { symbol: "none", data: [{ xAxis: ind.target }], lineStyle: { color: "#dc3545" } };
+    }
+    chart.setOption(option);
+    chart.on("click", function (params) { var c = rows[params.dataIndex]; if (c) { drill(c.code); } });
+    el.style.height = Math.max(160, 22 * rows.length + 40) + "px";
+    chart.resize();
+    return chart;
+  }
+
   function trendChart(el, ind) {
     var chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
@@ -53,7 +88,8 @@
     var ind = byCode[el.dataset.code];
     if (!ind) { return; }
     el.style.height = "220px";
-    var chart = el.dataset.kind === "trend" ? trendChart(el, ind) : childrenChart(el, ind);
+    var draw = { trend: trendChart, share: shareChart, ranking: rankingChart }[el.dataset.kind] || childrenChart;
+    var chart = draw(el, ind);
     // Marked ready once drawn (animations included), so a click lands on the final bars.
     chart.on("finished", function () { el.dataset.ready = "1"; });
     charts.push(chart);
