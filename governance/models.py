@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import AreaLevel
 from core.models import Area
 from core.validators import DOCUMENT_TYPES, IMAGE_TYPES, FileTypeValidator, RandomName
 
@@ -213,6 +214,9 @@ class Matter(models.Model):
     referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
 
     objects = querysets.MatterQuerySet.as_manager()
+    # A matter lies at its community: a grid worker's grant covers the matters of the grid's community
+    # (they raise 百姓点事 there and follow them), and no other community's (core.scope._reach).
+    grants_reach_up_to = AreaLevel.COMMUNITY
 
     class Meta:
         verbose_name = _("matter")
@@ -686,6 +690,7 @@ class Dispute(models.Model):
                                related_name="disputes")
 
     objects = querysets.AreaBoundQuerySet.as_manager()
+    grants_reach_up_to = AreaLevel.COMMUNITY  # as for matters: a grid worker registers disputes of their community
 
     class Meta:
         verbose_name = _("dispute")

@@ -91,3 +91,13 @@ def history(matter: Matter, *, public: bool) -> list[dict]:
 def public_matters(area):
     return (Matter.objects.filter(area=area).exclude(stage=Stage.WITHDRAWN).select_related("category")
             .annotate(supports_count=Count("supports")).order_by("-raised_at"))
+
+
+def communities_where(user, perm: str):
+    """The communities/villages where ``user`` holds ``perm``: the choices of a form that records
+    something in a community (a grid worker's grant reaches its community for matters and disputes)."""
+    from core.choices import AreaLevel
+    from core.models import Area
+    from core.querysets import within_scope_of
+
+    return within_scope_of(perm, "code")(Area.objects.filter(level=AreaLevel.COMMUNITY), user).order_by("code")

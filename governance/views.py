@@ -77,7 +77,7 @@ class MatterDetailView(ScopedDetailView):
 def matter_create(request):
     if not scope_for(request.user).has_perm_somewhere("governance.add_matter"):
         raise NoPermission(_("You do not have permission to see this page."))
-    communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
+    communities = selectors.communities_where(request.user, "governance.add_matter")
     form = forms.MatterForm(request.POST or None)
     form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities,
                                                    initial=communities.first() if communities.count() == 1 else None)
@@ -368,7 +368,7 @@ class DisputeListView(ScopedListView):
 def dispute_create(request):
     if not scope_for(request.user).has_perm_somewhere("governance.add_dispute"):
         raise NoPermission(_("You do not have permission to see this page."))
-    communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
+    communities = selectors.communities_where(request.user, "governance.add_dispute")
     form = forms.DisputeForm(request.POST or None, initial={"outcome": DisputeOutcome.PENDING})
     form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities)
     forms.style(form)
