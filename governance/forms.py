@@ -80,6 +80,24 @@ class MeetingForm(PhoneForm):
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 2}))
     eligible = forms.IntegerField(label=_("Invited participants"), min_value=1, required=False,
                                   help_text=_("For a consultation council; assemblies use the recorded roster."))
+    eligible_reason = forms.CharField(label=_("Reason for a number other than the roster's"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text=_("Only when the number differs from the roster; it is audited."))
+
+    def for_matter(self, matter):
+        """Start on the body that holds this matter's next meeting (the first choice would be refused)."""
+        from .choices import DELIBERATION_STEPS, Track
+        from .services import STEP_BODIES
+
+        if matter.track == Track.FOUR_DELIBERATIONS:
+            done = {s.kind for s in matter.steps.all() if s.done}
+            step = next((k for k in DELIBERATION_STEPS if k not in done), None)
+            if step is not None:
+                self.initial.setdefault("body_kind", STEP_BODIES[step][0])
+                self.initial.setdefault("step_kind", step)
+        else:
+            self.initial.setdefault("body_kind", BodyKind.CONSULTATION_COUNCIL)
+        return self
 
 
 class AttendanceForm(PhoneForm):

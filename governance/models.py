@@ -311,6 +311,9 @@ class Meeting(models.Model):
     notice_sent_at = models.DateTimeField(_("notice sent"), default=timezone.now)
     eligible = models.PositiveIntegerField(_("should attend"))
     eligible_households = models.PositiveIntegerField(_("households that should attend"), default=0)
+    roster_eligible = models.PositiveIntegerField(_("on the roster"), null=True, blank=True,
+                                                  help_text=_("The roster's count when the notice went out."))
+    eligible_reason = models.TextField(_("reason for a number other than the roster's"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     objects = querysets.AreaBoundQuerySet.as_manager()

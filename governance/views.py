@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -109,7 +110,8 @@ def _merge_into(actor, matter, d):
 def _schedule(actor, matter, d):
     return services.schedule_meeting(actor=actor, matter=matter, body_kind=d["body_kind"],
                                      step_kind=d["step_kind"] or None, scheduled_at=d["scheduled_at"],
-                                     location=d["location"], agenda=d["agenda"], eligible=d["eligible"])
+                                     location=d["location"], agenda=d["agenda"], eligible=d["eligible"],
+                                     eligible_reason=d.get("eligible_reason", ""))
 
 
 def _complete(actor, matter, d):
@@ -208,7 +210,16 @@ class MatterStepView(ScopedActionView):
         return f"{self.object.ref} {self.object.title} · {self.submit_label}"
 
     def perform(self, obj, form):
+        if self.prefix == "publish":
+            return _publish(self.request.user, obj, form.cleaned_data, self.request.FILES)
+        if self.prefix == "attach":
+            return services.add_attachment(actor=self.request.user, matter=obj, **form.cleaned_data)
         return self.call(self.request.user, obj, form.cleaned_data)
+
+    def get_success_url(self, result):
+        if isinstance(result, Meeting):
+            return reverse("governance:meeting-detail", args=[result.pk])
+        return self.object.get_absolute_url()
 
     def succeeded(self, result):
         messages.success(self.request, _("%(action)s: done.") % {"action": self.submit_label})
@@ -221,34 +232,11 @@ KIT_STEPS = ("accept", "decline", "withdraw")  # the matter page's steps moved o
 @login_required
 @require_POST
 def matter_action(request, pk, action):
-    if action in KIT_STEPS:
-        return MatterStepView.as_view()(request, pk=pk, action=action)
-    matter = Matter.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if matter is None or action not in MATTER_ACTIONS:
+    """Every panel of the matter page is a kit step (MatterStepView): a refusal is shown beside the form
+    with the fields' labels and the input kept."""
+    if action not in MATTER_ACTIONS:
         raise Http404
-    form_class, call, _stages, label = MATTER_ACTIONS[action]
-    form = _for_matter(form_class(request.POST, request.FILES, prefix=action), matter)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            name = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {name or ''} {' '.join(errors)}")
-        return redirect(matter)
-    try:
-        if action == "publish":
-            result = _publish(request.user, matter, form.cleaned_data, request.FILES)
-        elif action == "attach":
-            result = services.add_attachment(actor=request.user, matter=matter, **form.cleaned_data)
-        else:
-            result = call(request.user, matter, form.cleaned_data)
-    except TransitionRefused as exc:
-        messages.error(request, exc.reason)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("%(action)s: done.") % {"action": label})
-        if isinstance(result, Meeting):
-            return redirect("governance:meeting-detail", pk=result.pk)
-    return redirect(matter)
+    return MatterStepView.as_view()(request, pk=pk, action=action)
 
 
 class MeetingDetailView(ScopedDetailView):
@@ -301,33 +289,45 @@ MEETING_ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def meeting_action(request, pk, action):
-    meeting = Meeting.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if meeting is None or action not in MEETING_ACTIONS:
-        raise Http404
-    form_class, call, label = MEETING_ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            name = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {name or ''} {' '.join(errors)}")
-        return redirect("governance:meeting-detail", pk=pk)
-    try:
-        result = call(request.user, meeting, form.cleaned_data)
-    except TransitionRefused as exc:
-        messages.error(request, exc.reason)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
+class MeetingStepView(ScopedActionView):
+    """A panel of the meeting page on the kit: refusals beside the form with labels and the input kept."""
+
+    model = Meeting
+    scope_action = "view"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.prefix = kwargs["action"]
+        self.form_class, self.call, self.submit_label = MEETING_ACTIONS[self.prefix]
+
+    def get_form(self):
+        return forms.style(super().get_form())
+
+    def get_title(self):
+        return f"{self.object} · {self.submit_label}"
+
+    def perform(self, obj, form):
+        return self.call(self.request.user, obj, form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse("governance:meeting-detail", args=[self.object.pk])
+
+    def succeeded(self, result):
         if isinstance(result, Ballot) and result.closed_at:
-            messages.success(request, _("The vote passed.") if result.passed else
+            messages.success(self.request, _("The vote passed.") if result.passed else
                              _("The vote did not pass (quorum: %(q)s).") % {
                                  "q": _("yes") if result.quorate else _("no")})
         else:
-            messages.success(request, _("%(action)s: done.") % {"action": label})
-    return redirect("governance:meeting-detail", pk=pk)
+            messages.success(self.request, _("%(action)s: done.") % {"action": self.submit_label})
+        return super().succeeded(result)
+
+
+@login_required
+@require_POST
+def meeting_action(request, pk, action):
+    if action not in MEETING_ACTIONS:
+        raise Http404
+    return MeetingStepView.as_view()(request, pk=pk, action=action)
 
 
 @login_required

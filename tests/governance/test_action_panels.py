@@ -1,0 +1,36 @@
+"""The matter and meeting pages' panels are kit steps: a refusal shows the fields' labels (never raw
+names such as "name") beside the form, with the input kept."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from governance import services
+from governance.choices import BodyKind, Stage
+from tests.factories.governance import Walker, raise_matter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_support_without_a_name_is_refused_with_the_fields_label(world, web):
+    matter = raise_matter(world.community_a)
+    response = web(world.worker_a).post(reverse("governance:matter-action", args=[matter.pk, "support"]),
+                                        {"support-name": ""})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "居民: " in page or "Resident: " in page
+    assert ": name " not in page and "name:" not in page
+
+
+def test_a_refused_attendance_keeps_what_was_typed(world, web):
+    walker = Walker(world.community_a)
+    meeting = services.schedule_meeting(actor=walker.worker, matter=walker.to(Stage.ACCEPTED),
+                                        body_kind=BodyKind.CONSULTATION_COUNCIL, scheduled_at=timezone.now(),
+                                        location="议事厅", agenda="议程", eligible=9)
+    url = reverse("governance:meeting-action", args=[meeting.pk, "attend"])
+    client = web(walker.worker)
+    assert client.post(url, {"attend-name": "赵六", "attend-category": "resident"}).status_code == 302
+    again = client.post(url, {"attend-name": "赵六", "attend-category": "resident", "attend-household": "3栋201"})
+    page = again.content.decode()
+    assert again.status_code in (400, 409)
+    assert "3栋201" in page and "赵六" in page
