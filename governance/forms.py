@@ -211,3 +211,10 @@ class DisputeForm(PhoneForm):
     resolved_on = forms.DateField(label=_("Resolved"), widget=D, required=False)
     agreement = forms.CharField(label=_("Agreement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label=_("Follow-up"), required=False)
+
+
+class DisputeResolveForm(PhoneForm):
+    resolved_on = forms.DateField(label=_("Resolved"), widget=D, required=False,
+                                  help_text=_("Empty: today."))
+    agreement = forms.CharField(label=_("Agreement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up = forms.CharField(label=_("Follow-up"), required=False)

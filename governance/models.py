@@ -9,6 +9,7 @@ through ``governance.services``; these models only hold what the database can ch
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -705,6 +706,20 @@ class Dispute(models.Model):
 
     def __str__(self):
         return f"{self.get_dispute_type_display()} {self.received_on}"
+
+    def get_absolute_url(self):
+        return reverse("governance:dispute-detail", args=[self.pk])
+
+    def clean(self):
+        """Dates that can be true: a dispute is not received in the future, nor resolved before it was
+        received (every write's ``full_clean`` checks this: page, API and import alike)."""
+        errors = {}
+        if self.received_on and self.received_on > timezone.localdate():
+            errors["received_on"] = _("A dispute cannot be received in the future.")
+        if self.received_on and self.resolved_on and self.resolved_on < self.received_on:
+            errors["resolved_on"] = _("A dispute is resolved on or after the day it was received.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def effectively_resolved(self) -> bool:

@@ -1050,12 +1050,12 @@ DISPUTE_FIELDS = ["parties", "dispute_type", "channel", "mediator", "received_on
                   "agreement", "follow_up"]
 
 
-@transaction.atomic
 def _check_dispute_dates(dispute: Dispute) -> None:
     if dispute.resolved_on and dispute.received_on and dispute.resolved_on < dispute.received_on:
         raise ValidationError({"resolved_on": _("A dispute is resolved on or after the day it was received.")})
 
 
+@transaction.atomic
 def register_dispute(*, actor, area, **values) -> Dispute:
     require_in_scope(actor, _perm(Dispute, "add"), area.code)
     if area.level != AreaLevel.COMMUNITY:
@@ -1320,3 +1320,16 @@ def record_file_download(*, actor, record, field: str):
     area = record.matter.area if hasattr(record, "matter") else getattr(record, "area", None)
     audit.record(actor=actor, action="governance.file.download", target=record, area=area,
                  changes={field: getattr(record, field).name})
+
+
+@transaction.atomic
+def resolve_dispute(*, actor, dispute, resolved_on=None, agreement="", follow_up="") -> Dispute:
+    """Record a dispute's resolution (调解成功): the day (today when not given, never before it was
+    received nor, for a reopened dispute, before it was reopened), the agreement and the follow-up."""
+    current = Dispute.objects.select_related("area").get(pk=dispute.pk)
+    require_in_scope(actor, _perm(Dispute, "change"), current.area.code)
+    if current.outcome == DisputeOutcome.RESOLVED:
+        raise TransitionRefused(_("This dispute is already resolved; reopen it first."))
+    return update_dispute(actor=actor, dispute=current, outcome=DisputeOutcome.RESOLVED,
+                          resolved_on=resolved_on or timezone.localdate(), agreement=agreement or current.agreement,
+                          follow_up=follow_up or current.follow_up)

@@ -16,6 +16,9 @@ urlpatterns = [
     path("governance/publications/<int:pk>/photo/", views.publication_photo, name="publication-photo"),
     path("governance/disputes/", views.DisputeListView.as_view(), name="dispute-list"),
     path("governance/disputes/new/", views.dispute_create, name="dispute-create"),
+    path("governance/disputes/<int:pk>/", views.DisputeDetailView.as_view(), name="dispute-detail"),
+    path("governance/disputes/<int:pk>/resolve/", views.DisputeResolveView.as_view(), name="dispute-resolve"),
+    path("governance/disputes/<int:pk>/reopen/", views.DisputeReopenView.as_view(), name="dispute-reopen"),
     path("public/governance/<str:code>/", views.public_matters, name="public-list"),
     path("public/governance/<str:code>/<str:ref>/", views.public_matter, name="public-matter"),
 ]

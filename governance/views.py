@@ -449,3 +449,42 @@ def publication_photo(request, pk):
     if publication is None:
         raise Http404
     return _download(request, publication, "photo", f"{publication.matter.ref}-{publication.get_kind_display()}")
+
+
+# --- disputes: a page per dispute, resolved and reopened there ----------------------------------------------
+class DisputeDetailView(ScopedDetailView):
+    model = Dispute
+    template_name = "governance/dispute_detail.html"
+    context_object_name = "dispute"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return Dispute.objects.select_related("area", "matter")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        d = self.object
+        ctx["can_change"] = scope_for(self.request.user).covers("governance.change_dispute", d.area.code)
+        ctx["resolve_form"] = forms.DisputeResolveForm() if d.outcome != DisputeOutcome.RESOLVED else None
+        ctx["reopen_form"] = forms.ReasonForm() if d.outcome == DisputeOutcome.RESOLVED and not d.reopened_on \
+            else None
+        ctx["points"] = list(d.points.all())
+        return ctx
+
+
+class DisputeResolveView(ScopedActionView):
+    model = Dispute
+    form_class = forms.DisputeResolveForm
+    service = services.resolve_dispute
+    title = gettext_lazy("Record the resolution")
+    submit_label = gettext_lazy("Resolved")
+    success_message = gettext_lazy("The resolution is recorded.")
+
+
+class DisputeReopenView(ScopedActionView):
+    model = Dispute
+    form_class = forms.ReasonForm
+    service = services.reopen_dispute
+    title = gettext_lazy("Reopen the dispute")
+    submit_label = gettext_lazy("Reopen")
+    success_message = gettext_lazy("The dispute is reopened.")
