@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 
 app_name = "governance"
 
@@ -22,3 +22,4 @@ urlpatterns = [
     path("public/governance/<str:code>/", views.public_matters, name="public-list"),
     path("public/governance/<str:code>/<str:ref>/", views.public_matter, name="public-matter"),
 ]
+urlpatterns += pages.urlpatterns  # the bodies' records: cadre reviews, points, rosters, settings, supervision
