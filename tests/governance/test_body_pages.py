@@ -169,3 +169,20 @@ def test_each_community_shows_whether_it_has_a_supervision_committee(world, web)
     assert client.get(reverse("governance:community-bodies", args=[world.community_b.code])).status_code == 404
     theirs = web(world.officer_b).get(reverse("governance:community-bodies", args=[world.village_b.code]))
     assert theirs.status_code == 200 and "text-bg-danger" in theirs.content.decode()
+
+
+def test_the_coverage_indicator_counts_communities_with_a_supervision_committee_in_office(world):
+    from reports.engine import compute
+    from reports.periods import Period
+    from reports.registry import autodiscover
+
+    indicator = autodiscover()["governance.supervision_committee_coverage"]
+    seat(world.community_a, Capacity.SUPERVISION_COMMITTEE)
+    services.add_body_member(actor=None, area=world.community_b, capacity=Capacity.SUPERVISION_COMMITTEE,
+                             name="任期已满", term_start=datetime.date(2015, 1, 1), term_end=datetime.date(2018, 1, 1))
+    year = str(timezone.localdate().year - 1)
+    values = {v.area_id: v for v in compute([indicator], Period.parse(year)).values}
+    assert values[world.community_a.pk].value == 100
+    assert values[world.community_b.pk].value == 0
+    assert values[world.district_a.pk].value == 100
+    assert values[world.city.pk].numerator == 1 and values[world.city.pk].denominator == 3
