@@ -19,6 +19,7 @@ urlpatterns = [
     path("governance/disputes/<int:pk>/", views.DisputeDetailView.as_view(), name="dispute-detail"),
     path("governance/disputes/<int:pk>/resolve/", views.DisputeResolveView.as_view(), name="dispute-resolve"),
     path("governance/disputes/<int:pk>/reopen/", views.DisputeReopenView.as_view(), name="dispute-reopen"),
+    path("public/governance/", views.public_index, name="public-index"),
     path("public/governance/<str:code>/", views.public_matters, name="public-list"),
     path("public/governance/<str:code>/<str:ref>/", views.public_matter, name="public-matter"),
 ]

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.choices import AreaLevel
@@ -71,7 +71,23 @@ class MatterDetailView(ScopedDetailView):
         ctx["evidence_form"] = forms.EvidenceForm
         ctx["open_stages"] = OPEN_STAGES
         ctx["attachments"] = list(matter.attachments.all())
+        ctx["progress"] = selectors.progress(matter)
+        ctx["forms"] = {name: form for name, form in ctx["forms"].items() if _may_take(ctx, matter, name)}
         return ctx
+
+
+# Panels that belong to a seat (the services refuse anyone else): shown only to its holders.
+COMMITTEE_STEPS = {"accept", "decline", "merge", "refer", "merge_first_steps", "implement"}
+SUPERVISOR_STEPS = {"object"}
+
+
+def _may_take(ctx, matter, name) -> bool:
+    """Whether the matter page offers panel ``name`` to this user now."""
+    if name in COMMITTEE_STEPS and not ctx["is_committee"]:
+        return False
+    if name in SUPERVISOR_STEPS and not ctx["is_supervisor"]:
+        return False
+    return not (name == "merge_first_steps" and not matter.is_major)
 
 
 @login_required
@@ -276,7 +292,7 @@ def _minutes(actor, m, d):
 
 MEETING_ACTIONS = {
     "attend": (forms.AttendanceForm, lambda a, m, d: services.record_attendance(actor=a, meeting=m, **d),
-               gettext_lazy("Sign in")),
+               pgettext_lazy("meeting attendance", "Sign in")),
     "minutes": (forms.MinutesForm, _minutes, gettext_lazy("Save the minutes")),
     "sign": (forms.SignForm, lambda a, m, d: services.sign_minutes(actor=a, meeting=m, **d),
              gettext_lazy("Sign and lock the minutes")),
@@ -488,3 +504,25 @@ class DisputeReopenView(ScopedActionView):
     title = gettext_lazy("Reopen the dispute")
     submit_label = gettext_lazy("Reopen")
     success_message = gettext_lazy("The dispute is reopened.")
+
+
+# --- the public index: every community's published matters, found by name ------------------------------------
+def public_index(request):
+    """Communities and villages by name (substring), each with how many matters it has published, leading
+    to its public list of case files. No login, no personal data."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from .choices import Stage
+
+    q = (request.GET.get("q") or "").strip()[:50]
+    communities = (Area.objects.valid_on(timezone.localdate()).filter(level=AreaLevel.COMMUNITY)
+                   .select_related("parent", "parent__parent")
+                   .annotate(published=Count("governance_matters",
+                                             filter=~Q(governance_matters__stage=Stage.WITHDRAWN)))
+                   .order_by("-published", "code"))
+    if q:
+        communities = communities.filter(Q(name__icontains=q) | Q(parent__name__icontains=q))
+    page = Paginator(communities, 50).get_page(request.GET.get("page"))
+    return render(request, "governance/public_index.html", {"page_obj": page, "q": q})
