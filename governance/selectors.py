@@ -105,9 +105,10 @@ HISTORY_ACTIONS = {
 
 def _matter_field(name):
     try:
-        return Matter._meta.get_field(name)
-    except Exception:  # FieldDoesNotExist: a service's own key (supports, attachment)
+        field = Matter._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist: a service's own key (attachment)
         return None
+    return field if getattr(field, "concrete", False) else None  # "supports" is the reverse relation
 
 
 def _field_label(name) -> str:

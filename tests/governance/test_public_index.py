@@ -38,3 +38,14 @@ def test_the_public_pages_show_no_english(world, web):
         text = _visible_text(client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z']{2,}", text) if w not in {"PDF", "API", "English"}]
         assert not words, (url, words[:20])
+
+
+def test_the_change_history_reads_in_words_even_for_supports(world, web):
+    from governance import services
+
+    matter = raise_matter(world.community_a)
+    services.support_matter(actor=None, matter=matter, name="吴大爷")
+    page = web().get(matter.get_public_url(), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    history = page.content.decode().split('id="history"')[1].split("</ul>")[0]
+    assert "附议人数" in history and "supports" not in history and "吴大爷" not in history
