@@ -71,7 +71,7 @@ class MatterDetailView(ScopedDetailView):
         ctx["evidence_form"] = forms.EvidenceForm
         ctx["open_stages"] = OPEN_STAGES
         ctx["attachments"] = list(matter.attachments.all())
-        ctx["progress"] = selectors.progress(matter)
+        ctx["six_steps"] = selectors.progress(matter)
         ctx["forms"] = {name: form for name, form in ctx["forms"].items() if _may_take(ctx, matter, name)}
         return ctx
 

@@ -63,3 +63,10 @@ def test_the_meeting_page_says_sign_in_and_meeting_record_in_chinese(world, web)
     minutes = page[page.index('id="meeting-minutes"'):page.index("</summary>", page.index('id="meeting-minutes"'))]
     assert "签到" in attend and "登录" not in attend
     assert "会议记录" in minutes and "分钟" not in minutes
+
+
+def test_the_six_steps_leave_the_projects_own_progress_alone(world, web):
+    walker = Walker(world.community_a)
+    matter = walker.to(Stage.IMPLEMENTING)
+    page = web(walker.worker).get(matter.get_absolute_url()).content.decode()
+    assert "ProgressStep" not in page and 'data-state="current"' in page
