@@ -5,6 +5,7 @@ area's significant prefix). A grant at the city covers everything, including rec
 area (audit events of user management, for instance).
 """
 
+import functools
 import logging
 import threading
 import uuid
@@ -299,10 +300,28 @@ def _build_scope(user, today=None) -> Scope:
             if level == AreaLevel.CITY:
                 scope.city_perms.add(perm)
             else:
-                by_perm.setdefault(perm, set()).add(prefix)
+                by_perm.setdefault(perm, set()).add(prefix[: _reach(perm)])
     # Shared between requests: the prefix sets are frozen so no caller can change another's scope.
     scope.by_perm = {perm: frozenset(prefixes) for perm, prefixes in by_perm.items()}
     return scope
+
+
+@functools.cache
+def _reach(perm: str) -> int:
+    """How many digits of a grant's prefix count for ``perm``: all of them, unless the permission's
+    model declares ``grants_reach_up_to = AreaLevel.X`` (its records lie at that level: a matter lies
+    at a community), in which case a grant at a finer area (a grid) covers the records of the X that
+    contains it, and nothing beyond. Only that model's permissions are affected."""
+    from django.apps import apps
+
+    app_label, _dot, codename = perm.partition(".")
+    _action, _sep, model_name = codename.partition("_")
+    try:
+        model = apps.get_model(app_label, model_name)
+    except (LookupError, ValueError):
+        return max(LEVEL_PREFIX.values())
+    level = getattr(model, "grants_reach_up_to", None)
+    return LEVEL_PREFIX[level] if level else max(LEVEL_PREFIX.values())
 
 
 def forget_scope(user) -> None:

@@ -7,10 +7,12 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import AreaWithinFilter, ScopedFilterSet
 
-from .choices import DisputeOutcome, DisputeType, Stage, Track
-from .models import Category, Dispute, Matter
+from .choices import CadreRating, Capacity, DisputeOutcome, DisputeType, PointsSubject, Stage, Track
+from .models import BodyMember, CadreReview, Category, CommunitySetting, Dispute, Matter, PointsEntry
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+POINTS_EVENTS = [("attendance", _("Attendance")), ("task_done", _("Task done")),
+                 ("answered_on_time", _("Answered on time")), ("dispute_resolved", _("Dispute resolved"))]
 
 
 @extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
@@ -54,3 +56,51 @@ class DisputeFilterSet(ScopedFilterSet):
     class Meta:
         model = Dispute
         fields = ["dispute_type", "outcome", "year", "area"]
+
+
+# --- the bodies' records: cadre reviews, points, rosters, settings, supervision committees ---------------
+class CadreReviewFilterSet(ScopedFilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    verdict = django_filters.ChoiceFilter(choices=CadreRating.choices, label=_("Verdict"))
+    area = AreaWithinFilter()
+
+    class Meta:
+        model = CadreReview
+        fields = ["year", "verdict", "area"]
+
+
+class PointsFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(field_name="subject", lookup_expr="icontains", label=_("Subject"))
+    subject_kind = django_filters.ChoiceFilter(choices=PointsSubject.choices, label=_("Subject type"))
+    event = django_filters.ChoiceFilter(choices=POINTS_EVENTS, label=_("Event"))
+    year = YearFilter(field_name="created_at", label=_("Year"))
+    area = AreaWithinFilter()
+
+    class Meta:
+        model = PointsEntry
+        fields = ["q", "subject_kind", "event", "year", "area"]
+
+
+class BodyMemberFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
+    capacity = django_filters.ChoiceFilter(choices=Capacity.choices, label=_("Body"))
+    current = django_filters.BooleanFilter(label=_("In office today"), method="filter_current")
+    area = AreaWithinFilter()
+
+    class Meta:
+        model = BodyMember
+        fields = ["q", "capacity", "current", "area"]
+
+    def filter_current(self, queryset, name, value):
+        today = timezone.localdate()
+        current = Q(term_start__lte=today) & (Q(term_end__isnull=True) | Q(term_end__gte=today))
+        return queryset.filter(current) if value else queryset.exclude(current)
+
+
+class CommunitySettingFilterSet(ScopedFilterSet):
+    secretary_is_director = django_filters.BooleanFilter(label=_("Secretary is also director (一肩挑)"))
+    area = AreaWithinFilter()
+
+    class Meta:
+        model = CommunitySetting
+        fields = ["secretary_is_director", "area"]

@@ -80,6 +80,24 @@ class MeetingForm(PhoneForm):
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 2}))
     eligible = forms.IntegerField(label=_("Invited participants"), min_value=1, required=False,
                                   help_text=_("For a consultation council; assemblies use the recorded roster."))
+    eligible_reason = forms.CharField(label=_("Reason for a number other than the roster's"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text=_("Only when the number differs from the roster; it is audited."))
+
+    def for_matter(self, matter):
+        """Start on the body that holds this matter's next meeting (the first choice would be refused)."""
+        from .choices import DELIBERATION_STEPS, Track
+        from .services import STEP_BODIES
+
+        if matter.track == Track.FOUR_DELIBERATIONS:
+            done = {s.kind for s in matter.steps.all() if s.done}
+            step = next((k for k in DELIBERATION_STEPS if k not in done), None)
+            if step is not None:
+                self.initial.setdefault("body_kind", STEP_BODIES[step][0])
+                self.initial.setdefault("step_kind", step)
+        else:
+            self.initial.setdefault("body_kind", BodyKind.CONSULTATION_COUNCIL)
+        return self
 
 
 class AttendanceForm(PhoneForm):
@@ -193,3 +211,88 @@ class DisputeForm(PhoneForm):
     resolved_on = forms.DateField(label=_("Resolved"), widget=D, required=False)
     agreement = forms.CharField(label=_("Agreement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label=_("Follow-up"), required=False)
+
+
+class DisputeResolveForm(PhoneForm):
+    resolved_on = forms.DateField(label=_("Resolved"), widget=D, required=False,
+                                  help_text=_("Empty: today."))
+    agreement = forms.CharField(label=_("Agreement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up = forms.CharField(label=_("Follow-up"), required=False)
+
+
+# --- the bodies' records on pages -----------------------------------------------------------------------
+def _communities():
+    from core.choices import AreaLevel
+
+    return Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("code")
+
+
+class CadreReviewForm(PhoneForm):
+    member = forms.ModelChoiceField(label=_("Reviewed member"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    report = forms.CharField(label=_("Report (述职)"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        from .choices import Capacity
+        from .models import BodyMember
+
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = BodyMember.objects.filter(
+            capacity=Capacity.TWO_COMMITTEES).select_related("area").order_by("area__code", "name")
+        self.fields["member"].label_from_instance = lambda m: f"{m.area.name} · {m.name} ({m.get_role_display()})"
+        style(self)
+
+
+class RatingForm(PhoneForm):
+    rater_group = forms.CharField(label=_("Rater group"), max_length=50,
+                                  help_text=_("e.g. party members, villagers' representatives, township"))
+    competent = forms.IntegerField(label=_("Competent"), min_value=0, initial=0)
+    basically = forms.IntegerField(label=_("Basically competent"), min_value=0, initial=0)
+    incompetent = forms.IntegerField(label=_("Incompetent"), min_value=0, initial=0)
+
+
+class BodyMemberForm(PhoneForm):
+    area = forms.ModelChoiceField(label=_("Community/village"), queryset=None)
+    capacity = forms.ChoiceField(label=_("Body"), choices=[])
+    name = forms.CharField(label=_("Name"), max_length=50)
+    role = forms.ChoiceField(label=_("Role"), choices=[])
+    term_start = forms.DateField(label=_("Term start"), widget=D)
+    term_end = forms.DateField(label=_("Term end"), widget=D, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .choices import Capacity, MemberRole
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = _communities()
+        self.fields["capacity"].choices = Capacity.choices
+        self.fields["role"].choices = MemberRole.choices
+        self.fields["role"].initial = MemberRole.MEMBER
+        style(self)
+
+
+class SettingFieldsForm(PhoneForm):
+    adults = forms.IntegerField(label=_("Adult residents"), min_value=0)
+    households = forms.IntegerField(label=_("Households"), min_value=0)
+    representatives = forms.IntegerField(label=_("Representatives"), min_value=0)
+    party_members = forms.IntegerField(label=_("Party members"), min_value=0)
+    committee_members = forms.IntegerField(label=_("Members of the two committees"), min_value=0, initial=0,
+                                           help_text=_("Empty (0) counts the members recorded on the two "
+                                                       "committees."))
+    secretary_is_director = forms.BooleanField(label=_("Secretary is also director (一肩挑)"), required=False)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault("initial", {})
+            kwargs["initial"] = {**{f: getattr(instance, f) for f in self.base_fields}, **kwargs["initial"]}
+        super().__init__(*args, **kwargs)
+
+
+class SettingForm(SettingFieldsForm):
+    area = forms.ModelChoiceField(label=_("Community/village"), queryset=None)
+
+    field_order = ["area"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = _communities()
+        style(self)

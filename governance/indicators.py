@@ -110,3 +110,32 @@ register(Indicator(
     target=Target(">=", 1000),
     source=_("“Over a thousand disputes effectively resolved a year”, Civil Affairs Bureau, 2020 (city level)"),
 ))
+
+
+def _communities(period):
+    from core.models import Area
+
+    return Area.objects.valid_on(period.end).filter(level=AreaLevel.COMMUNITY)
+
+
+def _with_supervision_committee(period):
+    """Communities/villages with a member of the supervision committee in office on the period's last day."""
+    from .choices import Capacity
+    from .models import BodyMember
+
+    seated = BodyMember.objects.filter(capacity=Capacity.SUPERVISION_COMMITTEE, term_start__lte=period.end).filter(
+        Q(term_end__isnull=True) | Q(term_end__gte=period.end)).values("area_id")
+    return _communities(period).filter(pk__in=seated)
+
+
+register(Indicator(
+    code="governance.supervision_committee_coverage",
+    name=_("Communities and villages with a supervision committee (村(居)务监督委员会)"),
+    unit=Unit.PERCENT,
+    numerator=Measure(_with_supervision_committee, area_path="id"),
+    denominator=Measure(_communities, area_path="id",
+                        missing_reason=_("no community or village in %(area)s in %(period)s")),
+    lowest_level=AreaLevel.COMMUNITY,
+    target=Target(">=", 100),
+    source=_("Every village and community has an affairs supervision committee (《村民委员会组织法》§32)"),
+))

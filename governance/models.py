@@ -9,12 +9,14 @@ through ``governance.services``; these models only hold what the database can ch
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import AreaLevel
 from core.models import Area
 from core.validators import DOCUMENT_TYPES, IMAGE_TYPES, FileTypeValidator, RandomName
 
@@ -213,6 +215,9 @@ class Matter(models.Model):
     referred_to = models.CharField(_("referred to"), max_length=100, blank=True)
 
     objects = querysets.MatterQuerySet.as_manager()
+    # A matter lies at its community: a grid worker's grant covers the matters of the grid's community
+    # (they raise 百姓点事 there and follow them), and no other community's (core.scope._reach).
+    grants_reach_up_to = AreaLevel.COMMUNITY
 
     class Meta:
         verbose_name = _("matter")
@@ -307,6 +312,9 @@ class Meeting(models.Model):
     notice_sent_at = models.DateTimeField(_("notice sent"), default=timezone.now)
     eligible = models.PositiveIntegerField(_("should attend"))
     eligible_households = models.PositiveIntegerField(_("households that should attend"), default=0)
+    roster_eligible = models.PositiveIntegerField(_("on the roster"), null=True, blank=True,
+                                                  help_text=_("The roster's count when the notice went out."))
+    eligible_reason = models.TextField(_("reason for a number other than the roster's"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     objects = querysets.AreaBoundQuerySet.as_manager()
@@ -686,6 +694,7 @@ class Dispute(models.Model):
                                related_name="disputes")
 
     objects = querysets.AreaBoundQuerySet.as_manager()
+    grants_reach_up_to = AreaLevel.COMMUNITY  # as for matters: a grid worker registers disputes of their community
 
     class Meta:
         verbose_name = _("dispute")
@@ -697,6 +706,20 @@ class Dispute(models.Model):
 
     def __str__(self):
         return f"{self.get_dispute_type_display()} {self.received_on}"
+
+    def get_absolute_url(self):
+        return reverse("governance:dispute-detail", args=[self.pk])
+
+    def clean(self):
+        """Dates that can be true: a dispute is not received in the future, nor resolved before it was
+        received (every write's ``full_clean`` checks this: page, API and import alike)."""
+        errors = {}
+        if self.received_on and self.received_on > timezone.localdate():
+            errors["received_on"] = _("A dispute cannot be received in the future.")
+        if self.received_on and self.resolved_on and self.resolved_on < self.received_on:
+            errors["resolved_on"] = _("A dispute is resolved on or after the day it was received.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def effectively_resolved(self) -> bool:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import AuditEvent
 
@@ -82,12 +83,108 @@ def history(matter: Matter, *, public: bool) -> list[dict]:
         "created_at", "id")
     out = []
     for e in events:
-        changes = {k: v for k, v in (e.changes or {}).items() if not (public and k in PRIVATE_FIELDS)}
-        out.append({"when": e.created_at, "action": e.action.rsplit(".", 1)[-1], "changes": changes,
+        changes = {_field_label(k): [_value(k, v[0]), _value(k, v[1])] for k, v in (e.changes or {}).items()
+                   if not (public and k in PRIVATE_FIELDS) and isinstance(v, list | tuple) and len(v) == 2}
+        step = e.action.rsplit(".", 1)[-1]
+        out.append({"when": e.created_at, "action": HISTORY_ACTIONS.get(step, pgettext_lazy("matter history", "Change")), "changes": changes,
                     "actor": "" if public else e.actor_label})
     return out
+
+
+# The matter's audited steps in words (the change history shows them, never the codes).
+HISTORY_ACTIONS = {
+    "raise": pgettext_lazy("matter history", "Raised"), "propose": pgettext_lazy("matter history", "Proposed by the two committees"),
+    "update": pgettext_lazy("matter history", "Corrected"), "support": pgettext_lazy("matter history", "Supported"),
+    "accept": pgettext_lazy("matter history", "Accepted"), "decline": pgettext_lazy("matter history", "Declined"), "merge": pgettext_lazy("matter history", "Merged"),
+    "refer": pgettext_lazy("matter history", "Referred"), "withdraw": pgettext_lazy("matter history", "Withdrawn"),
+    "deliberate": pgettext_lazy("matter history", "Deliberation started"), "decide": pgettext_lazy("matter history", "Decided"),
+    "implement": pgettext_lazy("matter history", "Implementation started"), "evaluate": pgettext_lazy("matter history", "Evaluation opened"),
+    "close": pgettext_lazy("matter history", "Closed"), "reopen": pgettext_lazy("matter history", "Reopened"), "attach": pgettext_lazy("matter history", "File attached"),
+}
+
+
+def _matter_field(name):
+    try:
+        field = Matter._meta.get_field(name)
+    except Exception:  # FieldDoesNotExist: a service's own key (attachment)
+        return None
+    return field if getattr(field, "concrete", False) else None  # "supports" is the reverse relation
+
+
+def _field_label(name) -> str:
+    field = _matter_field(name)
+    if field is not None:
+        return str(field.verbose_name)
+    return {"supports": str(pgettext_lazy("matter history", "Supports")),
+            "attachment": str(pgettext_lazy("matter history", "Attachment"))}.get(
+        name, str(pgettext_lazy("matter history", "Other")))
+
+
+def _value(name, value):
+    """A stored value as the reader knows it: a choice by its label, an id of a related row left out."""
+    field = _matter_field(name)
+    if field is None or value in (None, ""):
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation:
+        return ""
+    return value
 
 
 def public_matters(area):
     return (Matter.objects.filter(area=area).exclude(stage=Stage.WITHDRAWN).select_related("category")
             .annotate(supports_count=Count("supports")).order_by("-raised_at"))
+
+
+def communities_where(user, perm: str):
+    """The communities/villages where ``user`` holds ``perm``: the choices of a form that records
+    something in a community (a grid worker's grant reaches its community for matters and disputes)."""
+    from core.choices import AreaLevel
+    from core.models import Area
+    from core.querysets import within_scope_of
+
+    return within_scope_of(perm, "code")(Area.objects.filter(level=AreaLevel.COMMUNITY), user).order_by("code")
+
+
+# The six steps of the 六事 mechanism, as the progress bar of a matter's page shows them.
+SIX_STEPS = [
+    ("raised", pgettext_lazy("six steps", "Residents raise")),
+    ("accepted", pgettext_lazy("six steps", "Committees propose")),
+    ("deliberating", pgettext_lazy("six steps", "Residents deliberate")),
+    ("decided", pgettext_lazy("six steps", "The meeting decides")),
+    ("implementing", pgettext_lazy("six steps", "Parties carry out")),
+    ("evaluating", pgettext_lazy("six steps", "The public evaluates")),
+]
+
+
+@dataclass
+class ProgressStep:
+    number: int
+    label: str
+    state: str  # "done", "current", "todo" or "stopped"
+
+
+def progress(matter) -> list[ProgressStep]:
+    """Where the matter stands among the six steps: the steps before its stage done, its stage current
+    (all done once closed); a matter that left early (declined, merged, referred, withdrawn) stopped at
+    the first step."""
+    order = [key for key, _label in SIX_STEPS]
+    if matter.stage == Stage.CLOSED:
+        reached, current = len(order), None
+    elif matter.stage in order:
+        reached = current = order.index(matter.stage)
+    else:
+        reached, current = 0, None
+    out = []
+    for i, (_key, label) in enumerate(SIX_STEPS):
+        if i < reached:
+            state = "done"
+        elif i == current:
+            state = "current"
+        elif i == 0 and current is None and matter.stage != Stage.CLOSED:
+            state = "stopped"
+        else:
+            state = "todo"
+        out.append(ProgressStep(i + 1, label, state))
+    return out

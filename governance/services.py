@@ -376,9 +376,29 @@ def roster(body_kind, area) -> tuple[int, int]:
     return 0, 0
 
 
+# Bodies with a roster (community settings, committee seats): who should attend is the roster's count.
+ROSTER_BODIES = [BodyKind.PARTY_ORG, BodyKind.TWO_COMMITTEES, BodyKind.PARTY_MEMBERS_ASSEMBLY,
+                 BodyKind.VILLAGERS_ASSEMBLY, BodyKind.VILLAGER_REPRESENTATIVES, BodyKind.RESIDENTS_ASSEMBLY,
+                 BodyKind.RESIDENT_REPRESENTATIVES]
+
+
+def _eligible_for(body_kind, area, on_roster, eligible, reason) -> int:
+    """Who should attend: the roster's count for a body that has one; a different number only with a
+    reason (an override, recorded on the meeting and audited). A consultation council has no roster:
+    the invited count is given."""
+    if body_kind not in ROSTER_BODIES or eligible is None or eligible == on_roster:
+        return on_roster if eligible is None else eligible
+    if not reason:
+        raise ValidationError({"eligible_reason": _(
+            "The roster of the %(body)s of %(community)s counts %(roster)s; a different number needs a reason "
+            "(it is recorded and audited).") % {"body": BodyKind(body_kind).label, "community": area.name,
+                                                  "roster": on_roster}})
+    return eligible
+
+
 @transaction.atomic
 def schedule_meeting(*, actor, matter, body_kind, scheduled_at, location, agenda, step_kind=None,
-                     eligible=None) -> Meeting:
+                     eligible=None, eligible_reason="") -> Meeting:
     """Send the notice of a meeting: deliberation (居民议事) or one of the four deliberations.
 
     The notice needs the rule's lead time; who should attend is captured now.
@@ -400,26 +420,33 @@ def schedule_meeting(*, actor, matter, body_kind, scheduled_at, location, agenda
                 "step": step.get_kind_display(),
                 "bodies": "、".join(str(BodyKind(b).label) for b in STEP_BODIES[step_kind])}})
     elif body_kind not in CONSULTATION_BODIES:
-        raise ValidationError({"body_kind": _("This body does not hold deliberation meetings.")})
+        raise ValidationError({"body_kind": _("This body does not hold deliberation meetings; they are held by: "
+                                              "%(bodies)s.") % {
+            "bodies": "、".join(str(BodyKind(b).label) for b in CONSULTATION_BODIES)}})
     rule = rule_for(body_kind, matter.area)
     lead = (timezone.localdate(scheduled_at) - timezone.localdate()).days
     if lead < rule.notice_days:
         raise TransitionRefused(_("A meeting of the %(body)s needs %(days)s days' notice; this one is in %(lead)s.")
                                 % {"body": BodyKind(body_kind).label, "days": rule.notice_days, "lead": max(lead, 0)})
     members, households = roster(body_kind, matter.area)
-    if eligible is not None:
-        members = eligible
+    on_roster, eligible_reason = members, (eligible_reason or "").strip()
+    members = _eligible_for(body_kind, matter.area, on_roster, eligible, eligible_reason)
     if not members:
         raise TransitionRefused(_("No roster is recorded for the %(body)s of %(community)s; record it in the "
                                   "community settings first.") % {"body": BodyKind(body_kind).label,
                                                                   "community": matter.area.name})
     meeting = Meeting(area=matter.area, matter=matter, step=step, body_kind=body_kind, quorum_rule=rule,
                       scheduled_at=scheduled_at, location=location, agenda=agenda, eligible=members,
-                      eligible_households=households)
+                      eligible_households=households,
+                      roster_eligible=on_roster if body_kind in ROSTER_BODIES else None,
+                      eligible_reason=eligible_reason if body_kind in ROSTER_BODIES and members != on_roster else "")
     meeting.full_clean()
     meeting.save()
     recheck(actor, meeting, "add")
     _record(actor, "meeting.notice", meeting)
+    if meeting.eligible_reason:
+        _record(actor, "meeting.eligible_override", meeting, reason=meeting.eligible_reason,
+                changes={"eligible": [on_roster, members]})
     if step is not None and step.status == StepStatus.FAILED:
         step.status = StepStatus.PENDING
         step.save(update_fields=["status"])
@@ -997,12 +1024,12 @@ DISPUTE_FIELDS = ["parties", "dispute_type", "channel", "mediator", "received_on
                   "agreement", "follow_up"]
 
 
-@transaction.atomic
 def _check_dispute_dates(dispute: Dispute) -> None:
     if dispute.resolved_on and dispute.received_on and dispute.resolved_on < dispute.received_on:
         raise ValidationError({"resolved_on": _("A dispute is resolved on or after the day it was received.")})
 
 
+@transaction.atomic
 def register_dispute(*, actor, area, **values) -> Dispute:
     require_in_scope(actor, _perm(Dispute, "add"), area.code)
     if area.level != AreaLevel.COMMUNITY:
@@ -1254,3 +1281,16 @@ def record_file_download(*, actor, record, field: str):
     area = record.matter.area if hasattr(record, "matter") else getattr(record, "area", None)
     audit.record(actor=actor, action="governance.file.download", target=record, area=area,
                  changes={field: getattr(record, field).name})
+
+
+@transaction.atomic
+def resolve_dispute(*, actor, dispute, resolved_on=None, agreement="", follow_up="") -> Dispute:
+    """Record a dispute's resolution (调解成功): the day (today when not given, never before it was
+    received nor, for a reopened dispute, before it was reopened), the agreement and the follow-up."""
+    current = Dispute.objects.select_related("area").get(pk=dispute.pk)
+    require_in_scope(actor, _perm(Dispute, "change"), current.area.code)
+    if current.outcome == DisputeOutcome.RESOLVED:
+        raise TransitionRefused(_("This dispute is already resolved; reopen it first."))
+    return update_dispute(actor=actor, dispute=current, outcome=DisputeOutcome.RESOLVED,
+                          resolved_on=resolved_on or timezone.localdate(), agreement=agreement or current.agreement,
+                          follow_up=follow_up or current.follow_up)

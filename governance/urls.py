@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 
 app_name = "governance"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("governance/publications/<int:pk>/photo/", views.publication_photo, name="publication-photo"),
     path("governance/disputes/", views.DisputeListView.as_view(), name="dispute-list"),
     path("governance/disputes/new/", views.dispute_create, name="dispute-create"),
+    path("governance/disputes/<int:pk>/", views.DisputeDetailView.as_view(), name="dispute-detail"),
+    path("governance/disputes/<int:pk>/resolve/", views.DisputeResolveView.as_view(), name="dispute-resolve"),
+    path("governance/disputes/<int:pk>/reopen/", views.DisputeReopenView.as_view(), name="dispute-reopen"),
+    path("public/governance/", views.public_index, name="public-index"),
     path("public/governance/<str:code>/", views.public_matters, name="public-list"),
     path("public/governance/<str:code>/<str:ref>/", views.public_matter, name="public-matter"),
 ]
+urlpatterns += pages.urlpatterns  # the bodies' records: cadre reviews, points, rosters, settings, supervision

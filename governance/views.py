@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.choices import AreaLevel
@@ -70,14 +71,30 @@ class MatterDetailView(ScopedDetailView):
         ctx["evidence_form"] = forms.EvidenceForm
         ctx["open_stages"] = OPEN_STAGES
         ctx["attachments"] = list(matter.attachments.all())
+        ctx["six_steps"] = selectors.progress(matter)
+        ctx["forms"] = {name: form for name, form in ctx["forms"].items() if _may_take(ctx, matter, name)}
         return ctx
+
+
+# Panels that belong to a seat (the services refuse anyone else): shown only to its holders.
+COMMITTEE_STEPS = {"accept", "decline", "merge", "refer", "merge_first_steps", "implement"}
+SUPERVISOR_STEPS = {"object"}
+
+
+def _may_take(ctx, matter, name) -> bool:
+    """Whether the matter page offers panel ``name`` to this user now."""
+    if name in COMMITTEE_STEPS and not ctx["is_committee"]:
+        return False
+    if name in SUPERVISOR_STEPS and not ctx["is_supervisor"]:
+        return False
+    return not (name == "merge_first_steps" and not matter.is_major)
 
 
 @login_required
 def matter_create(request):
     if not scope_for(request.user).has_perm_somewhere("governance.add_matter"):
         raise NoPermission(_("You do not have permission to see this page."))
-    communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
+    communities = selectors.communities_where(request.user, "governance.add_matter")
     form = forms.MatterForm(request.POST or None)
     form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities,
                                                    initial=communities.first() if communities.count() == 1 else None)
@@ -109,7 +126,8 @@ def _merge_into(actor, matter, d):
 def _schedule(actor, matter, d):
     return services.schedule_meeting(actor=actor, matter=matter, body_kind=d["body_kind"],
                                      step_kind=d["step_kind"] or None, scheduled_at=d["scheduled_at"],
-                                     location=d["location"], agenda=d["agenda"], eligible=d["eligible"])
+                                     location=d["location"], agenda=d["agenda"], eligible=d["eligible"],
+                                     eligible_reason=d.get("eligible_reason", ""))
 
 
 def _complete(actor, matter, d):
@@ -208,7 +226,16 @@ class MatterStepView(ScopedActionView):
         return f"{self.object.ref} {self.object.title} · {self.submit_label}"
 
     def perform(self, obj, form):
+        if self.prefix == "publish":
+            return _publish(self.request.user, obj, form.cleaned_data, self.request.FILES)
+        if self.prefix == "attach":
+            return services.add_attachment(actor=self.request.user, matter=obj, **form.cleaned_data)
         return self.call(self.request.user, obj, form.cleaned_data)
+
+    def get_success_url(self, result):
+        if isinstance(result, Meeting):
+            return reverse("governance:meeting-detail", args=[result.pk])
+        return self.object.get_absolute_url()
 
     def succeeded(self, result):
         messages.success(self.request, _("%(action)s: done.") % {"action": self.submit_label})
@@ -221,34 +248,11 @@ KIT_STEPS = ("accept", "decline", "withdraw")  # the matter page's steps moved o
 @login_required
 @require_POST
 def matter_action(request, pk, action):
-    if action in KIT_STEPS:
-        return MatterStepView.as_view()(request, pk=pk, action=action)
-    matter = Matter.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if matter is None or action not in MATTER_ACTIONS:
+    """Every panel of the matter page is a kit step (MatterStepView): a refusal is shown beside the form
+    with the fields' labels and the input kept."""
+    if action not in MATTER_ACTIONS:
         raise Http404
-    form_class, call, _stages, label = MATTER_ACTIONS[action]
-    form = _for_matter(form_class(request.POST, request.FILES, prefix=action), matter)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            name = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {name or ''} {' '.join(errors)}")
-        return redirect(matter)
-    try:
-        if action == "publish":
-            result = _publish(request.user, matter, form.cleaned_data, request.FILES)
-        elif action == "attach":
-            result = services.add_attachment(actor=request.user, matter=matter, **form.cleaned_data)
-        else:
-            result = call(request.user, matter, form.cleaned_data)
-    except TransitionRefused as exc:
-        messages.error(request, exc.reason)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
-        messages.success(request, _("%(action)s: done.") % {"action": label})
-        if isinstance(result, Meeting):
-            return redirect("governance:meeting-detail", pk=result.pk)
-    return redirect(matter)
+    return MatterStepView.as_view()(request, pk=pk, action=action)
 
 
 class MeetingDetailView(ScopedDetailView):
@@ -288,7 +292,7 @@ def _minutes(actor, m, d):
 
 MEETING_ACTIONS = {
     "attend": (forms.AttendanceForm, lambda a, m, d: services.record_attendance(actor=a, meeting=m, **d),
-               gettext_lazy("Sign in")),
+               pgettext_lazy("meeting attendance", "Sign in")),
     "minutes": (forms.MinutesForm, _minutes, gettext_lazy("Save the minutes")),
     "sign": (forms.SignForm, lambda a, m, d: services.sign_minutes(actor=a, meeting=m, **d),
              gettext_lazy("Sign and lock the minutes")),
@@ -301,33 +305,45 @@ MEETING_ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def meeting_action(request, pk, action):
-    meeting = Meeting.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if meeting is None or action not in MEETING_ACTIONS:
-        raise Http404
-    form_class, call, label = MEETING_ACTIONS[action]
-    form = form_class(request.POST, prefix=action)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            name = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {name or ''} {' '.join(errors)}")
-        return redirect("governance:meeting-detail", pk=pk)
-    try:
-        result = call(request.user, meeting, form.cleaned_data)
-    except TransitionRefused as exc:
-        messages.error(request, exc.reason)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
-    else:
+class MeetingStepView(ScopedActionView):
+    """A panel of the meeting page on the kit: refusals beside the form with labels and the input kept."""
+
+    model = Meeting
+    scope_action = "view"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.prefix = kwargs["action"]
+        self.form_class, self.call, self.submit_label = MEETING_ACTIONS[self.prefix]
+
+    def get_form(self):
+        return forms.style(super().get_form())
+
+    def get_title(self):
+        return f"{self.object} · {self.submit_label}"
+
+    def perform(self, obj, form):
+        return self.call(self.request.user, obj, form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse("governance:meeting-detail", args=[self.object.pk])
+
+    def succeeded(self, result):
         if isinstance(result, Ballot) and result.closed_at:
-            messages.success(request, _("The vote passed.") if result.passed else
+            messages.success(self.request, _("The vote passed.") if result.passed else
                              _("The vote did not pass (quorum: %(q)s).") % {
                                  "q": _("yes") if result.quorate else _("no")})
         else:
-            messages.success(request, _("%(action)s: done.") % {"action": label})
-    return redirect("governance:meeting-detail", pk=pk)
+            messages.success(self.request, _("%(action)s: done.") % {"action": self.submit_label})
+        return super().succeeded(result)
+
+
+@login_required
+@require_POST
+def meeting_action(request, pk, action):
+    if action not in MEETING_ACTIONS:
+        raise Http404
+    return MeetingStepView.as_view()(request, pk=pk, action=action)
 
 
 @login_required
@@ -368,7 +384,7 @@ class DisputeListView(ScopedListView):
 def dispute_create(request):
     if not scope_for(request.user).has_perm_somewhere("governance.add_dispute"):
         raise NoPermission(_("You do not have permission to see this page."))
-    communities = Area.objects.restrict(request.user, "view").filter(level=AreaLevel.COMMUNITY)
+    communities = selectors.communities_where(request.user, "governance.add_dispute")
     form = forms.DisputeForm(request.POST or None, initial={"outcome": DisputeOutcome.PENDING})
     form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities)
     forms.style(form)
@@ -449,3 +465,64 @@ def publication_photo(request, pk):
     if publication is None:
         raise Http404
     return _download(request, publication, "photo", f"{publication.matter.ref}-{publication.get_kind_display()}")
+
+
+# --- disputes: a page per dispute, resolved and reopened there ----------------------------------------------
+class DisputeDetailView(ScopedDetailView):
+    model = Dispute
+    template_name = "governance/dispute_detail.html"
+    context_object_name = "dispute"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return Dispute.objects.select_related("area", "matter")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        d = self.object
+        ctx["can_change"] = scope_for(self.request.user).covers("governance.change_dispute", d.area.code)
+        ctx["resolve_form"] = forms.DisputeResolveForm() if d.outcome != DisputeOutcome.RESOLVED else None
+        ctx["reopen_form"] = forms.ReasonForm() if d.outcome == DisputeOutcome.RESOLVED and not d.reopened_on \
+            else None
+        ctx["points"] = list(d.points.all())
+        return ctx
+
+
+class DisputeResolveView(ScopedActionView):
+    model = Dispute
+    form_class = forms.DisputeResolveForm
+    service = services.resolve_dispute
+    title = gettext_lazy("Record the resolution")
+    submit_label = gettext_lazy("Resolved")
+    success_message = gettext_lazy("The resolution is recorded.")
+
+
+class DisputeReopenView(ScopedActionView):
+    model = Dispute
+    form_class = forms.ReasonForm
+    service = services.reopen_dispute
+    title = gettext_lazy("Reopen the dispute")
+    submit_label = gettext_lazy("Reopen")
+    success_message = gettext_lazy("The dispute is reopened.")
+
+
+# --- the public index: every community's published matters, found by name ------------------------------------
+def public_index(request):
+    """Communities and villages by name (substring), each with how many matters it has published, leading
+    to its public list of case files. No login, no personal data."""
+    from django.core.paginator import Paginator
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from .choices import Stage
+
+    q = (request.GET.get("q") or "").strip()[:50]
+    communities = (Area.objects.valid_on(timezone.localdate()).filter(level=AreaLevel.COMMUNITY)
+                   .select_related("parent", "parent__parent")
+                   .annotate(published=Count("governance_matters",
+                                             filter=~Q(governance_matters__stage=Stage.WITHDRAWN)))
+                   .order_by("-published", "code"))
+    if q:
+        communities = communities.filter(Q(name__icontains=q) | Q(parent__name__icontains=q))
+    page = Paginator(communities, 50).get_page(request.GET.get("page"))
+    return render(request, "governance/public_index.html", {"page_obj": page, "q": q})

@@ -14,7 +14,8 @@ def main(po_path, table_path):
     po = polib.pofile(po_path)
     missing = []
     for entry in po:
-        value = table.get(entry.msgid)
+        # An entry with a context (pgettext) is filled only from "context\x04msgid", never from the plain msgid.
+        value = table.get(f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid)
         if value is None:
             if not entry.translated():
                 missing.append(entry.msgid)

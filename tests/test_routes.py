@@ -35,6 +35,7 @@ PUBLIC = {
     "api:api-root": "lists the API's endpoints, no records",
     "schema": "the OpenAPI schema, no records",
     "swagger-ui": "the API documentation page, no records",
+    "governance:public-index": "names of communities and their count of published matters",
     "governance:public-list": "published consultation results (公开), no personal data",
     "governance:public-matter": "a published case file, no personal data",
     "volunteers:certificate-lookup": "public certificate check, masked name",

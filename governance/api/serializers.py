@@ -107,6 +107,7 @@ class ScheduleMeetingSerializer(ScopedSerializer):
     agenda = serializers.CharField()
     step_kind = serializers.ChoiceField(choices=StepKind.choices, required=False, allow_null=True, default=None)
     eligible = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    eligible_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class PartnerSerializer(ScopedSerializer):
@@ -149,7 +150,7 @@ class MeetingSerializer(ScopedModelSerializer):
     class Meta:
         model = Meeting
         fields = ["id", "matter", "step", "body_kind", "scheduled_at", "location", "agenda", "notice_sent_at",
-                  "eligible", "eligible_households", "present", "cancelled_at"]
+                  "eligible", "eligible_households", "roster_eligible", "eligible_reason", "present", "cancelled_at"]
 
 
 class AttendanceSerializer(ScopedSerializer):

@@ -34,10 +34,10 @@ def test_the_compiled_catalogue_is_up_to_date(path):
     assert mo.exists(), f"{mo} missing: run make messages"
     import polib
 
-    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(mo))}
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo))}  # pgettext: same msgid, two contexts
     for entry in _entries(path).translated_entries():
         if not entry.msgid_plural:
-            assert compiled.get(entry.msgid) == entry.msgstr, f"{mo} is stale: run make messages"
+            assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, f"{mo} is stale: run make messages"
 
 
 @pytest.mark.django_db
