@@ -62,8 +62,8 @@ class Importer:
         rows = [example] if any(example) else []
         name = f"{cls.key}-template.{fmt}"
         if fmt == "csv":
-            # With a BOM: Excel in a Chinese locale opens UTF-8 CSV with the headers readable.
-            return ("\ufeff" + "".join(csv_stream(header, rows))).encode("utf-8"), "text/csv; charset=utf-8", name
+            # csv_stream starts with a BOM: Excel in a Chinese locale then reads the headers right.
+            return "".join(csv_stream(header, rows)).encode("utf-8"), "text/csv; charset=utf-8", name
         return (xlsx_bytes(header, rows, title=str(cls.key)),
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name)
 
