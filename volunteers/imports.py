@@ -848,11 +848,9 @@ def approve_import(*, actor, job) -> int:
     """The team's manager approves every record of an hours import still awaiting approval, in one
     step: the chain rule and one audit event per record of ``services.approve_pending``, plus one
     event on the import. Whoever imported the file does not approve it (recorder ≠ approver)."""
-    from core.exceptions import NoPermission, TransitionRefused
+    from core.exceptions import NoPermission, OutOfScope, TransitionRefused
 
     from .choices import ImportKind, ImportStatus
-
-    from core.exceptions import OutOfScope
 
     if actor is not None and not jobs_visible_to(actor).filter(pk=job.pk).exists():
         raise OutOfScope()

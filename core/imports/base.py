@@ -125,6 +125,26 @@ class Importer:
         return report
 
 
+class _RolledBack(Exception):
+    pass
+
+
+def preview(importer: Importer, source, *, filename: str = "") -> ImportReport:
+    """What committing the file would do (counts and per-row errors), with nothing kept: the run
+    happens inside a transaction that is rolled back, so the preview applies exactly the rules
+    (and the services) of the commit. Audit rows written by the run are rolled back with it."""
+    from django.db import transaction
+
+    result = {}
+    try:
+        with transaction.atomic():
+            result["report"] = importer.run(source, filename=filename)
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return result["report"]
+
+
 def error_rows(report: ImportReport, headers: dict[str, str], limit: int) -> list[dict]:
     """The report's errors as kept on a job: the column as the file names it (or the template
     does), the field for programs, the masked reason."""

@@ -4,6 +4,7 @@ through the app's service, offers the template, and keeps uploads encrypted at r
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -54,6 +55,23 @@ def test_rows_are_parsed_committed_through_the_service_and_bad_cells_reported_un
     assert rows[0]["field"] == "count" and "0" in rows[0]["reason"]
 
 
+@pytest.mark.django_db
+def test_a_preview_reports_what_a_volunteer_import_would_do_and_writes_nothing(world):
+    import datetime
+
+    from core.models import AuditEvent
+    from tests.factories import id_number
+    from volunteers.imports import VolunteerImporter
+    from volunteers.models import Volunteer
+
+    text = (f"姓名,证件号码,区划代码,注册时间\n甲,{id_number('340302', datetime.date(1990, 1, 1))},"
+            f"{world.community_a.code},2020-01-01\n乙,123,{world.community_a.code},2020-01-01\n")
+    before = AuditEvent.objects.count()
+    report = base.preview(VolunteerImporter(actor=world.officer_a), io.BytesIO(text.encode()), filename="v.csv")
+    assert (report.created, [(e.line, e.column) for e in report.errors]) == (1, [(3, "id_number")])
+    assert not Volunteer.objects.exists() and AuditEvent.objects.count() == before
+
+
 def test_a_file_missing_a_required_column_is_refused_naming_the_templates_header():
     with pytest.raises(TableError, match="数量"):
         list(Shelf.rows(io.BytesIO("名称\n甲\n".encode()), ImportReport(), "s.csv"))
@@ -83,7 +101,7 @@ def storage(tmp_path):
 def test_an_upload_is_stored_encrypted_and_read_back_whole(storage, size):
     data = (b"340302199001011234,13800138000\n" * (size // 31 + 1))[:size]
     name = storage.save("x.csv", ContentFile(data))
-    on_disk = open(storage.path(name), "rb").read()
+    on_disk = Path(storage.path(name)).read_bytes()
     assert is_encrypted(storage.path(name)) and (size < 31 or b"340302199001011234" not in on_disk)
     with storage.open(name) as f:
         assert f.read() == data
@@ -93,12 +111,12 @@ def test_an_upload_is_stored_encrypted_and_read_back_whole(storage, size):
 def test_a_tampered_or_truncated_upload_is_refused(storage):
     name = storage.save("x.csv", ContentFile(b"a" * (2 * SEGMENT + 5)))
     path = storage.path(name)
-    raw = bytearray(open(path, "rb").read())
-    open(path, "wb").write(bytes(raw[: len(raw) - 100]))  # the last segment cut short
+    raw = bytearray(Path(path).read_bytes())
+    Path(path).write_bytes(bytes(raw[: len(raw) - 100]))  # the last segment cut short
     with pytest.raises(ValueError):
         storage.open(name)
     raw[40] ^= 1
-    open(path, "wb").write(bytes(raw))
+    Path(path).write_bytes(bytes(raw))
     with pytest.raises(ValueError):
         storage.open(name)
 
@@ -106,9 +124,9 @@ def test_a_tampered_or_truncated_upload_is_refused(storage):
 def test_a_dropped_last_segment_is_noticed(storage):
     name = storage.save("x.csv", ContentFile(b"a" * (SEGMENT + 5)))
     path = storage.path(name)
-    raw = open(path, "rb").read()
+    raw = Path(path).read_bytes()
     first_len = int.from_bytes(raw[26:30], "big")
-    open(path, "wb").write(raw[: 26 + 4 + 12 + first_len])  # only the first (not last) segment
+    Path(path).write_bytes(raw[: 26 + 4 + 12 + first_len])  # only the first (not last) segment
     with pytest.raises(ValueError):
         storage.open(name)
 
@@ -119,7 +137,7 @@ def test_uploads_stay_readable_after_a_key_rotation_and_unencrypted_old_files_st
     with storage.open(name) as f:
         assert f.read() == b"old key"
     plain = os.path.join(storage.location, "plain.csv")
-    open(plain, "wb").write(b"written before encryption")
+    Path(plain).write_bytes(b"written before encryption")
     with storage.open("plain.csv") as f:
         assert f.read() == b"written before encryption"
 

@@ -5,6 +5,7 @@ file does."""
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -144,10 +145,10 @@ def test_a_kept_upload_is_encrypted_on_disk_and_still_imports(world, settings):
     upload = csv_upload(["姓名", "证件号码", "手机号码", "区划代码", "注册时间"],
                         [["甲", number, "13800138000", world.community_a.code, "2020-03-01"]], "v.csv")
     job = services.start_import(actor=world.officer_a, kind="volunteers", upload=upload)
-    on_disk = open(job.file.path, "rb").read()
+    on_disk = Path(job.file.path).read_bytes()
     assert number.encode() not in on_disk and b"13800138000" not in on_disk and "甲".encode() not in on_disk
     assert tasks.run_import(job.pk) == "done"
     job.refresh_from_db()
     assert job.created == 1 and job.file  # kept for the retention, encrypted
-    assert number.encode() not in open(job.file.path, "rb").read()
+    assert number.encode() not in Path(job.file.path).read_bytes()
     assert ImportJob.objects.get(pk=job.pk).file.size == upload.size
