@@ -1,155 +1,133 @@
-"""core.imports: one staged import for every app. An importer declares its columns; core reads the
-file within the limits, reports each bad cell under the file's own header, commits row by row
-through the app's service, offers the template, and keeps uploads encrypted at rest."""
+"""Territory and population imports: all or nothing, every bad row named with its line and reason."""
 
 import io
-import os
-from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.urls import reverse
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
 
-from core.imports import Column, Importer, base
-from core.imports.storage import SEGMENT, EncryptedFileSystemStorage, is_encrypted
-from core.tabular import ImportReport, TableError
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise ValueError("must be more than 0")
-    return value
+from core import services
+from core.models import Area, AreaPopulation, AuditEvent
 
 
-class Shelf(Importer):
-    """A toy register: a name and a positive count; the "service" refuses the name 坏."""
-
-    key = "shelf"
-    columns = [Column("name", "名称", ("name",), required=True),
-               Column("count", "数量", ("数目",), required=True, parser=_positive, example="3")]
-    written: list
-
-    def commit_row(self, line, values):
-        if values["name"] == "坏":
-            raise ValidationError({"name": ["名称不可用"]})
-        self.written.append(values)
-        return "created"
+def _csv(text: str, encoding="utf-8") -> io.BytesIO:
+    return io.BytesIO(text.encode(encoding))
 
 
-def run(text: str):
-    importer = Shelf(actor=None)
-    importer.written = []
-    return importer.run(io.BytesIO(text.encode()), filename="s.csv"), importer.written
+GOOD = """code,name,level,kind,parent_code
+340302001002,新风社区,community,urban,340302001000
+340302001002001,第1网格,grid,urban,340302001002
+340302001002002,第2网格,grid,urban,340302001002
+"""
 
 
 @pytest.mark.django_db
-def test_rows_are_parsed_committed_through_the_service_and_bad_cells_reported_under_the_files_headers():
-    report, written = run("名称,数目\n甲,2\n乙,0\n坏,1\n,4\n丁,x\n")
-    assert written == [{"name": "甲", "count": 2}]
-    assert report.created == 1
-    assert [(e.line, e.column) for e in report.errors] == [(3, "count"), (4, "name"), (5, "name"), (6, "count")]
-    rows = base.error_rows(report, Shelf.headers(), 100)
-    assert [r["column"] for r in rows] == ["数目", "名称", "名称", "数目"]  # the file says 数目, not 数量
-    assert rows[0]["field"] == "count" and "0" in rows[0]["reason"]
+class TestImportAreas:
+    def test_a_good_file_creates_every_area_with_audit_rows(self, world):
+        report = services.import_areas(actor=None, source=_csv(GOOD), filename="areas.csv")
+        assert report.ok and report.created == 3
+        grid = Area.objects.get(code="340302001002002")
+        assert grid.parent.code == "340302001002" and grid.level == "grid"
+        assert AuditEvent.objects.filter(action="core.area.create").count() == 3
+
+    def test_children_before_parents_in_the_file_still_load(self, world):
+        lines = GOOD.strip().splitlines()
+        reordered = "\n".join([lines[0], *reversed(lines[1:])])
+        assert services.import_areas(actor=None, source=_csv(reordered), filename="a.csv").created == 3
+
+    def test_chinese_headers_and_words_and_gb18030_are_accepted(self, world):
+        text = "区划代码,名称,层级,城乡类型,上级代码\n340302001002,新风社区,社区,城市,340302001000\n"
+        report = services.import_areas(actor=None, source=_csv(text, "gb18030"), filename="地区.csv")
+        assert report.ok, report.errors
+        assert Area.objects.get(code="340302001002").name == "新风社区"
+
+    def test_xlsx_is_accepted(self, world, tmp_path):
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["区划代码", "名称", "层级", "城乡类型", "上级代码"])
+        ws.append(["340302001002", "新风社区", "社区", "城市", "340302001000"])
+        path = tmp_path / "areas.xlsx"
+        wb.save(path)
+        assert services.import_areas(actor=None, source=str(path)).created == 1
+
+    def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(self, world):
+        text = """code,name,level,kind,parent_code
+340302001002,好社区,community,urban,340302001000
+34030200100,短代码,community,urban,340302001000
+340303001003,错上级,community,urban,340302001000
+340302001004,无类型,community,,340302001000
+340302001005,怪层级,planet,urban,340302001000
+340302001006,孤儿,community,urban,340302999000
+"""
+        before = Area.objects.count()
+        report = services.import_areas(actor=None, source=_csv(text), filename="bad.csv")
+        lines = {e.line for e in report.errors}
+        assert lines == {3, 4, 5, 6, 7}, [str(e) for e in report.errors]
+        assert Area.objects.count() == before
+        assert not AuditEvent.objects.filter(action="core.area.create").exists()
+
+    def test_a_duplicate_code_in_the_file_is_reported(self, world):
+        text = GOOD + "340302001002,又一个,community,urban,340302001000\n"
+        report = services.import_areas(actor=None, source=_csv(text), filename="dup.csv")
+        assert [e.line for e in report.errors] == [5]
+
+    def test_a_missing_column_stops_the_import_with_a_message(self, world):
+        from core.tabular import TableError
+
+        with pytest.raises(TableError, match="层级"):
+            services.import_areas(actor=None, source=_csv("code,name\n340302001002,x\n"), filename="x.csv")
+
+    def test_a_district_officer_cannot_import_into_another_district(self, world):
+        text = "code,name,level,kind,parent_code\n340303001009,越界,community,urban,340303001000\n"
+        report = services.import_areas(actor=world.officer_a, source=_csv(text), filename="x.csv")
+        assert not report.ok and "340303001009" not in set(Area.objects.values_list("code", flat=True))
+
+    def test_reimporting_the_same_file_changes_nothing(self, world):
+        services.import_areas(actor=None, source=_csv(GOOD), filename="a.csv")
+        again = services.import_areas(actor=None, source=_csv(GOOD), filename="a.csv")
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+
+    def test_the_command_prints_bad_rows_and_fails(self, world, tmp_path, capsys):
+        path = tmp_path / "bad.csv"
+        path.write_text("code,name,level,kind,parent_code\n1234,x,community,urban,340302001000\n")
+        with pytest.raises(CommandError, match="nothing was imported"):
+            call_command("import_areas", str(path))
+        err = capsys.readouterr().err
+        assert "line 2" in err or "第2行" in err, err
 
 
 @pytest.mark.django_db
-def test_a_preview_reports_what_a_volunteer_import_would_do_and_writes_nothing(world):
-    import datetime
+class TestImportPopulation:
+    def test_population_is_loaded_and_reimport_updates_in_place(self, world):
+        text = "区划代码,年份,常住人口,户籍人口\n340302001001,2020,5000,5600\n340303001001,2020,4000,4100\n"
+        assert services.import_population(actor=None, source=_csv(text), filename="p.csv").created == 2
+        changed = text.replace("5000", "5100")
+        report = services.import_population(actor=None, source=_csv(changed), filename="p.csv")
+        assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+        assert AreaPopulation.objects.get(area__code="340302001001", year=2020).resident == 5100
+        assert AuditEvent.objects.filter(action="core.population.update").count() == 1
 
-    from core.models import AuditEvent
-    from tests.factories import id_number
-    from volunteers.imports import VolunteerImporter
-    from volunteers.models import Volunteer
-
-    text = (f"姓名,证件号码,区划代码,注册时间\n甲,{id_number('340302', datetime.date(1990, 1, 1))},"
-            f"{world.community_a.code},2020-01-01\n乙,123,{world.community_a.code},2020-01-01\n")
-    before = AuditEvent.objects.count()
-    report = base.preview(VolunteerImporter(actor=world.officer_a), io.BytesIO(text.encode()), filename="v.csv")
-    assert (report.created, [(e.line, e.column) for e in report.errors]) == (1, [(3, "id_number")])
-    assert not Volunteer.objects.exists() and AuditEvent.objects.count() == before
-
-
-def test_a_file_missing_a_required_column_is_refused_naming_the_templates_header():
-    with pytest.raises(TableError, match="数量"):
-        list(Shelf.rows(io.BytesIO("名称\n甲\n".encode()), ImportReport(), "s.csv"))
-
-
-def test_the_template_has_the_declared_headers_in_xlsx_and_csv():
-    from openpyxl import load_workbook
-
-    content, kind, name = Shelf.template("xlsx")
-    sheet = load_workbook(io.BytesIO(content)).active
-    assert [c.value for c in next(sheet.iter_rows())] == ["名称", "数量"] and name == "shelf-template.xlsx"
-    csv, kind, _name = Shelf.template("csv")
-    assert csv.decode("utf-8-sig").splitlines() == ["名称,数量", ",3"] and kind.startswith("text/csv")
-
-
-def test_registered_importers_include_the_volunteers_ones():
-    assert {"volunteers", "service_hours"} <= set(base.registry())
-
-
-# --- uploads encrypted at rest ---------------------------------------------------------------------
-@pytest.fixture
-def storage(tmp_path):
-    return EncryptedFileSystemStorage(location=tmp_path)
-
-
-@pytest.mark.parametrize("size", [0, 10, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 7])
-def test_an_upload_is_stored_encrypted_and_read_back_whole(storage, size):
-    data = (b"340302199001011234,13800138000\n" * (size // 31 + 1))[:size]
-    name = storage.save("x.csv", ContentFile(data))
-    on_disk = Path(storage.path(name)).read_bytes()
-    assert is_encrypted(storage.path(name)) and (size < 31 or b"340302199001011234" not in on_disk)
-    with storage.open(name) as f:
-        assert f.read() == data
-    assert storage.size(name) == size
-
-
-def test_a_tampered_or_truncated_upload_is_refused(storage):
-    name = storage.save("x.csv", ContentFile(b"a" * (2 * SEGMENT + 5)))
-    path = storage.path(name)
-    raw = bytearray(Path(path).read_bytes())
-    Path(path).write_bytes(bytes(raw[: len(raw) - 100]))  # the last segment cut short
-    with pytest.raises(ValueError):
-        storage.open(name)
-    raw[40] ^= 1
-    Path(path).write_bytes(bytes(raw))
-    with pytest.raises(ValueError):
-        storage.open(name)
-
-
-def test_a_dropped_last_segment_is_noticed(storage):
-    name = storage.save("x.csv", ContentFile(b"a" * (SEGMENT + 5)))
-    path = storage.path(name)
-    raw = Path(path).read_bytes()
-    first_len = int.from_bytes(raw[26:30], "big")
-    Path(path).write_bytes(raw[: 26 + 4 + 12 + first_len])  # only the first (not last) segment
-    with pytest.raises(ValueError):
-        storage.open(name)
-
-
-def test_uploads_stay_readable_after_a_key_rotation_and_unencrypted_old_files_still_read(storage, settings):
-    name = storage.save("x.csv", ContentFile(b"old key"))
-    settings.PORTAL_DATA_KEY = "a-new-key," + settings.PORTAL_DATA_KEY
-    with storage.open(name) as f:
-        assert f.read() == b"old key"
-    plain = os.path.join(storage.location, "plain.csv")
-    Path(plain).write_bytes(b"written before encryption")
-    with storage.open("plain.csv") as f:
-        assert f.read() == b"written before encryption"
+    @pytest.mark.parametrize("row,column", [
+        ("340302001001,2020,many,5600", ""),
+        ("340302001001,1800,5000,5600", "year"),
+        ("340399001001,2020,5000,5600", "code"),
+        ("340302001001,2020,-5,5600", ""),
+    ])
+    def test_bad_rows_are_refused_and_nothing_is_written(self, world, row, column):
+        text = "code,year,resident,registered\n340303001001,2020,4000,4100\n" + row + "\n"
+        report = services.import_population(actor=None, source=_csv(text), filename="p.csv")
+        assert [(e.line, e.column) for e in report.errors] == [(3, column)]
+        assert not AreaPopulation.objects.exists()
 
 
 @pytest.mark.django_db
-class TestImportTemplatePage:
-    covers_routes = ["import-template"]
-
-    def test_a_template_is_for_signed_in_users_who_may_run_that_import(self, world, web, client):
-        url = reverse("import-template", args=["volunteers", "xlsx"])
-        assert client.get(url).status_code == 302  # to sign-in
-        assert web(world.outsider).get(url).status_code == 404
-        assert web(world.officer_a).get(url).status_code == 200
-        assert web(world.officer_a).get(reverse("import-template", args=["nothing", "xlsx"])).status_code == 404
-        assert web(world.officer_a).get(reverse("import-template", args=["volunteers", "pdf"])).status_code == 404
+def test_add_staff_creates_a_user_with_a_grant_and_refuses_an_unknown_area(world, capsys):
+    call_command("add_staff", "newofficer", "--role", "township_officer", "--area", "340302001000",
+                 "--password", "Qwe-rty-2020!")
+    assert "township_officer@340302001000" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="340399000000"):
+        call_command("add_staff", "ghost", "--role", "community_worker", "--area", "340399000000")
+    with pytest.raises(CommandError):
+        call_command("add_staff", "weak", "--role", "community_worker", "--area", "340302001001",
+                     "--password", "123456")
