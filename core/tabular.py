@@ -62,6 +62,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # {canonical column: the header the file itself used}, filled by ``read_table(headers=...)``
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -81,7 +83,8 @@ def _sniff_encoding(head: bytes) -> str:
         return "gb18030"
 
 
-def _map_header(header: list[str], columns: dict[str, Iterable[str]], required: Iterable[str]) -> dict[str, int]:
+def _map_header(header: list[str], columns: dict[str, Iterable[str]], required: Iterable[str],
+                headers: dict | None = None) -> dict[str, int]:
     normalised = [(h or "").strip().lower() for h in header]
     index = {}
     for canonical, aliases in columns.items():
@@ -89,9 +92,12 @@ def _map_header(header: list[str], columns: dict[str, Iterable[str]], required: 
             if name.lower() in normalised:
                 index[canonical] = normalised.index(name.lower())
                 break
+    if headers is not None:  # the file's own names, for error reports in the file's words
+        headers.update({c: (header[i] or "").strip() for c, i in index.items()})
     missing = [c for c in required if c not in index]
     if missing:
-        raise TableError(_("Missing columns: %(cols)s") % {"cols": ", ".join(missing)})
+        named = [next(iter(columns[c]), c) for c in missing]  # the template's header, not the field's name
+        raise TableError(_("Missing columns: %(cols)s") % {"cols": ", ".join(named)})
     return index
 
 
@@ -145,7 +151,7 @@ def _size_of(source) -> int | None:
 
 def read_table(
     source, columns: dict[str, Iterable[str]], required: Iterable[str] | None = None, filename: str = "",
-    limits: ImportLimits | None = None,
+    limits: ImportLimits | None = None, headers: dict | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, {canonical column: text}) for every non-empty data row.
 
@@ -165,7 +171,7 @@ def read_table(
     check_upload_size(_size_of(source), limits)
     if kind is _read_xlsx:
         _check_xlsx_archive(source, limits)
-    yield from _within_limits(kind(source, columns, required), limits)
+    yield from _within_limits(kind(source, columns, required, headers), limits)
 
 
 def _within_limits(rows, limits: ImportLimits):
@@ -228,7 +234,7 @@ def _open_binary(source):
     return source
 
 
-def _read_csv(source, columns, required):
+def _read_csv(source, columns, required, headers=None):
     raw = _open_binary(source)
     head = raw.read(64 * 1024)
     encoding = _sniff_encoding(head)
@@ -240,7 +246,7 @@ def _read_csv(source, columns, required):
             header = next(reader)
         except StopIteration:
             raise TableError(_("The file is empty."))
-        index = _map_header(header, columns, required)
+        index = _map_header(header, columns, required, headers)
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
@@ -259,7 +265,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(source, columns, required):
+def _read_xlsx(source, columns, required, headers=None):
     from openpyxl import load_workbook
 
     try:
@@ -272,7 +278,7 @@ def _read_xlsx(source, columns, required):
             header = [_cell_text(v) for v in next(rows)]
         except StopIteration:
             raise TableError(_("The file is empty."))
-        index = _map_header(header, columns, required)
+        index = _map_header(header, columns, required, headers)
         for line, row in enumerate(rows, start=2):
             cells = [_cell_text(v) for v in row]
             if not any(cells):

@@ -467,7 +467,8 @@ def import_volunteers(*, actor, source, filename: str = "", progress: Callable[[
         return _prepare_volunteer(line, row, areas, today, errors, sealer)
 
     drop_orphaned_staging()
-    rows = read_table(source, VOLUNTEER_COLUMNS, required=VOLUNTEER_REQUIRED, filename=filename)
+    rows = read_table(source, VOLUNTEER_COLUMNS, required=VOLUNTEER_REQUIRED, filename=filename,
+                      headers=report.headers)
     prepared = prepare_rows(rows, prepare, report.errors, 1 if workers is None else workers,
                             as_text=volunteer_copy_line)
     with Staging(VOLUNTEER_STAGE) as staging:
@@ -710,7 +711,7 @@ def _prepare_hours(line: int, row: dict, today: datetime.date, errors: list, id_
 
 
 def import_service_hours(*, actor, source, team: Team, filename: str = "",
-                         progress: Callable[[int], None] | None = None) -> ImportReport:
+                         progress: Callable[[int], None] | None = None, job=None) -> ImportReport:
     """Hour records of one organising team, entered as awaiting its manager's approval.
 
     The record number of the source system (or, without one, a hash of the row's facts) is the
@@ -724,7 +725,8 @@ def import_service_hours(*, actor, source, team: Team, filename: str = "",
 
     def prepared():
         id_index = blind_indexer(PersonalKind.ID_NUMBER)
-        for line, row in read_table(source, HOURS_COLUMNS, required=HOURS_REQUIRED, filename=filename):
+        for line, row in read_table(source, HOURS_COLUMNS, required=HOURS_REQUIRED, filename=filename,
+                                    headers=report.headers):
             staged = _prepare_hours(line, row, today, report.errors, id_index)
             if staged is not None:
                 yield staged
@@ -760,13 +762,14 @@ def import_service_hours(*, actor, source, team: Team, filename: str = "",
             now = timezone.now()
             cursor.execute(f"""
                 INSERT INTO {table} (volunteer_id, team_id, area_id, service_date, hours, description, source, status,
-                    recorded_by_id, recorded_at, external_ref, prev_hash, record_hash)
-                SELECT v.id, %s, %s, s.service_date, s.hours, COALESCE(s.description, ''), %s, %s, %s, %s, s.key, '', ''
+                    recorded_by_id, recorded_at, external_ref, prev_hash, record_hash, import_job_id)
+                SELECT v.id, %s, %s, s.service_date, s.hours, COALESCE(s.description, ''), %s, %s, %s, %s, s.key, '', '',
+                    %s
                 FROM {staging.name} s JOIN {vol} v ON v.id_number_index = s.id_index
                 WHERE true
                 ON CONFLICT DO NOTHING
             """, [team.pk, team.area_id, RecordSource.IMPORT, RecordStatus.SUBMITTED,
-                  actor.pk if actor is not None else None, now])
+                  actor.pk if actor is not None else None, now, job.pk if job is not None else None])
             report.created = cursor.rowcount
             report.unchanged = existing
             audit.record(actor=actor, action="volunteers.hours.import", target=team, label=filename or "import",
@@ -776,3 +779,90 @@ def import_service_hours(*, actor, source, team: Team, filename: str = "",
     report.errors.sort(key=lambda e: e.line)
     return report
 
+
+
+# --- the importers, on core's staged import ----------------------------------------------------------
+# Templates carry the national volunteer information system's Chinese headers (the first of each
+# column's names above); exports using the other names import the same.
+from django.utils.translation import gettext_lazy  # noqa: E402
+
+from core.imports import Column, Importer, register  # noqa: E402
+
+
+def _columns(mapping: dict[str, list[str]], required: list[str], headers: dict[str, str]) -> list[Column]:
+    return [Column(field, headers.get(field, names[0]), tuple(n for n in names if n != headers.get(field, names[0])),
+                   required=field in required)
+            for field, names in mapping.items()]
+
+
+@register
+class VolunteerImporter(Importer):
+    """Volunteers registered or changed from a register (the blind index of the ID number is the key)."""
+
+    key = "volunteers"
+    label = gettext_lazy("Volunteers")
+    permission = "volunteers.add_importjob"
+    columns = _columns(VOLUNTEER_COLUMNS, VOLUNTEER_REQUIRED, {"guardian_name": "监护人姓名"})
+
+    def run(self, source, *, filename="", progress=None):
+        return import_volunteers(actor=self.actor, source=source, filename=filename, progress=progress)
+
+
+@register
+class ServiceHoursImporter(Importer):
+    """Service-hour records of one organising team (the job's), awaiting its manager's approval."""
+
+    key = "service_hours"
+    label = gettext_lazy("Service hours")
+    permission = "volunteers.add_importjob"
+    columns = _columns(HOURS_COLUMNS, HOURS_REQUIRED, {"hours": "服务时长（小时）"})
+
+    def run(self, source, *, filename="", progress=None):
+        return import_service_hours(actor=self.actor, source=source, team=self.job.team, filename=filename,
+                                    progress=progress, job=self.job)
+
+
+IMPORTERS = {VolunteerImporter.key: VolunteerImporter, ServiceHoursImporter.key: ServiceHoursImporter}
+
+
+def pending_of(job):
+    """The records an hours import entered that still await approval."""
+    return ServiceHourRecord.objects.filter(import_job=job, status=RecordStatus.SUBMITTED)
+
+
+def jobs_visible_to(user):
+    """Imports a user sees: their own, within their areas, and the hours imports of the teams they
+    manage (whose pending records they approve)."""
+    from django.db.models import Q
+
+    from .choices import ImportKind, MembershipStatus
+    from .models import ImportJob, TeamMembership
+
+    managed = TeamMembership.objects.filter(user=user, role=MemberRole.MANAGER,
+                                            status=MembershipStatus.APPROVED).values("team")
+    return ImportJob.objects.restrict(user).filter(
+        Q(created_by=user) | Q(created_by__isnull=True) | Q(kind=ImportKind.SERVICE_HOURS, team__in=managed))
+
+
+def approve_import(*, actor, job) -> int:
+    """The team's manager approves every record of an hours import still awaiting approval, in one
+    step: the chain rule and one audit event per record of ``services.approve_pending``, plus one
+    event on the import. Whoever imported the file does not approve it (recorder ≠ approver)."""
+    from core.exceptions import NoPermission, OutOfScope, TransitionRefused
+
+    from .choices import ImportKind, ImportStatus
+
+    if actor is not None and not jobs_visible_to(actor).filter(pk=job.pk).exists():
+        raise OutOfScope()
+    if job.kind != ImportKind.SERVICE_HOURS or job.status != ImportStatus.DONE:
+        raise TransitionRefused(_("Only a finished import of service hours can be approved."))
+    if actor is not None and job.created_by_id == actor.pk:
+        raise NoPermission(_("Hours you imported are approved by another manager of the team."))
+    with transaction.atomic():
+        count = services.approve_pending(actor=actor, team=job.team,
+                                         record_ids=pending_of(job).values("pk"))
+        if not count:
+            raise TransitionRefused(_("No record of this import is awaiting approval."))
+        audit.record(actor=actor, action="volunteers.import.approve", target=job,
+                     changes={"approved": [None, count]})
+    return count

@@ -37,10 +37,10 @@ GENESIS = "0" * 64
 
 
 def import_storage():
-    """Uploaded import files live under var/imports/ (never under static or media)."""
-    from django.core.files.storage import FileSystemStorage
+    """Uploaded import files live under var/imports/ (never under static or media), encrypted."""
+    from core.imports.storage import EncryptedFileSystemStorage
 
-    return FileSystemStorage(location=settings.VAR_DIR / "imports")
+    return EncryptedFileSystemStorage(location=settings.VAR_DIR / "imports")  # encrypted at rest
 
 
 class StarLevel(models.Model):
@@ -300,6 +300,9 @@ class ServiceHourRecord(models.Model):
     chain_seq = models.PositiveIntegerField(_("chain position"), null=True, blank=True, editable=False)
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
     record_hash = models.CharField(_("record hash"), max_length=64, blank=True, editable=False)
+    # The import that entered it: its manager approves an import's pending records in one step.
+    import_job = models.ForeignKey("ImportJob", verbose_name=_("import"), null=True, blank=True, editable=False,
+                                   on_delete=models.PROTECT, related_name="hour_records")
 
     objects = querysets.HourRecordQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("volunteers/corrections/<int:pk>/answer/", views.correction_answer, name="correction-answer"),
     path("volunteers/imports/", views.import_start, name="import-start"),
     path("volunteers/imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("volunteers/imports/<int:pk>/approve/", views.import_approve, name="import-approve"),
     path("volunteers/me/", views.me, name="me"),
     path("volunteers/me/check-in/", views.me_checkin, name="me-checkin"),
     path("volunteers/me/shifts/<int:shift_pk>/sign-up/", views.me_sign_up, name="me-sign-up"),

@@ -402,9 +402,32 @@ def import_start(request):
 
 @login_required
 def import_detail(request, pk):
-    job = ImportJob.objects.visible_to(request.user).filter(pk=pk).first()
+    from .imports import jobs_visible_to, pending_of
+
+    job = jobs_visible_to(request.user).filter(pk=pk).first()
     if job is None:
         raise Http404
     template = "volunteers/import_progress.html" if request.headers.get("HX-Request") else "volunteers/import_detail.html"
-    return render(request, template, {"job": job})
+    pending = pending_of(job).count() if job.kind == ImportKind.SERVICE_HOURS and job.status == "done" else 0
+    can_approve = bool(pending) and job.created_by_id != request.user.pk and job.team_id is not None and (
+        MemberRole.MANAGER in services.team_roles(request.user, job.team))
+    return render(request, template, {"job": job, "pending": pending, "can_approve": can_approve})
+
+
+@require_POST
+@login_required
+def import_approve(request, pk):
+    """The team's manager approves every record of an hours import still awaiting approval."""
+    from .imports import approve_import, jobs_visible_to
+
+    job = jobs_visible_to(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    try:
+        count = approve_import(actor=request.user, job=job)
+    except (ValidationError, TransitionRefused, NoPermission) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("%(n)s records approved.") % {"n": count})
+    return redirect(job.get_absolute_url())
 

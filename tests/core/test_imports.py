@@ -75,7 +75,7 @@ class TestImportAreas:
     def test_a_missing_column_stops_the_import_with_a_message(self, world):
         from core.tabular import TableError
 
-        with pytest.raises(TableError, match="level"):
+        with pytest.raises(TableError, match="层级"):
             services.import_areas(actor=None, source=_csv("code,name\n340302001002,x\n"), filename="x.csv")
 
     def test_a_district_officer_cannot_import_into_another_district(self, world):

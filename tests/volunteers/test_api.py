@@ -177,7 +177,7 @@ def test_an_import_uploaded_through_the_api_runs_and_reports_per_row(world, api,
     assert response.status_code == 201, response.content
     job = client.get(reverse("api:volunteers-import-detail", args=[response.json()["id"]])).json()
     assert (job["status"], job["created"], job["error_count"]) == ("done", 1, 1)
-    assert job["errors"][0]["line"] == 3 and job["errors"][0]["column"] == "area_code"
+    assert job["errors"][0]["line"] == 3 and job["errors"][0]["column"] == "区划代码"  # as the file names it
     assert api(world.officer_b).get(reverse("api:volunteers-import-detail", args=[job["id"]])).status_code == 404
     assert api().get(reverse("api:volunteers-import-list")).status_code == 401
 

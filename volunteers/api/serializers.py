@@ -137,3 +137,8 @@ class ImportJobSerializer(ScopedModelSerializer):
                   "error_count", "errors", "message", "created_at", "finished_at"]
         read_only_fields = ["filename", "status", "processed", "created", "updated", "unchanged", "error_count",
                             "errors", "message", "created_at", "finished_at"]
+
+
+class ImportApprovalSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    approved = serializers.IntegerField(read_only=True, help_text="records approved by this step")

@@ -255,9 +255,26 @@ class ImportJobViewSet(ScopedCreateListRetrieveViewSet):
     serializer_class = s.ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser]
 
+    action_perms = {"approve": "view"}
+
     def get_queryset(self):
+        if self.action == "approve":  # the team's manager approves an import someone else ran
+            from ..imports import jobs_visible_to
+
+            return super().get_queryset() & jobs_visible_to(self.request.user)
         return super().get_queryset().filter(created_by=self.request.user)
 
     def create_object(self, data):
         return services.start_import(actor=self.request.user, kind=data["kind"], upload=data["file"],
                                      team=data.get("team"))
+
+    @extend_schema(request=None, responses=s.ImportApprovalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve every record of this hours import still awaiting approval (the team's manager,
+        not the person who imported it); 409 with the reason when there is nothing to approve."""
+        from ..imports import approve_import
+
+        job = self.get_object()
+        count = approve_import(actor=request.user, job=job)
+        return Response(s.ImportApprovalSerializer({"id": job.pk, "approved": count}).data)
