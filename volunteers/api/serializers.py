@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from core.api.serializers import LeanReadMixin, PersonalDataSerializerField, ScopedModelSerializer, ScopedSerializer
@@ -137,3 +138,18 @@ class ImportJobSerializer(ScopedModelSerializer):
                   "error_count", "errors", "message", "created_at", "finished_at"]
         read_only_fields = ["filename", "status", "processed", "created", "updated", "unchanged", "error_count",
                             "errors", "message", "created_at", "finished_at"]
+
+
+class TeamStaffSerializer(serializers.Serializer):
+    """Appoint a staff user (by user name) as the team's manager or recorder."""
+
+    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.filter(is_active=True))
+    role = serializers.ChoiceField(choices=[("manager", "manager"), ("recorder", "recorder")])
+
+
+class TeamStaffMembershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    team = serializers.IntegerField(source="team_id")
+    user = serializers.CharField(source="user.username")
+    role = serializers.CharField()
+    status = serializers.CharField()
