@@ -241,6 +241,7 @@ class ShiftQrView(ScopedDetailView):
     """The shift's check-in QR code (SVG): it opens the volunteer's check-in page with the code filled in."""
 
     model = Shift
+    slug_url_kwarg = "pk"
 
     def render_to_response(self, context, **kwargs):
         import io

@@ -936,7 +936,8 @@ def appoint_team_staff(*, actor, team: Team, user, role: str) -> TeamMembership:
 
 @transaction.atomic
 def remove_team_staff(*, actor, membership: TeamMembership, reason: str = "") -> None:
-    membership = TeamMembership.objects.select_for_update().select_related("team__area", "user").get(pk=membership.pk)
+    membership = (TeamMembership.objects.select_for_update(of=("self",)).select_related("team__area", "user")
+                  .get(pk=membership.pk))
     require_in_scope(actor, _perm(Team, "change"), membership.team.area.code)
     if membership.user_id is None:
         raise TransitionRefused(_("This is a volunteer's membership, not a staff appointment."))
