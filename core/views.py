@@ -32,6 +32,8 @@ from .scope import scope_for
 @login_required
 def home(request):
     scope = scope_for(request.user)
+    if not scope.role_slugs and hasattr(request.user, "volunteer"):  # a volunteer's own account: "my service"
+        return redirect("volunteers:me")
     roots = selectors.top_areas(request.user)
     open_findings = Finding.objects.restrict(request.user).filter(status=FindingStatus.OPEN)
     return render(request, "core/home.html", {

@@ -61,6 +61,7 @@ SIGNED_IN_ONLY = {
     "volunteers:me-sign-up": "the volunteer's own sign-up (open shifts)",
     "volunteers:me-correction": "the volunteer's own hour records only",
     "volunteers:me-certificate": "the volunteer's own certificate only",
+    "volunteers:me-checkin-code": "the volunteer's own check-in page for a code (the shift's QR code); writes nothing",
     "api:reports-indicator-list": "indicator definitions, no values",
     "api:reports-indicator-detail": "an indicator definition, no values",
     "reports-run": "starting a city-wide aggregation: city-level permission (tests/reports/test_dashboard.py)",

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -6,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import AreaWithinFilter, ScopedFilterSet
 
-from .choices import RecordStatus, VolunteerStatus
+from .choices import RecordStatus, SocialWorkLevel, TrainingTopic, VolunteerStatus
 from .models import (
     Activity,
     ServiceHourRecord,
@@ -14,12 +15,13 @@ from .models import (
     Team,
     TeamMembership,
     TrainingAttendance,
+    TrainingSession,
     Volunteer,
 )
 
 
 class VolunteerFilterSet(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="startswith")
+    q = django_filters.CharFilter(label=_("Name, ID number or phone"), method="filter_q")
     area = AreaWithinFilter()
     team = extend_schema_field(OpenApiTypes.INT)(
         django_filters.ModelChoiceFilter(label=_("Team"), queryset=Team.objects.all(), method="filter_team"))
@@ -31,6 +33,11 @@ class VolunteerFilterSet(ScopedFilterSet):
     class Meta:
         model = Volunteer
         fields = ["q", "area", "team", "status", "stars", "has_hours", "trained"]
+
+    def filter_q(self, queryset, name, value):
+        from .services import search_volunteers
+
+        return search_volunteers(queryset, value)
 
     def filter_team(self, queryset, name, value):
         return queryset.filter(Exists(TeamMembership.objects.filter(team=value, volunteer=OuterRef("pk"))))
@@ -75,3 +82,32 @@ class SocialWorkerFilterSet(ScopedFilterSet):
     class Meta:
         model = SocialWorker
         fields = ["level", "area"]
+
+
+class TrainingFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Title"), field_name="title", lookup_expr="icontains")
+    area = AreaWithinFilter()
+    topic = django_filters.ChoiceFilter(label=_("Topic"), choices=TrainingTopic.choices)
+    held_from = django_filters.DateFilter(label=_("Held from"), field_name="held_on", lookup_expr="gte",
+                                          widget=forms.DateInput(attrs={"type": "date"}))
+    held_to = django_filters.DateFilter(label=_("Held until"), field_name="held_on", lookup_expr="lte",
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    with_civilisation_office = django_filters.BooleanFilter(label=_("Jointly with the civilisation office"))
+
+    class Meta:
+        model = TrainingSession
+        fields = ["q", "area", "topic", "held_from", "held_to", "with_civilisation_office"]
+
+
+class SocialWorkerPageFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
+    area = AreaWithinFilter()
+    level = django_filters.ChoiceFilter(label=_("Qualification"), choices=SocialWorkLevel.choices)
+    year_from = django_filters.NumberFilter(label=_("Obtained from (year)"), field_name="certified_year",
+                                            lookup_expr="gte")
+    year_to = django_filters.NumberFilter(label=_("Obtained until (year)"), field_name="certified_year",
+                                          lookup_expr="lte")
+
+    class Meta:
+        model = SocialWorker
+        fields = ["q", "area", "level", "year_from", "year_to"]

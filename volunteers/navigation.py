@@ -7,3 +7,7 @@ ENTRIES = [
     NavEntry(_("Volunteer teams"), "volunteers:team-list", "volunteers.view_team", 41),
     NavEntry(_("Volunteer imports"), "volunteers:import-start", "volunteers.add_importjob", 42),
 ]
+ENTRIES += [
+    NavEntry(_("Volunteer training"), "volunteers:training-list", "volunteers.view_trainingsession", 43),
+    NavEntry(_("Social-work professionals"), "volunteers:socialworker-list", "volunteers.view_socialworker", 44),
+]

@@ -518,6 +518,8 @@ def approve_record(*, actor, record: ServiceHourRecord) -> ServiceHourRecord:
         raise NoPermission(_("Volunteers cannot approve their own hours."))
     if record.status != RecordStatus.SUBMITTED:
         raise TransitionRefused(_("Only a record awaiting approval can be approved."))
+    if actor is not None and record.recorded_by_id == actor.pk:
+        raise TransitionRefused(_("You recorded these hours; another manager of the team must approve them."))
     _append_to_chain(record, approver=actor, now=timezone.now())
     _add_to_totals(record.volunteer_id, record.hours)
     audit.record(actor=actor, action="volunteers.hours.approve", target=record,
@@ -860,3 +862,129 @@ def start_import(*, actor, kind: str, upload, team: Team | None = None) -> Impor
 
     transaction.on_commit(lambda: queue_import(job.pk))  # a broker that is down leaves the job waiting
     return job
+
+
+# --- the whole job on pages (issue 16): status steps, staff appointment, accounts ---------------------
+VOLUNTEER_STEPS = {
+    # step: (the statuses it starts from, the status it leads to)
+    "suspend": ((VolunteerStatus.ACTIVE,), VolunteerStatus.SUSPENDED),
+    "reactivate": ((VolunteerStatus.SUSPENDED,), VolunteerStatus.ACTIVE),
+    "cancel": ((VolunteerStatus.ACTIVE, VolunteerStatus.SUSPENDED), VolunteerStatus.CANCELLED),
+}
+
+
+@transaction.atomic
+def change_volunteer_status(*, actor, volunteer: Volunteer, step: str, reason: str) -> Volunteer:
+    """Suspend, reactivate or cancel (at the volunteer's request, 注册办法 Art. 10) a registration,
+    with a stated reason; the record and its hours stay. A cancelled registration is final."""
+    volunteer = Volunteer.objects.select_for_update().select_related("area").get(pk=volunteer.pk)
+    require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)
+    if step not in VOLUNTEER_STEPS:
+        raise _errors("step", _("Unknown step."))
+    sources, target = VOLUNTEER_STEPS[step]
+    if volunteer.status not in sources:
+        raise TransitionRefused(_("This registration is %(status)s; it cannot be changed this way.")
+                                % {"status": volunteer.get_status_display()})
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise _errors("reason", _("Say why."))
+    before = volunteer.status
+    Volunteer.objects.filter(pk=volunteer.pk).update(status=target)
+    volunteer.status = target
+    audit.record(actor=actor, action=f"volunteers.volunteer.{step}", target=volunteer, reason=reason,
+                 changes={"status": [before, target]})
+    return volunteer
+
+
+def search_volunteers(queryset, text: str):
+    """One search box: an ID number (exact, through its blind index), a phone number (exact, through
+    its blind index), or any part of the name."""
+    from core.personal import PHONE_RE, PersonalKind, normalise
+
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    compact = text.replace(" ", "")
+    if len(compact) == 18 and compact[:17].isdigit() and compact[17] in "0123456789xX":
+        return queryset.filter(**index_lookup(Volunteer, "id_number", compact))
+    if PHONE_RE.match(normalise(PersonalKind.PHONE, compact)):
+        return queryset.filter(**index_lookup(Volunteer, "phone", compact))
+    return queryset.filter(name__icontains=text)
+
+
+@transaction.atomic
+def appoint_team_staff(*, actor, team: Team, user, role: str) -> TeamMembership:
+    """Appoint a staff user as the team's manager or recorder, from the team page or the API.
+
+    A recorder must be able to record hours in the team's area, a manager to approve them there; a
+    user without such a grant is refused with that reason."""
+    from core.scope import scope_for
+
+    team = Team.objects.select_related("area").get(pk=team.pk)
+    require_in_scope(actor, _perm(Team, "change"), team.area.code)
+    needed = {MemberRole.RECORDER: _perm(ServiceHourRecord, "add"),
+              MemberRole.MANAGER: _perm(ServiceHourRecord, "change")}.get(role)
+    if needed is None:
+        raise _errors("role", _("Staff members of a team are managers or recorders."))
+    if user is None or not user.is_active:
+        raise _errors("user", _("No such active user."))
+    if not scope_for(user).covers(needed, team.area.code):
+        raise _errors("user", _("%(user)s holds no role in %(area)s that lets them do this; grant one first.")
+                      % {"user": user.get_username(), "area": team.area.name})
+    return add_team_staff(actor=actor, team=team, user=user, role=role)
+
+
+@transaction.atomic
+def remove_team_staff(*, actor, membership: TeamMembership, reason: str = "") -> None:
+    membership = (TeamMembership.objects.select_for_update(of=("self",)).select_related("team__area", "user")
+                  .get(pk=membership.pk))
+    require_in_scope(actor, _perm(Team, "change"), membership.team.area.code)
+    if membership.user_id is None:
+        raise TransitionRefused(_("This is a volunteer's membership, not a staff appointment."))
+    audit.record(actor=actor, action="volunteers.membership.staff_remove", target=membership,
+                 area=membership.team.area, reason=reason,
+                 changes={"user": [membership.user.get_username(), None], "role": [membership.role, None]})
+    membership.delete()
+
+
+@transaction.atomic
+def decide_join_request(*, actor, membership: TeamMembership, decision: str) -> TeamMembership:
+    """The team page's answer to a join request: ``decision`` is "approve" or "reject"."""
+    if decision not in ("approve", "reject"):
+        raise _errors("decision", _("Approve or reject."))
+    require_in_scope(actor, _perm(TeamMembership, "change"), membership.team.area.code)
+    return decide_membership(actor=actor, membership=membership, approve=decision == "approve")
+
+
+@transaction.atomic
+def create_volunteer_account(*, actor, volunteer: Volunteer, username: str) -> tuple:
+    """Give a registered volunteer their own sign-in (no staff role: it opens "my service" only).
+
+    Returns (user, initial password); the password is shown once to the officer and never stored in
+    the clear or written to the audit log."""
+    from django.contrib.auth import get_user_model
+
+    volunteer = Volunteer.objects.select_for_update().select_related("area").get(pk=volunteer.pk)
+    require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)
+    if volunteer.user_id is not None:
+        raise TransitionRefused(_("This volunteer already has an account."))
+    if volunteer.status != VolunteerStatus.ACTIVE:
+        raise TransitionRefused(_("Only an active volunteer gets an account."))
+    User = get_user_model()
+    username = (username or "").strip()
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    try:
+        field.run_validators(username)
+    except ValidationError as exc:
+        raise _errors("username", exc.messages[0])
+    if not username:
+        raise _errors("username", _("Choose a user name."))
+    if User.objects.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).exists():
+        raise _errors("username", _("This user name is taken."))
+    password = "".join(secrets.choice("23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(12))
+    user = User.objects.create_user(username=username, password=password, first_name=volunteer.name[:150])
+    Volunteer.objects.filter(pk=volunteer.pk).update(user=user)
+    volunteer.user = user
+    audit.record(actor=actor, action="volunteers.volunteer.account", target=volunteer,
+                 changes={"user": [None, username]})
+    return user, password

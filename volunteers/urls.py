@@ -26,3 +26,31 @@ urlpatterns = [
     path("public/volunteers/certificates/", views.certificate_lookup, name="certificate-lookup"),
     path("public/volunteers/certificates/<str:code>/", views.certificate_verify, name="certificate-verify"),
 ]
+
+# The whole job on pages (issue 16): volunteers/pages.py
+from . import pages  # noqa: E402
+
+urlpatterns += [
+    path("volunteers/new/", pages.VolunteerCreateView.as_view(), name="volunteer-create"),
+    path("volunteers/<int:pk>/edit/", pages.VolunteerUpdateView.as_view(), name="volunteer-edit"),
+    path("volunteers/<int:pk>/status/<str:step>/", pages.VolunteerStepView.as_view(), name="volunteer-step"),
+    path("volunteers/<int:pk>/account/", pages.VolunteerAccountView.as_view(), name="volunteer-account"),
+    path("volunteers/teams/new/", pages.TeamCreateView.as_view(), name="team-create"),
+    path("volunteers/teams/<int:pk>/edit/", pages.TeamUpdateView.as_view(), name="team-edit"),
+    path("volunteers/teams/<int:pk>/staff/", pages.TeamStaffView.as_view(), name="team-staff"),
+    path("volunteers/teams/<int:pk>/activities/new/", pages.ActivityCreateView.as_view(), name="activity-create"),
+    path("volunteers/teams/<int:pk>/hours/new/", pages.TeamHoursView.as_view(), name="team-hours"),
+    path("volunteers/memberships/<int:pk>/remove/", pages.StaffRemoveView.as_view(), name="staff-remove"),
+    path("volunteers/memberships/<int:pk>/decide/", pages.JoinDecisionView.as_view(), name="join-decide"),
+    path("volunteers/activities/<int:pk>/shifts/new/", pages.ShiftCreateView.as_view(), name="shift-create"),
+    path("volunteers/shifts/<int:pk>/sign-up/", pages.ShiftSignUpView.as_view(), name="shift-sign-up"),
+    path("volunteers/shifts/<int:pk>/qr.svg", pages.ShiftQrView.as_view(), name="shift-qr"),
+    path("volunteers/training/", pages.TrainingListView.as_view(), name="training-list"),
+    path("volunteers/training/new/", pages.TrainingCreateView.as_view(), name="training-create"),
+    path("volunteers/training/<int:pk>/", pages.TrainingDetailView.as_view(), name="training-detail"),
+    path("volunteers/training/<int:pk>/attendance/", pages.AttendanceView.as_view(), name="training-attendance"),
+    path("volunteers/social-workers/", pages.SocialWorkerListView.as_view(), name="socialworker-list"),
+    path("volunteers/social-workers/new/", pages.SocialWorkerCreateView.as_view(), name="socialworker-create"),
+    path("volunteers/social-workers/<int:pk>/edit/", pages.SocialWorkerUpdateView.as_view(), name="socialworker-edit"),
+    path("volunteers/me/check-in/<str:code>/", pages.me_checkin_code, name="me-checkin-code"),
+]

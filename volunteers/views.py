@@ -80,6 +80,7 @@ class VolunteerDetailView(_DetailByPk):
         ctx["certificates"] = v.certificates.select_related("team")
         ctx["memberships"] = v.memberships.select_related("team")
         ctx["trainings"] = v.trainings.select_related("session")
+        ctx["can_reveal"] = _can_reveal(self.request.user)
         return ctx
 
 
@@ -107,7 +108,7 @@ class TeamDetailView(_DetailByPk):
         team = self.object
         ctx["roles"] = services.team_roles(self.request.user, team)
         ctx["staff"] = team.memberships.filter(user__isnull=False).select_related("user")
-        ctx["members"] = team.memberships.filter(volunteer__isnull=False).select_related("volunteer")[:200]
+        ctx["members"] = _members_with_hours(team)[:200]
         ctx["activities"] = team.activities.all()[:50]
         ctx["pending"] = team.hour_records.filter(status=RecordStatus.SUBMITTED).select_related("volunteer")[:100]
         ctx["corrections"] = CorrectionRequest.objects.filter(record__team=team, status="open").select_related(
@@ -229,6 +230,7 @@ def me(request):
     return render(request, "volunteers/me.html", {
         "volunteer": volunteer, "records": records, "teams": teams, "upcoming": upcoming,
         "certificates": volunteer.certificates.select_related("team"), "correction_form": CorrectionForm(),
+        **_my_service_extras(volunteer),
     })
 
 
@@ -431,3 +433,41 @@ def import_approve(request, pk):
         messages.success(request, _("%(n)s records approved.") % {"n": count})
     return redirect(job.get_absolute_url())
 
+
+
+# --- helpers of the pages above (issue 16) ------------------------------------------------------------------
+def _can_reveal(user) -> bool:
+    from core.scope import scope_for
+    from core.services import REVEAL_PERMISSION
+
+    return scope_for(user).has_perm_somewhere(REVEAL_PERMISSION)
+
+
+def _members_with_hours(team):
+    """The team's volunteers, each with the approved hours they served for this team."""
+    from django.db.models import Q, Sum
+
+    from .choices import MembershipStatus
+
+    served = Q(volunteer__hour_records__team=team, volunteer__hour_records__status=RecordStatus.APPROVED)
+    return (team.memberships.filter(volunteer__isnull=False).select_related("volunteer")
+            .annotate(team_hours=Sum("volunteer__hour_records__hours", filter=served))
+            .order_by(_pending_first(MembershipStatus.PENDING), "volunteer__name"))
+
+
+def _pending_first(pending):
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(When(status=pending, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _my_service_extras(volunteer):
+    """"My service" also lists the open shifts of the volunteer's teams and their correction requests."""
+    from .choices import MembershipStatus
+
+    open_shifts = (Shift.objects.filter(activity__team__memberships__volunteer=volunteer,
+                                        activity__team__memberships__status=MembershipStatus.APPROVED,
+                                        starts_at__gt=timezone.now())
+                   .exclude(signups__volunteer=volunteer).select_related("activity__team").order_by("starts_at")[:20])
+    corrections = volunteer.correction_requests.select_related("record__team")[:50]
+    return {"open_shifts": open_shifts, "corrections": corrections}

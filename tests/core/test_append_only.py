@@ -28,8 +28,8 @@ def _hours(world):
     vol = vf.volunteer(world.community_a, user=vf.volunteer_user("vol_self"))
     first, second = (vf.served(vf.past_shift(team, hours=3, days_ago=d), vol) for d in (2, 1))
     approved = services.approve_record(actor=manager, record=services.record_hours(
-        actor=manager, volunteer=vol, team=team, shift=first, hours=3))
-    pending = services.record_hours(actor=manager, volunteer=vol, team=team, shift=second, hours=3)
+        actor=vf.recorder(team), volunteer=vol, team=team, shift=first, hours=3))
+    pending = services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, shift=second, hours=3)
     return approved, pending
 
 

@@ -52,7 +52,7 @@ def test_a_setting_for_another_districts_community_reads_as_one_for_no_community
 def test_approving_another_districts_hours_is_404_before_any_state_check(world, api):
     team_b = vf.team(world.community_b, manager=world.officer_b)
     vol_b = vf.volunteer(world.community_b)
-    record = services.record_hours(actor=world.officer_b, volunteer=vol_b, team=team_b, hours="2",
+    record = services.record_hours(actor=vf.recorder(team_b), volunteer=vol_b, team=team_b, hours="2",
                                    service_date=datetime.date(2024, 5, 1))
     services.approve_record(actor=world.officer_b, record=record)  # approving again would be a 409 for B
     refused = api(world.officer_a).post(reverse("api:volunteers-hours-approve", args=[record.pk]))

@@ -61,3 +61,15 @@ def served(shift, vol):
     SignUp.objects.filter(pk=signup.pk).update(status="checked_out", checked_in_at=shift.starts_at,
                                                checked_out_at=shift.ends_at)
     return shift
+
+
+def recorder(team_obj):
+    """The team's recorder (made once per team): hours are recorded by one person and approved by another."""
+    from volunteers.models import TeamMembership
+
+    found = TeamMembership.objects.filter(team=team_obj, role=MemberRole.RECORDER).select_related("user").first()
+    if found is not None:
+        return found.user
+    user = manager_user(team_obj.area, username=f"recorder{next(_n)}")
+    services.add_team_staff(actor=None, team=team_obj, user=user, role=MemberRole.RECORDER)
+    return user

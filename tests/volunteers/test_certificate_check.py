@@ -21,7 +21,7 @@ def cert(world):
     vol = vf.volunteer(world.community_a, user=vf.volunteer_user(), name="王小明")
     shift = vf.served(vf.past_shift(team), vol)
     services.approve_record(actor=manager, record=services.record_hours(
-        actor=manager, volunteer=vol, team=team, shift=shift, hours=3))
+        actor=vf.recorder(team), volunteer=vol, team=team, shift=shift, hours=3))
     return services.issue_certificate(actor=vol.user, volunteer=vol, team=team)
 
 

@@ -44,7 +44,7 @@ def test_late_corrections_and_old_unapproved_hours_raise_findings_and_close_when
     manager = vf.manager_user(world.community_a)
     team = vf.team(world.community_a, manager=manager)
     vol = vf.volunteer(world.community_a, user=vf.volunteer_user())
-    record = services.record_hours(actor=manager, volunteer=vol, team=team, hours=2,
+    record = services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, hours=2,
                                    service_date=datetime.date(2024, 1, 1))
     old = timezone.now() - datetime.timedelta(days=40)
     ServiceHourRecord.objects.filter(pk=record.pk).update(recorded_at=old)

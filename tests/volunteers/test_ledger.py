@@ -29,9 +29,9 @@ def setup(world):
     return manager, team, vol, shift
 
 
-def test_manager_records_and_approves_hours_and_totals_follow(setup):
+def test_the_recorder_records_the_manager_approves_and_totals_follow(setup):
     manager, team, vol, shift = setup
-    record = services.record_hours(actor=manager, volunteer=vol, team=team, shift=shift, hours="2.5")
+    record = services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, shift=shift, hours="2.5")
     assert Volunteer.objects.get(pk=vol.pk).approved_hours == 0  # not before approval
     services.approve_record(actor=manager, record=record)
     vol.refresh_from_db()
@@ -46,14 +46,14 @@ def test_hours_on_a_shift_that_has_not_happened_are_refused(setup, world):
     future = vf.past_shift(team)
     services.sign_up(actor=None, shift=future, volunteer=vol)
     with pytest.raises(ValidationError) as exc:
-        services.record_hours(actor=manager, volunteer=vol, team=team, shift=future, hours=2)
+        services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, shift=future, hours=2)
     assert "not happened" in str(exc.value)
 
 
 def test_hours_beyond_the_shift_length_are_refused_because_travel_does_not_count(setup):
     manager, team, vol, shift = setup
     with pytest.raises(ValidationError) as exc:
-        services.record_hours(actor=manager, volunteer=vol, team=team, shift=shift, hours=4)
+        services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, shift=shift, hours=4)
     assert "travel" in str(exc.value)
 
 
@@ -82,16 +82,16 @@ def test_a_recorder_cannot_approve_only_the_manager_can(setup, world):
 def test_future_dates_and_zero_hours_are_refused(setup):
     manager, team, vol, _shift = setup
     with pytest.raises(ValidationError):
-        services.record_hours(actor=manager, volunteer=vol, team=team, hours=2,
+        services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, hours=2,
                               service_date=timezone.localdate() + datetime.timedelta(days=1))
     with pytest.raises(ValidationError):
-        services.record_hours(actor=manager, volunteer=vol, team=team, hours=0, service_date=timezone.localdate())
+        services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, hours=0, service_date=timezone.localdate())
 
 
 def test_an_approved_record_cannot_be_edited_only_reversed(setup):
     manager, team, vol, shift = setup
     record = services.approve_record(actor=manager, record=services.record_hours(
-        actor=manager, volunteer=vol, team=team, shift=shift, hours=3))
+        actor=vf.recorder(team), volunteer=vol, team=team, shift=shift, hours=3))
     with pytest.raises(TransitionRefused):
         services.update_record(actor=manager, record=record, hours=1)
     loaded = ServiceHourRecord.objects.get(pk=record.pk)
@@ -109,7 +109,7 @@ def test_an_approved_record_cannot_be_edited_only_reversed(setup):
 def test_the_database_refuses_to_update_an_approved_record(setup):
     manager, team, vol, shift = setup
     record = services.approve_record(actor=manager, record=services.record_hours(
-        actor=manager, volunteer=vol, team=team, shift=shift, hours=3))
+        actor=vf.recorder(team), volunteer=vol, team=team, shift=shift, hours=3))
     from django.db import DatabaseError, transaction
 
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -129,7 +129,7 @@ def test_a_tampered_chain_is_detected_by_the_verify_command(setup, capsys):
     manager, team, vol, shift = setup
     records = []
     for i in range(3):
-        r = services.record_hours(actor=manager, volunteer=vol, team=team, hours=1,
+        r = services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, hours=1,
                                   service_date=timezone.localdate() - datetime.timedelta(days=10 + i))
         records.append(services.approve_record(actor=manager, record=r))
     call_command("verify_hour_chains")
@@ -145,7 +145,7 @@ def test_a_tampered_chain_is_detected_by_the_verify_command(setup, capsys):
 def test_a_correction_request_is_answered_by_reversal_and_re_entry(setup):
     manager, team, vol, shift = setup
     record = services.approve_record(actor=manager, record=services.record_hours(
-        actor=manager, volunteer=vol, team=team, shift=shift, hours=2))
+        actor=vf.recorder(team), volunteer=vol, team=team, shift=shift, hours=2))
     with pytest.raises(ValidationError):
         services.request_correction(actor=vol.user, record=record, requested_hours=3, reason=" ")
     correction = services.request_correction(actor=vol.user, record=record, requested_hours=3, reason="实际服务3小时")
@@ -153,7 +153,11 @@ def test_a_correction_request_is_answered_by_reversal_and_re_entry(setup):
         services.answer_correction(actor=vol.user, correction=correction, accept=True, answer="好")
     services.answer_correction(actor=manager, correction=correction, accept=True, answer="已核实")
     new = ServiceHourRecord.objects.get(source="correction")
-    services.approve_record(actor=manager, record=new)
+    with pytest.raises(TransitionRefused):  # the manager entered the corrected hours: another one approves
+        services.approve_record(actor=manager, record=new)
+    second = vf.manager_user(team.area)
+    services.add_team_staff(actor=None, team=team, user=second, role="manager")
+    services.approve_record(actor=second, record=new)
     vol.refresh_from_db()
     assert vol.approved_hours == Decimal(3)
     assert ledger.verify_team_chain(team) == []
@@ -162,7 +166,7 @@ def test_a_correction_request_is_answered_by_reversal_and_re_entry(setup):
 def test_stars_follow_the_thresholds_and_recompute_agrees(setup):
     manager, team, vol, _shift = setup
     for i in range(5):
-        r = services.record_hours(actor=manager, volunteer=vol, team=team, hours=20,
+        r = services.record_hours(actor=vf.recorder(team), volunteer=vol, team=team, hours=20,
                                   service_date=timezone.localdate() - datetime.timedelta(days=i + 2))
         services.approve_record(actor=manager, record=r)
     vol.refresh_from_db()
@@ -179,7 +183,7 @@ def test_a_certificate_covers_approved_hours_of_the_recording_team(setup):
     with pytest.raises(TransitionRefused):
         services.issue_certificate(actor=vol.user, volunteer=vol, team=team)
     services.approve_record(actor=manager, record=services.record_hours(
-        actor=manager, volunteer=vol, team=team, shift=shift, hours=3))
+        actor=vf.recorder(team), volunteer=vol, team=team, shift=shift, hours=3))
     cert = services.issue_certificate(actor=vol.user, volunteer=vol, team=team)
     assert cert.hours == Decimal(3) and cert.records == 1
     assert cert.chain_head == ServiceHourRecord.objects.get().record_hash

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from core.api.serializers import LeanReadMixin, PersonalDataSerializerField, ScopedModelSerializer, ScopedSerializer
@@ -142,3 +143,18 @@ class ImportJobSerializer(ScopedModelSerializer):
 class ImportApprovalSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     approved = serializers.IntegerField(read_only=True, help_text="records approved by this step")
+
+
+class TeamStaffSerializer(serializers.Serializer):
+    """Appoint a staff user (by user name) as the team's manager or recorder."""
+
+    user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.filter(is_active=True))
+    role = serializers.ChoiceField(choices=[("manager", "manager"), ("recorder", "recorder")])
+
+
+class TeamStaffMembershipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    team = serializers.IntegerField(source="team_id")
+    user = serializers.CharField(source="user.username")
+    role = serializers.CharField()
+    status = serializers.CharField()

@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
+from core.api.transitions import Transition
 from core.api.viewsets import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import services
@@ -131,6 +132,12 @@ class TeamViewSet(ScopedModelViewSet):
     serializer_class = s.TeamSerializer
     filterset_class = TeamFilterSet
     ordering_fields = ["name", "id"]
+    transitions = {
+        # POST /teams/{id}/staff/ {"user": "<user name>", "role": "manager" | "recorder"}
+        "staff": Transition(services.appoint_team_staff, input=s.TeamStaffSerializer,
+                            output=s.TeamStaffMembershipSerializer, status=201,
+                            summary="Appoint a manager or recorder of the team"),
+    }
 
     def create_object(self, data):
         return services.create_team(actor=self.request.user, **data)
