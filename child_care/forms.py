@@ -35,7 +35,7 @@ class PersonForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    done_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     life = forms.CharField(label=_("Life"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     study = forms.CharField(label=_("Study"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     safety = forms.CharField(label=_("Safety"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -58,7 +58,7 @@ class RevealForm(forms.Form):
 
 class SummaryForm(forms.Form):
     area = forms.CharField(label=_("Area (code)"), required=False)
-    day = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 # --- roster, rescue, consent --------------------------------------------------------------------------
@@ -92,7 +92,7 @@ class DecisionForm(forms.Form):
 class HandoverForm(forms.Form):
     id_number = forms.CharField(label=_("Child's resident ID number"), max_length=18)
     station = forms.CharField(label=_("Rescue station"), max_length=100)
-    found_on = forms.DateField(label=_("Found on"), widget=forms.DateInput(attrs={"type": "date"}))
+    found_on = forms.DateField(label=_("Found on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     found_place = forms.CharField(label=_("Where found"), max_length=200, required=False)
     circumstances = forms.CharField(label=_("Circumstances"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -103,7 +103,7 @@ class AcceptForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
@@ -112,8 +112,8 @@ class ConsentForm(forms.Form):
 
     guardian = forms.ModelChoiceField(label=_("Guardian who consented"), queryset=None)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
-    expires_on = forms.DateField(label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    expires_on = forms.DateField(label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, person=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -205,3 +205,29 @@ class TestSignedInCarePages(ChildCarePersonas):
             "id_number": str(kid_b.id_number.reveal_unchecked()), "station": "救助站", "found_on": "2024-05-01"})
         assert response.status_code == 400 and "钱小军" not in response.content.decode()
         assert web(world.outsider).get(reverse("child_care:rescue-create")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_visit_form_on_a_chinese_phone_comes_with_today_filled_in(world, cc, web):
+    """A date input takes only YYYY-MM-DD: the zh locale's 2024/05/01 left the field empty and the
+    browser refused to send the form."""
+    from django.utils import translation
+
+    kid = named_child(world.community_a, "赵小芳", datetime.date(2014, 3, 3))
+    visit = services.schedule_visit(actor=None, person=kid, visitor=cc.director_a)
+    with translation.override("zh-hans"):
+        page = web(cc.director_a).get(reverse("child_care:visit-record", args=[visit.pk]),
+                                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'value="{datetime.date.today():%Y-%m-%d}"' in page
+
+
+@pytest.mark.django_db
+def test_the_access_log_lists_reads_of_the_child_s_visit_page(world, cc, web):
+    from tests.factories import staff
+
+    kid = named_child(world.community_a, "孙小雨", datetime.date(2013, 6, 6))
+    visit = services.schedule_visit(actor=None, person=kid, visitor=cc.director_a)
+    web(cc.director_a).get(reverse("child_care:visit-record", args=[visit.pk]))
+    auditor = staff("auditor_a", "auditor", world.district_a)
+    log = web(auditor).get(reverse("child_care:access-log", args=[kid.pk])).content.decode()
+    assert "director_a" in log
