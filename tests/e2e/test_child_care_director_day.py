@@ -26,9 +26,8 @@ def roles(db):
         import_module(module).forwards(apps, None)
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_director_records_a_visit_an_overdue_one_escalates_and_the_auditor_sees_the_reads(
-        roles, world, login, page, live_server):
+        world, login, page, live_server):
     director = staff("director_a", "child_director", world.community_a)
     supervisor = staff("supervisor_a", "child_supervisor", world.street_a)
     today = datetime.date.today()
@@ -53,9 +52,9 @@ def test_a_director_records_a_visit_an_overdue_one_escalates_and_the_auditor_see
     assert visited.visits.filter(status="done").count() == 1
 
     # Nobody records the late visit: the nightly checks raise it, then move it up to the supervisor.
-    supervision.run_all(today=today, only=["child_care.visit_overdue"])
+    supervision.run_all(today=late.due_on + datetime.timedelta(days=1), only=["child_care.visit_overdue"])
     finding = Finding.objects.get(rule="child_care.visit_overdue", target_id=str(late.pk))
-    supervision.run_all(today=finding.due_date + datetime.timedelta(days=1), only=["child_care.visit_overdue"])
+    supervision.run_all(today=finding.due_date + datetime.timedelta(days=1))  # the nightly run, escalation included
     assert Finding.objects.inbox(supervisor).filter(pk=finding.pk).exists()
     page.context.clear_cookies()
     login(page, supervisor)
