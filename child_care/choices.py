@@ -80,6 +80,9 @@ class ProposalRule(models.TextChoices):
     PARENT_RETURNED = "parent_returned", _("A parent returned")
     HUKOU_CHANGED = "hukou_changed", _("Household registration changed")
     LEFT_BEHIND_ELIGIBLE = "left_behind_eligible", _("Meets the left-behind definition")
+    SCHOOL_EXIT = "school_exit", _("The school roster says the child left school")
+    ROSTER_LEFT_BEHIND = "roster_left_behind", _("The school roster flags the child left-behind")
+    ROSTER_NOT_LEFT_BEHIND = "roster_not_left_behind", _("The school roster says the child is not left-behind")
 
 
 class ProposalStatus(models.TextChoices):
@@ -92,6 +95,7 @@ class ProposalStatus(models.TextChoices):
 class ProposalAction(models.TextChoices):
     END = "end", _("End the category")
     START = "start", _("Start the category")
+    REVIEW = "review", _("Check the record (no category change)")
 
 
 class Education(models.TextChoices):
@@ -133,3 +137,71 @@ class VisitStatus(models.TextChoices):
 class StaffPost(models.TextChoices):
     SUPERVISOR = "supervisor", _("Child-care supervisor")
     DIRECTOR = "director", _("Child director")
+
+
+# --- school-roster reconciliation (学籍比对) ----------------------------------------------------------
+class Enrolment(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    SUSPENDED = "suspended", _("Suspended")
+    TRANSFERRED = "transferred", _("Transferred out")
+    GRADUATED = "graduated", _("Graduated")
+
+
+# The roster's 当前状态 as the education bureau writes it.
+ENROLMENT_WORDS = {"在读": Enrolment.ENROLLED, "在校": Enrolment.ENROLLED, "退学": Enrolment.DROPPED_OUT,
+                   "辍学": Enrolment.DROPPED_OUT, "休学": Enrolment.SUSPENDED, "转出": Enrolment.TRANSFERRED,
+                   "毕业": Enrolment.GRADUATED}
+SCHOOL_LEFT = {Enrolment.DROPPED_OUT, Enrolment.SUSPENDED}  # 控辍保学 alerts
+SCHOOL_EXITS = {Enrolment.DROPPED_OUT, Enrolment.SUSPENDED, Enrolment.TRANSFERRED, Enrolment.GRADUATED}
+SCHOOL_AGE = (6, 15)  # compulsory education: from 6 to 15 full years
+
+
+class RosterStatus(models.TextChoices):
+    STAGED = "staged", _("Staged: rows read, not yet compared")
+    RECONCILED = "reconciled", _("Compared with the registry")
+
+
+class Bucket(models.TextChoices):
+    CONSISTENT = "consistent", _("Consistent")
+    CONFLICT = "conflict", _("Conflicting")
+    NOT_IN_SCHOOL = "not_in_school", _("In our registry, not in the school roster")
+    UNKNOWN = "unknown", _("Flagged left-behind by the school, unknown to us")
+
+
+class MatchMethod(models.TextChoices):
+    ID = "id", _("ID number")
+    NAME = "name", _("Name, birth date and sex (to confirm)")
+    NONE = "none", _("No match")
+
+
+class Decision(models.TextChoices):
+    OPEN = "open", _("To decide")
+    SAME = "same", _("Same person: differences proposed")
+    NOT_SAME = "not_same", _("Not the same person")
+    DISMISSED = "dismissed", _("Checked, nothing to change")
+
+
+# --- rescue-station follow-up (救助站跟踪回访) -------------------------------------------------------
+class RescueStatus(models.TextChoices):
+    HANDED_OVER = "handed_over", _("Handed over, awaiting acceptance")
+    ACCEPTED = "accepted", _("Accepted by the child director")
+    CLOSED = "closed", _("Closed")
+
+
+class FollowUpParty(models.TextChoices):
+    FAMILY = "family", _("Family")
+    SCHOOL = "school", _("School")
+    VILLAGE = "village", _("Village committee")
+
+
+# Days after acceptance: the family at 1, 3, 6 and 12 months; school and village committee at 1 month.
+FOLLOW_UP_PLAN = [(30, FollowUpParty.FAMILY), (30, FollowUpParty.SCHOOL), (30, FollowUpParty.VILLAGE),
+                  (90, FollowUpParty.FAMILY), (180, FollowUpParty.FAMILY), (365, FollowUpParty.FAMILY)]
+
+
+# --- consent (PIPL Art. 31: a guardian's consent for a child under 14) --------------------------------
+class ConsentPurpose(models.TextChoices):
+    REGISTRY = "registry", _("Keeping the child's record in the registry")
+    SHARING = "sharing", _("Sharing with school, health or police services")
+    PHOTO = "photo", _("Photos and case publicity")

@@ -93,3 +93,69 @@ class VisitFilterSet(ScopedFilterSet):
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)
         return queryset.filter(visitor=user) if value else queryset
+
+
+# --- roster comparisons, rescue cases, consents -----------------------------------------------------
+from .choices import Bucket, ConsentPurpose, Decision, MatchMethod, RescueStatus  # noqa: E402
+from .models import Consent, RescueCase, RosterEntry, RosterImport  # noqa: E402
+
+
+class RosterImportFilterSet(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(choices=RosterImport._meta.get_field("status").choices, label=_("Status"))
+
+    class Meta:
+        model = RosterImport
+        fields = ["status"]
+
+
+class RosterEntryFilterSet(ScopedFilterSet):
+    roster = django_filters.NumberFilter(field_name="roster_id", label=_("School roster"))
+    bucket = django_filters.ChoiceFilter(choices=Bucket.choices, label=_("Result"))
+    decision = django_filters.ChoiceFilter(choices=Decision.choices, label=_("Decision"))
+    match = django_filters.ChoiceFilter(choices=MatchMethod.choices, label=_("Matched on"))
+    q = django_filters.CharFilter(label=_("Name"), method="search")
+
+    class Meta:
+        model = RosterEntry
+        fields = ["roster", "bucket", "decision", "match", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(person__name__icontains=value))
+
+    @property
+    def qs(self):
+        # Rows of no bearing (a roster child we neither know nor was flagged) only on request.
+        qs = super().qs
+        if self.form.is_bound and self.form.is_valid() and self.form.cleaned_data.get("bucket"):
+            return qs
+        return qs.exclude(bucket="")
+
+
+class RescueCaseFilterSet(ScopedFilterSet):
+    status = django_filters.ChoiceFilter(choices=RescueStatus.choices, label=_("Status"))
+    repeat = django_filters.BooleanFilter(label=_("Found again (屡救屡返)"))
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = RescueCase
+        fields = ["status", "repeat", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, value)
+
+
+class ConsentFilterSet(ScopedFilterSet):
+    purpose = django_filters.ChoiceFilter(choices=ConsentPurpose.choices, label=_("Purpose"))
+    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    expiring = django_filters.BooleanFilter(label=_("Expiring within 30 days"), method="filter_expiring")
+
+    class Meta:
+        model = Consent
+        fields = ["purpose", "person", "expiring"]
+
+    def filter_expiring(self, queryset, name, value):
+        import datetime
+
+        today = timezone.localdate()
+        soon = Q(withdrawn_on__isnull=True, expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=30))
+        return queryset.filter(soon) if value else queryset.exclude(soon)

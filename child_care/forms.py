@@ -35,7 +35,7 @@ class PersonForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    done_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(label=_("Visited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     life = forms.CharField(label=_("Life"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     study = forms.CharField(label=_("Study"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     safety = forms.CharField(label=_("Safety"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -58,4 +58,70 @@ class RevealForm(forms.Form):
 
 class SummaryForm(forms.Form):
     area = forms.CharField(label=_("Area (code)"), required=False)
-    day = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+# --- roster, rescue, consent --------------------------------------------------------------------------
+class RosterUploadForm(forms.Form):
+    area = forms.ModelChoiceField(label=_("Area the roster covers"), queryset=Area.objects.none())
+    file = forms.FileField(label=_("Roster (CSV or XLSX, the education bureau's Chinese headers)"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        from core.scope import scope_for
+
+        prefixes = scope_for(user).prefixes_for("child_care.add_rosterimport")
+        qs = Area.objects.filter(level__in=["county", "township", "community"]).order_by("code")
+        if prefixes is not None:
+            q = Q(pk__in=[])
+            for prefix in prefixes:
+                q |= Q(code__startswith=prefix)
+            qs = qs.filter(q)
+        self.fields["area"].queryset = qs
+
+
+class DecisionForm(forms.Form):
+    from .choices import Decision
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[c for c in Decision.choices if c[0] != "open"])
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class HandoverForm(forms.Form):
+    id_number = forms.CharField(label=_("Child's resident ID number"), max_length=18)
+    station = forms.CharField(label=_("Rescue station"), max_length=100)
+    found_on = forms.DateField(label=_("Found on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    found_place = forms.CharField(label=_("Where found"), max_length=200, required=False)
+    circumstances = forms.CharField(label=_("Circumstances"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AcceptForm(forms.Form):
+    receipt = forms.CharField(label=_("Acceptance receipt number (blank: numbered for you)"), max_length=40,
+                              required=False)
+
+
+class FollowUpForm(forms.Form):
+    done_on = forms.DateField(label=_("Done on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ConsentForm(forms.Form):
+    from .choices import ConsentPurpose
+
+    guardian = forms.ModelChoiceField(label=_("Guardian who consented"), queryset=None)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    expires_on = forms.DateField(label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Person
+
+        ids = person.relatives.values("relative") if person is not None else []
+        self.fields["guardian"].queryset = Person.objects.filter(pk__in=ids).defer("id_number", "phone")
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Who withdrew it and how"), max_length=500, required=False)

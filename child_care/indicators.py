@@ -90,3 +90,42 @@ register(Indicator(code="child_care.trained_staff_share", name=_("Child-care sta
                    numerator=Measure(lambda p: _appointed(StaffPost.DIRECTOR, True)(p), area_path="area"),
                    denominator=Measure(lambda p: _appointed(StaffPost.DIRECTOR)(p), area_path="area"),
                    lowest_level=AreaLevel.COMMUNITY, target=Target(">=", 100), order=69))
+
+
+# --- roster reconciliation, age-outs, rescue follow-ups ---------------------------------------------------
+def _roster_open(period):
+    from .models import RosterEntry
+
+    return RosterEntry.objects.filter(decision="open", bucket__in=["conflict", "unknown", "not_in_school"],
+                                      roster__created_at__date__lte=period.end)
+
+
+def _age_outs_pending(period):
+    from .models import Proposal
+
+    return Proposal.objects.filter(rule__in=["turned_16", "turned_18"], status__in=["proposed", "confirmed"],
+                                   proposed_at__date__lte=period.end)
+
+
+def _follow_ups_due(period):
+    from .models import FollowUp
+
+    return FollowUp.objects.filter(due_on__gte=period.start, due_on__lte=period.end)
+
+
+def _follow_ups_on_time(period):
+    from django.db.models import F
+
+    return _follow_ups_due(period).filter(done_on__isnull=False, done_on__lte=F("due_on"))
+
+
+register(Indicator(code="child_care.roster_open", name=_("School-roster differences not yet decided"),
+                   unit=Unit.COUNT, numerator=_count(_roster_open, False), lowest_level=AreaLevel.COMMUNITY,
+                   permission=PERM, order=70))
+register(Indicator(code="child_care.age_outs_pending", name=_("Age-outs (16 or 18) waiting for a decision"),
+                   unit=Unit.COUNT, numerator=_count(_age_outs_pending, False), lowest_level=AreaLevel.COMMUNITY,
+                   permission=PERM, order=71))
+register(Indicator(code="child_care.rescue_follow_ups_on_time", name=_("Rescue follow-ups made by their due date"),
+                   unit=Unit.PERCENT, numerator=_count(_follow_ups_on_time, False),
+                   denominator=_count(_follow_ups_due, False), lowest_level=AreaLevel.COMMUNITY, permission=PERM,
+                   order=72))

@@ -21,12 +21,18 @@ from core.personal import age_on as id_age_on
 from . import querysets
 from .choices import (
     Boarding,
+    Bucket,
     Category,
+    ConsentPurpose,
+    Decision,
     DifficultyKind,
     Education,
+    Enrolment,
+    FollowUpParty,
     GuardianshipQuality,
     Health,
     Hukou,
+    MatchMethod,
     ParentSituation,
     PersonKind,
     ProposalAction,
@@ -34,7 +40,9 @@ from .choices import (
     ProposalStatus,
     Relation,
     ReportStage,
+    RescueStatus,
     RiskTier,
+    RosterStatus,
     StaffPost,
     VisitStatus,
 )
@@ -332,3 +340,206 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.get_post_display()} {self.name}"
+
+
+# --- school-roster reconciliation (学籍比对) ----------------------------------------------------------
+class RosterImport(models.Model):
+    """One education-bureau enrolment roster, staged (rows read and checked) then compared with the registry."""
+
+
+    area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=RosterStatus.choices, default=RosterStatus.STAGED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    errors = models.JSONField(_("bad rows"), default=list, blank=True)
+    counts = models.JSONField(_("result"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(USER, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    reconciled_at = models.DateTimeField(_("compared"), null=True, blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school roster")
+        verbose_name_plural = _("school rosters")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.filename} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:roster-entries") + f"?roster={self.pk}"
+
+
+class RosterEntry(models.Model):
+    """A roster row (or, bucket "not in school", a registry child no row matched) and what the comparison found."""
+
+
+    roster = models.ForeignKey(RosterImport, verbose_name=_("school roster"), on_delete=models.CASCADE,
+                               related_name="entries")
+    line = models.PositiveIntegerField(_("line"), null=True, blank=True)
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    id_number = PersonalDataField(kind=PersonalKind.ID_NUMBER, null=True, blank=True)
+    id_number_index = BlindIndexField(source="id_number")
+    id_number_masked = MaskedCopyField(source="id_number")
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, blank=True)
+    school = models.CharField(_("school"), max_length=100, blank=True)
+    enrolment = models.CharField(_("enrolment"), max_length=12, choices=Enrolment.choices, blank=True)
+    roster_left_behind = models.BooleanField(_("left-behind per the school"), null=True)
+    person = models.ForeignKey(Person, verbose_name=_("registered person"), on_delete=models.CASCADE, null=True,
+                               blank=True, related_name="roster_entries")
+    match = models.CharField(_("matched on"), max_length=6, choices=MatchMethod.choices, default=MatchMethod.NONE)
+    name_score = models.PositiveSmallIntegerField(_("name similarity"), null=True, blank=True)
+    bucket = models.CharField(_("result"), max_length=14, choices=Bucket.choices, blank=True)
+    differences = models.JSONField(_("differences"), default=list, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.OPEN)
+    decided_by = models.ForeignKey(USER, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("roster comparison")
+        verbose_name_plural = _("roster comparisons")
+        ordering = ["roster", "bucket", "line", "id"]
+        indexes = [models.Index(fields=["roster", "bucket", "decision"], name="child_care_roster_bucket")]
+
+    def __str__(self):
+        return f"{masked_name(self.name or (self.person.name if self.person_id else ''))} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:roster-entries") + f"?roster={self.roster_id}"
+
+
+class NotSamePerson(models.Model):
+    """"This roster child is not that registered person": remembered so the next roster does not ask again.
+    ``fingerprint`` is a keyed hash of the roster side (ID number, else name + birth date + sex)."""
+
+    person = models.ForeignKey(Person, verbose_name=_("registered person"), on_delete=models.CASCADE,
+                               related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    objects = querysets.PersonBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("not-the-same-person decision")
+        verbose_name_plural = _("not-the-same-person decisions")
+        constraints = [models.UniqueConstraint(fields=["person", "fingerprint"], name="child_care_not_same_once")]
+
+    def __str__(self):
+        return f"{self.person} ≠ #{self.pk}"
+
+
+# --- rescue-station follow-up (救助站跟踪回访) -------------------------------------------------------
+class RescueCase(models.Model):
+    """A returned street minor handed from the rescue station to the home village's child director."""
+
+
+    person = models.ForeignKey(Person, verbose_name=_("child"), on_delete=models.PROTECT, related_name="rescues")
+    area = models.ForeignKey("core.Area", verbose_name=_("home village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    station = models.CharField(_("rescue station"), max_length=100)
+    found_on = models.DateField(_("found on"))
+    found_place = models.CharField(_("where found"), max_length=200, blank=True)
+    circumstances = models.TextField(_("circumstances"), blank=True)
+    repeat = models.BooleanField(_("found again (屡救屡返)"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=RescueStatus.choices,
+                              default=RescueStatus.HANDED_OVER)
+    handed_over_by = models.ForeignKey(USER, verbose_name=_("handed over by"), on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="+")
+    handed_over_at = models.DateTimeField(_("handed over"), default=timezone.now)
+    accepted_by = models.ForeignKey(USER, verbose_name=_("accepted by"), on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    receipt = models.CharField(_("acceptance receipt"), max_length=40, blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("rescue follow-up case")
+        verbose_name_plural = _("rescue follow-up cases")
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.person} {self.found_on}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:rescue-detail", args=[self.pk])
+
+
+class FollowUp(models.Model):
+    """One scheduled follow-up of a rescue case with the family, the school or the village committee."""
+
+
+    case = models.ForeignKey(RescueCase, verbose_name=_("rescue follow-up case"), on_delete=models.CASCADE,
+                             related_name="follow_ups")
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    party = models.CharField(_("with"), max_length=8, choices=FollowUpParty.choices)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.get_party_display()} {self.due_on}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:rescue-detail", args=[self.case_id])
+
+
+# --- consent ----------------------------------------------------------------------------------------
+class Consent(models.Model):
+    """A guardian's consent to a use of the child's data, with its expiry; withdrawn, never deleted."""
+
+
+    person = models.ForeignKey(Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="consents")
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    guardian = models.ForeignKey(Person, verbose_name=_("guardian who consented"), on_delete=models.PROTECT,
+                                 related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=10, choices=ConsentPurpose.choices)
+    given_on = models.DateField(_("given on"))
+    expires_on = models.DateField(_("expires on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["expires_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_on__gt=models.F("given_on")),
+                                   name="child_care_consent_expires_after_given"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.get_purpose_display()}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:consent-list") + f"?person={self.person_id}"
+
+    def in_force_on(self, day) -> bool:
+        return self.given_on <= day < self.expires_on and (self.withdrawn_on is None or day < self.withdrawn_on)

@@ -7,4 +7,7 @@ ENTRIES = [
     NavEntry(_("Children and left-behind"), "child_care:person-list", "child_care.view_person", 51),
     NavEntry(_("Status proposals"), "child_care:proposal-list", "child_care.view_proposal", 52),
     NavEntry(_("Left-behind summary"), "child_care:summary", "child_care.view_statistics", 53),
+    NavEntry(_("School-roster comparison"), "child_care:roster-list", "child_care.view_rosterimport", 54),
+    NavEntry(_("Rescue follow-up"), "child_care:rescue-list", "child_care.view_rescuecase", 55),
+    NavEntry(_("Consents"), "child_care:consent-list", "child_care.view_consent", 56),
 ]

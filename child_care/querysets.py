@@ -48,3 +48,7 @@ class CategoryRecordQuerySet(AreaBoundQuerySet):
 
 class VisitQuerySet(AreaBoundQuerySet):
     pass
+
+
+class PersonBoundQuerySet(RestrictedQuerySet):
+    scope_field = "person__area__code"

@@ -17,13 +17,20 @@ def _records(actions):
 
 COUNTS = ["child_care.view_statistics"]
 
+# Roster comparisons, rescue follow-ups and consents (migration 0004): directors work their village's rows
+# and record a station's handover slip; supervisors also upload and compare the school roster.
+CARE = (crud("child_care", "rosterentry", "view change") + crud("child_care", "rosterimport", "view")
+        + crud("child_care", "rescuecase", "view add change") + crud("child_care", "followup", "view change")
+        + crud("child_care", "consent", "view add change") + crud("child_care", "notsameperson", "view"))
+
 ROLE_PERMS = {
     "child_director": _records("view add change") + crud("child_care", "proposal", "view change")
-    + crud("child_care", "appointment") + COUNTS + ["child_care.confirm_proposal", "core.reveal_personal_data"],
+    + crud("child_care", "appointment") + COUNTS + ["child_care.confirm_proposal", "core.reveal_personal_data"]
+    + CARE,
     "child_supervisor": _records("view add change") + crud("child_care", "person", "delete")
     + crud("child_care", "proposal", "view change") + crud("child_care", "appointment") + COUNTS
     + ["child_care.confirm_proposal", "child_care.approve_proposal", "child_care.review_report",
-       "child_care.submit_report", "core.reveal_personal_data"],
+       "child_care.submit_report", "core.reveal_personal_data"] + CARE + crud("child_care", "rosterimport", "add change"),
     "city_admin": COUNTS + crud("child_care", "appointment", "view add change delete"),
     "county_officer": COUNTS + crud("child_care", "appointment", "view add change"),
     "township_officer": COUNTS + crud("child_care", "appointment"),

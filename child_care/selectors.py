@@ -115,9 +115,20 @@ def access_log(person):
     """Every audit event about this person: reads (pages, API, exports, lists that showed them),
     reveals of their ID or phone, and changes; newest first."""
     pk = str(person.pk)
-    return (AuditEvent.objects.filter(target_type="child_care.person")
-            .filter(Q(target_id=pk) | Q(action="core.read", changes__ids__contains=[pk]))
-            .order_by("-created_at", "-id"))
+    about = Q(target_type="child_care.person") & (Q(target_id=pk) | Q(action="core.read", changes__ids__contains=[pk]))
+    # Reads of the child's other records (visits, roster comparisons, rescue cases, consents) are reads of
+    # the child too: the visit page a director opens from the due list is listed here.
+    for label, ids in (("child_care.visit", person.visits.values_list("pk", flat=True)),
+                       ("child_care.rosterentry", person.roster_entries.values_list("pk", flat=True)),
+                       ("child_care.rescuecase", person.rescues.values_list("pk", flat=True)),
+                       ("child_care.consent", person.consents.values_list("pk", flat=True))):
+        ids = [str(i) for i in ids[:200]]
+        if ids:
+            any_list = Q(pk__in=[])
+            for one in ids:
+                any_list |= Q(changes__ids__contains=[one])
+            about |= Q(target_type=label) & (Q(target_id__in=ids) | (Q(action="core.read") & any_list))
+    return AuditEvent.objects.filter(about).order_by("-created_at", "-id")
 
 
 def in_force_categories(person, day):

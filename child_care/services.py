@@ -30,7 +30,21 @@ from .choices import (
     ReportStage,
     VisitStatus,
 )
-from .models import Appointment, CategoryRecord, Household, Person, Proposal, Relationship, Survey, Visit
+from .models import (  # noqa: F401  (annotations)
+    Appointment,
+    CategoryRecord,
+    Consent,
+    FollowUp,
+    Household,
+    Person,
+    Proposal,
+    Relationship,
+    RescueCase,
+    RosterEntry,
+    RosterImport,
+    Survey,
+    Visit,
+)
 
 REVEAL_KEEP = datetime.timedelta(minutes=15)
 PERSON_FIELDS = ["kind", "name", "id_number", "phone", "hukou", "area", "household", "address", "risk_tier", "director"]
@@ -313,7 +327,7 @@ def approve_proposal(*, actor, proposal, note="") -> Proposal:
     if proposal.action == ProposalAction.END:
         end_category(actor=actor, record=proposal.record, ends_on=proposal.effective_on,
                      reason=f"{proposal.get_rule_display()}: {proposal.reason}")
-    else:
+    elif proposal.action == ProposalAction.START:
         start_category(actor=actor, person=proposal.person, category=proposal.category,
                        starts_on=proposal.effective_on, reason=proposal.reason, proposal=proposal)
     proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.APPROVED, actor, timezone.now()
@@ -456,3 +470,421 @@ def appoint(*, actor, post, area, name, starts_on, user=None, ends_on=None, trai
     audit.record(actor=actor, action="child_care.appointment.create", target=appointment,
                  changes=audit.diff({}, audit.snapshot(appointment)))
     return appointment
+
+
+# --- school-roster reconciliation (学籍比对) ----------------------------------------------------------
+ROSTER_COLUMNS = {
+    "name": ["姓名"],
+    "id_number": ["身份证号", "身份证件号", "身份证号码", "证件号码"],
+    "birth_date": ["出生日期", "出生年月"],
+    "sex": ["性别"],
+    "school": ["学校", "学校名称", "所在学校"],
+    "enrolment": ["当前状态", "学籍状态"],
+    "left_behind": ["是否农村留守儿童", "是否留守儿童"],
+    "area": ["户籍地区划代码", "区划代码", "统计用区划代码"],
+}
+ROSTER_REQUIRED = ["name", "birth_date", "sex"]
+_SEX_WORDS = {"男": "male", "女": "female", "male": "male", "female": "female", "m": "male", "f": "female"}
+_YES = {"是", "1", "y", "yes", "true"}
+_NO = {"否", "0", "n", "no", "false"}
+ROSTER_BATCH = 5000
+
+
+def _roster_date(text: str):
+    text = (text or "").strip().replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日-")
+    for fmt in ("%Y-%m-%d", "%Y%m%d", "%Y-%m"):
+        try:
+            return datetime.datetime.strptime(text.split(" ")[0], fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _roster_row(line, row, roster, areas):
+    """(entry, [RowError]) for one roster row: every bad cell named, in the clerk's words."""
+    from core.tabular import RowError
+
+    from .choices import ENROLMENT_WORDS
+    from .models import RosterEntry
+
+    errors = []
+    name = (row.get("name") or "").strip()
+    if not name:
+        errors.append(RowError(line, "姓名", _("is empty")))
+    born = _roster_date(row.get("birth_date", ""))
+    if born is None:
+        errors.append(RowError(line, "出生日期", _("is not a date (write 2013-04-05)")))
+    sex_word = (row.get("sex") or "").strip().lower()
+    if sex_word not in _SEX_WORDS:
+        errors.append(RowError(line, "性别", _("write 男 or 女")))
+    enrolment = ""
+    if (row.get("enrolment") or "").strip():
+        enrolment = ENROLMENT_WORDS.get(row["enrolment"].strip(), "")
+        if not enrolment:
+            errors.append(RowError(line, "当前状态", _("unknown status; use one of %(words)s")
+                                   % {"words": "、".join(ENROLMENT_WORDS)}))
+    flag = (row.get("left_behind") or "").strip().lower()
+    left_behind = True if flag in _YES else False if flag in _NO else None
+    if flag and left_behind is None:
+        errors.append(RowError(line, "是否农村留守儿童", _("write 是 or 否")))
+    area = roster.area
+    code = (row.get("area") or "").strip()
+    if code:
+        area = areas.get(code)
+        if area is None:
+            errors.append(RowError(line, "户籍地区划代码", _("not an area within %(area)s") % {"area": roster.area.name}))
+    if errors:
+        return None, errors
+    return RosterEntry(roster=roster, line=line, area=area, name=name[:50],
+                       id_number=(row.get("id_number") or "").strip().upper() or None, birth_date=born,
+                       sex=_SEX_WORDS[sex_word], school=(row.get("school") or "").strip()[:100], enrolment=enrolment,
+                       roster_left_behind=left_behind), []
+
+
+def stage_roster(*, actor, area, source, filename="") -> "RosterImport":
+    """Read the education bureau's roster (CSV/XLSX, Chinese headers) into staged rows: every bad cell is
+    reported with its line and column (the good rows are kept); nothing is compared yet."""
+    from core.models import Area
+    from core.tabular import TableError, read_table
+
+    from .models import RosterEntry, RosterImport
+
+    _require(actor, "child_care.add_rosterimport", area)
+    roster = RosterImport(area=area, filename=(filename or getattr(source, "name", "") or "roster")[:200],
+                          uploaded_by=actor if actor and actor.pk else None)
+    roster.full_clean()
+    areas = {a.code: a for a in Area.objects.filter(code__startswith=area.prefix)}
+    errors, batch, rows = [], [], 0
+    with transaction.atomic():
+        roster.save()
+        try:
+            for line, row in read_table(source, ROSTER_COLUMNS, required=ROSTER_REQUIRED, filename=filename):
+                entry, bad = _roster_row(line, row, roster, areas)
+                errors.extend(bad)
+                if entry is not None:
+                    batch.append(entry)
+                    rows += 1
+                if len(batch) >= ROSTER_BATCH:
+                    RosterEntry.objects.bulk_create(batch)
+                    batch = []
+        except TableError as exc:
+            raise ValidationError({"file": str(exc)})
+        RosterEntry.objects.bulk_create(batch)
+        roster.rows, roster.errors = rows, [str(e) for e in errors[:1000]]
+        roster.save(update_fields=["rows", "errors"])
+        audit.record(actor=actor, action="child_care.roster.stage", target=roster,
+                     changes={"rows": [None, rows], "bad_rows": [None, len(errors)]})
+    return roster
+
+
+def _fingerprint(entry) -> str:
+    from core.personal import blind_index
+
+    from .matching import name_key
+
+    if entry.id_number_index:
+        return "id:" + entry.id_number_index[:60]
+    return blind_index("roster_name", f"{name_key(entry.name)}|{entry.birth_date}|{entry.sex}")
+
+
+def _differences(entry, left_behind_record_id):
+    from .choices import SCHOOL_EXITS
+
+    diffs = []
+    if entry.enrolment in SCHOOL_EXITS:
+        diffs.append({"field": "enrolment", "roster": entry.enrolment})
+    if entry.roster_left_behind is True and left_behind_record_id is None:
+        diffs.append({"field": "left_behind", "roster": True, "registry": False})
+    if entry.roster_left_behind is False and left_behind_record_id is not None:
+        diffs.append({"field": "left_behind", "roster": False, "registry": True, "record": left_behind_record_id})
+    return diffs
+
+
+def _propose_differences(entry, today):
+    """Each difference of a matched entry becomes a proposal for a person (the rules' own path)."""
+    from .choices import SCHOOL_LEFT, Enrolment
+
+    opened = []
+    for diff in entry.differences:
+        if diff["field"] == "enrolment":
+            word = Enrolment(diff["roster"]).label
+            reason = _("School roster %(roster)s, line %(line)s: %(status)s.") % {
+                "roster": entry.roster_id, "line": entry.line, "status": word}
+            if diff["roster"] in SCHOOL_LEFT:
+                reason += " " + _("Dropout alert (控辍保学): bring the child back to school.")
+            opened.append(_propose(person=entry.person, rule=ProposalRule.SCHOOL_EXIT, action=ProposalAction.REVIEW,
+                                   category=Category.LEFT_BEHIND, effective_on=today, reason=reason))
+        elif diff["roster"]:
+            opened.append(_propose(person=entry.person, rule=ProposalRule.ROSTER_LEFT_BEHIND,
+                                   action=ProposalAction.START, category=Category.LEFT_BEHIND, effective_on=today,
+                                   reason=_("The school roster flags the child left-behind.")))
+        else:
+            opened.append(_propose(person=entry.person, rule=ProposalRule.ROSTER_NOT_LEFT_BEHIND,
+                                   action=ProposalAction.END, category=Category.LEFT_BEHIND, effective_on=today,
+                                   record=CategoryRecord.objects.get(pk=diff["record"]),
+                                   reason=_("The school roster says the child is not left-behind.")))
+    return [p for p in opened if p is not None]
+
+
+def reconcile_roster(*, actor, roster, today=None) -> "RosterImport":
+    """Compare a staged roster with the registry and sort every school-age child into the four buckets:
+    consistent, conflicting, in our registry but not in school, flagged left-behind by the school but
+    unknown to us. Matched on the validated ID number, else on name (pinyin) + birth date + sex within
+    the row's area; "not the same person" decisions are remembered. Differences of ID matches become
+    proposals at once; a name match waits for a person to confirm it is the same child."""
+    from collections import Counter, defaultdict
+
+    from .choices import SCHOOL_AGE, Bucket, Decision, MatchMethod, RosterStatus
+    from .matching import best_candidate
+    from .models import NotSamePerson, RosterEntry, RosterImport
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        roster = _locked(RosterImport, actor, roster.pk)
+        _require(actor, "child_care.change_rosterimport", roster.area)
+        if roster.status != RosterStatus.STAGED:
+            raise TransitionRefused(_("This roster was compared already; upload the new roster instead."))
+        prefix = roster.area.prefix
+        children = (Person.objects.alive().filter(kind=PersonKind.CHILD, area__code__startswith=prefix)
+                    .values_list("pk", "id_number_index", "name", "birth_date", "sex", "area_id", "area__code"))
+        by_index, blocks, person_area = {}, defaultdict(list), {}
+        for pk, index, name, born, sex_, area_id, code in children.iterator(chunk_size=10_000):
+            if index:
+                by_index[index] = pk
+            blocks[(born, sex_)].append((pk, name, code))
+            person_area[pk] = area_id
+        not_same = set(NotSamePerson.objects.filter(person__area__code__startswith=prefix)
+                       .values_list("person_id", "fingerprint"))
+        left_behind = dict(CategoryRecord.objects.filter(category=Category.LEFT_BEHIND,
+                                                         area__code__startswith=prefix)
+                           .in_force_on(today).values_list("person_id", "pk"))
+        matched, counts, changed, proposals = set(), Counter(), [], 0
+        fields = ["person", "match", "name_score", "bucket", "differences", "area", "decision"]
+        entries = (RosterEntry.objects.filter(roster=roster, line__isnull=False).select_related("area")
+                   .defer("id_number").order_by("line"))
+        for entry in entries.iterator(chunk_size=ROSTER_BATCH):
+            fp = None
+            pk = by_index.get(entry.id_number_index) if entry.id_number_index else None
+            if pk is not None and (pk, fp := _fingerprint(entry)) not in not_same:
+                entry.person_id, entry.match, entry.name_score = pk, MatchMethod.ID, None
+            else:
+                fp = fp or _fingerprint(entry)
+                area_prefix = entry.area.prefix
+                block = [(p, n) for p, n, code in blocks.get((entry.birth_date, entry.sex), ())
+                         if code.startswith(area_prefix)]
+                skip = matched | {p for p, _n in block if (p, fp) in not_same}
+                pk, score = best_candidate(entry.name, block, skip=skip)
+                entry.person_id = pk
+                entry.match = MatchMethod.NAME if pk else MatchMethod.NONE
+                entry.name_score = score if pk else None
+            if entry.person_id:
+                matched.add(entry.person_id)
+                entry.area_id = person_area[entry.person_id]
+                entry.differences = _differences(entry, left_behind.get(entry.person_id))
+                entry.bucket = Bucket.CONFLICT if entry.differences else Bucket.CONSISTENT
+            else:
+                entry.differences = []
+                entry.bucket = Bucket.UNKNOWN if entry.roster_left_behind else ""
+            if entry.bucket == Bucket.CONSISTENT and entry.match == MatchMethod.ID:
+                entry.decision = Decision.DISMISSED  # nothing to decide
+            if entry.bucket:
+                counts[entry.bucket] += 1
+            changed.append(entry)
+            if entry.bucket == Bucket.CONFLICT and entry.match == MatchMethod.ID:
+                entry.person = Person(pk=entry.person_id, area_id=entry.area_id)
+                proposals += len(_propose_differences(entry, today))
+                entry.decision = Decision.SAME
+            if len(changed) >= ROSTER_BATCH:
+                RosterEntry.objects.bulk_update(changed, fields)
+                changed = []
+        RosterEntry.objects.bulk_update(changed, fields)
+        # Children of school age in our registry that no roster row matched.
+        youngest = rules.birthday(today, -SCHOOL_AGE[0])  # born on or before: 6 full years today
+        oldest = rules.birthday(today, -(SCHOOL_AGE[1] + 1))  # born after: not yet 16
+        missing = [RosterEntry(roster=roster, area_id=person_area[pk], person_id=pk, bucket=Bucket.NOT_IN_SCHOOL)
+                   for (born, _s), block in blocks.items() if oldest < born <= youngest
+                   for pk, _n, _c in block if pk not in matched]
+        RosterEntry.objects.bulk_create(missing, batch_size=ROSTER_BATCH)
+        counts[Bucket.NOT_IN_SCHOOL] += len(missing)
+        roster.status, roster.reconciled_at = RosterStatus.RECONCILED, timezone.now()
+        roster.counts = {**{b: counts.get(b, 0) for b in Bucket.values}, "proposals": proposals}
+        roster.save(update_fields=["status", "reconciled_at", "counts"])
+        audit.record(actor=actor, action="child_care.roster.reconcile", target=roster, changes={"counts": [None, roster.counts]})
+    return roster
+
+
+@transaction.atomic
+def decide_roster_entry(*, actor, entry, decision, note="") -> "RosterEntry":
+    """A person decides a comparison: the same child (its differences become proposals), not the same
+    child (remembered for the next rosters), or checked with nothing to change (a note says why)."""
+    from .choices import Bucket, Decision, MatchMethod
+    from .models import NotSamePerson, RosterEntry
+
+    entry = _locked(RosterEntry, actor, entry.pk)
+    _require(actor, "child_care.change_rosterentry", entry.area)
+    note = (note or "").strip()
+    if entry.decision != Decision.OPEN:
+        raise TransitionRefused(_("This comparison was decided already."))
+    before = entry.decision
+    if decision == Decision.SAME:
+        if entry.match != MatchMethod.NAME:
+            raise TransitionRefused(_("Only a match on the name needs confirming as the same child."))
+        _propose_differences(entry, timezone.localdate())
+    elif decision == Decision.NOT_SAME:
+        if entry.match != MatchMethod.NAME:
+            raise TransitionRefused(_("Only a match on the name can be declared another child."))
+        NotSamePerson.objects.get_or_create(person_id=entry.person_id, fingerprint=_fingerprint(entry),
+                                            defaults={"decided_by": actor if actor and actor.pk else None})
+        entry.person, entry.match, entry.name_score, entry.differences = None, MatchMethod.NONE, None, []
+        entry.bucket = Bucket.UNKNOWN if entry.roster_left_behind else ""
+    elif decision == Decision.DISMISSED:
+        if len(note) < 2:
+            raise ValidationError({"note": _("Say what was checked and why nothing changes.")})
+    else:
+        raise ValidationError({"decision": _("Choose a decision from the list.")})
+    entry.decision, entry.decided_by, entry.decided_at = decision, actor, timezone.now()
+    entry.note = note
+    entry.save()
+    audit.record(actor=actor, action="child_care.roster.decide", target=entry, reason=note,
+                 changes={"decision": [before, decision]})
+    return entry
+
+
+# --- rescue-station follow-up (救助站跟踪回访) -------------------------------------------------------
+@transaction.atomic
+def hand_over_rescue(*, actor, id_number, station, found_on, found_place="", circumstances="") -> "RescueCase":
+    """The station hands a returned street minor to the home village's child director. The child is found
+    by ID number in the registry (the home village is the record's); a child handed over before is
+    flagged 屡救屡返 and the earlier cases are named in the audit event."""
+    from core.personal import blind_index
+
+    from .models import RescueCase
+
+    plain = (str_plain(id_number) or "").strip().upper()
+    try:
+        validate_id_number(plain)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages})
+    person = Person.objects.alive().filter(id_number_index=blind_index("id_number", plain)).first()
+    if person is None or (actor is not None and not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists()):
+        raise ValidationError({"id_number": _("No child with this ID number in your areas' registry; enter the "
+                                              "child in the registry first.")})
+    _require(actor, "child_care.add_rescuecase", person.area)
+    if found_on > timezone.localdate():
+        raise ValidationError({"found_on": _("The day found cannot be in the future.")})
+    if not (station or "").strip():
+        raise ValidationError({"station": _("Name the rescue station.")})
+    earlier = list(RescueCase.objects.filter(person=person).values_list("pk", flat=True))
+    case = RescueCase(person=person, area=person.area, station=station.strip(), found_on=found_on,
+                      found_place=found_place.strip(), circumstances=circumstances.strip(), repeat=bool(earlier),
+                      handed_over_by=actor if actor and actor.pk else None)
+    case.full_clean()
+    case.save()
+    audit.record(actor=actor, action="child_care.rescue.hand_over", target=case,
+                 changes={"station": [None, case.station], "found_on": [None, found_on],
+                          "repeat_of": [None, earlier]})
+    return case
+
+
+@transaction.atomic
+def accept_rescue(*, actor, case, receipt="") -> "RescueCase":
+    """The home village's child director accepts the case (the acceptance receipt); the follow-ups with the
+    family, the school and the village committee are scheduled from that day."""
+    from .choices import FOLLOW_UP_PLAN, RescueStatus
+    from .models import FollowUp, RescueCase
+
+    case = _locked(RescueCase, actor, case.pk)
+    _require(actor, "child_care.change_rescuecase", case.area)
+    if case.status != RescueStatus.HANDED_OVER:
+        raise TransitionRefused(_("This case was accepted already."))
+    now = timezone.now()
+    case.status, case.accepted_by, case.accepted_at = RescueStatus.ACCEPTED, actor, now
+    case.receipt = (receipt or "").strip() or f"JS{timezone.localtime(now):%Y%m%d}-{case.pk:06d}"
+    case.full_clean()
+    case.save()
+    start = timezone.localdate()
+    FollowUp.objects.bulk_create([FollowUp(case=case, area=case.area, party=party,
+                                           due_on=start + datetime.timedelta(days=days))
+                                  for days, party in FOLLOW_UP_PLAN])
+    audit.record(actor=actor, action="child_care.rescue.accept", target=case,
+                 changes={"status": [RescueStatus.HANDED_OVER, RescueStatus.ACCEPTED], "receipt": [None, case.receipt]})
+    return case
+
+
+@transaction.atomic
+def record_follow_up(*, actor, follow_up, done_on, findings) -> "FollowUp":
+    """What a follow-up found; the case closes with its last follow-up."""
+    from .choices import RescueStatus
+    from .models import FollowUp, RescueCase
+
+    follow_up = _locked(FollowUp, actor, follow_up.pk)
+    if follow_up.done_on is not None:
+        raise TransitionRefused(_("This follow-up was recorded already."))
+    if follow_up.case.status != RescueStatus.ACCEPTED:
+        raise TransitionRefused(_("The child director accepts the case before its follow-ups are recorded."))
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("A follow-up cannot be recorded for a future day.")})
+    if not (findings or "").strip():
+        raise ValidationError({"findings": _("Write down what the follow-up found.")})
+    follow_up.done_on, follow_up.findings = done_on, findings.strip()
+    follow_up.recorded_by = actor if actor and actor.pk else None
+    follow_up.full_clean()
+    follow_up.save()
+    audit.record(actor=actor, action="child_care.rescue.follow_up", target=follow_up,
+                 changes={"done_on": [None, done_on]})
+    if not FollowUp.objects.filter(case=follow_up.case, done_on__isnull=True).exists():
+        RescueCase.objects.filter(pk=follow_up.case_id).update(status=RescueStatus.CLOSED)
+        audit.record(actor=actor, action="child_care.rescue.close", target=follow_up.case,
+                     changes={"status": [RescueStatus.ACCEPTED, RescueStatus.CLOSED]})
+    return follow_up
+
+
+# --- consent ----------------------------------------------------------------------------------------
+CONSENT_MAX_DAYS = 3 * 366
+
+
+@transaction.atomic
+def record_consent(*, actor, person, guardian, purpose, given_on, expires_on) -> "Consent":
+    """A guardian's consent to a use of a child's data, valid from ``given_on`` until ``expires_on`` (at
+    most three years; then asked again)."""
+    from .choices import ConsentPurpose
+    from .models import Consent
+
+    person = _locked(Person, actor, person.pk, "view")
+    _require(actor, "child_care.add_consent", person.area)
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError({"purpose": _("Choose a purpose from the list.")})
+    if not person.relatives.filter(relative=guardian).exists():
+        raise ValidationError({"guardian": _("Only a parent or guardian linked to the child can consent.")})
+    if expires_on <= given_on:
+        raise ValidationError({"expires_on": _("The consent must expire after the day it was given.")})
+    if (expires_on - given_on).days > CONSENT_MAX_DAYS:
+        raise ValidationError({"expires_on": _("A consent lasts at most three years; ask again then.")})
+    if given_on > timezone.localdate():
+        raise ValidationError({"given_on": _("The day given cannot be in the future.")})
+    consent = Consent(person=person, area=person.area, guardian=guardian, purpose=purpose, given_on=given_on,
+                      expires_on=expires_on, recorded_by=actor if actor and actor.pk else None)
+    consent.full_clean()
+    consent.save()
+    audit.record(actor=actor, action="child_care.consent.create", target=consent,
+                 changes={"purpose": [None, purpose], "given_on": [None, given_on], "expires_on": [None, expires_on]})
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, actor, consent, withdrawn_on=None, reason="") -> "Consent":
+    from .models import Consent
+
+    consent = _locked(Consent, actor, consent.pk)
+    withdrawn_on = withdrawn_on or timezone.localdate()
+    if consent.withdrawn_on is not None:
+        raise TransitionRefused(_("This consent was withdrawn already."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say who withdrew the consent and how.")})
+    if withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": _("A consent cannot be withdrawn before it was given.")})
+    consent.withdrawn_on = withdrawn_on
+    consent.save(update_fields=["withdrawn_on"])
+    audit.record(actor=actor, action="child_care.consent.withdraw", target=consent, reason=reason.strip(),
+                 changes={"withdrawn_on": [None, withdrawn_on]})
+    return consent

@@ -249,3 +249,272 @@ def access_log(request, pk):
         raise Http404(_("No such record."))
     events = selectors.access_log(person)[:500]
     return render(request, "child_care/access_log.html", {"person": person, "events": events})
+
+
+# --- school-roster reconciliation (学籍比对) ----------------------------------------------------------
+from django.db.models import Prefetch  # noqa: E402
+
+from .filtersets import (  # noqa: E402
+    ConsentFilterSet,
+    RescueCaseFilterSet,
+    RosterEntryFilterSet,
+    RosterImportFilterSet,
+)
+from .forms import (  # noqa: E402
+    AcceptForm,
+    ConsentForm,
+    DecisionForm,
+    FollowUpForm,
+    HandoverForm,
+    RosterUploadForm,
+    WithdrawForm,
+)
+from .models import Consent, FollowUp, RescueCase, RosterEntry, RosterImport  # noqa: E402
+
+
+class RosterListView(ScopedListView):
+    """The school rosters compared in the user's areas, with the upload form (supervisors)."""
+
+    model = RosterImport
+    filterset_class = RosterImportFilterSet
+    template_name = "child_care/roster_list.html"
+    default_sort = "-id"
+    export_name = "child-care-rosters"
+    export_columns = [
+        (gettext_lazy("File"), "filename"), (gettext_lazy("Area"), "area.name"), (gettext_lazy("Rows"), "rows"),
+        (gettext_lazy("Consistent"), lambda r: r.counts.get("consistent", "")),
+        (gettext_lazy("Conflicting"), lambda r: r.counts.get("conflict", "")),
+        (gettext_lazy("Not in school"), lambda r: r.counts.get("not_in_school", "")),
+        (gettext_lazy("Unknown to us"), lambda r: r.counts.get("unknown", "")),
+        (gettext_lazy("Uploaded"), "created_at"),
+    ]
+
+    def base_queryset(self):
+        return RosterImport.objects.select_related("area", "uploaded_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_upload"] = scope_for(self.request.user).has_perm_somewhere("child_care.add_rosterimport")
+        ctx["upload_form"] = kwargs.get("upload_form") or RosterUploadForm(user=self.request.user)
+        return ctx
+
+
+@login_required
+@require_POST
+def roster_upload(request):
+    """Stage the roster and compare it; bad cells listed by line and column beside the kept form."""
+    _require(request.user, "child_care.add_rosterimport")
+    form = RosterUploadForm(request.POST, request.FILES, user=request.user)
+    error = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            roster = services.stage_roster(actor=request.user, area=form.cleaned_data["area"], source=upload,
+                                           filename=upload.name)
+            roster = services.reconcile_roster(actor=request.user, roster=roster)
+        except (ValidationError, TransitionRefused) as exc:
+            error = _error_text(exc)
+        else:
+            if roster.errors:
+                messages.warning(request, _("%(n)s bad rows were left out; see the list below the counts.")
+                                 % {"n": len(roster.errors)})
+            messages.success(request, _("Roster compared."))
+            return redirect(roster.get_absolute_url())
+    view = RosterListView.as_view()
+    request.method = "GET"
+    response = view(request)
+    response.context_data.update(upload_form=form, upload_error=error or form.errors.as_text())
+    response.status_code = 400
+    return response
+
+
+class RosterEntryListView(ScopedListView):
+    """The comparison, bucket by bucket: what a person must decide, with the kept roster row beside the
+    registered child (masked ID). Exportable; every row shown is a read of a child's record."""
+
+    model = RosterEntry
+    filterset_class = RosterEntryFilterSet
+    template_name = "child_care/roster_entries.html"
+    default_sort = "bucket"
+    sort_fields = ["bucket", "line", "name"]
+    export_name = "child-care-roster-comparison"
+    export_columns = [
+        (gettext_lazy("Result"), "get_bucket_display"), (gettext_lazy("Line"), "line"),
+        (gettext_lazy("Name on the roster"), "name"),
+        (gettext_lazy("Resident ID number"), lambda e: e.id_number_masked or ""),
+        (gettext_lazy("Registered person"), lambda e: e.person.name if e.person_id else ""),
+        (gettext_lazy("Matched on"), "get_match_display"), (gettext_lazy("Name similarity"), "name_score"),
+        (gettext_lazy("Enrolment"), "get_enrolment_display"), (gettext_lazy("School"), "school"),
+        (gettext_lazy("Village/community"), "area.name"), (gettext_lazy("Decision"), "get_decision_display"),
+        (gettext_lazy("Note"), "note"),
+    ]
+
+    def base_queryset(self):
+        return RosterEntry.objects.select_related("area", "person").defer("id_number", "person__id_number",
+                                                                          "person__phone")
+
+
+@login_required
+@require_POST
+def roster_decide(request, pk):
+    entry = _scoped(RosterEntry, request.user, pk, "change")
+    form = DecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.decide_roster_entry(actor=request.user, entry=entry, **form.cleaned_data)
+    except (ValidationError, TransitionRefused) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect(entry.get_absolute_url())
+
+
+# --- rescue-station follow-up (救助站跟踪回访) -------------------------------------------------------
+class RescueListView(ScopedListView):
+    model = RescueCase
+    filterset_class = RescueCaseFilterSet
+    template_name = "child_care/rescue_list.html"
+    default_sort = "-id"
+    export_name = "child-care-rescue-cases"
+    export_columns = [
+        (gettext_lazy("Child"), "person.name"), (gettext_lazy("Rescue station"), "station"),
+        (gettext_lazy("Found on"), "found_on"), (gettext_lazy("Found again (屡救屡返)"), "repeat"),
+        (gettext_lazy("Status"), "get_status_display"), (gettext_lazy("Acceptance receipt"), "receipt"),
+        (gettext_lazy("Home village/community"), "area.name"),
+    ]
+
+    def base_queryset(self):
+        return RescueCase.objects.select_related("area", "person").defer("person__id_number", "person__phone")
+
+
+class RescueDetailView(ScopedDetailView):
+    model = RescueCase
+    slug_url_kwarg = "pk"
+    template_name = "child_care/rescue_detail.html"
+    context_object_name = "case"
+
+    def base_queryset(self):
+        return RescueCase.objects.select_related("area", "person", "handed_over_by", "accepted_by").prefetch_related(
+            Prefetch("follow_ups", queryset=FollowUp.objects.order_by("due_on", "id")))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(accept_form=AcceptForm(), follow_up_form=FollowUpForm(initial={"done_on": timezone.localdate()}),
+                   today=timezone.localdate(), error=self.kwargs.get("error"))
+        return ctx
+
+
+@login_required
+@never_cache
+def rescue_create(request):
+    """The station's handover slip: the child by ID number, the station, when and where found."""
+    _require(request.user, "child_care.add_rescuecase")
+    form = HandoverForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.hand_over_rescue(actor=request.user, **form.cleaned_data)
+        except (ValidationError, TransitionRefused) as exc:
+            error = _error_text(exc)
+        else:
+            if case.repeat:
+                messages.warning(request, _("This child was handed over before: flagged 屡救屡返."))
+            messages.success(request, _("Handed over to the child director."))
+            return redirect(case.get_absolute_url())
+    return render(request, "child_care/simple_form.html",
+                  {"form": form, "error": error, "title": _("Rescue station handover")},
+                  status=400 if error or form.errors else 200)
+
+
+@login_required
+@require_POST
+def rescue_accept(request, pk):
+    case = _scoped(RescueCase, request.user, pk, "change")
+    form = AcceptForm(request.POST)
+    try:
+        services.accept_rescue(actor=request.user, case=case,
+                               receipt=form.cleaned_data["receipt"] if form.is_valid() else "")
+    except (ValidationError, TransitionRefused) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Accepted; the follow-ups are scheduled."))
+    return redirect(case.get_absolute_url())
+
+
+@login_required
+@require_POST
+def follow_up_record(request, pk):
+    follow_up = _scoped(FollowUp, request.user, pk, "change")
+    form = FollowUpForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.record_follow_up(actor=request.user, follow_up=follow_up, **form.cleaned_data)
+    except (ValidationError, TransitionRefused) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Follow-up recorded."))
+    return redirect(follow_up.get_absolute_url())
+
+
+# --- consent ----------------------------------------------------------------------------------------
+class ConsentListView(ScopedListView):
+    model = Consent
+    filterset_class = ConsentFilterSet
+    template_name = "child_care/consent_list.html"
+    default_sort = "expires_on"
+    sort_fields = ["expires_on", "given_on"]
+    export_name = "child-care-consents"
+    export_columns = [
+        (gettext_lazy("Child"), "person.name"), (gettext_lazy("Guardian who consented"), "guardian.name"),
+        (gettext_lazy("Purpose"), "get_purpose_display"), (gettext_lazy("Given on"), "given_on"),
+        (gettext_lazy("Expires on"), "expires_on"), (gettext_lazy("Withdrawn on"), "withdrawn_on"),
+    ]
+
+    def base_queryset(self):
+        return Consent.objects.select_related("person", "guardian", "area").defer(
+            "person__id_number", "person__phone", "guardian__id_number", "guardian__phone")
+
+
+@login_required
+@never_cache
+def consent_create(request, pk):
+    """Record a guardian's consent for a child (one of the guardians linked to the child)."""
+    person = _scoped(Person, request.user, pk)
+    _require(request.user, "child_care.add_consent")
+    audit_read(request, person, "consent form (child_care:consent-create)")
+    form = ConsentForm(request.POST or None, person=person)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consent(actor=request.user, person=person, **form.cleaned_data)
+        except (ValidationError, TransitionRefused) as exc:
+            error = _error_text(exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect(reverse_consents(person))
+    return render(request, "child_care/simple_form.html",
+                  {"form": form, "error": error, "title": _("Consent of %(child)s's guardian") % {"child": person.name}},
+                  status=400 if error or form.errors else 200)
+
+
+def reverse_consents(person):
+    from django.urls import reverse
+
+    return reverse("child_care:consent-list") + f"?person={person.pk}"
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk):
+    consent = _scoped(Consent, request.user, pk, "change")
+    form = WithdrawForm(request.POST)
+    try:
+        services.withdraw_consent(actor=request.user, consent=consent,
+                                  reason=form.cleaned_data["reason"] if form.is_valid() else "")
+    except (ValidationError, TransitionRefused) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Consent withdrawn."))
+    return redirect(consent.get_absolute_url())

@@ -69,3 +69,66 @@ class ChildReasonSerializer(serializers.Serializer):
 class RevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=["id_number", "phone"])
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- roster, rescue, consent --------------------------------------------------------------------------
+from ..models import Consent, FollowUp, RescueCase, RosterEntry, RosterImport  # noqa: E402
+
+
+class RosterImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RosterImport
+        fields = ["id", "area", "filename", "status", "rows", "errors", "counts", "created_at", "reconciled_at"]
+
+
+class RosterEntrySerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+
+    class Meta:
+        model = RosterEntry
+        fields = ["id", "roster", "line", "area", "name", "id_number", "birth_date", "sex", "school", "enrolment",
+                  "roster_left_behind", "person", "match", "name_score", "bucket", "differences", "decision",
+                  "decided_by", "decided_at", "note"]
+
+
+class RosterDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["same", "not_same", "dismissed"])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RescueCaseSerializer(serializers.ModelSerializer):
+    id_number = serializers.CharField(write_only=True)
+
+    class Meta:
+        model = RescueCase
+        fields = ["id", "person", "area", "id_number", "station", "found_on", "found_place", "circumstances", "repeat",
+                  "status", "handed_over_at", "accepted_by", "accepted_at", "receipt"]
+        read_only_fields = ["person", "area", "repeat", "status", "handed_over_at", "accepted_by", "accepted_at",
+                            "receipt"]
+
+
+class RescueAcceptSerializer(serializers.Serializer):
+    receipt = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = ["id", "case", "area", "party", "due_on", "done_on", "findings"]
+
+
+class FollowUpRecordSerializer(serializers.Serializer):
+    done_on = serializers.DateField()
+    findings = serializers.CharField(allow_blank=True)
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Consent
+        fields = ["id", "person", "guardian", "area", "purpose", "given_on", "expires_on", "withdrawn_on"]
+        read_only_fields = ["area", "withdrawn_on"]
+
+
+class ConsentWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True)
+    withdrawn_on = serializers.DateField(required=False)

@@ -140,3 +140,85 @@ class VisitViewSet(ScopedReadOnlyViewSet):
         lists = selectors.due_lists(request.user, timezone.localdate())
         audit_read(request, lists["overdue"] + lists["due_soon"], "VisitViewSet due", model=Visit)
         return Response({key: s.ChildVisitSerializer(rows, many=True).data for key, rows in lists.items()})
+
+
+# --- roster, rescue, consent --------------------------------------------------------------------------
+from ..filtersets import ConsentFilterSet, RescueCaseFilterSet, RosterEntryFilterSet, RosterImportFilterSet  # noqa: E402
+from ..models import Consent, FollowUp, RescueCase, RosterEntry, RosterImport  # noqa: E402
+
+
+class RosterImportViewSet(ScopedReadOnlyViewSet):
+    """School rosters compared (upload on the page: a file)."""
+
+    queryset = RosterImport.objects.select_related("area")
+    serializer_class = s.RosterImportSerializer
+    filterset_class = RosterImportFilterSet
+
+
+class RosterEntryViewSet(ScopedReadOnlyViewSet):
+    """The comparison's rows (read-audited) and a person's decision on one."""
+
+    queryset = RosterEntry.objects.select_related("area").defer("id_number")
+    serializer_class = s.RosterEntrySerializer
+    filterset_class = RosterEntryFilterSet
+    action_perms = {"decide": "change"}
+
+    @extend_schema(request=s.RosterDecisionSerializer, responses=s.RosterEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        body = s.RosterDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.decide_roster_entry(actor=request.user, entry=self.get_object(), **body.validated_data)
+        return Response(s.RosterEntrySerializer(entry).data)
+
+
+class RescueCaseViewSet(ScopedCreateListRetrieveViewSet):
+    """Rescue-station handovers: created by the child's ID number; accepted with a receipt."""
+
+    queryset = RescueCase.objects.select_related("area", "person")
+    serializer_class = s.RescueCaseSerializer
+    filterset_class = RescueCaseFilterSet
+    action_perms = {"accept": "change"}
+
+    def create_object(self, data):
+        return services.hand_over_rescue(actor=self.request.user, **data)
+
+    @extend_schema(request=s.RescueAcceptSerializer, responses=s.RescueCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        body = s.RescueAcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = services.accept_rescue(actor=request.user, case=self.get_object(), **body.validated_data)
+        return Response(s.RescueCaseSerializer(case).data)
+
+
+class FollowUpViewSet(ScopedReadOnlyViewSet):
+    queryset = FollowUp.objects.select_related("area", "case")
+    serializer_class = s.FollowUpSerializer
+    action_perms = {"record": "change"}
+
+    @extend_schema(request=s.FollowUpRecordSerializer, responses=s.FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        body = s.FollowUpRecordSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        follow_up = services.record_follow_up(actor=request.user, follow_up=self.get_object(), **body.validated_data)
+        return Response(s.FollowUpSerializer(follow_up).data)
+
+
+class ConsentViewSet(ScopedCreateListRetrieveViewSet):
+    queryset = Consent.objects.select_related("area", "person", "guardian")
+    serializer_class = s.ConsentSerializer
+    filterset_class = ConsentFilterSet
+    action_perms = {"withdraw": "change"}
+
+    def create_object(self, data):
+        return services.record_consent(actor=self.request.user, **data)
+
+    @extend_schema(request=s.ConsentWithdrawSerializer, responses=s.ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        body = s.ConsentWithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        consent = services.withdraw_consent(actor=request.user, consent=self.get_object(), **body.validated_data)
+        return Response(s.ConsentSerializer(consent).data)

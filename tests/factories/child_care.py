@@ -31,3 +31,31 @@ def left_behind_child(area, *, starts_on=datetime.date(2020, 1, 1), actor=None, 
     record = services.start_category(actor=actor, person=kid, category=Category.LEFT_BEHIND, starts_on=starts_on,
                                      reason="摸底排查")
     return kid, record
+
+
+ROSTER_HEADER = ["姓名", "身份证号", "出生日期", "性别", "学校", "当前状态", "是否农村留守儿童", "户籍地区划代码"]
+
+
+def roster_file(rows, *, name="学籍名册.csv"):
+    """The education bureau's roster as a CSV with its Chinese headers: rows are dicts keyed by header."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ROSTER_HEADER)
+    for row in rows:
+        writer.writerow([row.get(h, "") for h in ROSTER_HEADER])
+    data = io.BytesIO(out.getvalue().encode("utf-8-sig"))
+    data.name = name
+    return data
+
+
+def named_child(area, name, born, *, male=True, seq=None, **kw):
+    """A child whose sex is set by the ID's sequence (odd: male)."""
+    from tests.factories import _seq
+
+    seq = seq if seq is not None else next(_seq) * 2 + (1 if male else 0)
+    return services.register_person(actor=kw.pop("actor", None), kind=PersonKind.CHILD, name=name, area=area,
+                                    hukou=kw.pop("hukou", Hukou.RURAL), id_number=id_number(area.code[:6], born, seq),
+                                    **kw)
