@@ -538,23 +538,26 @@ def remove_listing(*, actor, listing: CreditListing, on=None, note: str = "", co
 
 
 # --- the timers ---------------------------------------------------------------------------------------
-def missed_reports(today: datetime.date):
-    """(organisation, report year) whose report to the registration authority is overdue today."""
-    orgs = (Organisation.objects.registered().filter(founded_on__isnull=False).select_related("area")
-            .prefetch_related("listings", "annual_reports"))
+def missed_reports(today: datetime.date, *, unlisted: bool = False):
+    """(organisation, report year, deadline) whose report to the registration authority is overdue
+    today; with ``unlisted``, only those not yet listed for that report. One query per type: the
+    deadline depends only on the type and the year."""
+    from django.db.models import Exists, OuterRef
+
     out = []
-    for org in orgs.iterator(chunk_size=500):
+    for org_type in OrgType.values:
         year = today.year - 1
-        if org.founded_on.year > year:
-            continue
-        _s, deadline = rules.report_deadlines(org.org_type, year)
+        _s, deadline = rules.report_deadlines(org_type, year)
         if today <= deadline:
             year -= 1  # this spring's deadline is still open; check the year before
-            if org.founded_on.year > year:
-                continue
-            _s, deadline = rules.report_deadlines(org.org_type, year)
-        if not any(r.year == year and r.submitted_on and r.submitted_on <= deadline for r in org.annual_reports.all()):
-            out.append((org, year, deadline))
+            _s, deadline = rules.report_deadlines(org_type, year)
+        orgs = (Organisation.objects.registered().filter(org_type=org_type, founded_on__year__lte=year)
+                .exclude(Exists(AnnualReport.objects.filter(organisation=OuterRef("pk"), year=year,
+                                                            submitted_on__lte=deadline))))
+        if unlisted:
+            orgs = orgs.exclude(Exists(CreditListing.objects.filter(
+                organisation=OuterRef("pk"), events__contains=[{"basis": f"annual-report:{year}"}])))
+        out.extend((org, year, deadline) for org in orgs.select_related("area").iterator(chunk_size=500))
     return out
 
 
@@ -647,11 +650,9 @@ def run_timers(today: datetime.date | None = None) -> dict:
 
 def _run_timers(today) -> dict:
     done = {"listed": 0, "escalated": 0, "expired": 0, "proposed": 0}
-    for org, year, deadline in missed_reports(today):
-        basis = f"annual-report:{year}"
-        if not any(e.get("basis") == basis for listing in org.listings.all() for e in listing.events):
-            list_missed_report(org=org, year=year, deadline=deadline, today=today)
-            done["listed"] += 1
+    for org, year, deadline in missed_reports(today, unlisted=True):
+        list_missed_report(org=org, year=year, deadline=deadline, today=today)
+        done["listed"] += 1
     for pk in CreditListing.objects.filter(status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
                                            escalates_on__lte=today).values_list("pk", flat=True):
         done["escalated"] += escalate(listing_id=pk, today=today) is not None
