@@ -192,3 +192,16 @@ PLAN_RATIO_RULE = {PlanLevel.COUNTY: "random_ratio_county_pct", PlanLevel.CITY: 
 class PlanStatus(models.TextChoices):
     FROZEN = "frozen", _("Pools frozen, awaiting the draw")
     DRAWN = "drawn", _("Drawn")
+
+
+class ApplicationStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied, awaiting review")
+    APPROVED = "approved", _("Granted")
+    REJECTED = "rejected", _("Not granted")
+
+
+class ProjectGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent (优秀)")
+    GOOD = "good", _("Good (良好)")
+    PASS = "pass", _("Passed (合格)")
+    FAIL = "fail", _("Failed (不合格)")

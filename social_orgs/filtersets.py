@@ -5,8 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from core.filtersets import ScopedFilterSet
 from core.models import Area
 
-from .choices import ListingReason, ListingStatus, ListType, OrgKind, OrgStatus, OrgType
-from .models import CreditListing, Organisation
+from .choices import (
+    ApplicationStatus,
+    InspectionKind,
+    InspectionMethod,
+    ListingReason,
+    ListingStatus,
+    ListType,
+    OrgKind,
+    OrgStatus,
+    OrgType,
+    PlanLevel,
+    PlanStatus,
+)
+from .models import CreditListing, Inspection, InspectionPlan, Organisation, VentureApplication, VentureRound
 
 
 def _within(queryset, path, value):
@@ -50,3 +62,49 @@ class ListingFilterSet(ScopedFilterSet):
 
     def filter_area(self, queryset, name, value):
         return _within(queryset, "organisation__area", value)
+
+
+class PlanFilterSet(ScopedFilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=PlanLevel.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanStatus.choices)
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["year", "level", "status", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "area", value)
+
+
+class InspectionFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Social organisation"), field_name="organisation__name",
+                                  lookup_expr="contains")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InspectionKind.choices)
+    method = django_filters.ChoiceFilter(label=_("Inspection method"), choices=InspectionMethod.choices)
+    year = django_filters.NumberFilter(label=_("Year"), field_name="inspected_on", lookup_expr="year")
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "kind", "method", "year", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "organisation__area", value)
+
+
+class VentureFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Project or applicant"), method="search")
+    venture_round = django_filters.ModelChoiceFilter(label=_("Venture-philanthropy round"),
+                                                     queryset=VentureRound.objects.all())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
+    year = django_filters.NumberFilter(label=_("Year"), field_name="venture_round__year")
+
+    class Meta:
+        model = VentureApplication
+        fields = ["q", "venture_round", "status", "year"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__contains=value) | Q(organisation__name__contains=value)
+                               | Q(applicant_name__contains=value) | Q(host__name__contains=value))

@@ -5,9 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     CHANGEABLE_LABELS,
+    InspectionMethod,
     ListingReason,
     OrgKind,
     OrgType,
+    PlanLevel,
+    ProjectGrade,
     RegistrationLevel,
     ReportResult,
     RevocationGround,
@@ -137,3 +140,112 @@ class RemoveForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=D)
     note = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     correction = forms.BooleanField(label=_("The listing was wrong (objection upheld)"), required=False)
+
+
+# --- random-inspection plans (双随机一公开) -------------------------------------------------------------
+class PlanForm(forms.Form):
+    """A regular plan: the authority's area, the item list and the inspector pool, one per line."""
+
+    area = forms.ModelChoiceField(label=_("Registration authority's area"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    level = forms.ChoiceField(label=_("Level"), choices=PlanLevel.choices)
+    items = forms.CharField(label=_("Inspection items (一单), one per line"), widget=forms.Textarea(attrs={"rows": 4}))
+    inspectors = forms.CharField(
+        label=_("Inspector pool (一库), one per line"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("A name, then after a colon the codes of the organisations the inspector has a conflict "
+                    "with, e.g. 张明：51340300MJ0000011X"))
+
+    def __init__(self, *args, **kwargs):
+        from core.models import Area
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(level__in=["city", "county"]).order_by("code")
+        style(self)
+
+    def clean_items(self):
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+    def clean_inspectors(self):
+        from .uscc import compact, uscc_problem
+
+        pool, errors = [], []
+        for number, line in enumerate(self.cleaned_data["inspectors"].splitlines(), 1):
+            if not line.strip():
+                continue
+            name, _sep, rest = line.replace("：", ":").partition(":")
+            codes = [compact(c) for c in rest.replace("，", ",").replace("、", ",").split(",") if c.strip()]
+            if not name.strip():
+                errors.append(_("Line %(n)s: the inspector's name is missing.") % {"n": number})
+            for code in codes:
+                problem = uscc_problem(code)
+                if problem:
+                    errors.append(_("Line %(n)s: %(code)s: %(problem)s") % {"n": number, "code": code,
+                                                                             "problem": problem})
+            pool.append({"name": name.strip(), "conflicts": codes})
+        if errors:
+            raise forms.ValidationError(errors)
+        return pool
+
+
+class SeedForm(forms.Form):
+    seed = forms.CharField(label=_("Published seed"), max_length=200,
+                           help_text=_("A public value fixed after the pools were published, e.g. the welfare-lottery "
+                                       "draw of a named date."))
+
+
+class DrawResultForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Social organisation"), coerce=int, choices=())
+    method = forms.ChoiceField(label=_("Inspection method"), choices=InspectionMethod.choices)
+    inspected_on = forms.DateField(label=_("Inspected on"), widget=D)
+    findings = forms.CharField(label=_("Inspection findings"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    rectification_deadline = forms.DateField(label=_("Rectify by"), widget=D, required=False)
+    published = forms.BooleanField(label=_("Publish the result"), required=False, initial=True)
+
+
+# --- venture-philanthropy projects (公益创投) -------------------------------------------------------
+class ApplicationForm(forms.Form):
+    venture_round = forms.ModelChoiceField(label=_("Venture-philanthropy round"), queryset=None)
+    title = forms.CharField(label=_("Project"), max_length=100)
+    organisation = forms.ModelChoiceField(label=_("Applicant (registered)"), queryset=None, required=False)
+    applicant_name = forms.CharField(label=_("Or: unregistered community organisation"), max_length=100,
+                                     required=False)
+    host = forms.ModelChoiceField(label=_("Its registered host (依托单位)"), queryset=None, required=False)
+    requested = forms.DecimalField(label=_("Requested (yuan)"), max_digits=12, decimal_places=2)
+    applied_on = forms.DateField(label=_("Applied on"), widget=D)
+    summary = forms.CharField(label=_("Project summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import Organisation, VentureRound
+
+        super().__init__(*args, **kwargs)
+        self.fields["venture_round"].queryset = VentureRound.objects.select_related("area")
+        registered = Organisation.objects.registered().only("pk", "name")
+        self.fields["organisation"].queryset = registered
+        self.fields["host"].queryset = registered
+        style(self)
+
+
+class ReviewForm(forms.Form):
+    score = forms.IntegerField(label=_("Review score"), min_value=0, max_value=100)
+    panel = forms.CharField(label=_("Review panel"), max_length=100)
+
+
+class DecideApplicationForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
+                                     choices=[("1", _("Grant the project")), ("0", _("Do not grant it"))])
+    amount = forms.DecimalField(label=_("Amount granted (yuan)"), max_digits=12, decimal_places=2, required=False)
+    on = forms.DateField(label=_("Date"), widget=D)
+    note = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrancheForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = forms.DateField(label=_("Paid on"), widget=D)
+    note = forms.CharField(label=_("Remarks"), max_length=200, required=False)
+
+
+class ProjectGradeForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Evaluation"), choices=[("midterm", _("Mid-term")), ("final", _("Final"))])
+    grade = forms.ChoiceField(label=_("Grade"), choices=ProjectGrade.choices)
+    note = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

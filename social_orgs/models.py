@@ -15,6 +15,7 @@ from core.personal import BlindIndexField, MaskedCopyField, PersonalDataField, P
 
 from . import querysets
 from .choices import (
+    ApplicationStatus,
     CommunityField,
     CommunityOrgMode,
     ExitReason,
@@ -30,6 +31,7 @@ from .choices import (
     PenaltyKind,
     PlanLevel,
     PlanStatus,
+    ProjectGrade,
     ProposalStatus,
     RegistrationLevel,
     ReportResult,
@@ -367,6 +369,8 @@ class Inspection(models.Model):
     rectification_deadline = models.DateField(_("rectify by"), null=True, blank=True)
     refund_yuan = models.DecimalField(_("fees refunded (yuan)"), max_digits=12, decimal_places=2, default=0)
     published = models.BooleanField(_("result published"), default=False)
+    plan = models.ForeignKey("InspectionPlan", verbose_name=_("random-inspection plan"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="inspections")
 
     objects = querysets.OrgRecordQuerySet.as_manager()
 
@@ -374,6 +378,8 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-inspected_on"]
+        constraints = [models.UniqueConstraint(fields=["plan", "organisation"], condition=models.Q(plan__isnull=False),
+                                               name="so_inspection_one_per_drawn_org")]
 
     def __str__(self):
         return f"{self.organisation} · {self.inspected_on}"
@@ -387,6 +393,8 @@ class VentureRound(models.Model):
     title = models.CharField(_("title"), max_length=100)
     budget = models.DecimalField(_("budget (yuan)"), max_digits=12, decimal_places=2)
     max_grant = models.DecimalField(_("largest grant (yuan)"), max_digits=12, decimal_places=2)
+    pass_score = models.PositiveSmallIntegerField(_("lowest review score granted"), default=60,
+                                                  validators=[MaxValueValidator(100)])
 
     objects = querysets.AreaRecordQuerySet.as_manager()
 
@@ -489,3 +497,85 @@ class InspectionPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("social_orgs:public-draw", args=[self.pk])
+
+
+class VentureApplication(models.Model):
+    """A project applied for in a venture-philanthropy round (公益创投): by a registered organisation,
+    or by an unregistered community social organisation through a registered host (依托单位) that
+    receives and answers for the money; reviewed with a score, granted in tranches, graded at
+    mid-term and at the end."""
+
+    venture_round = models.ForeignKey(VentureRound, verbose_name=_("venture-philanthropy round"),
+                                      on_delete=models.PROTECT, related_name="applications")
+    area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("project"), max_length=100)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("applicant (registered)"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="venture_applications")
+    applicant_name = models.CharField(_("applicant (unregistered community organisation)"), max_length=100,
+                                      blank=True)
+    host = models.ForeignKey(Organisation, verbose_name=_("host organisation (依托单位)"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="hosted_applications")
+    requested = models.DecimalField(_("requested (yuan)"), max_digits=12, decimal_places=2)
+    summary = models.TextField(_("project summary"), blank=True)
+    applied_on = models.DateField(_("applied on"))
+    review_score = models.PositiveSmallIntegerField(_("review score"), null=True, blank=True,
+                                                    validators=[MaxValueValidator(100)])
+    reviewed_by = models.CharField(_("review panel"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.APPLIED)
+    decision_note = models.TextField(_("decision"), blank=True)
+    grant = models.OneToOneField(SupportGrant, verbose_name=_("grant"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="application")
+    midterm_grade = models.CharField(_("mid-term grade"), max_length=10, choices=ProjectGrade.choices, blank=True)
+    midterm_note = models.TextField(_("mid-term remarks"), blank=True)
+    final_grade = models.CharField(_("final grade"), max_length=10, choices=ProjectGrade.choices, blank=True)
+    final_note = models.TextField(_("final remarks"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = querysets.AreaRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venture-philanthropy project")
+        verbose_name_plural = _("venture-philanthropy projects")
+        ordering = ["-applied_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(requested__gt=0), name="so_application_requested_positive"),
+            models.CheckConstraint(condition=models.Q(organisation__isnull=False, host__isnull=True)
+                                   | models.Q(organisation__isnull=True, host__isnull=False),
+                                   name="so_application_applicant_or_host"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("social_orgs:venture-detail", args=[self.pk])
+
+    @property
+    def applicant(self) -> str:
+        return self.organisation.name if self.organisation_id else self.applicant_name
+
+
+class GrantTranche(models.Model):
+    """One payment of a venture-philanthropy grant."""
+
+    application = models.ForeignKey(VentureApplication, verbose_name=_("venture-philanthropy project"),
+                                    on_delete=models.CASCADE, related_name="tranches")
+    number = models.PositiveSmallIntegerField(_("tranche"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    note = models.CharField(_("remarks"), max_length=200, blank=True)
+
+    objects = querysets.VentureRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant tranche")
+        verbose_name_plural = _("grant tranches")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="so_tranche_unique_number"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="so_tranche_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.application} · {self.number}"

@@ -5,4 +5,6 @@ from core.navigation import NavEntry
 ENTRIES = [
     NavEntry(_("Social organisations"), "social_orgs:org-list", "social_orgs.view_organisation", 50),
     NavEntry(_("Credit lists"), "social_orgs:listing-list", "social_orgs.view_creditlisting", 51),
+    NavEntry(_("Random inspections"), "social_orgs:plan-list", "social_orgs.view_inspectionplan", 52),
+    NavEntry(_("Venture philanthropy"), "social_orgs:venture-list", "social_orgs.view_ventureapplication", 53),
 ]

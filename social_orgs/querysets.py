@@ -22,3 +22,7 @@ class ListingQuerySet(OrgRecordQuerySet):
 
 class AreaRecordQuerySet(RestrictedQuerySet):
     pass
+
+
+class VentureRecordQuerySet(RestrictedQuerySet):
+    scope_field = "application__area__code"

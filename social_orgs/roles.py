@@ -11,7 +11,8 @@ from core.roles import crud
 
 ALL = "view add change delete"
 MODELS = ["organisation", "statuschange", "annualreport", "penalty", "creditlisting", "revocationproposal",
-          "evaluation", "directoryentry", "inspection", "supportgrant", "communityorg", "inspectionplan", "ventureround"]
+          "evaluation", "directoryentry", "inspection", "supportgrant", "communityorg", "inspectionplan", "ventureround",
+          "ventureapplication", "granttranche"]
 REFERENCE = ["creditrule", "usccallowance"]
 
 
@@ -31,3 +32,11 @@ ROLE_PERMS = {
     "community_worker": crud("social_orgs", "organisation") + crud("social_orgs", "communityorg", "view add change"),
     "auditor": _all("view") + _ref("view"),
 }
+
+
+def existing(apps, role_perms: dict) -> dict:
+    """``role_perms`` without the permissions of models a migration's state does not have yet (a
+    data migration applies the current map: an earlier one must skip the later models)."""
+    names = {m._meta.model_name for m in apps.get_app_config("social_orgs").get_models()}
+    return {role: [p for p in perms if not p.startswith("social_orgs.") or p.split("_", 1)[1] in names]
+            for role, perms in role_perms.items()}

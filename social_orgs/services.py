@@ -538,23 +538,26 @@ def remove_listing(*, actor, listing: CreditListing, on=None, note: str = "", co
 
 
 # --- the timers ---------------------------------------------------------------------------------------
-def missed_reports(today: datetime.date):
-    """(organisation, report year) whose report to the registration authority is overdue today."""
-    orgs = (Organisation.objects.registered().filter(founded_on__isnull=False).select_related("area")
-            .prefetch_related("listings", "annual_reports"))
+def missed_reports(today: datetime.date, *, unlisted: bool = False):
+    """(organisation, report year, deadline) whose report to the registration authority is overdue
+    today; with ``unlisted``, only those not yet listed for that report. One query per type: the
+    deadline depends only on the type and the year."""
+    from django.db.models import Exists, OuterRef
+
     out = []
-    for org in orgs.iterator(chunk_size=500):
+    for org_type in OrgType.values:
         year = today.year - 1
-        if org.founded_on.year > year:
-            continue
-        _s, deadline = rules.report_deadlines(org.org_type, year)
+        _s, deadline = rules.report_deadlines(org_type, year)
         if today <= deadline:
             year -= 1  # this spring's deadline is still open; check the year before
-            if org.founded_on.year > year:
-                continue
-            _s, deadline = rules.report_deadlines(org.org_type, year)
-        if not any(r.year == year and r.submitted_on and r.submitted_on <= deadline for r in org.annual_reports.all()):
-            out.append((org, year, deadline))
+            _s, deadline = rules.report_deadlines(org_type, year)
+        orgs = (Organisation.objects.registered().filter(org_type=org_type, founded_on__year__lte=year)
+                .exclude(Exists(AnnualReport.objects.filter(organisation=OuterRef("pk"), year=year,
+                                                            submitted_on__lte=deadline))))
+        if unlisted:
+            orgs = orgs.exclude(Exists(CreditListing.objects.filter(
+                organisation=OuterRef("pk"), events__contains=[{"basis": f"annual-report:{year}"}])))
+        out.extend((org, year, deadline) for org in orgs.select_related("area").iterator(chunk_size=500))
     return out
 
 
@@ -647,11 +650,9 @@ def run_timers(today: datetime.date | None = None) -> dict:
 
 def _run_timers(today) -> dict:
     done = {"listed": 0, "escalated": 0, "expired": 0, "proposed": 0}
-    for org, year, deadline in missed_reports(today):
-        basis = f"annual-report:{year}"
-        if not any(e.get("basis") == basis for listing in org.listings.all() for e in listing.events):
-            list_missed_report(org=org, year=year, deadline=deadline, today=today)
-            done["listed"] += 1
+    for org, year, deadline in missed_reports(today, unlisted=True):
+        list_missed_report(org=org, year=year, deadline=deadline, today=today)
+        done["listed"] += 1
     for pk in CreditListing.objects.filter(status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
                                            escalates_on__lte=today).values_list("pk", flat=True):
         done["escalated"] += escalate(listing_id=pk, today=today) is not None
@@ -950,3 +951,251 @@ def replay_matches(plan, seed: str) -> bool:
     return draws.draw(seed=seed, pools_hash_=plan.pools_hash, org_pool=plan.org_pool,
                       inspector_pool=plan.inspector_pool, size=plan.sample_size,
                       per_task=rules.rule("inspectors_per_task")) == plan.draw
+
+
+# --- the results of a drawn plan (双随机一公开: 结果公开) ---------------------------------------------
+def _locked_plan(plan, actor):
+    from .models import InspectionPlan
+
+    qs = InspectionPlan.objects.select_for_update(of=("self",)).select_related("area")
+    if actor is not None:
+        qs = qs & InspectionPlan.objects.restrict(actor, "change")
+    found = qs.filter(pk=plan.pk).first()
+    if found is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    return found
+
+
+@transaction.atomic
+def record_draw_result(*, actor, plan, organisation: int | Organisation, method: str, inspected_on: datetime.date,
+                       findings: str = "", rectification_deadline: datetime.date | None = None,
+                       published: bool = True) -> Inspection:
+    """The result of inspecting one organisation the draw selected, entered on behalf of the two
+    inspectors the draw assigned (they are named on the record; nobody else may be)."""
+    from .choices import InspectionMethod, PlanStatus
+
+    plan = _locked_plan(plan, actor)
+    if plan.status != PlanStatus.DRAWN:
+        raise TransitionRefused(_("The plan has not been drawn yet."))
+    org_id = organisation.pk if isinstance(organisation, Organisation) else int(organisation)
+    row = next((r for r in plan.draw if r["organisation"] == org_id), None)
+    if row is None:
+        raise ValidationError({"organisation": _("Only an organisation the draw selected is inspected under this "
+                                                 "plan.")})
+    if Inspection.objects.filter(plan=plan, organisation_id=org_id).exists():
+        raise TransitionRefused(_("The result for this organisation has been recorded already."))
+    if method not in InspectionMethod.values:
+        raise ValidationError({"method": _("Choose written or on-site.")})
+    if plan.drawn_at and inspected_on < timezone.localdate(plan.drawn_at):
+        raise ValidationError({"inspected_on": _("An inspection under this plan happens after its draw (%(d)s).")
+                               % {"d": timezone.localdate(plan.drawn_at)}})
+    findings = (findings or "").strip()
+    if rectification_deadline is not None:
+        if not findings:
+            raise ValidationError({"findings": _("A rectification deadline needs the findings to rectify.")})
+        if rectification_deadline <= inspected_on:
+            raise ValidationError({"rectification_deadline": _("The rectification deadline comes after the "
+                                                               "inspection.")})
+    org = Organisation.objects.select_related("area").get(pk=org_id)
+    ins = Inspection(organisation=org, plan=plan, kind=InspectionKind.RANDOM, method=method,
+                     inspected_on=inspected_on, inspectors="、".join(row["inspectors"]), findings=findings,
+                     rectification_deadline=rectification_deadline, published=published)
+    ins.full_clean()
+    ins.save()
+    audit.record(actor=actor, action="social_orgs.inspection.draw_result", target=ins, area=org.area,
+                 changes={"plan": [None, plan.pk], "method": [None, method], "inspectors": [None, ins.inspectors],
+                          "rectification_deadline": [None, rectification_deadline]})
+    return ins
+
+
+# --- venture-philanthropy projects (公益创投) ---------------------------------------------------------
+def _payee(application):
+    return application.organisation or application.host
+
+
+@transaction.atomic
+def apply_for_venture(*, actor, venture_round, title: str, requested: Decimal, applied_on: datetime.date,
+                      organisation: Organisation | None = None, applicant_name: str = "",
+                      host: Organisation | None = None, summary: str = ""):
+    """An application to a round: a registered organisation applies itself; an unregistered
+    community organisation applies through a registered host, which receives the money."""
+    from .models import VentureApplication, VentureRound
+
+    require_in_scope(actor, _perm(VentureApplication, "add"), venture_round.area.code)
+    rnd = VentureRound.objects.select_related("area").get(pk=venture_round.pk)
+    requested = Decimal(requested)
+    applicant_name = (applicant_name or "").strip()
+    if organisation is None and host is None:
+        raise ValidationError({"organisation": _("Name the registered applicant, or the unregistered community "
+                                                 "organisation and its registered host.")})
+    if organisation is not None and (host is not None or applicant_name):
+        raise ValidationError({"host": _("A registered organisation applies itself, without a host.")})
+    if organisation is None and not applicant_name:
+        raise ValidationError({"applicant_name": _("Name the unregistered community organisation the host "
+                                                   "applies for.")})
+    payee = organisation or host
+    if payee.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
+        field = "organisation" if organisation is not None else "host"
+        raise ValidationError({field: _("%(name)s is not a registered organisation.") % {"name": payee.name}})
+    if payee.listings.filter(status=ListingStatus.LISTED, list_type=ListType.SERIOUS).exists():
+        raise TransitionRefused(_("%(name)s is on the serious list and may not apply or host.") % {"name": payee.name})
+    if requested <= 0:
+        raise ValidationError({"requested": _("Request an amount above zero.")})
+    if requested > rnd.max_grant:
+        raise ValidationError({"requested": _("The round grants at most %(max)s yuan a project.")
+                               % {"max": rnd.max_grant}})
+    application = VentureApplication(venture_round=rnd, area=rnd.area, title=(title or "").strip(),
+                                     organisation=organisation, applicant_name=applicant_name, host=host,
+                                     requested=requested, applied_on=applied_on, summary=summary)
+    application.full_clean()
+    application.save()
+    audit.record(actor=actor, action="social_orgs.ventureapplication.apply", target=application,
+                 changes={"requested": [None, str(requested)], "payee": [None, payee.name]})
+    return application
+
+
+def _locked_application(application, actor):
+    from .models import VentureApplication
+
+    qs = VentureApplication.objects.select_for_update(of=("self",)).select_related(
+        "venture_round", "area", "organisation__area", "host__area")
+    if actor is not None:
+        qs = qs & VentureApplication.objects.restrict(actor, "change")
+    found = qs.filter(pk=application.pk).first()
+    if found is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    return found
+
+
+@transaction.atomic
+def review_application(*, actor, application, score: int, panel: str):
+    """The review panel's score (评审), entered on its behalf."""
+    from .choices import ApplicationStatus
+
+    application = _locked_application(application, actor)
+    if application.status != ApplicationStatus.APPLIED:
+        raise TransitionRefused(_("The round has decided on this project already."))
+    if score is None or not 0 <= int(score) <= 100:
+        raise ValidationError({"review_score": _("A review score is between 0 and 100.")})
+    if not (panel or "").strip():
+        raise ValidationError({"reviewed_by": _("Name the review panel whose score this is.")})
+    before = application.review_score
+    application.review_score, application.reviewed_by = int(score), panel.strip()
+    application.save(update_fields=["review_score", "reviewed_by"])
+    audit.record(actor=actor, action="social_orgs.ventureapplication.review", target=application,
+                 changes={"review_score": [before, application.review_score], "reviewed_by": [None, panel]})
+    return application
+
+
+@transaction.atomic
+def decide_application(*, actor, application, approve: bool, on: datetime.date, amount: Decimal | None = None,
+                       note: str = ""):
+    """Grant the project (the round's cap, budget and one grant per payee checked by
+    ``record_grant``) or refuse it with the reason."""
+    from .choices import ApplicationStatus
+
+    application = _locked_application(application, actor)
+    if application.status != ApplicationStatus.APPLIED:
+        raise TransitionRefused(_("The round has decided on this project already."))
+    rnd = application.venture_round
+    if approve:
+        if application.review_score is None:
+            raise TransitionRefused(_("The project has not been reviewed yet."))
+        if application.review_score < rnd.pass_score:
+            raise TransitionRefused(_("The review score %(s)s is below the round's %(p)s.")
+                                    % {"s": application.review_score, "p": rnd.pass_score})
+        amount = Decimal(amount if amount is not None else application.requested)
+        if amount <= 0 or amount > application.requested:
+            raise ValidationError({"amount": _("The grant is above zero and at most the amount requested (%(r)s).")
+                                   % {"r": application.requested}})
+        payee = _payee(application)
+        area = payee.area if payee.area.code.startswith(rnd.area.prefix) else rnd.area
+        application.grant = record_grant(actor=actor, kind=SupportKind.VENTURE, area=area, year=rnd.year,
+                                         title=application.title, amount=amount, granted_on=on, org=payee,
+                                         venture_round=rnd)
+        application.status = ApplicationStatus.APPROVED
+    else:
+        if not (note or "").strip():
+            raise ValidationError({"decision_note": _("Say why the project is not granted.")})
+        application.status = ApplicationStatus.REJECTED
+    application.decision_note = (note or "").strip()
+    application.save(update_fields=["grant", "status", "decision_note"])
+    audit.record(actor=actor, action="social_orgs.ventureapplication.decide", target=application, reason=note,
+                 changes={"status": [ApplicationStatus.APPLIED, application.status],
+                          "amount": [None, str(application.grant.amount) if application.grant_id else None]})
+    return application
+
+
+@transaction.atomic
+def pay_tranche(*, actor, application, amount: Decimal, paid_on: datetime.date, note: str = ""):
+    """One payment of the grant: the first on signing; a later one only after a mid-term grade other
+    than failed; the one that completes the grant only after a final grade other than failed."""
+    from django.db.models import Sum
+
+    from .choices import ApplicationStatus, ProjectGrade
+    from .models import GrantTranche
+
+    application = _locked_application(application, actor)
+    if application.status != ApplicationStatus.APPROVED:
+        raise TransitionRefused(_("Only a granted project is paid."))
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("Pay an amount above zero.")})
+    paid = application.tranches.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    left = application.grant.amount - paid
+    if amount > left:
+        raise ValidationError({"amount": _("Only %(left)s yuan of the grant is left to pay.") % {"left": left}})
+    if paid_on < application.grant.granted_on:
+        raise ValidationError({"paid_on": _("A tranche is paid after the grant (%(d)s).")
+                               % {"d": application.grant.granted_on}})
+    count = application.tranches.count()
+    if ProjectGrade.FAIL in (application.midterm_grade, application.final_grade):
+        raise TransitionRefused(_("The project failed its evaluation: no further tranche is paid."))
+    if count >= 1 and not application.midterm_grade:
+        raise TransitionRefused(_("A later tranche is paid after the mid-term evaluation."))
+    if amount == left and count >= 1 and not application.final_grade:
+        raise TransitionRefused(_("The last tranche is paid after the final evaluation."))
+    tranche = GrantTranche(application=application, number=count + 1, amount=amount, paid_on=paid_on,
+                           note=(note or "").strip())
+    tranche.full_clean()
+    tranche.save()
+    audit.record(actor=actor, action="social_orgs.granttranche.pay", target=tranche, area=application.area,
+                 changes={"amount": [None, str(amount)], "paid": [str(paid), str(paid + amount)]})
+    return tranche
+
+
+@transaction.atomic
+def grade_project(*, actor, application, stage: str, grade: str, note: str = ""):
+    """The mid-term or the final evaluation (中期评估 / 结项评估); a failed grade needs the reasons
+    and stops the payments."""
+    from .choices import ApplicationStatus, ProjectGrade
+
+    application = _locked_application(application, actor)
+    if application.status != ApplicationStatus.APPROVED:
+        raise TransitionRefused(_("Only a granted project is evaluated."))
+    if grade not in ProjectGrade.values:
+        raise ValidationError({"grade": _("Choose a grade.")})
+    if grade == ProjectGrade.FAIL and not (note or "").strip():
+        raise ValidationError({"note": _("Give the reasons for a failed grade.")})
+    if stage == "midterm":
+        if application.midterm_grade:
+            raise TransitionRefused(_("The mid-term grade has been recorded already."))
+        if not application.tranches.exists():
+            raise TransitionRefused(_("The project is evaluated at mid-term after its first tranche."))
+        application.midterm_grade, application.midterm_note = grade, (note or "").strip()
+    elif stage == "final":
+        if application.final_grade:
+            raise TransitionRefused(_("The final grade has been recorded already."))
+        if not application.midterm_grade:
+            raise TransitionRefused(_("The final evaluation follows the mid-term one."))
+        application.final_grade, application.final_note = grade, (note or "").strip()
+    else:
+        raise ValidationError({"stage": _("Choose mid-term or final.")})
+    application.save()
+    audit.record(actor=actor, action=f"social_orgs.ventureapplication.{stage}", target=application, reason=note,
+                 changes={f"{stage}_grade": [None, grade]})
+    return application

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,14 +15,20 @@ from django.views.decorators.http import require_POST
 
 from core.choices import AreaLevel
 from core.exceptions import NoPermission, TransitionRefused
-from core.generic import ScopedDetailView, ScopedListView
+from core.generic import ScopedActionView, ScopedCreateView, ScopedDetailView, ScopedListView
 from core.models import Area
 from core.scope import scope_for
 
 from . import forms, rules, selectors, services
 from .choices import CHANGEABLE_LABELS, ListingStatus, ListType, OrgStatus, OrgType
-from .filtersets import ListingFilterSet, OrganisationFilterSet
-from .models import AnnualReport, CreditListing, Organisation
+from .filtersets import (
+    InspectionFilterSet,
+    ListingFilterSet,
+    OrganisationFilterSet,
+    PlanFilterSet,
+    VentureFilterSet,
+)
+from .models import AnnualReport, CreditListing, Inspection, InspectionPlan, Organisation, VentureApplication
 
 
 def _error_text(exc) -> list[str]:
@@ -319,7 +326,9 @@ def public_draw(request, pk):
     seed = request.GET.get("seed", "").strip()[:200]
     replay = services.replay_matches(plan, seed) if seed and plan.draw else None
     names = dict(Organisation.objects.filter(pk__in=[r["organisation"] for r in plan.draw]).values_list("pk", "name"))
-    rows = [{**r, "name": names.get(r["organisation"], "")} for r in plan.draw]
+    results = {i.organisation_id: i for i in plan.inspections.filter(published=True)}
+    rows = [{**r, "name": names.get(r["organisation"], ""), "result": results.get(r["organisation"])}
+            for r in plan.draw]
     return render(request, "social_orgs/public_draw.html", {"plan": plan, "rows": rows, "seed": seed,
                                                             "replay": replay})
 
@@ -333,3 +342,230 @@ def public_list(request, list_type):
         listing.roadmap = rules.exit_roadmap(listing, today)
     return render(request, "social_orgs/public_list.html", {
         "listings": listings, "list_type": list_type, "title": ListType(list_type).label})
+
+
+# --- random-inspection plans and their results (双随机一公开), staff side ----------------------------
+
+
+class PlanListView(ScopedListView):
+    model = InspectionPlan
+    filterset_class = PlanFilterSet
+    template_name = "social_orgs/plan_list.html"
+    sort_fields = ["year", "status"]
+    default_sort = "-year"
+    export_name = "random-inspection-plans"
+    export_columns = [
+        (gettext_lazy("Year"), "year"), (gettext_lazy("Area"), "area.name"), (gettext_lazy("Level"), "get_level_display"),
+        (gettext_lazy("minimum ratio (%)"), "min_ratio_pct"), (gettext_lazy("organisations to draw"), "sample_size"),
+        (gettext_lazy("hash of the pools and items"), "pools_hash"), (gettext_lazy("published seed"), "seed"),
+        (gettext_lazy("Status"), "get_status_display"),
+    ]
+
+    def base_queryset(self):
+        return InspectionPlan.objects.select_related("area").defer("org_pool", "inspector_pool", "draw")
+
+
+class PlanCreateView(ScopedCreateView):
+    model = InspectionPlan
+    form_class = forms.PlanForm
+    title = gettext_lazy("New random-inspection plan")
+    submit_label = gettext_lazy("Freeze the pools")
+    success_message = gettext_lazy("The pools are frozen; publish their hash before the draw.")
+
+    def get_initial(self):
+        return {"year": _today().year, "level": "county"}
+
+    def perform(self, form):
+        return services.create_plan(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse("social_orgs:plan-detail", args=[result.pk])
+
+
+def _plan_rows(plan):
+    names = dict(Organisation.objects.filter(pk__in=[r["organisation"] for r in plan.draw]).values_list("pk", "name"))
+    results = {i.organisation_id: i for i in plan.inspections.all()}
+    return [{**r, "name": names.get(r["organisation"], ""), "result": results.get(r["organisation"])}
+            for r in plan.draw]
+
+
+class PlanDetailView(ScopedDetailView):
+    model = InspectionPlan
+    template_name = "social_orgs/plan_detail.html"
+    slug_url_kwarg = "pk"
+    context_object_name = "plan"
+
+    def base_queryset(self):
+        return InspectionPlan.objects.select_related("area")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        plan = self.object
+        rows = _plan_rows(plan)
+        ctx.update(rows=rows, seed_form=forms.style(forms.SeedForm()), can_change=scope_for(self.request.user).covers(
+            "social_orgs.change_inspectionplan", plan.area.code))
+        pending = [r for r in rows if r["result"] is None]
+        if pending:
+            ctx["result_form"] = _result_form(plan, pending)
+        return ctx
+
+
+def _result_form(plan, rows, data=None):
+    form = forms.DrawResultForm(data, initial={"inspected_on": _today(), "published": True})
+    form.fields["organisation"].choices = [(r["organisation"], f'{r["name"]} · {"、".join(r["inspectors"])}')
+                                           for r in rows]
+    return forms.style(form)
+
+
+class _PlanStaffUrl:
+    def get_success_url(self, result):
+        return reverse("social_orgs:plan-detail", args=[self.object.pk])
+
+
+class PlanDrawView(_PlanStaffUrl, ScopedActionView):
+    """The draw, from the published seed (once; replays are public)."""
+
+    model = InspectionPlan
+    form_class = forms.SeedForm
+    service = services.draw_plan
+    object_arg = "plan"
+    title = gettext_lazy("Draw from the published seed")
+    submit_label = gettext_lazy("Draw")
+    success_message = gettext_lazy("Drawn. Anyone can replay the draw on its public page.")
+
+
+class PlanResultView(_PlanStaffUrl, ScopedActionView):
+    """The result of inspecting one drawn organisation, for the inspectors the draw assigned."""
+
+    model = InspectionPlan
+    service = services.record_draw_result
+    object_arg = "plan"
+    title = gettext_lazy("Record an inspection result")
+    success_message = gettext_lazy("Result recorded.")
+
+    def get_form(self):
+        rows = [r for r in _plan_rows(self.object) if r["result"] is None] or _plan_rows(self.object)
+        return _result_form(self.object, rows, self.request.POST if self.request.method == "POST" else None)
+
+
+class InspectionListView(ScopedListView):
+    """Random and fee inspections with their findings, deadlines and refunds."""
+
+    model = Inspection
+    filterset_class = InspectionFilterSet
+    template_name = "social_orgs/inspection_list.html"
+    sort_fields = ["inspected_on", "rectification_deadline"]
+    default_sort = "-inspected_on"
+    export_name = "inspections"
+    export_columns = [
+        (gettext_lazy("Social organisation"), "organisation.name"),
+        (gettext_lazy("Unified social credit code"), "organisation.uscc"),
+        (gettext_lazy("Kind"), "get_kind_display"), (gettext_lazy("Inspection method"), "get_method_display"),
+        (gettext_lazy("Inspected on"), "inspected_on"), (gettext_lazy("inspectors"), "inspectors"),
+        (gettext_lazy("Inspection findings"), "findings"), (gettext_lazy("Rectify by"), "rectification_deadline"),
+        (gettext_lazy("fees refunded (yuan)"), "refund_yuan"),
+    ]
+
+    def base_queryset(self):
+        return Inspection.objects.select_related("organisation")
+
+
+# --- venture-philanthropy projects (公益创投) --------------------------------------------------------
+class VentureListView(ScopedListView):
+    model = VentureApplication
+    filterset_class = VentureFilterSet
+    template_name = "social_orgs/venture_list.html"
+    sort_fields = ["applied_on", "review_score"]
+    default_sort = "-applied_on"
+    export_name = "venture-projects"
+    export_columns = [
+        (gettext_lazy("Venture-philanthropy round"), "venture_round.title"), (gettext_lazy("Project"), "title"),
+        (gettext_lazy("Applicant"), "applicant"), (gettext_lazy("Host organisation (依托单位)"), "host.name"),
+        (gettext_lazy("Requested (yuan)"), "requested"), (gettext_lazy("Review score"), "review_score"),
+        (gettext_lazy("Status"), "get_status_display"), (gettext_lazy("Amount granted (yuan)"), "grant.amount"),
+        (gettext_lazy("Mid-term grade"), "get_midterm_grade_display"),
+        (gettext_lazy("Final grade"), "get_final_grade_display"),
+    ]
+
+    def base_queryset(self):
+        return VentureApplication.objects.select_related("venture_round", "organisation", "host", "grant")
+
+
+class VentureCreateView(ScopedCreateView):
+    model = VentureApplication
+    form_class = forms.ApplicationForm
+    title = gettext_lazy("New venture-philanthropy application")
+    success_message = gettext_lazy("Application recorded.")
+
+    def get_initial(self):
+        return {"applied_on": _today()}
+
+    def perform(self, form):
+        return services.apply_for_venture(actor=self.request.user, **form.cleaned_data)
+
+
+VENTURE_STEPS = {
+    "review": (forms.ReviewForm, services.review_application, gettext_lazy("Enter the review score")),
+    "decide": (forms.DecideApplicationForm, services.decide_application, gettext_lazy("Decide on the grant")),
+    "tranche": (forms.TrancheForm, services.pay_tranche, gettext_lazy("Pay a tranche")),
+    "grade": (forms.ProjectGradeForm, services.grade_project, gettext_lazy("Record an evaluation")),
+}
+
+
+def _venture_steps(application):
+    from .choices import ApplicationStatus
+
+    if application.status == ApplicationStatus.APPLIED:
+        return ["review", "decide"]
+    if application.status == ApplicationStatus.APPROVED:
+        return ["tranche", "grade"]
+    return []
+
+
+class VentureDetailView(ScopedDetailView):
+    model = VentureApplication
+    template_name = "social_orgs/venture_detail.html"
+    slug_url_kwarg = "pk"
+    context_object_name = "application"
+
+    def base_queryset(self):
+        return VentureApplication.objects.select_related("venture_round", "organisation", "host", "grant", "area")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        app = self.object
+        ctx["tranches"] = list(app.tranches.all())
+        ctx["paid"] = sum(t.amount for t in ctx["tranches"])
+        ctx["action_forms"] = [
+            {"what": what, "label": VENTURE_STEPS[what][2], "open": False,
+             "form": forms.style(VENTURE_STEPS[what][0](initial={"on": _today(), "paid_on": _today(),
+                                                                  "amount": app.requested if what == "decide" else None}))}
+            for what in _venture_steps(app)]
+        return ctx
+
+
+class VentureStepView(ScopedActionView):
+    """One step of a project: review, decision, tranche, evaluation (the refusal beside the kept input)."""
+
+    model = VentureApplication
+    object_arg = "application"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and kwargs.get("what") not in VENTURE_STEPS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return VENTURE_STEPS[self.kwargs["what"]][0]
+
+    def get_form(self):
+        return forms.style(super().get_form())
+
+    def get_title(self):
+        return f"{self.object} · {VENTURE_STEPS[self.kwargs['what']][2]}"
+
+    def perform(self, obj, form):
+        return VENTURE_STEPS[self.kwargs["what"]][1](actor=self.request.user, application=obj, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return self.object.get_absolute_url()

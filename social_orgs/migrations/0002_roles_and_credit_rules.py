@@ -7,10 +7,10 @@ from core.roles import assign_permissions
 
 
 def forwards(apps, schema_editor):
-    from social_orgs.roles import ROLE_PERMS
+    from social_orgs.roles import ROLE_PERMS, existing
     from social_orgs.rules import RULES
 
-    assign_permissions(apps, ROLE_PERMS)
+    assign_permissions(apps, existing(apps, ROLE_PERMS))
     CreditRule = apps.get_model("social_orgs", "CreditRule")
     for key, (value, unit, description, source) in RULES.items():
         CreditRule.objects.update_or_create(key=key, defaults={"value": value, "unit": unit,

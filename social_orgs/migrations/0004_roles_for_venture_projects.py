@@ -1,0 +1,17 @@
+"""Roles get the permissions of the venture-philanthropy projects and their tranches."""
+
+from django.db import migrations
+
+from core.roles import assign_permissions
+
+
+def forwards(apps, schema_editor):
+    from social_orgs.roles import ROLE_PERMS
+
+    assign_permissions(apps, ROLE_PERMS)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("social_orgs", "0003_draw_results_and_venture_projects")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
