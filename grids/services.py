@@ -842,3 +842,9 @@ def issue_certificate(*, actor, area, cert_type, resident_name, purpose, issued_
     seal.save()
     _record(actor, "certificate.issue", cert, changes={**audit.diff({}, _snapshot(cert)), "seal_use": [None, seal.pk]})
     return cert
+
+
+def record_certificate_print(*, actor, certificate):
+    """Every print of a certificate is audited (the view looked it up in scope)."""
+    audit.record(actor=actor, action="grids.certificate.print", target=certificate, area=certificate.area,
+                 changes={"number": certificate.number})

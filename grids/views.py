@@ -395,10 +395,13 @@ class _StepView(ScopedActionView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        if kwargs.get("action") not in self.steps:
+        self.prefix = kwargs.get("action")
+        self.form_class, self.call, self.submit_label = self.steps.get(self.prefix, (None, None, None))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.call is None:  # anonymous: to sign-in first
             raise Http404
-        self.prefix = kwargs["action"]
-        self.form_class, self.call, self.submit_label = self.steps[self.prefix]
+        return super().dispatch(request, *args, **kwargs)
 
     def get_title(self):
         return f"{self.object} · {self.submit_label}"
@@ -635,7 +638,7 @@ def certificate_pdf(request, pk):
         .filter(pk=pk).first()
     if cert is None:
         raise Http404
-    services.record_file_download(actor=request.user, record=cert, field="number")
+    services.record_certificate_print(actor=request.user, certificate=cert)
     response = HttpResponse(render_pdf(cert), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
