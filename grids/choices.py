@@ -89,3 +89,36 @@ class OnTime(models.TextChoices):
     PENDING_ON_TIME = "pending_on_time", _("Pending, on time")
     CLOSED_OVERDUE = "closed_overdue", _("Closed overdue")
     PENDING_OVERDUE = "pending_overdue", _("Pending, overdue")
+
+
+# --- one window (一窗受理), burden reduction, certificates ---------------------------------------------
+class WindowState(models.TextChoices):
+    BACK_OFFICE = "back_office", _("With the back office")
+    DONE = "done", _("Done, resident not yet told")
+    CLOSED = "closed", _("Closed, resident told")
+
+
+class NotifyChannel(models.TextChoices):
+    AT_DESK = "at_desk", _("At the desk")
+    PHONE = "phone", _("By phone")
+    SMS = "sms", _("By text message")
+    VISIT = "visit", _("By a home visit")
+
+
+class WorkList(models.TextChoices):
+    """社区工作事项清单: the two lists a department's task must cite."""
+
+    STATUTORY = "statutory", _("Statutory duties (依法履职)")
+    ASSIST = "assist", _("Assisting the government (协助政府)")
+
+
+class AdmissionState(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    ADMITTED = "admitted", _("Admitted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class TaskState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")

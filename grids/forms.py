@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.validators import IMAGE_TYPES, FileTypeValidator, upload_help
 
-from .choices import Answer, Priority, Source
+from .choices import Answer, NotifyChannel, Priority, Source
 from .models import HandlingUnit, IncidentCategory
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -110,3 +110,99 @@ class NotResponsibleForm(PhoneForm):
 
 class DuplicateForm(PhoneForm):
     of = forms.CharField(label=_("Reference of the original incident"), max_length=24)
+
+
+# --- one window, burden reduction, certificates ------------------------------------------------------------
+def _communities():
+    from core.choices import AreaLevel
+    from core.models import Area
+
+    return Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("code")
+
+
+class WindowForm(PhoneForm):
+    """The desk on the phone or at the counter: who asks what; closed on the spot or to the back office."""
+
+    area = forms.ModelChoiceField(label=_("Community"), queryset=_communities())
+    item = forms.ModelChoiceField(label=_("Service item"), queryset=None)
+    resident_name = forms.CharField(label=_("Resident"), max_length=50)
+    request = forms.CharField(label=_("What the resident asks"), widget=forms.Textarea(attrs={"rows": 2}))
+    on_the_spot = forms.BooleanField(label=_("Closed on the spot"), required=False)
+    result = forms.CharField(label=_("Result given"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    back_office = forms.CharField(label=_("Back office"), max_length=100, required=False)
+    target_date = forms.DateField(label=_("Target date"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("Empty: the item's time limit."))
+
+    def __init__(self, *args, **kwargs):
+        from .models import ServiceItem
+
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = ServiceItem.objects.filter(active=True)
+
+
+class ResultForm(PhoneForm):
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NotifyForm(PhoneForm):
+    channel = forms.ChoiceField(label=_("Told how"), choices=NotifyChannel.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class TaskForm(PhoneForm):
+    area = forms.ModelChoiceField(label=_("Community"), queryset=_communities())
+    department = forms.CharField(label=_("Department"), max_length=100)
+    title = forms.CharField(label=_("Task"), max_length=150)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    item = forms.ModelChoiceField(label=_("Listed item"), queryset=None, required=False)
+    admission = forms.ModelChoiceField(label=_("Admission request"), queryset=None, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import AdmissionRequest, WorkItem
+
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = WorkItem.objects.filter(active=True)
+        self.fields["admission"].queryset = AdmissionRequest.objects.all()
+
+
+class EmptyStepForm(PhoneForm):
+    pass
+
+
+class CertificateForm(PhoneForm):
+    area = forms.ModelChoiceField(label=_("Community"), queryset=_communities())
+    cert_type = forms.ModelChoiceField(label=_("Certificate type"), queryset=None,
+                                       help_text=_("Types of the negative list are shown so that a refusal names "
+                                                   "the department to turn to."))
+    resident_name = forms.CharField(label=_("Resident"), max_length=50)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        from .models import CertificateType
+
+        super().__init__(*args, **kwargs)
+        self.fields["cert_type"].queryset = CertificateType.objects.all()
+
+
+class AdmissionForm(PhoneForm):
+    area = forms.ModelChoiceField(label=_("Area"), queryset=None)
+    department = forms.CharField(label=_("Requesting department"), max_length=100)
+    title = forms.CharField(label=_("Task"), max_length=150)
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300)
+    funds_follow = forms.BooleanField(label=_("Funds follow the task"), required=False)
+    starts_on = forms.DateField(label=_("Task starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from core.choices import AreaLevel
+        from core.models import Area
+
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(level__in=[AreaLevel.CITY, AreaLevel.COUNTY]) \
+            .order_by("code")
+
+
+class DecideForm(PhoneForm):
+    admit = forms.TypedChoiceField(label=_("Decision"), coerce=lambda v: v == "1",
+                                   choices=[("1", _("Admit")), ("0", _("Reject"))])
+    note = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}))

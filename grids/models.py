@@ -20,16 +20,21 @@ from core.validators import IMAGE_TYPES, FileTypeValidator, RandomName
 
 from . import querysets
 from .choices import (
+    AdmissionState,
     AssessmentResult,
     AssignmentRole,
     GridType,
+    NotifyChannel,
     PilotKind,
     PostType,
     Priority,
     Source,
     State,
+    TaskState,
     UnitKind,
+    WindowState,
     WorkerStatus,
+    WorkList,
 )
 
 
@@ -524,3 +529,253 @@ class IncidentEvent(models.Model):
     def __str__(self):
         return f"{self.incident} {self.from_state} → {self.to_state}"
 
+
+
+# --- one window (一窗受理 / 一门受理) ---------------------------------------------------------------------
+class ServiceItem(models.Model):
+    """An item of the window's catalogue (36–63 in practice): legal basis, owning department, time
+    limit in working days, and whether it is done on the spot (same day). City-wide reference data."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("service item"), max_length=100)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    owner_department = models.CharField(_("owning department"), max_length=100)
+    time_limit_days = models.PositiveSmallIntegerField(_("time limit (working days)"), default=5)
+    same_day = models.BooleanField(_("done the same day"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.same_day and self.time_limit_days < 1:
+            raise ValidationError({"time_limit_days": _("An item not done the same day has a time limit of at least "
+                                                        "one working day.")})
+
+
+class WindowRequest(models.Model):
+    """A resident's request at the community's one window: closed on the spot, or handed to the back
+    office with a target date; the resident is told the result."""
+
+    ref = models.CharField(_("reference"), max_length=24, unique=True)
+    area = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT,
+                             related_name="window_requests")
+    item = models.ForeignKey(ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT,
+                             related_name="requests")
+    resident_name = models.CharField(_("resident"), max_length=50)
+    request = models.TextField(_("what the resident asks"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    state = models.CharField(_("state"), max_length=12, choices=WindowState.choices)
+    back_office = models.CharField(_("back office"), max_length=100, blank=True)
+    target_date = models.DateField(_("target date"))
+    result = models.TextField(_("result"), blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("resident told"), null=True, blank=True)
+    notify_channel = models.CharField(_("told how"), max_length=8, choices=NotifyChannel.choices, blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("window request")
+        verbose_name_plural = _("window requests")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["area", "state", "received_at"], name="grids_window_area_state")]
+
+    def __str__(self):
+        return self.ref
+
+    def get_absolute_url(self):
+        return reverse("grids:window-detail", args=[self.pk])
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.COMMUNITY)
+
+    @property
+    def same_day(self) -> bool:
+        return bool(self.done_at and timezone.localdate(self.done_at) == timezone.localdate(self.received_at))
+
+    @property
+    def is_overdue(self) -> bool:
+        if self.done_at:
+            return timezone.localdate(self.done_at) > self.target_date
+        return timezone.localdate() > self.target_date
+
+
+# --- burden reduction (社区减负增效) -----------------------------------------------------------------------
+class WorkItem(models.Model):
+    """An item of the two lists of community work (依法履职, 协助政府), with its legal basis and whether
+    funds follow it (费随事转). City-wide reference data."""
+
+    work_list = models.CharField(_("list"), max_length=10, choices=WorkList.choices)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("work item"), max_length=150)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    funds_follow = models.BooleanField(_("funds follow the task"), default=False)
+    active = models.BooleanField(_("in force"), default=True)
+
+    class Meta:
+        verbose_name = _("listed work item")
+        verbose_name_plural = _("listed work items")
+        ordering = ["work_list", "code"]
+
+    def __str__(self):
+        return f"{self.get_work_list_display()} · {self.name}"
+
+
+class AdmissionRequest(models.Model):
+    """A department asks to admit a task not on the lists (准入): applied at least 30 working days
+    before the task starts, decided within 15 working days."""
+
+    APPLY_AHEAD_DAYS = 30
+    DECIDE_WITHIN_DAYS = 15
+
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="admission_requests")
+    department = models.CharField(_("requesting department"), max_length=100)
+    title = models.CharField(_("task"), max_length=150)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    funds_follow = models.BooleanField(_("funds follow the task"), default=False)
+    applied_on = models.DateField(_("applied on"))
+    starts_on = models.DateField(_("task starts on"))
+    decide_by = models.DateField(_("decide by"))
+    state = models.CharField(_("state"), max_length=10, choices=AdmissionState.choices, default=AdmissionState.PENDING)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_note = models.TextField(_("decision"), blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("admission request")
+        verbose_name_plural = _("admission requests")
+        ordering = ["-applied_on", "pk"]
+
+    def __str__(self):
+        return f"{self.department} · {self.title}"
+
+
+class CommunityTask(models.Model):
+    """A department's task pushed to a community: it cites a listed item or an admitted request; a
+    community refuses an unlisted one in one step, and the refusal is on record."""
+
+    area = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT,
+                             related_name="community_tasks")
+    department = models.CharField(_("department"), max_length=100)
+    title = models.CharField(_("task"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    item = models.ForeignKey(WorkItem, verbose_name=_("listed item"), on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="tasks")
+    admission = models.ForeignKey(AdmissionRequest, verbose_name=_("admission request"), on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="tasks")
+    received_on = models.DateField(_("received on"), default=timezone.localdate)
+    state = models.CharField(_("state"), max_length=10, choices=TaskState.choices, default=TaskState.RECEIVED)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community task")
+        verbose_name_plural = _("community tasks")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.department} · {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("grids:task-detail", args=[self.pk])
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.COMMUNITY)
+
+    @property
+    def listed(self) -> bool:
+        return bool(self.item_id or (self.admission_id and self.admission.state == AdmissionState.ADMITTED))
+
+
+# --- certificates (社区出具证明) -----------------------------------------------------------------------
+class CertificateType(models.Model):
+    """A certificate a community may issue (the city's list) or may not (民发〔2020〕20号 negative list):
+    the rule, and for a forbidden one the department that owns the fact."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("certificate"), max_length=100)
+    allowed = models.BooleanField(_("a community may issue it"), default=True)
+    legal_basis = models.CharField(_("rule"), max_length=300)
+    owner_department = models.CharField(_("owning department"), max_length=150, blank=True)
+    batch = models.CharField(_("list"), max_length=100, blank=True)
+    same_day = models.BooleanField(_("issued on the spot"), default=True)
+    template = models.TextField(_("template"), blank=True,
+                                help_text=_("Text of the certificate; {name} and {purpose} are filled in."))
+
+    class Meta:
+        verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
+        ordering = ["-allowed", "code"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not self.allowed and not self.owner_department:
+            raise ValidationError({"owner_department": _("A forbidden certificate names the department that owns "
+                                                         "the fact.")})
+
+
+class Certificate(models.Model):
+    """A certificate a community issued: number, type, purpose, issuer, and its seal-use entry."""
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    area = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT,
+                             related_name="grid_certificates")
+    cert_type = models.ForeignKey(CertificateType, verbose_name=_("certificate type"), on_delete=models.PROTECT,
+                                  related_name="certificates")
+    resident_name = models.CharField(_("resident"), max_length=50)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    body = models.TextField(_("text"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    issued_on = models.DateField(_("issued on"), default=timezone.localdate)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issued certificate")
+        verbose_name_plural = _("issued certificates")
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("grids:certificate-detail", args=[self.pk])
+
+    def clean(self):
+        _require_level(self.area if self.area_id else None, AreaLevel.COMMUNITY)
+
+
+class SealUse(models.Model):
+    """The community seal's log (用印登记): every use, by whom, for what."""
+
+    area = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="seal_uses")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("used by"), on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=200)
+    certificate = models.OneToOneField(Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT,
+                                       null=True, blank=True, related_name="seal_use")
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seal use")
+        verbose_name_plural = _("seal uses")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.area} {self.at:%Y-%m-%d} {self.purpose}"

@@ -8,3 +8,10 @@ ENTRIES = [
     NavEntry(_("Community workers"), "grids:worker-list", "grids.view_communityworker", 52),
     NavEntry(_("Post quotas"), "grids:quota-list", "grids.view_postquota", 53),
 ]
+
+ENTRIES += [
+    NavEntry(_("One window"), "grids:window-list", "grids.view_windowrequest", 54),
+    NavEntry(_("Certificates"), "grids:certificate-list", "grids.view_certificate", 55),
+    NavEntry(_("Community tasks"), "grids:task-list", "grids.view_communitytask", 56),
+    NavEntry(_("Admission requests"), "grids:admission-list", "grids.view_admissionrequest", 57),
+]

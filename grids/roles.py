@@ -8,12 +8,27 @@ from core.roles import crud
 
 MODELS = ["gridprofile", "communityworker", "gradechange", "assessment", "postquota", "pilot", "gridassignment",
           "patrolplan", "patrolvisit", "handlingunit", "routingrule", "incident", "incidentevent"]
-REFERENCE = ["payrule", "checklistitem", "incidentcategory"]
+REFERENCE = ["payrule", "checklistitem", "incidentcategory", "serviceitem", "workitem", "certificatetype"]
+# One window, burden reduction, certificates (migration 0004): the community keeps its window, its
+# certificates and seal log and decides the tasks pushed to it; districts and the city record tasks and
+# decide admission requests.
+COMMUNITY_DESK = ["windowrequest", "certificate", "sealuse", "communitytask"]
+BURDEN = ["admissionrequest", "communitytask"]
 
 
 def perms(actions, models=MODELS):
     return [p for m in models for p in crud("grids", m, actions)]
 
+
+ROLE_PERMS_2 = {
+    "city_admin": perms("view add change", COMMUNITY_DESK + BURDEN),
+    "county_officer": perms("view", COMMUNITY_DESK) + perms("view add change", BURDEN),
+    "township_officer": perms("view", COMMUNITY_DESK) + perms("view add", ["communitytask"])
+    + perms("view", ["admissionrequest"]),
+    "community_worker": perms("view add change", ["windowrequest", "certificate", "sealuse"])
+    + perms("view change", ["communitytask"]) + perms("view", ["admissionrequest"]),
+    "auditor": perms("view", COMMUNITY_DESK + BURDEN),
+}
 
 ROLE_PERMS = {
     "city_admin": perms("view add change delete") + perms("view add change", REFERENCE),
@@ -27,3 +42,6 @@ ROLE_PERMS = {
     + perms("view add", ["patrolvisit"]) + perms("view add change", ["incident"]) + perms("view", REFERENCE),
     "auditor": perms("view") + perms("view", REFERENCE),
 }
+
+for _role, _perms in ROLE_PERMS_2.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] + _perms

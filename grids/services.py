@@ -566,3 +566,285 @@ def save_handling_unit(*, actor, area, name, kind) -> HandlingUnit:
 
 def community_of(area: Area) -> Area:
     return area.parent if area.level == AreaLevel.GRID else area
+
+
+# --- one window (一窗受理) -------------------------------------------------------------------------------
+def _next_number(model, field, prefix, width=7) -> str:
+    last = model.objects.filter(**{f"{field}__startswith": prefix}).aggregate(m=Max(field))["m"]
+    n = int(last[len(prefix):]) + 1 if last else 1
+    return f"{prefix}{n:0{width}d}"
+
+
+def window_target_limit(item, received_on) -> datetime.date:
+    """The latest target date the item's time limit allows: the same day for a same-day item."""
+    return received_on if item.same_day else add_working_days(received_on, item.time_limit_days)
+
+
+@transaction.atomic
+def receive_window_request(*, actor, area, item, resident_name, request, on_the_spot: bool, result="",
+                           back_office="", target_date=None, notify_channel="", received_at=None):
+    """The generalist records a resident's request at the one window and either closes it on the spot
+    (the result given, the resident told at the desk) or hands it to the back office with a target
+    date within the item's time limit."""
+    from .choices import NotifyChannel, WindowState
+    from .models import WindowRequest
+
+    _require_level(area, AreaLevel.COMMUNITY)
+    require_in_scope(actor, _perm(WindowRequest, "add"), area.code)
+    if item is None or not item.active:
+        raise ValidationError({"item": _("Choose a service item of the catalogue in use.")})
+    now = received_at or timezone.now()
+    today = timezone.localdate(now)
+    errors = {}
+    if not (resident_name or "").strip():
+        errors["resident_name"] = _("Name the resident.")
+    if not (request or "").strip():
+        errors["request"] = _("Say what the resident asks.")
+    latest = window_target_limit(item, today)
+    if on_the_spot:
+        if not (result or "").strip():
+            errors["result"] = _("Closed on the spot: state the result given to the resident.")
+    else:
+        if not (back_office or "").strip():
+            errors["back_office"] = _("Name the back office that takes it over.")
+        if target_date is None:
+            target_date = latest
+        elif target_date < today:
+            errors["target_date"] = _("A target date cannot lie in the past.")
+        elif target_date > latest:
+            errors["target_date"] = _(
+                "“%(item)s” is to be done within %(days)s working days: the target date is %(latest)s at the "
+                "latest (%(basis)s).") % {"item": item.name, "days": item.time_limit_days, "latest": latest,
+                                          "basis": item.legal_basis}
+    if errors:
+        raise ValidationError(errors)
+    req = WindowRequest(
+        ref=_next_number(WindowRequest, "ref", f"CK{today.year}-"), area=area, item=item,
+        resident_name=resident_name.strip(), request=request.strip(), received_at=now,
+        received_by=actor if actor is not None and actor.pk else None,
+        target_date=today if on_the_spot else target_date, back_office=(back_office or "").strip())
+    if on_the_spot:
+        req.state, req.result, req.done_at, req.notified_at = WindowState.CLOSED, result.strip(), now, now
+        req.notify_channel = notify_channel or NotifyChannel.AT_DESK
+    else:
+        req.state = WindowState.BACK_OFFICE
+    req.full_clean()
+    req.save()
+    recheck(actor, req, "add")
+    _record(actor, "window.receive", req)
+    return req
+
+
+def _load_window(actor, req):
+    from .models import WindowRequest
+
+    req = WindowRequest.objects.select_for_update(of=("self",)).select_related("area", "item").get(pk=req.pk)
+    require_in_scope(actor, _perm(WindowRequest, "change"), req.area.code)
+    return req
+
+
+@transaction.atomic
+def complete_window_request(*, actor, window_request, result, at=None):
+    """The back office's result is in: the request is done; the resident is still to be told."""
+    from .choices import WindowState
+
+    req = _load_window(actor, window_request)
+    if req.state != WindowState.BACK_OFFICE:
+        raise TransitionRefused(_("Only a request with the back office can be completed; this one is “%(state)s”.")
+                                % {"state": req.get_state_display()})
+    result = _require_reason(result, "result")
+    before = _snapshot(req)
+    req.state, req.result, req.done_at = WindowState.DONE, result, at or timezone.now()
+    req.full_clean()
+    req.save()
+    _record(actor, "window.complete", req, before)
+    return req
+
+
+@transaction.atomic
+def notify_resident(*, actor, window_request, channel, note="", at=None):
+    """The resident is told the result: the request is closed."""
+    from .choices import NotifyChannel, WindowState
+
+    req = _load_window(actor, window_request)
+    if req.state != WindowState.DONE:
+        raise TransitionRefused(_("The resident is told once the result is in; this request is “%(state)s”.")
+                                % {"state": req.get_state_display()})
+    if channel not in NotifyChannel.values:
+        raise ValidationError({"channel": _("Say how the resident was told.")})
+    before = _snapshot(req)
+    req.state, req.notify_channel, req.notified_at = WindowState.CLOSED, channel, at or timezone.now()
+    req.full_clean()
+    req.save()
+    _record(actor, "window.notify", req, before, reason=note)
+    return req
+
+
+# --- burden reduction (社区减负增效) -----------------------------------------------------------------------
+@transaction.atomic
+def apply_for_admission(*, actor, area, department, title, legal_basis, starts_on, applied_on=None,
+                        funds_follow=False):
+    """A department applies to admit a task not on the lists: at least 30 working days before it starts;
+    the decision is due within 15 working days."""
+    from .models import AdmissionRequest
+
+    require_in_scope(actor, _perm(AdmissionRequest, "add"), area.code)
+    applied_on = applied_on or timezone.localdate()
+    earliest = add_working_days(applied_on, AdmissionRequest.APPLY_AHEAD_DAYS)
+    errors = {}
+    if not (department or "").strip():
+        errors["department"] = _("Name the requesting department.")
+    if not (legal_basis or "").strip():
+        errors["legal_basis"] = _("State the legal basis of the task.")
+    if starts_on < earliest:
+        errors["starts_on"] = _("An admission request is made 30 working days before the task starts: a task "
+                                "applied for on %(applied)s starts on %(earliest)s at the earliest.") % {
+            "applied": applied_on, "earliest": earliest}
+    if errors:
+        raise ValidationError(errors)
+    req = AdmissionRequest(area=area, department=department.strip(), title=title, legal_basis=legal_basis.strip(),
+                           funds_follow=funds_follow, applied_on=applied_on, starts_on=starts_on,
+                           decide_by=add_working_days(applied_on, AdmissionRequest.DECIDE_WITHIN_DAYS))
+    req.full_clean()
+    req.save()
+    recheck(actor, req, "add")
+    _record(actor, "admission.apply", req)
+    return req
+
+
+@transaction.atomic
+def decide_admission(*, actor, admission, admit: bool, note, on=None):
+    from .choices import AdmissionState
+    from .models import AdmissionRequest
+
+    req = AdmissionRequest.objects.select_for_update().select_related("area").get(pk=admission.pk)
+    require_in_scope(actor, _perm(AdmissionRequest, "change"), req.area.code)
+    if req.state != AdmissionState.PENDING:
+        raise TransitionRefused(_("This request was already decided (%(state)s).") % {"state": req.get_state_display()})
+    note = _require_reason(note, "note")
+    before = _snapshot(req)
+    req.state = AdmissionState.ADMITTED if admit else AdmissionState.REJECTED
+    req.decided_on, req.decision_note = on or timezone.localdate(), note
+    req.full_clean()
+    req.save()
+    _record(actor, "admission.decide", req, before, reason=note)
+    return req
+
+
+@transaction.atomic
+def push_task(*, actor, area, department, title, description="", item=None, admission=None, received_on=None):
+    """A department's task arrives at a community. It is recorded whatever it cites; whether it may be
+    accepted is decided by the community (``accept_task`` / ``refuse_task``)."""
+    from .models import CommunityTask
+
+    _require_level(area, AreaLevel.COMMUNITY)
+    require_in_scope(actor, _perm(CommunityTask, "add"), area.code)
+    if item is not None and not item.active:
+        raise ValidationError({"item": _("%(item)s is no longer on the lists.") % {"item": item}})
+    if admission is not None and not area.code.startswith(admission.area.prefix):
+        raise ValidationError({"admission": _("That admission request does not cover %(community)s.")
+                               % {"community": area.name}})
+    task = CommunityTask(area=area, department=(department or "").strip(), title=(title or "").strip(),
+                         description=description, item=item, admission=admission,
+                         received_on=received_on or timezone.localdate())
+    task.full_clean()
+    task.save()
+    recheck(actor, task, "add")
+    _record(actor, "task.push", task)
+    return task
+
+
+def _load_task(actor, task):
+    from .models import CommunityTask
+
+    task = CommunityTask.objects.select_for_update(of=("self",)).select_related("area", "item", "admission").get(
+        pk=task.pk)
+    require_in_scope(actor, _perm(CommunityTask, "change"), task.area.code)
+    return task
+
+
+def _unlisted_reason(task) -> str:
+    if task.admission_id:
+        return _("The admission request “%(title)s” is %(state)s, not admitted.") % {
+            "title": task.admission.title, "state": task.admission.get_state_display()}
+    return _("The task cites no item of the two lists of community work (依法履职, 协助政府) and no admitted "
+             "request: a department applies for admission 30 working days ahead.")
+
+
+@transaction.atomic
+def accept_task(*, actor, task, on=None):
+    """A community takes on a task only if it cites a listed item or an admitted request."""
+    from .choices import TaskState
+
+    task = _load_task(actor, task)
+    if task.state != TaskState.RECEIVED:
+        raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": task.get_state_display()})
+    if not task.listed:
+        raise TransitionRefused(_("Not accepted: %(why)s Refuse it instead.") % {"why": _unlisted_reason(task)})
+    before = _snapshot(task)
+    task.state, task.decided_on = TaskState.ACCEPTED, on or timezone.localdate()
+    task.save()
+    _record(actor, "task.accept", task, before)
+    return task
+
+
+@transaction.atomic
+def refuse_task(*, actor, task, on=None):
+    """One step: the community refuses an unlisted task; the reason is the rule, recorded."""
+    from .choices import TaskState
+
+    task = _load_task(actor, task)
+    if task.state != TaskState.RECEIVED:
+        raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": task.get_state_display()})
+    if task.listed:
+        raise TransitionRefused(_("“%(item)s” is on the lists: a listed task is not refused.")
+                                % {"item": task.item or task.admission})
+    before = _snapshot(task)
+    task.state, task.decided_on, task.reason = TaskState.REFUSED, on or timezone.localdate(), _unlisted_reason(task)
+    task.save()
+    _record(actor, "task.refuse", task, before, reason=task.reason)
+    return task
+
+
+# --- certificates (社区出具证明) -----------------------------------------------------------------------
+@transaction.atomic
+def issue_certificate(*, actor, area, cert_type, resident_name, purpose, issued_on=None):
+    """Issue a certificate of an allowed type: a number, the template's text, and one seal-use entry.
+    A type of the negative list is refused citing the rule and naming the department that owns the fact."""
+    from .models import Certificate, SealUse
+
+    _require_level(area, AreaLevel.COMMUNITY)
+    require_in_scope(actor, _perm(Certificate, "add"), area.code)
+    if not cert_type.allowed:
+        raise ValidationError({"cert_type": _(
+            "A community may not issue a “%(name)s” (%(rule)s). The resident turns to %(dept)s, which holds the "
+            "fact.") % {"name": cert_type.name, "rule": cert_type.legal_basis, "dept": cert_type.owner_department}})
+    errors = {}
+    if not (resident_name or "").strip():
+        errors["resident_name"] = _("Name the resident.")
+    if not (purpose or "").strip():
+        errors["purpose"] = _("State what the certificate is for.")
+    if errors:
+        raise ValidationError(errors)
+    issued_on = issued_on or timezone.localdate()
+    body = (cert_type.template or "{name}：{purpose}").replace("{name}", resident_name.strip()).replace(
+        "{purpose}", purpose.strip())
+    who = actor if actor is not None and actor.pk else None
+    cert = Certificate(number=_next_number(Certificate, "number", f"ZM{area.code}-{issued_on.year}-", 5), area=area,
+                       cert_type=cert_type, resident_name=resident_name.strip(), purpose=purpose.strip(), body=body,
+                       issued_by=who, issued_on=issued_on)
+    cert.full_clean()
+    cert.save()
+    recheck(actor, cert, "add")
+    seal = SealUse(area=area, used_by=who, purpose=_("Certificate %(number)s: %(name)s") % {
+        "number": cert.number, "name": cert_type.name}, certificate=cert)
+    seal.full_clean()
+    seal.save()
+    _record(actor, "certificate.issue", cert, changes={**audit.diff({}, _snapshot(cert)), "seal_use": [None, seal.pk]})
+    return cert
+
+
+def record_certificate_print(*, actor, certificate):
+    """Every print of a certificate is audited (the view looked it up in scope)."""
+    audit.record(actor=actor, action="grids.certificate.print", target=certificate, area=certificate.area,
+                 changes={"number": certificate.number})

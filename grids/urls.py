@@ -20,3 +20,21 @@ urlpatterns = [
     path("grids/visits/<int:pk>/photo/", views.visit_photo, name="visit-photo"),
     path("public/grids/<str:code>/", views.public_board, name="public-board"),
 ]
+
+urlpatterns += [
+    path("grids/window/", views.WindowListView.as_view(), name="window-list"),
+    path("grids/window/new/", views.WindowCreateView.as_view(), name="window-create"),
+    path("grids/window/<int:pk>/", views.WindowDetailView.as_view(), name="window-detail"),
+    path("grids/window/<int:pk>/<str:action>/", views.WindowStepView.as_view(), name="window-step"),
+    path("grids/tasks/", views.TaskListView.as_view(), name="task-list"),
+    path("grids/tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
+    path("grids/tasks/<int:pk>/", views.TaskDetailView.as_view(), name="task-detail"),
+    path("grids/tasks/<int:pk>/<str:action>/", views.TaskStepView.as_view(), name="task-step"),
+    path("grids/admissions/", views.AdmissionListView.as_view(), name="admission-list"),
+    path("grids/admissions/new/", views.AdmissionCreateView.as_view(), name="admission-create"),
+    path("grids/admissions/<int:pk>/<str:action>/", views.AdmissionStepView.as_view(), name="admission-step"),
+    path("grids/certificates/", views.CertificateListView.as_view(), name="certificate-list"),
+    path("grids/certificates/new/", views.CertificateCreateView.as_view(), name="certificate-create"),
+    path("grids/certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
+    path("grids/certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate-pdf"),
+]

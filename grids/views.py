@@ -3,22 +3,50 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.choices import AreaLevel
 from core.exceptions import NoPermission, TransitionRefused
-from core.generic import ScopedDetailView, ScopedListView
+from core.generic import (
+    ScopedActionView,
+    ScopedCreateView,
+    ScopedDetailView,
+    ScopedListView,
+    scope_form_choices,
+)
 from core.models import Area
 from core.scope import scope_for
 from core.validators import content_type_for, extension
 
 from . import forms, selectors, services
 from .choices import State
-from .filtersets import GridProfileFilterSet, IncidentFilterSet, QuotaFilterSet, WorkerFilterSet
-from .models import CommunityWorker, GridProfile, HandlingUnit, Incident, PatrolPlan, PatrolVisit, PostQuota
+from .filtersets import (
+    AdmissionFilterSet,
+    CertificateFilterSet,
+    GridProfileFilterSet,
+    IncidentFilterSet,
+    QuotaFilterSet,
+    TaskFilterSet,
+    WindowFilterSet,
+    WorkerFilterSet,
+)
+from .models import (
+    AdmissionRequest,
+    Certificate,
+    CommunityTask,
+    CommunityWorker,
+    GridProfile,
+    HandlingUnit,
+    Incident,
+    PatrolPlan,
+    PatrolVisit,
+    PostQuota,
+    WindowRequest,
+)
 
 
 class ProfileListView(ScopedListView):
@@ -126,6 +154,11 @@ class IncidentListView(ScopedListView):
 
     def base_queryset(self):
         return Incident.objects.select_related("area", "category__parent", "unit")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["counters"] = incident_counters(self.object_list)
+        return ctx
 
 
 # action -> (form, service call, states where offered, label)
@@ -335,3 +368,278 @@ def public_board(request, code):
                                                        "boards": selectors.public_boards(community)})
 
 
+
+
+# --- incident counters on the list (closed on time, pending on time, closed overdue) ---------------------
+def incident_counters(queryset) -> list:
+    """The Pingshan counters of the incidents a list shows (its filters applied): one grouped query."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from .choices import OnTime
+
+    qs = queryset.order_by()
+    if "on_time_class" not in qs.query.annotations:
+        qs = qs.with_on_time_class(timezone.localdate())
+    counts = dict(qs.values_list("on_time_class").annotate(n=Count("id")).values_list("on_time_class", "n"))
+    return [(value, label, counts.get(value, 0)) for value, label in OnTime.choices]
+
+
+
+
+# --- the kit's pages for the one window, burden reduction and certificates --------------------------------
+class _StepView(ScopedActionView):
+    """A named step on one record: ``steps`` maps the URL's action to (form, call(actor, obj, data), label)."""
+
+    steps: dict = {}
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.prefix = kwargs.get("action")
+        self.form_class, self.call, self.submit_label = self.steps.get(self.prefix, (None, None, None))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.call is None:  # anonymous: to sign-in first
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self):
+        return f"{self.object} · {self.submit_label}"
+
+    def perform(self, obj, form):
+        return self.call(self.request.user, obj, form.cleaned_data)
+
+    def succeeded(self, result):
+        messages.success(self.request, _("%(action)s: done.") % {"action": self.submit_label})
+        return super().succeeded(result)
+
+
+def _step_forms(view, obj, steps, available):
+    """(name, form, label) of the steps a user who may change the record can take now."""
+    model = type(obj)
+    if not scope_for(view.request.user).covers(f"grids.change_{model._meta.model_name}", obj.area.code):
+        return []
+    return [(name, steps[name][0](prefix=name), steps[name][2]) for name in available]
+
+
+class WindowListView(ScopedListView):
+    model = WindowRequest
+    filterset_class = WindowFilterSet
+    template_name = "grids/window_list.html"
+    sort_fields = ["received_at", "target_date", "ref"]
+    default_sort = "-received_at"
+    export_name = "window-requests"
+    export_columns = [
+        (gettext_lazy("Reference"), "ref"), (gettext_lazy("Community"), "area.name"),
+        (gettext_lazy("Service item"), "item.name"), (gettext_lazy("Resident"), "resident_name"),
+        (gettext_lazy("What the resident asks"), "request"), (gettext_lazy("Received"), "received_at"),
+        (gettext_lazy("State"), "get_state_display"), (gettext_lazy("Back office"), "back_office"),
+        (gettext_lazy("Target date"), "target_date"), (gettext_lazy("Done"), "done_at"),
+        (gettext_lazy("Closed the same day"), "same_day"), (gettext_lazy("Resident told"), "notified_at"),
+        (gettext_lazy("Result"), "result"),
+    ]
+
+    def base_queryset(self):
+        return WindowRequest.objects.select_related("area", "item")
+
+
+class WindowCreateView(ScopedCreateView):
+    model = WindowRequest
+    form_class = forms.WindowForm
+    title = gettext_lazy("One window: record a request")
+    submit_label = gettext_lazy("Record")
+
+    def get_initial(self):
+        communities = scope_form_choices(forms.WindowForm(), self.request.user, WindowRequest).fields["area"].queryset
+        return {"area": communities.first()} if communities.count() == 1 else {}
+
+    def perform(self, form):
+        return services.receive_window_request(actor=self.request.user, **form.cleaned_data)
+
+    def succeeded(self, result):
+        messages.success(self.request, _("Request %(ref)s recorded: %(state)s.")
+                         % {"ref": result.ref, "state": result.get_state_display()})
+        return super().succeeded(result)
+
+
+WINDOW_STEPS = {
+    "complete": (forms.ResultForm, lambda a, r, d: services.complete_window_request(
+        actor=a, window_request=r, **d), gettext_lazy("Result is in")),
+    "notify": (forms.NotifyForm, lambda a, r, d: services.notify_resident(actor=a, window_request=r, **d),
+               gettext_lazy("Resident told")),
+}
+
+
+class WindowDetailView(ScopedDetailView):
+    model = WindowRequest
+    template_name = "grids/window_detail.html"
+    context_object_name = "req"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return WindowRequest.objects.select_related("area", "item", "received_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        state = self.object.state
+        available = {"back_office": ["complete"], "done": ["notify"]}.get(state, [])
+        ctx["steps"] = _step_forms(self, self.object, WINDOW_STEPS, available)
+        return ctx
+
+
+class WindowStepView(_StepView):
+    model = WindowRequest
+    steps = WINDOW_STEPS
+
+
+class TaskListView(ScopedListView):
+    model = CommunityTask
+    filterset_class = TaskFilterSet
+    template_name = "grids/task_list.html"
+    sort_fields = ["received_on", "department"]
+    default_sort = "-received_on"
+    export_name = "community-tasks"
+    export_columns = [
+        (gettext_lazy("Community"), "area.name"), (gettext_lazy("Department"), "department"),
+        (gettext_lazy("Task"), "title"), (gettext_lazy("Listed item"), lambda t: str(t.item or "")),
+        (gettext_lazy("Admission request"), lambda t: str(t.admission or "")),
+        (gettext_lazy("Received on"), "received_on"), (gettext_lazy("State"), "get_state_display"),
+        (gettext_lazy("Decided on"), "decided_on"), (gettext_lazy("Reason"), "reason"),
+    ]
+
+    def base_queryset(self):
+        return CommunityTask.objects.select_related("area", "item", "admission")
+
+
+class TaskCreateView(ScopedCreateView):
+    model = CommunityTask
+    form_class = forms.TaskForm
+    title = gettext_lazy("Record a department's task")
+    submit_label = gettext_lazy("Record")
+
+    def perform(self, form):
+        return services.push_task(actor=self.request.user, **form.cleaned_data)
+
+
+TASK_STEPS = {
+    "accept": (forms.EmptyStepForm, lambda a, t, d: services.accept_task(actor=a, task=t),
+               gettext_lazy("Accept the task")),
+    "refuse": (forms.EmptyStepForm, lambda a, t, d: services.refuse_task(actor=a, task=t),
+               gettext_lazy("Refuse: not on the lists")),
+}
+
+
+class TaskDetailView(ScopedDetailView):
+    model = CommunityTask
+    template_name = "grids/task_detail.html"
+    context_object_name = "task"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return CommunityTask.objects.select_related("area", "item", "admission")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        available = ["accept" if self.object.listed else "refuse"] if self.object.state == "received" else []
+        ctx["steps"] = _step_forms(self, self.object, TASK_STEPS, available)
+        return ctx
+
+
+class TaskStepView(_StepView):
+    model = CommunityTask
+    steps = TASK_STEPS
+
+
+class AdmissionListView(ScopedListView):
+    model = AdmissionRequest
+    filterset_class = AdmissionFilterSet
+    template_name = "grids/admission_list.html"
+    sort_fields = ["applied_on", "decide_by", "starts_on"]
+    default_sort = "-applied_on"
+    export_name = "admission-requests"
+    export_columns = [
+        (gettext_lazy("Area"), "area.name"), (gettext_lazy("Requesting department"), "department"),
+        (gettext_lazy("Task"), "title"), (gettext_lazy("Legal basis"), "legal_basis"),
+        (gettext_lazy("Funds follow the task"), "funds_follow"), (gettext_lazy("Applied on"), "applied_on"),
+        (gettext_lazy("Task starts on"), "starts_on"), (gettext_lazy("Decide by"), "decide_by"),
+        (gettext_lazy("State"), "get_state_display"), (gettext_lazy("Decided on"), "decided_on"),
+    ]
+
+    def base_queryset(self):
+        return AdmissionRequest.objects.select_related("area")
+
+
+class AdmissionCreateView(ScopedCreateView):
+    model = AdmissionRequest
+    form_class = forms.AdmissionForm
+    title = gettext_lazy("Apply to admit a task")
+    submit_label = gettext_lazy("Apply")
+    success_url = reverse_lazy("grids:admission-list")
+
+    def perform(self, form):
+        return services.apply_for_admission(actor=self.request.user, **form.cleaned_data)
+
+
+class AdmissionStepView(_StepView):
+    model = AdmissionRequest
+    steps = {"decide": (forms.DecideForm, lambda a, r, d: services.decide_admission(actor=a, admission=r, **d),
+                        gettext_lazy("Decide"))}
+    success_url = reverse_lazy("grids:admission-list")
+
+
+class CertificateListView(ScopedListView):
+    model = Certificate
+    filterset_class = CertificateFilterSet
+    template_name = "grids/certificate_list.html"
+    sort_fields = ["issued_on", "number"]
+    default_sort = "-issued_on"
+    export_name = "certificates"
+    export_columns = [
+        (gettext_lazy("Number"), "number"), (gettext_lazy("Community"), "area.name"),
+        (gettext_lazy("Certificate type"), "cert_type.name"), (gettext_lazy("Resident"), "resident_name"),
+        (gettext_lazy("Purpose"), "purpose"), (gettext_lazy("Issued on"), "issued_on"),
+        (gettext_lazy("Issued by"), lambda c: c.issued_by.get_username() if c.issued_by else ""),
+    ]
+
+    def base_queryset(self):
+        return Certificate.objects.select_related("area", "cert_type", "issued_by")
+
+
+class CertificateCreateView(ScopedCreateView):
+    model = Certificate
+    form_class = forms.CertificateForm
+    title = gettext_lazy("Issue a certificate")
+    submit_label = gettext_lazy("Issue")
+
+    def get_initial(self):
+        communities = scope_form_choices(forms.CertificateForm(), self.request.user, Certificate).fields["area"].queryset
+        return {"area": communities.first()} if communities.count() == 1 else {}
+
+    def perform(self, form):
+        return services.issue_certificate(actor=self.request.user, **form.cleaned_data)
+
+
+class CertificateDetailView(ScopedDetailView):
+    model = Certificate
+    template_name = "grids/certificate_detail.html"
+    context_object_name = "cert"
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return Certificate.objects.select_related("area", "cert_type", "issued_by", "seal_use")
+
+
+@login_required
+def certificate_pdf(request, pk):
+    """The certificate as a PDF with a seal placeholder; within the user's areas only."""
+    from .certificates import render_pdf
+
+    cert = Certificate.objects.restrict(request.user, "view").select_related("area__parent", "cert_type", "seal_use") \
+        .filter(pk=pk).first()
+    if cert is None:
+        raise Http404
+    services.record_certificate_print(actor=request.user, certificate=cert)
+    response = HttpResponse(render_pdf(cert), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -65,3 +65,38 @@ def community(world):
     from core.choices import AreaLevel as L
 
     return make_area(f"{world.street_a.code[:9]}{(next(_n) % 800) + 100:03d}", L.COMMUNITY, world.street_a)
+
+
+def service_item(code="elderly_allowance"):
+    from grids.models import ServiceItem
+
+    return ServiceItem.objects.get(code=code)
+
+
+def window_request(community, on_the_spot=False, actor=None, **kwargs):
+    kwargs.setdefault("resident_name", "李秀英")
+    kwargs.setdefault("request", "申请高龄津贴")
+    if on_the_spot:
+        kwargs.setdefault("result", "已当场答复")
+    else:
+        kwargs.setdefault("back_office", "街道民政办")
+    return services.receive_window_request(actor=actor, area=community, item=service_item(kwargs.pop(
+        "item_code", "elderly_allowance")), on_the_spot=on_the_spot, **kwargs)
+
+
+def cert_type(code="residence"):
+    from grids.models import CertificateType
+
+    return CertificateType.objects.get(code=code)
+
+
+def certificate(community, code="residence", actor=None):
+    return services.issue_certificate(actor=actor, area=community, cert_type=cert_type(code), resident_name="王小明",
+                                      purpose="子女入学")
+
+
+def task(community, listed=True, actor=None):
+    from grids.models import WorkItem
+
+    item = WorkItem.objects.get(code="census") if listed else None
+    return services.push_task(actor=actor, area=community, department="区统计局", title="人口抽样调查", item=item)
