@@ -20,7 +20,9 @@ for path in sys.argv[1:]:
     for entry in po:
         if entry.translated() and "fuzzy" not in entry.flags:
             continue
-        value = next((t[entry.msgid] for t in tables if entry.msgid in t), None)
+        # an entry with a context (pgettext) is filled only from "context\x04msgid", never the plain msgid
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        value = next((t[key] for t in tables if key in t), None)
         if value is None:
             continue
         if entry.msgid_plural:
