@@ -59,7 +59,7 @@ register(Indicator(
 register(Indicator(
     code="volunteers.trained", name=_("People trained in volunteer service"), unit=Unit.COUNT,
     numerator=Measure(_trained, area_path="volunteer__area", aggregate=Count("volunteer", distinct=True)),
-    lowest_level=AreaLevel.COMMUNITY, target=Target(">=", 1500),
+    lowest_level=AreaLevel.COMMUNITY, target=Target(">=", 1500, level=AreaLevel.COUNTY),
     source=_("1,500+ trained jointly with the civilisation office, per district/county"),
 ))
 register(Indicator(

@@ -95,3 +95,12 @@ class TestRunProgressRoute:
     start a run reads it, anyone else gets 404 (test above); the route meta-test counts it here."""
 
     covers_routes = ["reports-run-progress"]
+
+
+def test_the_training_target_of_1500_applies_to_each_district_not_to_the_city():
+    from core.choices import AreaLevel
+    from reports.registry import REGISTRY, Unit
+
+    target = REGISTRY["volunteers.trained"].target
+    assert target.applies_at(AreaLevel.COUNTY, Unit.COUNT)
+    assert not target.applies_at(AreaLevel.CITY, Unit.COUNT)
