@@ -3,7 +3,7 @@ procedure's records are changed through the pages and the API, so they are read-
 
 from django.contrib import admin
 
-from core.admin import ScopedModelAdmin
+from core.admin import ReadOnlyScopedAdmin
 
 from . import services
 from .models import BodyMember, Category, CommunitySetting, Dispute, Matter, QuorumRule
@@ -28,16 +28,6 @@ class QuorumRuleAdmin(ReferenceAdmin):
                     "pass_basis", "pass_num", "pass_den", "source"]
     list_filter = ["body_kind", "province"]
 
-
-class ReadOnlyScopedAdmin(ScopedModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Matter)

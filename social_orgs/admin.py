@@ -4,23 +4,10 @@ through a service that audits it."""
 
 from django.contrib import admin
 
-from core.admin import ScopedModelAdmin
+from core.admin import ReadOnlyScopedAdmin
 
 from . import services
 from .models import CreditListing, CreditRule, Organisation, UsccAllowance
-
-
-class ReadOnlyScopedAdmin(ScopedModelAdmin):
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Organisation)

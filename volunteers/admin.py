@@ -3,22 +3,9 @@ pages and the API, which call the services (and the ledger's rules)."""
 
 from django.contrib import admin
 
-from core.admin import ScopedModelAdmin
+from core.admin import ReadOnlyScopedAdmin
 
 from .models import Certificate, ServiceHourRecord, SocialWorker, StarLevel, Team, Volunteer
-
-
-class ReadOnlyScopedAdmin(ScopedModelAdmin):
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Volunteer)
