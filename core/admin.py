@@ -25,6 +25,7 @@ from .models import (
     StaffProfile,
     WorkdayOverride,
 )
+from .querysets import perm_name
 from .scope import scope_for
 
 
@@ -74,7 +75,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
     """
 
     def _perm(self, action):
-        return f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
+        return perm_name(self.model, action)
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, "view")

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 
 from . import services
 from .exceptions import NoPermission
+from .querysets import perm_name
 from .readaudit import audit_read, is_read_audited, purpose_of
 from .scope import scope_for
 from .tabular import csv_stream, xlsx_bytes
@@ -55,7 +56,7 @@ class ScopedMixin(LoginRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            perm = f"{self.model._meta.app_label}.{self.scope_action}_{self.model._meta.model_name}"
+            perm = perm_name(self.model, self.scope_action)
             if not scope_for(request.user).has_perm_somewhere(perm):
                 raise NoPermission(_("You do not have permission to see this page."))
         return super().dispatch(request, *args, **kwargs)

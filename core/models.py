@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import LEVEL_ORDER, LEVEL_PREFIX, AreaKind, AreaLevel, FindingStatus, Role, Severity
 from .personal import BlindIndexField, PersonalDataField, PersonalKind
-from .querysets import RestrictedQuerySet
+from .querysets import RestrictedQuerySet, perm_name
 
 
 def significant_prefix(code: str, level: str) -> str:
@@ -451,7 +451,7 @@ class WorkdayOverrideQuerySet(RestrictedQuerySet):
     def restrict(self, user, action: str = "view"):
         from .scope import scope_for
 
-        perm = f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
+        perm = perm_name(self.model, action)
         return self.all() if scope_for(user).prefixes_for(perm) is None else self.none()
 
 

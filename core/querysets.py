@@ -11,6 +11,11 @@ from django.db import models
 
 from .scope import scope_for
 
+
+def perm_name(model, action: str) -> str:
+    """``app.action_model``: the permission for ``action`` ("view", "add", "change", "delete") on ``model``."""
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
 DEFAULT_SCOPE_FIELD = "area"
 _UNSET = object()
 
@@ -50,7 +55,7 @@ class RestrictedQuerySet(models.QuerySet):
 
     def restrict(self, user, action: str = "view"):
         scope = scope_for(user)
-        perm = f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
+        perm = perm_name(self.model, action)
         prefixes = scope.prefixes_for(perm)
         if prefixes is None:  # unrestricted: superuser or a city-level grant
             return self.all()

@@ -23,13 +23,8 @@ from django.utils.translation import gettext as _
 from . import audit
 from .exceptions import NoPermission, OutOfScope
 from .models import Area
-from .querysets import area_path
+from .querysets import area_path, perm_name  # noqa: F401  (perm_name: part of the kit's API)
 from .scope import scope_for
-
-
-def perm_name(model, action: str) -> str:
-    """``app.action_model``: the permission for ``action`` ("view", "add", "change", "delete") on ``model``."""
-    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
 def area_of(instance):

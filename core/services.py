@@ -20,6 +20,7 @@ from .choices import ADMIN_SITE_ROLES, LEVEL_ORDER, AreaKind, AreaLevel, Finding
 from .exceptions import NoPermission, OutOfScope
 from .models import Area, AreaPopulation, Finding, StaffGrant, StaffProfile
 from .personal import PersonalDataField, str_plain
+from .querysets import perm_name
 from .scope import forget_scope, scope_for
 from .tabular import ImportReport, RowError, read_table
 
@@ -53,7 +54,7 @@ def recheck(actor, instance, action: str = "change") -> None:
 
 
 def _perm(model, action: str) -> str:
-    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    return perm_name(model, action)
 
 
 # --- areas ---------------------------------------------------------------------------------------
@@ -760,4 +761,4 @@ def escalate_finding(*, finding: Finding, today, new_due_date=None, top_level: s
 
 
 # --- recorded writes (core.recorded): every app's create/update/delete of a scoped record -------------
-from .recorded import create_recorded, delete_recorded, perm_name, update_recorded  # noqa: E402, F401
+from .recorded import create_recorded, delete_recorded, update_recorded  # noqa: E402, F401

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Area
-from core.querysets import RestrictedQuerySet
+from core.querysets import RestrictedQuerySet, perm_name
 
 from .choices import RunStatus, RunTrigger
 
@@ -20,7 +20,7 @@ class ReportRunQuerySet(RestrictedQuerySet):
     def restrict(self, user, action: str = "view"):
         from core.scope import scope_for
 
-        perm = f"{self.model._meta.app_label}.{action}_{self.model._meta.model_name}"
+        perm = perm_name(self.model, action)
         return self.all() if scope_for(user).has_perm_somewhere(perm) else self.none()
 
 

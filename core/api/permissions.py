@@ -1,5 +1,6 @@
 from rest_framework import permissions
 
+from ..querysets import perm_name
 from ..scope import scope_for
 
 ACTION_BY_METHOD = {
@@ -29,7 +30,7 @@ def view_required_perm(view, request):
     action = getattr(view, "action_perms", {}).get(getattr(view, "action", None)) or ACTION_BY_METHOD.get(
         request.method, "view"
     )
-    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    return perm_name(model, action)
 
 
 class IsAuthenticatedOnly(permissions.IsAuthenticated):
