@@ -22,9 +22,10 @@ def perms(actions, models=MODELS):
 
 ROLE_PERMS_2 = {
     "city_admin": perms("view add change", COMMUNITY_DESK + BURDEN),
-    "county_officer": perms("view", COMMUNITY_DESK) + perms("view add change", BURDEN),
-    "township_officer": perms("view", COMMUNITY_DESK) + perms("view add", ["communitytask"])
-    + perms("view", ["admissionrequest"]),
+    # The officers above a community hold at least a community worker's rights (core.grants' ceiling:
+    # nobody grants a role whose rights they do not hold), so they can appoint community workers.
+    "county_officer": perms("view add change", COMMUNITY_DESK) + perms("view add change", BURDEN),
+    "township_officer": perms("view add change", COMMUNITY_DESK) + perms("view", ["admissionrequest"]),
     "community_worker": perms("view add change", ["windowrequest", "certificate", "sealuse"])
     + perms("view change", ["communitytask"]) + perms("view", ["admissionrequest"]),
     "auditor": perms("view", COMMUNITY_DESK + BURDEN),
