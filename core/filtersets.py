@@ -58,8 +58,26 @@ class AreaWithinFilter(django_filters.CharFilter):
         return qs.filter(q)
 
 
+def _lazy_label(model, field_name, lookup_expr):
+    from django.utils.functional import lazy
+    from django_filters.utils import label_for_filter
+
+    return lazy(lambda: label_for_filter(model, field_name, lookup_expr), str)()
+
+
 class ScopedFilterSet(django_filters.FilterSet):
-    """Choices of model filters (areas, teams, …) are limited to the user's scope too."""
+    """Choices of model filters (areas, teams, …) are limited to the user's scope too.
+
+    A filter built from a model field without a label of its own gets a lazy one: django-filter
+    caches the first label it renders, in the language of whichever request came first, so a
+    Chinese page could show "Join mode" after an English one had been served."""
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        found = super().filter_for_field(field, field_name, lookup_expr)
+        if found._label is None:
+            found.label = _lazy_label(cls._meta.model, field_name, found.lookup_expr)
+        return found
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -17,8 +17,6 @@ pytestmark = pytest.mark.django_db
 KNOWN = {
     "governance:matter-detail": "the matter page's history prints raw changes (stage: raised → accepted, "
                                 "field names) — governance/templates, being reworked in governance",
-    "governance:public-matter": "the public case file's history prints raw changes (ref:, area: → id) — "
-                                "governance/templates, being reworked in governance",
     "child_care:access-log": "the access log prints the views' purposes (PersonDetailView (child_care:person-detail)) "
                              "and action codes — child_care/templates",
 }
@@ -137,9 +135,6 @@ def test_a_page_with_known_english_is_still_to_be_fixed(name, walked, world):
     assert english_in(client.get(url).content.decode(), _allowed(world, admin)) == []
 
 
-@pytest.mark.xfail(reason="governance:meeting-detail reads 分钟 for the minutes: governance's msgid 'Minutes' is "
-                          "translated earlier by django_celery_beat (分钟, an app listed before it); governance should "
-                          "use pgettext('meeting', 'Minutes') — being reworked in governance", strict=True)
 def test_the_meeting_page_says_签到_and_会议记录(walked, world):
     from governance.models import Meeting
 

@@ -197,7 +197,7 @@ class TestSignedInCarePages(ChildCarePersonas):
         bad.name = "名册.csv"
         refused = web(world.supervisor_a).post(reverse("child_care:roster-upload"),
                                                {"area": world.street_a.pk, "file": bad})
-        assert refused.status_code == 400 and "birth_date" in refused.content.decode()
+        assert refused.status_code == 400 and "出生日期" in refused.content.decode()  # the missing column, by its header
 
     def test_a_handover_for_a_child_outside_my_areas_is_refused_as_unknown(self, world, web):
         kid_b = named_child(world.village_b, "钱小军", datetime.date(2011, 1, 1))

@@ -96,7 +96,9 @@ class TestAuditPages(_AuditorOfDistrictB, Pages.List, Pages.Export):
         return _event_in(world.community_a, action="core.test.visible_only_in_a")
 
     def row_text(self, obj):
-        return obj.action
+        from core.auditwords import describe_action
+
+        return describe_action(obj)  # the log reads actions in words
 
 
 class TestFindingAPI(API.ReadOnly):

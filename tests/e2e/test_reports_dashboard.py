@@ -24,7 +24,7 @@ def test_city_admin_drills_from_the_city_into_a_district_and_exports_xlsx(world,
 
     chart = card.locator('.indicator-chart[data-kind="children"]')
     chart.scroll_into_view_if_needed()
-    page.locator('.indicator-card[data-code="territory.resident_population"] .indicator-chart[data-ready]').wait_for()
+    page.locator('.indicator-card[data-code="territory.resident_population"] .indicator-chart[data-kind="children"][data-ready]').wait_for()
     # The first bar is 龙子湖区 (340302, 1,000 residents): click inside it, in page coordinates.
     x, y = page.evaluate("""() => {
         const el = document.querySelector('.indicator-card[data-code="territory.resident_population"] .indicator-chart[data-kind="children"]');

@@ -1,4 +1,5 @@
-"""A team manager records and approves hours on a phone, the volunteer downloads the certificate,
+"""A team's recorder records hours and its manager approves them on a phone (one person never
+does both), the volunteer downloads the certificate,
 and a logged-out visitor verifies it."""
 
 import pytest
@@ -8,19 +9,23 @@ from volunteers.models import Certificate, ServiceHourRecord
 
 
 @pytest.mark.django_db(transaction=True)
-def test_manager_records_and_approves_then_volunteer_downloads_and_a_visitor_verifies(world, login, page,
+def test_recorder_records_manager_approves_then_volunteer_downloads_and_a_visitor_verifies(world, login, page,
                                                                                       live_server):
     manager = vf.manager_user(world.community_a, "team_manager")
     team = vf.team(world.community_a, manager=manager, name="和平社区志愿服务队")
     vol = vf.volunteer(world.community_a, user=vf.volunteer_user("xiaoming"), name="王小明")
     shift = vf.served(vf.past_shift(team, hours=3), vol)
 
-    login(page, manager)
+    login(page, vf.recorder(team))
     page.goto(f"{live_server.url}{shift.get_absolute_url()}")
     assert "王小明" in page.locator("#signups").inner_text()
     page.fill("form.record-hours input[name=hours]", "2.5")
     page.fill("form.record-hours input[name=description]", "陪伴老人")
     page.click("form.record-hours button")
+
+    page.context.clear_cookies()
+    login(page, manager)
+    page.goto(f"{live_server.url}{shift.get_absolute_url()}")
     page.click("button.approve-hours")
     page.wait_for_selector(".alert-success")
     record = ServiceHourRecord.objects.get()

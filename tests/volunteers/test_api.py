@@ -140,9 +140,9 @@ def test_the_api_approves_then_refuses_to_edit_the_approved_record(world, api):
     team = _team_managed_by(world, world.officer_a)
     vol = vf.volunteer(world.community_a)
     client = api(world.officer_a)
-    created = client.post(reverse("api:volunteers-hours-list"),
-                          {"volunteer": vol.pk, "team": team.pk, "hours": "3", "service_date": "2024-05-01"},
-                          format="json")
+    created = api(vf.recorder(team)).post(reverse("api:volunteers-hours-list"),
+                                          {"volunteer": vol.pk, "team": team.pk, "hours": "3",
+                                           "service_date": "2024-05-01"}, format="json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     approved = client.post(reverse("api:volunteers-hours-approve", args=[pk]))

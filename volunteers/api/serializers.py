@@ -140,19 +140,25 @@ class ImportJobSerializer(ScopedModelSerializer):
                             "errors", "message", "created_at", "finished_at"]
 
 
-class ImportApprovalSerializer(serializers.Serializer):
+class ImportApprovalSerializer(ScopedSerializer):
     id = serializers.IntegerField(read_only=True)
     approved = serializers.IntegerField(read_only=True, help_text="records approved by this step")
 
 
-class TeamStaffSerializer(serializers.Serializer):
+class TeamStaffSerializer(ScopedSerializer):
     """Appoint a staff user (by user name) as the team's manager or recorder."""
 
     user = serializers.SlugRelatedField(slug_field="username", queryset=get_user_model().objects.filter(is_active=True))
     role = serializers.ChoiceField(choices=[("manager", "manager"), ("recorder", "recorder")])
 
+    class Meta:
+        # Only people who hold a role within the caller's areas can be named: another district's
+        # user name reads as one that exists nowhere (no existence oracle over accounts).
+        scoped_relations = {"user": lambda queryset, user: queryset.filter(
+            grants__area__in=Area.objects.restrict(user, "view")).distinct()}
 
-class TeamStaffMembershipSerializer(serializers.Serializer):
+
+class TeamStaffMembershipSerializer(ScopedSerializer):
     id = serializers.IntegerField()
     team = serializers.IntegerField(source="team_id")
     user = serializers.CharField(source="user.username")
