@@ -119,3 +119,15 @@ class TestAdminRawIdWidget:
     def test_an_area_of_ones_own_is_still_named(self, world, web):
         answer = self._add_form(web(world.officer_a), world.community_a.pk)
         assert world.community_a.name in answer.content.decode()
+
+
+@pytest.mark.django_db
+def test_appointing_another_districts_user_to_a_team_reads_as_appointing_no_user(world, api):
+    team_a = vf.team(world.community_a, manager=world.officer_a)
+    url = reverse("api:volunteers-team-staff", args=[team_a.pk])
+    refused = api(world.officer_a).post(url, {"user": world.officer_b.username, "role": "recorder"}, format="json")
+    absent = api(world.officer_a).post(url, {"user": "nobody_at_all", "role": "recorder"}, format="json")
+    assert refused.status_code == absent.status_code == 400
+    _same(refused, absent, known=world.officer_b.username, unknown="nobody_at_all")
+    mine = vf.manager_user(world.community_a, "clerk_a")
+    assert api(world.officer_a).post(url, {"user": mine.username, "role": "recorder"}, format="json").status_code == 201
