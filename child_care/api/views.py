@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api.transitions import Transition
 from core.api.viewsets import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import selectors, services
@@ -161,15 +162,8 @@ class RosterEntryViewSet(ScopedReadOnlyViewSet):
     queryset = RosterEntry.objects.select_related("area").defer("id_number")
     serializer_class = s.RosterEntrySerializer
     filterset_class = RosterEntryFilterSet
-    action_perms = {"decide": "change"}
-
-    @extend_schema(request=s.RosterDecisionSerializer, responses=s.RosterEntrySerializer)
-    @action(detail=True, methods=["post"])
-    def decide(self, request, pk=None):
-        body = s.RosterDecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        entry = services.decide_roster_entry(actor=request.user, entry=self.get_object(), **body.validated_data)
-        return Response(s.RosterEntrySerializer(entry).data)
+    transitions = {"decide": Transition(services.decide_roster_entry, input=s.RosterDecisionSerializer,
+                                         output=s.RosterEntrySerializer, object_arg="entry")}
 
 
 class RescueCaseViewSet(ScopedCreateListRetrieveViewSet):
@@ -178,47 +172,27 @@ class RescueCaseViewSet(ScopedCreateListRetrieveViewSet):
     queryset = RescueCase.objects.select_related("area", "person")
     serializer_class = s.RescueCaseSerializer
     filterset_class = RescueCaseFilterSet
-    action_perms = {"accept": "change"}
+    transitions = {"accept": Transition(services.accept_rescue, input=s.RescueAcceptSerializer,
+                                         output=s.RescueCaseSerializer, object_arg="case")}
 
     def create_object(self, data):
         return services.hand_over_rescue(actor=self.request.user, **data)
-
-    @extend_schema(request=s.RescueAcceptSerializer, responses=s.RescueCaseSerializer)
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        body = s.RescueAcceptSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        case = services.accept_rescue(actor=request.user, case=self.get_object(), **body.validated_data)
-        return Response(s.RescueCaseSerializer(case).data)
 
 
 class FollowUpViewSet(ScopedReadOnlyViewSet):
     queryset = FollowUp.objects.select_related("area", "case")
     serializer_class = s.FollowUpSerializer
-    action_perms = {"record": "change"}
-
-    @extend_schema(request=s.FollowUpRecordSerializer, responses=s.FollowUpSerializer)
-    @action(detail=True, methods=["post"])
-    def record(self, request, pk=None):
-        body = s.FollowUpRecordSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        follow_up = services.record_follow_up(actor=request.user, follow_up=self.get_object(), **body.validated_data)
-        return Response(s.FollowUpSerializer(follow_up).data)
+    transitions = {"record": Transition(services.record_follow_up, input=s.FollowUpRecordSerializer,
+                                         output=s.FollowUpSerializer, object_arg="follow_up")}
 
 
 class ConsentViewSet(ScopedCreateListRetrieveViewSet):
     queryset = Consent.objects.select_related("area", "person", "guardian")
     serializer_class = s.ConsentSerializer
     filterset_class = ConsentFilterSet
-    action_perms = {"withdraw": "change"}
+    transitions = {"withdraw": Transition(services.withdraw_consent, input=s.ConsentWithdrawSerializer,
+                                           output=s.ConsentSerializer, object_arg="consent")}
 
     def create_object(self, data):
         return services.record_consent(actor=self.request.user, **data)
 
-    @extend_schema(request=s.ConsentWithdrawSerializer, responses=s.ConsentSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        body = s.ConsentWithdrawSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        consent = services.withdraw_consent(actor=request.user, consent=self.get_object(), **body.validated_data)
-        return Response(s.ConsentSerializer(consent).data)
