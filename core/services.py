@@ -502,22 +502,18 @@ def resolve_stale_findings(*, rule: str, still_true: Iterable[tuple[str, str]]) 
 
 @transaction.atomic
 def close_finding(*, actor, finding: Finding, status: str, resolution: str) -> Finding:
-    finding = Finding.objects.restrict(actor, "change").select_for_update().filter(pk=finding.pk).first()
-    if finding is None:
-        raise OutOfScope(_("No such record."))
+    def check(locked):
+        if locked.status != FindingStatus.OPEN:
+            raise ValidationError({"status": _("This finding is already closed.")})
+
     if status not in (FindingStatus.RESOLVED, FindingStatus.DISMISSED):
         raise ValidationError({"status": _("Choose resolved or dismissed.")})
-    if finding.status != FindingStatus.OPEN:
-        raise ValidationError({"status": _("This finding is already closed.")})
     if not (resolution or "").strip():
         raise ValidationError({"resolution": _("Say what was done or why it is dismissed.")})
-    before = audit.snapshot(finding, ["status", "resolution"])
-    finding.status, finding.resolution = status, resolution.strip()
-    finding.closed_at, finding.closed_by = timezone.now(), actor
-    finding.save()
-    audit.record(actor=actor, action=f"core.finding.{status}", target=finding,
-                 changes=audit.diff(before, audit.snapshot(finding, ["status", "resolution"])))
-    return finding
+    return update_recorded(finding, {"status": status, "resolution": resolution.strip(), "closed_at": timezone.now(),
+                                     "closed_by": actor},
+                           allowed=("status", "resolution", "closed_at", "closed_by"), actor=actor,
+                           action=f"core.finding.{status}", check=check)
 
 
 def record_export(*, actor, what: str, count: int, filters: dict | None = None, fmt: str = "csv") -> None:

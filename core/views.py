@@ -2,20 +2,18 @@ import base64
 import io
 from functools import lru_cache
 
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,7 +22,7 @@ from . import accounts, auditwords, selectors, services, workbench
 from .choices import FindingStatus
 from .filtersets import AreaFilterSet, AuditEventFilterSet, FindingFilterSet, StaffFilterSet
 from .forms import FindingCloseForm, OTPForm, RevealForm
-from .generic import ScopedDetailView, ScopedListView
+from .generic import ScopedActionView, ScopedDetailView, ScopedListView
 from .models import Area, AuditEvent, Finding, StaffProfile
 from .scope import scope_for
 
@@ -107,22 +105,21 @@ class FindingListView(ScopedListView):
         return kwargs
 
 
-@login_required
-@require_POST
-def finding_close(request, pk):
-    finding = Finding.objects.restrict(request.user, "change").filter(pk=pk).first()
-    if finding is None:
-        raise Http404
-    form = FindingCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.close_finding(actor=request.user, finding=finding, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Finding closed."))
-            return redirect("finding-list")
-    return render(request, "core/finding_close.html", {"finding": finding, "form": form}, status=400)
+class FindingCloseView(ScopedActionView):
+    """Close (resolve or dismiss) a finding with a note: the kit's action page, so a refusal keeps the
+    note and says why beside it; a finding outside the user's "change" scope is 404."""
+
+    model = Finding
+    form_class = FindingCloseForm
+    service = services.close_finding
+    object_arg = "finding"
+    http_method_names = ["post"]  # the form lives on the findings list; a refusal renders the kit page
+    submit_label = gettext_lazy("Save")
+    success_message = gettext_lazy("Finding closed.")
+    success_url = reverse_lazy("finding-list")
+
+    def base_queryset(self):
+        return Finding.objects.select_related("area")
 
 
 class AuditEventListView(ScopedListView):
@@ -184,31 +181,33 @@ class StaffListView(ScopedListView):
         return ctx
 
 
-@login_required
-@require_POST
-@never_cache
-def reveal(request, model, pk, field):
-    """Show one personal value after a stated reason (HTMX fragment). Audited by the service."""
-    models_by_name = {"staffprofile": StaffProfile, **selectors.revealable_models()}
-    model_cls = models_by_name.get(model)
-    if model_cls is None:
-        raise Http404
-    instance = model_cls._default_manager.restrict(request.user, "view").filter(pk=pk).first()
-    if instance is None:
-        raise Http404
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        return render(request, "includes/reveal_form.html",
-                      {"form": form, "model": model, "pk": pk, "field": field}, status=400)
-    try:
-        plain = services.reveal_personal_data(actor=request.user, instance=instance, field=field,
-                                              reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        for name, errors in exc.message_dict.items():  # "reason", or "field" (not personal data)
-            form.add_error("reason" if name == "reason" else None, errors)
-        return render(request, "includes/reveal_form.html",
-                      {"form": form, "model": model, "pk": pk, "field": field}, status=400)
-    return render(request, "includes/revealed.html", {"value": plain})
+@method_decorator(never_cache, name="dispatch")
+class RevealView(ScopedActionView):
+    """Show one personal value after a stated reason (HTMX fragment). The record is looked up in the
+    user's "view" scope of its own model (404 outside it, or for a model that holds nothing
+    revealable); the service checks the reveal right, writes the audit event and may set an expiry."""
+
+    scope_action = "view"
+    form_class = RevealForm
+    http_method_names = ["post"]
+    template_name = partial_template_name = "includes/reveal_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.model = {"staffprofile": StaffProfile, **selectors.revealable_models()}.get(kwargs["model"])
+        if self.model is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        return {**ctx, "model": self.kwargs["model"], "pk": self.kwargs["pk"], "field": self.kwargs["field"]}
+
+    def perform(self, obj, form):
+        return services.reveal_personal_data(actor=self.request.user, instance=obj, field=self.kwargs["field"],
+                                             reason=form.cleaned_data["reason"])
+
+    def succeeded(self, plain):
+        return render(self.request, "includes/revealed.html", {"value": plain})
 
 
 @lru_cache(maxsize=2)
