@@ -166,14 +166,17 @@ def update_recorded(instance, values: dict, *, allowed, actor, action: str, reas
 
 
 @transaction.atomic
-def delete_recorded(instance, *, actor, action: str, reason: str) -> None:
+def delete_recorded(instance, *, actor, action: str, reason: str, check=None) -> None:
     """Delete ``instance``: locked, the actor needs the "delete" permission within its area, one
     audit event with what was deleted (written first, in the same transaction). A record that others
-    still refer to (PROTECT) is refused with a ValidationError."""
+    still refer to (PROTECT) is refused with a ValidationError. ``check(instance)`` sees the locked
+    record once the scope is known (the service's own guards: "an area with areas below it")."""
     model = type(instance)
     instance = _lock(instance)
     area = area_of(instance)
     require_scope(actor, model, "delete", area)
+    if check is not None:
+        check(instance)
     filed_under = area.parent if isinstance(instance, Area) else area
     audit.record(actor=actor, action=action, target=instance, area=filed_under,
                  changes=audit.diff(audit.snapshot(instance), {}), reason=reason)

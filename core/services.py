@@ -92,24 +92,12 @@ def update_area(*, actor, area: Area, name: str | None = None, kind: str | None 
     return update_recorded(area, values, allowed=("name", "kind"), actor=actor, action="core.area.update")
 
 
-@transaction.atomic
 def delete_area(*, actor, area: Area, reason: str = "") -> None:
-    area = Area.objects.select_for_update().get(pk=area.pk)
-    require_in_scope(actor, _perm(Area, "delete"), area.code)
-    if area.children.exists():
-        raise ValidationError(_("%(area)s still has areas below it; remove those first.") % {"area": area})
-    parent = area.parent
-    snapshot = audit.snapshot(area)
-    audit.record(
-        actor=actor, action="core.area.delete", target=area, area=parent, changes=audit.diff(snapshot, {}),
-        reason=reason,
-    )
-    from django.db.models import ProtectedError
+    def check(locked):
+        if locked.children.exists():
+            raise ValidationError(_("%(area)s still has areas below it; remove those first.") % {"area": locked})
 
-    try:
-        area.delete()
-    except ProtectedError:
-        raise ValidationError(_("%(area)s still has records attached; it cannot be removed.") % {"area": area})
+    delete_recorded(area, actor=actor, action="core.area.delete", reason=reason, check=check)
 
 
 AREA_COLUMNS = {
@@ -313,13 +301,8 @@ def set_population(*, actor, area: Area, year: int, resident: int, registered: i
     return pop
 
 
-@transaction.atomic
 def delete_population(*, actor, population: AreaPopulation, reason: str = "") -> None:
-    pop = AreaPopulation.objects.select_for_update().select_related("area").get(pk=population.pk)
-    require_in_scope(actor, _perm(AreaPopulation, "delete"), pop.area.code)
-    audit.record(actor=actor, action="core.population.delete", target=pop, area=pop.area, reason=reason,
-                 changes=audit.diff(audit.snapshot(pop, ["year", "resident", "registered"]), {}))
-    pop.delete()
+    delete_recorded(population, actor=actor, action="core.population.delete", reason=reason)
 
 
 # --- staff -------------------------------------------------------------------------------------------
