@@ -3,7 +3,6 @@ from django.utils.translation import gettext as _
 from django_otp import match_token
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -23,6 +22,7 @@ from .serializers import (
     FindingCloseSerializer,
     FindingSerializer,
 )
+from .transitions import Transition
 from .viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 
@@ -142,16 +142,7 @@ class FindingViewSet(ScopedReadOnlyViewSet):
     serializer_class = FindingSerializer
     filterset_class = FindingFilterSet
     ordering_fields = ["due_date", "raised_at", "severity"]
-    action_perms = {"close": "change"}
-
-    @extend_schema(request=FindingCloseSerializer, responses=FindingSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        finding = self.get_object()
-        body = FindingCloseSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        finding = services.close_finding(actor=request.user, finding=finding, **body.validated_data)
-        return Response(FindingSerializer(finding).data)
+    transitions = {"close": Transition(services.close_finding, input=FindingCloseSerializer, output=FindingSerializer)}
 
 
 class AuditEventViewSet(ScopedReadOnlyViewSet):
