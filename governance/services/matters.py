@@ -23,7 +23,7 @@ from core.recorded import create_recorded, perm_name, update_recorded
 from core.scope import scope_for
 from core.services import recheck, require_in_scope, require_perm
 
-from .choices import (
+from ..choices import (
     DELIBERATION_STEPS,
     ENDED_STAGES,
     STEP_ORDER,
@@ -42,7 +42,7 @@ from .choices import (
     StepStatus,
     Track,
 )
-from .models import (
+from ..models import (
     Ballot,
     BallotCorrection,
     BodyMember,
@@ -1080,7 +1080,7 @@ def disputes_due_points(today):
     them, and whose mediator has not been awarded points for them yet."""
     from django.db.models import DateField, ExpressionWrapper, F
 
-    from .models import EFFECTIVE_DAYS
+    from ..models import EFFECTIVE_DAYS
 
     limit = ExpressionWrapper(F("resolved_on") + datetime.timedelta(days=EFFECTIVE_DAYS), output_field=DateField())
     awarded = PointsEntry.objects.filter(event=DISPUTE_POINTS_EVENT, dispute__isnull=False,
@@ -1097,7 +1097,7 @@ def award_dispute_points(*, actor=None, now=None, limit=None) -> int:
     dispute is skipped (and the database refuses a second award). ``actor`` None is the scheduler;
     a user awards only for disputes they may change, with the points permission. Returns the
     number of entries written; ``limit`` caps one run (a first run works through the backlog)."""
-    from .models import EFFECTIVE_DAYS
+    from ..models import EFFECTIVE_DAYS
 
     today = timezone.localdate(now) if now is not None else timezone.localdate()
     due = disputes_due_points(today)
@@ -1177,7 +1177,7 @@ def _reference(actor, instance, fields, values):
 
 @transaction.atomic
 def save_category(*, actor, category=None, **values):
-    from .models import Category
+    from ..models import Category
 
     require_perm(actor, _perm(Category, "change" if category is not None else "add"))
     if category is not None:
@@ -1203,7 +1203,7 @@ def save_quorum_rule(*, actor, rule=None, **values):
 @transaction.atomic
 def submit_cadre_report(*, actor, member, year, report):
     """A committee member's yearly report (述职)."""
-    from .models import CadreReview
+    from ..models import CadreReview
 
     require_in_scope(actor, _perm(CadreReview, "add"), member.area.code)
     if member.capacity != Capacity.TWO_COMMITTEES:
@@ -1218,7 +1218,7 @@ def submit_cadre_report(*, actor, member, year, report):
 @transaction.atomic
 def record_cadre_ratings(*, actor, review, rater_group, competent=0, basically=0, incompetent=0):
     """The ratings of one rater group (评议), counted on the spot."""
-    from .models import CadreRatingCount, CadreReview
+    from ..models import CadreRatingCount, CadreReview
 
     review = CadreReview.objects.select_for_update().get(pk=review.pk)
     require_in_scope(actor, _perm(CadreReview, "change"), review.area.code)
@@ -1238,8 +1238,8 @@ def record_cadre_ratings(*, actor, review, rater_group, competent=0, basically=0
 @transaction.atomic
 def conclude_cadre_review(*, actor, review):
     """不称职 when more than half of all ratings say so; 称职 when more than half say so; else 基本称职."""
-    from .choices import CadreRating
-    from .models import CadreReview
+    from ..choices import CadreRating
+    from ..models import CadreReview
 
     review = CadreReview.objects.select_for_update().get(pk=review.pk)
     require_in_scope(actor, _perm(CadreReview, "change"), review.area.code)
@@ -1261,7 +1261,7 @@ def conclude_cadre_review(*, actor, review):
 
 @transaction.atomic
 def add_attachment(*, actor, matter, title, file):
-    from .models import Attachment
+    from ..models import Attachment
 
     matter = _load_matter(actor, matter)
     if matter.stage in ENDED_STAGES:
