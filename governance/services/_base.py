@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.exceptions import TransitionRefused
-from core.recorded import perm_name
-from core.services import recheck, require_in_scope
+from core.recorded import perm_name, update_recorded
+from core.services import require_in_scope
 
 from ..choices import (
     STEP_ORDER,
@@ -97,13 +97,18 @@ def _record(actor, action, target, before=None, reason="", area=None, changes=No
                  reason=reason)
 
 
-def _set_stage(actor, matter, stage, action, reason=""):
-    before = _snapshot(matter)
-    matter.stage, matter.stage_changed_at = stage, timezone.now()
-    matter.full_clean()
-    matter.save()
-    recheck(actor, matter)
-    _record(actor, f"matter.{action}", matter, before, reason)
+def _change(actor, instance, action, reason="", *, exclude=None, **values):
+    """A recorded change of ``values`` (and only those) of ``instance`` through the kit's
+    ``update_recorded``: locked, in the actor's "change" scope, ``full_clean``, saved, re-checked, one
+    audit event ``governance.<action>`` with before/after. Returns the saved instance."""
+    return update_recorded(instance, values, allowed=tuple(values), actor=actor, action=f"governance.{action}",
+                           reason=reason, exclude=exclude)
+
+
+def _set_stage(actor, matter, stage, action, reason="", **values) -> Matter:
+    """Move the matter to ``stage`` (with any ``values`` the step sets with it): one recorded change,
+    audited as ``governance.matter.<action>``. Returns the saved matter."""
+    return _change(actor, matter, f"matter.{action}", reason, stage=stage, stage_changed_at=timezone.now(), **values)
 
 
 # --- 四议: ordered steps --------------------------------------------------------------------------------

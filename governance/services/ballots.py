@@ -1,6 +1,5 @@
 """Votes at meetings (与会决事): opening, tallying, closing and correcting a ballot."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.exceptions import TransitionRefused
+from core.recorded import create_recorded
 from core.services import require_in_scope
 
 from ..choices import (
@@ -22,7 +22,7 @@ from ..models import (
     DecisionStep,
     Matter,
 )
-from ._base import _perm, _record, _require_stage, _set_stage, _snapshot
+from ._base import _change, _perm, _require_stage, _set_stage
 from .meetings import _load_meeting
 
 
@@ -38,11 +38,8 @@ def open_ballot(*, actor, meeting, motion, method=BallotMethod.SHOW_OF_HANDS) ->
         raise TransitionRefused(_("Record who attends before the vote."))
     if meeting.ballots.filter(closed_at__isnull=True).exists():
         raise TransitionRefused(_("A vote is already open at this meeting."))
-    ballot = Ballot(meeting=meeting, motion=motion, method=method)
-    ballot.full_clean()
-    ballot.save()
-    _record(actor, "ballot.open", ballot, area=meeting.area)
-    return ballot
+    return create_recorded(Ballot(meeting=meeting, motion=motion, method=method), actor=actor,
+                           action="governance.ballot.open")
 
 
 def _load_ballot(actor, ballot):
@@ -92,27 +89,22 @@ def close_ballot(*, actor, ballot) -> Ballot:
     ballot = _load_ballot(actor, ballot)
     if not ballot.is_open:
         raise TransitionRefused(_("The vote is already closed."))
-    before = _snapshot(ballot)
-    ballot.present, ballot.quorate, ballot.passed = _outcome(ballot, ballot.votes_for)
-    ballot.closed_at = timezone.now()
-    ballot.full_clean()
-    ballot.save()
-    _record(actor, "ballot.close", ballot, before, area=ballot.meeting.area)
+    present, quorate, passed = _outcome(ballot, ballot.votes_for)
+    ballot = _change(actor, ballot, "ballot.close", present=present, quorate=quorate, passed=passed,
+                     closed_at=timezone.now())
     meeting = ballot.meeting
     matter = Matter.objects.select_for_update().get(pk=meeting.matter_id)
     if meeting.step_id:
-        step = DecisionStep.objects.select_for_update().get(pk=meeting.step_id)
-        step_before = _snapshot(step)
-        step.status = StepStatus.PASSED if ballot.passed else StepStatus.FAILED
-        step.completed_at = ballot.closed_at if ballot.passed else None
-        step.save()
-        _record(actor, "step." + ("pass" if ballot.passed else "fail"), step, step_before, area=matter.area)
-        if ballot.passed and step.kind == StepKind.COMMITTEES_DISCUSS:
-            matter.steps.filter(kind=StepKind.PARTY_PROPOSAL, status=StepStatus.MERGED).update(
-                completed_at=ballot.closed_at)
-        if ballot.passed and step.kind == StepKind.ASSEMBLY_RESOLVES:
+        step = _change(actor, DecisionStep.objects.get(pk=meeting.step_id), "step." + ("pass" if passed else "fail"),
+                       status=StepStatus.PASSED if passed else StepStatus.FAILED,
+                       completed_at=ballot.closed_at if passed else None)
+        if passed and step.kind == StepKind.COMMITTEES_DISCUSS:
+            # The party proposal merged into this meeting (一肩挑) passes with it.
+            for merged in matter.steps.filter(kind=StepKind.PARTY_PROPOSAL, status=StepStatus.MERGED):
+                _change(actor, merged, "step.pass", completed_at=ballot.closed_at)
+        if passed and step.kind == StepKind.ASSEMBLY_RESOLVES:
             _set_stage(actor, matter, Stage.DECIDED, "decide")
-    elif ballot.passed:
+    elif passed:
         _set_stage(actor, matter, Stage.DECIDED, "decide")
     return ballot
 

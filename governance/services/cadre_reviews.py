@@ -1,6 +1,5 @@
 """Cadre reviews (述职评议, 一述两评三议事): reports, ratings, verdicts."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,12 +7,13 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.exceptions import TransitionRefused
+from core.recorded import create_recorded, update_recorded
 from core.services import require_in_scope
 
 from ..choices import (
     Capacity,
 )
-from ._base import _perm, _record, _snapshot
+from ._base import _perm
 
 
 # --- cadre reviews (述职评议) ----------------------------------------------------------------------------
@@ -25,11 +25,8 @@ def submit_cadre_report(*, actor, member, year, report):
     require_in_scope(actor, _perm(CadreReview, "add"), member.area.code)
     if member.capacity != Capacity.TWO_COMMITTEES:
         raise ValidationError({"member": _("Reviews are of members of the two committees.")})
-    review = CadreReview(area=member.area, member=member, year=year, report=report)
-    review.full_clean()
-    review.save()
-    _record(actor, "review.report", review)
-    return review
+    return create_recorded(CadreReview(area=member.area, member=member, year=year, report=report), actor=actor,
+                           action="governance.review.report")
 
 
 @transaction.atomic
@@ -56,21 +53,20 @@ def record_cadre_ratings(*, actor, review, rater_group, competent=0, basically=0
 def conclude_cadre_review(*, actor, review):
     """不称职 when more than half of all ratings say so; 称职 when more than half say so; else 基本称职."""
     from ..choices import CadreRating
-    from ..models import CadreReview
 
-    review = CadreReview.objects.select_for_update().get(pk=review.pk)
-    require_in_scope(actor, _perm(CadreReview, "change"), review.area.code)
-    if review.concluded_at:
-        raise TransitionRefused(_("The review is already concluded."))
-    counts = [(r.competent, r.basically, r.incompetent) for r in review.ratings.all()]
-    if not counts:
-        raise TransitionRefused(_("No rater group has rated yet."))
-    competent, basically, incompetent = (sum(c[i] for c in counts) for i in range(3))
-    total = competent + basically + incompetent
-    before = _snapshot(review)
-    review.verdict = (CadreRating.INCOMPETENT if incompetent * 2 > total else
-                      CadreRating.COMPETENT if competent * 2 > total else CadreRating.BASICALLY)
-    review.concluded_at = timezone.now()
-    review.save()
-    _record(actor, "review.conclude", review, before)
-    return review
+    def open_only(review):
+        if review.concluded_at:
+            raise TransitionRefused(_("The review is already concluded."))
+
+    def verdict(review, before):
+        counts = [(r.competent, r.basically, r.incompetent) for r in review.ratings.all()]
+        if not counts:
+            raise TransitionRefused(_("No rater group has rated yet."))
+        competent, basically, incompetent = (sum(c[i] for c in counts) for i in range(3))
+        total = competent + basically + incompetent
+        review.verdict = (CadreRating.INCOMPETENT if incompetent * 2 > total else
+                          CadreRating.COMPETENT if competent * 2 > total else CadreRating.BASICALLY)
+        review.concluded_at = timezone.now()
+
+    return update_recorded(review, {}, allowed=(), actor=actor,
+                           action="governance.review.conclude", check=open_only, adjust=verdict)

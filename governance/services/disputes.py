@@ -25,8 +25,6 @@ from ..models import (
 )
 from ._base import (
     _perm,
-    _record,
-    _snapshot,
     logger,
 )
 from .points import _award
@@ -73,15 +71,13 @@ def update_dispute(*, actor, dispute, **values) -> Dispute:
 
 @transaction.atomic
 def reopen_dispute(*, actor, dispute, reason) -> Dispute:
-    dispute = Dispute.objects.select_for_update().select_related("area").get(pk=dispute.pk)
-    require_in_scope(actor, _perm(Dispute, "change"), dispute.area.code)
-    if dispute.outcome != DisputeOutcome.RESOLVED or dispute.reopened_on:
-        raise TransitionRefused(_("Only a resolved dispute that was not reopened before can be reopened."))
-    before = _snapshot(dispute)
-    dispute.reopened_on, dispute.outcome = timezone.localdate(), DisputeOutcome.PENDING
-    dispute.save()
-    _record(actor, "dispute.reopen", dispute, before, reason)
-    return dispute
+    def resolved_once(dispute):
+        if dispute.outcome != DisputeOutcome.RESOLVED or dispute.reopened_on:
+            raise TransitionRefused(_("Only a resolved dispute that was not reopened before can be reopened."))
+
+    values = {"reopened_on": timezone.localdate(), "outcome": DisputeOutcome.PENDING}
+    return update_recorded(dispute, values, allowed=tuple(values), actor=actor, action="governance.dispute.reopen",
+                           reason=reason, check=resolved_once)
 
 
 @transaction.atomic

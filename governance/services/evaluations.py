@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
+from core.recorded import create_recorded
 from core.services import require_in_scope
 
 from ..choices import (
@@ -30,6 +31,7 @@ from ..models import (
 )
 from ._base import (
     RECTIFICATION_DAYS,
+    _change,
     _load_matter,
     _perm,
     _record,
@@ -129,13 +131,11 @@ def close_evaluation(*, actor, round) -> EvaluationRound:
         raise TransitionRefused(_("The evaluation round is already closed."))
     matter = Matter.objects.select_for_update().select_related("area", "category").get(pk=rnd.matter_id)
     stats = rnd.responses.aggregate(n=Count("id"), mean=Avg("score"))
-    before = _snapshot(rnd)
-    rnd.closed_at, rnd.responses_count = timezone.now(), stats["n"]
-    rnd.satisfaction = Decimal(str(round_half(stats["mean"]))) if stats["mean"] is not None else None
-    rnd.accepted = bool(stats["n"] >= rnd.min_responses and rnd.satisfaction is not None
-                        and rnd.satisfaction >= rnd.threshold)
-    rnd.save()
-    _record(actor, "evaluation.close", rnd, before)
+    satisfaction = Decimal(str(round_half(stats["mean"]))) if stats["mean"] is not None else None
+    rnd = _change(actor, rnd, "evaluation.close", closed_at=timezone.now(), responses_count=stats["n"],
+                  satisfaction=satisfaction,
+                  accepted=bool(stats["n"] >= rnd.min_responses and satisfaction is not None
+                                and satisfaction >= rnd.threshold))
     if rnd.accepted:
         if matter.track == Track.FOUR_DELIBERATIONS and matter.steps.exclude(
                 status__in=[StepStatus.PASSED, StepStatus.MERGED]).exists():
@@ -145,17 +145,16 @@ def close_evaluation(*, actor, round) -> EvaluationRound:
         return rnd
     reason = _("Satisfaction %(s)s from %(n)s answers is below what is needed; rectify.") % {
         "s": rnd.satisfaction if rnd.satisfaction is not None else "-", "n": stats["n"]}
-    _set_stage(actor, matter, Stage.IMPLEMENTING, "reopen", reason)
+    matter = _set_stage(actor, matter, Stage.IMPLEMENTING, "reopen", reason)
     project = matter.project
-    task = Task(project=project, title=_("Rectification after the public evaluation"), assignee=project.lead_body,
-                due_on=timezone.localdate() + datetime.timedelta(days=RECTIFICATION_DAYS), is_rectification=True)
-    task.full_clean()
-    task.save()
-    audit.record(actor=actor, action="governance.task.add", target=task, area=matter.area, reason=reason,
-                 changes=audit.diff({}, _snapshot(task)))
+    create_recorded(Task(project=project, title=_("Rectification after the public evaluation"),
+                         assignee=project.lead_body, is_rectification=True,
+                         due_on=timezone.localdate() + datetime.timedelta(days=RECTIFICATION_DAYS)),
+                    actor=actor, action="governance.task.add", reason=reason)
     if matter.track == Track.FOUR_DELIBERATIONS:
         # The result published before the rectification no longer describes the result.
-        matter.steps.filter(kind=StepKind.RESULT_PUBLISHED).update(status=StepStatus.PENDING, completed_at=None)
+        for step in matter.steps.filter(kind=StepKind.RESULT_PUBLISHED).exclude(status=StepStatus.PENDING):
+            _change(actor, step, "step.reopen", reason, status=StepStatus.PENDING, completed_at=None)
     return rnd
 
 

@@ -32,13 +32,12 @@ from ..models import (
     Support,
 )
 from ._base import (
+    _change,
     _load_matter,
     _perm,
-    _record,
     _require_seat,
     _require_stage,
     _set_stage,
-    _snapshot,
     _step,
 )
 from .points import _award
@@ -124,17 +123,17 @@ def support_matter(*, actor, matter, name) -> Support:
 def withdraw_matter(*, actor, matter, reason="") -> Matter:
     matter = _load_matter(actor, matter)
     _require_stage(matter, [Stage.RAISED], _("Withdraw"))
-    _set_stage(actor, matter, Stage.WITHDRAWN, "withdraw", reason)
-    return matter
+    return _set_stage(actor, matter, Stage.WITHDRAWN, "withdraw", reason)
 
 
-def _answer(actor, matter, stage, action, reason):
-    matter.answered_at = timezone.now()
-    matter.answer_reason = reason
-    _set_stage(actor, matter, stage, action, reason)
+def _answer(actor, matter, stage, action, reason, **values) -> Matter:
+    """The two committees' answer to a raised matter: the stage, when and why (and what the answer sets)."""
+    matter = _set_stage(actor, matter, stage, action, reason, answered_at=timezone.now(), answer_reason=reason,
+                        **values)
     if matter.answered_on_time:
         _award(area=matter.area, subject_kind=PointsSubject.BODY, subject=Capacity.TWO_COMMITTEES.label,
                event="answered_on_time", matter=matter)
+    return matter
 
 
 @transaction.atomic
@@ -143,7 +142,7 @@ def accept_matter(*, actor, matter, note="") -> Matter:
     matter = _load_matter(actor, matter)
     _require_seat(actor, matter.area, Capacity.TWO_COMMITTEES)
     _require_stage(matter, [Stage.RAISED], _("Accept"))
-    _answer(actor, matter, Stage.ACCEPTED, "accept", note)
+    matter = _answer(actor, matter, Stage.ACCEPTED, "accept", note)
     if matter.track == Track.FOUR_DELIBERATIONS and not matter.steps.exists():
         _create_steps(matter)
     return matter
@@ -156,8 +155,7 @@ def decline_matter(*, actor, matter, reason) -> Matter:
     _require_stage(matter, [Stage.RAISED], _("Decline"))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the matter is declined; the resident will read it.")})
-    _answer(actor, matter, Stage.DECLINED, "decline", reason.strip())
-    return matter
+    return _answer(actor, matter, Stage.DECLINED, "decline", reason.strip())
 
 
 @transaction.atomic
@@ -170,9 +168,7 @@ def merge_matter(*, actor, matter, into, reason="") -> Matter:
         raise ValidationError({"into": _("Merge into another matter of the same community.")})
     if into.stage in ENDED_STAGES:
         raise TransitionRefused(_("%(ref)s is already closed; merge into an open matter.") % {"ref": into.ref})
-    matter.merged_into = into
-    _answer(actor, matter, Stage.MERGED, "merge", reason or into.ref)
-    return matter
+    return _answer(actor, matter, Stage.MERGED, "merge", reason or into.ref, merged_into=into)
 
 
 @transaction.atomic
@@ -182,9 +178,7 @@ def refer_matter(*, actor, matter, to, reason="") -> Matter:
     _require_stage(matter, [Stage.RAISED], _("Refer"))
     if not (to or "").strip():
         raise ValidationError({"to": _("Name the department or body the matter is referred to.")})
-    matter.referred_to = to.strip()
-    _answer(actor, matter, Stage.REFERRED, "refer", reason)
-    return matter
+    return _answer(actor, matter, Stage.REFERRED, "refer", reason, referred_to=to.strip())
 
 
 @transaction.atomic
@@ -206,12 +200,7 @@ def merge_first_steps(*, actor, matter, reason) -> DecisionStep:
     if step.status != StepStatus.PENDING:
         raise TransitionRefused(_("The party proposal step is already %(status)s.")
                                 % {"status": step.get_status_display()})
-    before = _snapshot(step)
-    step.status, step.merged_reason = StepStatus.MERGED, reason.strip()
-    step.full_clean()
-    step.save()
-    _record(actor, "step.merge", step, before, reason, area=matter.area)
-    return step
+    return _change(actor, step, "step.merge", reason, status=StepStatus.MERGED, merged_reason=reason.strip())
 
 
 @transaction.atomic

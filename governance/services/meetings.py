@@ -1,6 +1,5 @@
 """Meetings (居民议事): quorum rules, rosters, notices, attendance and minutes."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -9,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.exceptions import TransitionRefused
-from core.services import recheck, require_in_scope
+from core.recorded import create_recorded, update_recorded
+from core.services import require_in_scope
 
 from ..choices import (
     DELIBERATION_STEPS,
@@ -32,6 +32,7 @@ from ..models import (
 from ._base import (
     CONSULTATION_BODIES,
     STEP_BODIES,
+    _change,
     _load_matter,
     _perm,
     _previous_done,
@@ -39,7 +40,6 @@ from ._base import (
     _refuse_order,
     _require_stage,
     _set_stage,
-    _snapshot,
     _step,
 )
 from .points import _award
@@ -136,16 +136,13 @@ def schedule_meeting(*, actor, matter, body_kind, scheduled_at, location, agenda
                       eligible_households=households,
                       roster_eligible=on_roster if body_kind in ROSTER_BODIES else None,
                       eligible_reason=eligible_reason if body_kind in ROSTER_BODIES and members != on_roster else "")
-    meeting.full_clean()
-    meeting.save()
-    recheck(actor, meeting, "add")
-    _record(actor, "meeting.notice", meeting)
+    meeting = create_recorded(meeting, actor=actor, action="governance.meeting.notice")
     if meeting.eligible_reason:
         _record(actor, "meeting.eligible_override", meeting, reason=meeting.eligible_reason,
                 changes={"eligible": [on_roster, members]})
     if step is not None and step.status == StepStatus.FAILED:
-        step.status = StepStatus.PENDING
-        step.save(update_fields=["status"])
+        # A step whose vote failed is open again for the new meeting.
+        _change(actor, step, "step.reopen", status=StepStatus.PENDING)
     if matter.stage == Stage.ACCEPTED:
         _set_stage(actor, matter, Stage.DELIBERATING, "deliberate")
     return meeting
@@ -180,25 +177,28 @@ def record_attendance(*, actor, meeting, name, category, household="",
     return p
 
 
+def _unlocked(minutes):
+    if minutes.locked_at:
+        raise TransitionRefused(_("The minutes are signed and locked."))
+
+
 @transaction.atomic
 def save_minutes(*, actor, meeting, speakers=(), consensus="", dissent="") -> Minutes:
     meeting = _load_meeting(actor, meeting)
     minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
     if minutes.locked_at:
         raise TransitionRefused(_("The minutes are signed and locked."))
-    before = _snapshot(minutes) if minutes.pk else {}
     cleaned = []
     for s in speakers or []:
         if not isinstance(s, dict) or not str(s.get("name", "")).strip() or not str(s.get("opinion", "")).strip():
             raise ValidationError({"speakers": _("Each speaker needs a name and an opinion.")})
         cleaned.append({"name": str(s["name"]).strip(), "category": str(s.get("category", "")),
                         "opinion": str(s["opinion"]).strip()})
-    minutes.speakers, minutes.consensus, minutes.dissent = cleaned, consensus, dissent
-    minutes.full_clean()
-    minutes.save()
-    _record(actor, "minutes.save", meeting, before={}, area=meeting.area,
-            changes=audit.diff(before, _snapshot(minutes)))
-    return minutes
+    values = {"speakers": cleaned, "consensus": consensus, "dissent": dissent}
+    if minutes.pk is None:
+        return create_recorded(minutes, values, actor=actor, action="governance.minutes.save")
+    return update_recorded(minutes, values, allowed=tuple(values), actor=actor, action="governance.minutes.save",
+                           check=_unlocked)
 
 
 @transaction.atomic
@@ -211,8 +211,4 @@ def sign_minutes(*, actor, meeting, signed_by) -> Minutes:
         raise TransitionRefused(_("The minutes are signed and locked."))
     if not (signed_by or "").strip():
         raise ValidationError({"signed_by": _("Name who signs the minutes (chair and recorder).")})
-    minutes.signed_by, minutes.locked_at = signed_by.strip(), timezone.now()
-    minutes.save()
-    audit.record(actor=actor, action="governance.minutes.sign", target=meeting,
-                 changes={"signed_by": [None, minutes.signed_by]})
-    return minutes
+    return _change(actor, minutes, "minutes.sign", signed_by=signed_by.strip(), locked_at=timezone.now())

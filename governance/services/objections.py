@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import TransitionRefused
+from core.recorded import create_recorded
 from core.services import require_in_scope
 
 from ..choices import (
@@ -19,12 +20,11 @@ from ..models import (
 )
 from ._base import (
     OBJECTION_RESPONSE_DAYS,
+    _change,
     _load_matter,
     _perm,
-    _record,
     _refuse_stage,
     _require_seat,
-    _snapshot,
 )
 
 
@@ -38,10 +38,7 @@ def object_to_matter(*, actor, matter, text) -> Objection:
         raise ValidationError({"text": _("State the objection.")})
     objection = Objection(area=matter.area, matter=matter, member=member, text=text.strip(),
                           response_due=timezone.localdate() + datetime.timedelta(days=OBJECTION_RESPONSE_DAYS))
-    objection.full_clean()
-    objection.save()
-    _record(actor, "objection.raise", objection)
-    return objection
+    return create_recorded(objection, actor=actor, action="governance.objection.raise")
 
 
 @transaction.atomic
@@ -53,8 +50,4 @@ def respond_to_objection(*, actor, objection, response) -> Objection:
         raise TransitionRefused(_("The objection has already been answered."))
     if not (response or "").strip():
         raise ValidationError({"response": _("Give the response.")})
-    before = _snapshot(objection)
-    objection.response, objection.responded_at = response.strip(), timezone.now()
-    objection.save()
-    _record(actor, "objection.respond", objection, before)
-    return objection
+    return _change(actor, objection, "objection.respond", response=response.strip(), responded_at=timezone.now())

@@ -1,6 +1,5 @@
 """推进积分化: points come only from recorded events, and are corrected by reversing entries."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _

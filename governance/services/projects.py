@@ -1,13 +1,12 @@
 """多元办事: the implementation project, its tasks and milestones."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
 from core.exceptions import TransitionRefused
+from core.recorded import create_recorded
 from core.services import require_in_scope
 
 from ..choices import (
@@ -22,7 +21,7 @@ from ..models import (
     Project,
     Task,
 )
-from ._base import _load_matter, _perm, _record, _require_seat, _require_stage, _set_stage, _snapshot
+from ._base import _change, _load_matter, _perm, _require_seat, _require_stage, _set_stage
 from .points import _award
 
 
@@ -42,9 +41,7 @@ def start_implementation(*, actor, matter, title, lead_body, partners, budget=No
     project = Project(area=matter.area, matter=matter, title=title, lead_body=lead_body, budget=budget,
                       partners=[{"name": str(p["name"]).strip(), "category": str(p.get("category", "")),
                                  "role": str(p.get("role", ""))} for p in partners])
-    project.full_clean()
-    project.save()
-    _record(actor, "project.start", project)
+    project = create_recorded(project, actor=actor, action="governance.project.start")
     _set_stage(actor, matter, Stage.IMPLEMENTING, "implement")
     return project
 
@@ -59,13 +56,8 @@ def _load_project(actor, project):
 @transaction.atomic
 def add_task(*, actor, project, title, assignee, due_on, weight=1, is_rectification=False) -> Task:
     project = _load_project(actor, project)
-    task = Task(project=project, title=title, assignee=assignee, due_on=due_on, weight=weight,
-                is_rectification=is_rectification)
-    task.full_clean()
-    task.save()
-    audit.record(actor=actor, action="governance.task.add", target=task, area=project.area,
-                 changes=audit.diff({}, _snapshot(task)))
-    return task
+    return create_recorded(Task(project=project, title=title, assignee=assignee, due_on=due_on, weight=weight,
+                                is_rectification=is_rectification), actor=actor, action="governance.task.add")
 
 
 @transaction.atomic
@@ -76,11 +68,7 @@ def complete_task(*, actor, task, evidence) -> Task:
         raise TransitionRefused(_("This task is already done."))
     if not (evidence or "").strip():
         raise ValidationError({"evidence": _("Describe or attach the evidence that the task is done.")})
-    task.done_at, task.evidence = timezone.now(), evidence.strip()
-    task.full_clean()
-    task.save()
-    audit.record(actor=actor, action="governance.task.complete", target=task, area=project.area,
-                 changes={"done_at": [None, str(task.done_at)], "evidence": [None, task.evidence]})
+    task = _change(actor, task, "task.complete", done_at=timezone.now(), evidence=evidence.strip())
     _award(area=project.area, subject_kind=PointsSubject.ORGANISATION, subject=task.assignee, event="task_done",
            matter=project.matter)
     return task
@@ -89,9 +77,5 @@ def complete_task(*, actor, task, evidence) -> Task:
 @transaction.atomic
 def add_milestone(*, actor, project, date, title, description="") -> Milestone:
     project = _load_project(actor, project)
-    milestone = Milestone(project=project, date=date, title=title, description=description)
-    milestone.full_clean()
-    milestone.save()
-    audit.record(actor=actor, action="governance.milestone.add", target=milestone, area=project.area,
-                 changes=audit.diff({}, _snapshot(milestone)))
-    return milestone
+    return create_recorded(Milestone(project=project, date=date, title=title, description=description),
+                           actor=actor, action="governance.milestone.add")

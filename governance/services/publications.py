@@ -26,6 +26,7 @@ from ..models import (
     Task,
 )
 from ._base import (
+    _change,
     _load_matter,
     _perm,
     _previous_done,
@@ -33,7 +34,6 @@ from ._base import (
     _refuse_order,
     _require_seat,
     _require_stage,
-    _snapshot,
     _step,
 )
 
@@ -102,17 +102,13 @@ def countersign_publication(*, actor, publication) -> Publication:
         member = BodyMember.objects.filter(area=publication.area, capacity=Capacity.SUPERVISION_COMMITTEE).first()
     if publication.countersigned_at:
         raise TransitionRefused(_("This publication is already countersigned."))
-    before = _snapshot(publication)
-    publication.countersigned_by, publication.countersigned_at = member, timezone.now()
-    publication.save()
-    _record(actor, "publication.countersign", publication, before)
+    # The photo is checked once, when it is posted; the countersignature leaves it as it is.
+    publication = _change(actor, publication, "publication.countersign", exclude=["photo"],
+                          countersigned_by=member, countersigned_at=timezone.now())
     matter = publication.matter
     if matter.track == Track.FOUR_DELIBERATIONS:
         kind = StepKind.RESOLUTION_PUBLISHED if publication.kind == PublicationKind.RESOLUTION \
             else StepKind.RESULT_PUBLISHED
-        step = _step(matter, kind)
-        step_before = _snapshot(step)
-        step.status, step.completed_at = StepStatus.PASSED, publication.countersigned_at
-        step.save()
-        _record(actor, "step.pass", step, step_before, area=matter.area)
+        _change(actor, _step(matter, kind), "step.pass", status=StepStatus.PASSED,
+                completed_at=publication.countersigned_at)
     return publication

@@ -1,6 +1,5 @@
 """City-wide reference data (admin): matter categories and quorum rules."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _

@@ -1,6 +1,5 @@
 """Rosters: seats on the two committees and the supervision committee, community settings."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +17,7 @@ from ..models import (
     BodyMember,
     CommunitySetting,
 )
-from ._base import _perm, _record, _snapshot
+from ._base import _perm
 
 
 # --- supervision committee --------------------------------------------------------------------------------------
@@ -47,14 +46,10 @@ def add_body_member(*, actor, area, capacity, name, term_start, role="member", u
 @transaction.atomic
 def save_community_setting(*, actor, area, **values) -> CommunitySetting:
     require_in_scope(actor, _perm(CommunitySetting, "change"), area.code)
-    setting = CommunitySetting.objects.select_for_update().filter(area=area).first() or CommunitySetting(area=area)
-    before = _snapshot(setting) if setting.pk else {}
-    for key, value in values.items():
-        setattr(setting, key, value)
-    setting.full_clean()
-    setting.save()
-    _record(actor, "setting.save", setting, before)
-    return setting
+    setting = CommunitySetting.objects.filter(area=area).first()
+    if setting is None:
+        return create_recorded(CommunitySetting(area=area), values, actor=actor, action="governance.setting.save")
+    return update_recorded(setting, values, allowed=tuple(values), actor=actor, action="governance.setting.save")
 
 
 SETTING_FIELDS = ["adults", "households", "representatives", "party_members", "committee_members",
