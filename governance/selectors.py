@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, DateTimeField
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from core import auditwords
 from core.models import AuditEvent
 
 from .choices import ENDED_STAGES, PublicationKind, Stage
@@ -79,28 +82,72 @@ def case_file(matter: Matter, *, public: bool) -> dict:
 
 
 def history(matter: Matter, *, public: bool) -> list[dict]:
+    """The matter's audited steps in the reader's language: what was done (the matter's own words, else
+    the audit log's, core.auditwords), by whom (staff pages only), and each change as label: before →
+    after, with field labels, choice labels and local times, never codes; names stay off public pages."""
     events = AuditEvent.objects.filter(target_type="governance.matter", target_id=str(matter.pk)).order_by(
         "created_at", "id")
     out = []
     for e in events:
-        changes = {_field_label(k): [_value(k, v[0]), _value(k, v[1])] for k, v in (e.changes or {}).items()
-                   if not (public and k in PRIVATE_FIELDS) and isinstance(v, list | tuple) and len(v) == 2}
-        step = e.action.rsplit(".", 1)[-1]
-        out.append({"when": e.created_at, "action": HISTORY_ACTIONS.get(step, pgettext_lazy("matter history", "Change")), "changes": changes,
+        e.changes = {k: v for k, v in (e.changes or {}).items()
+                     if not (public and k in PRIVATE_FIELDS) and isinstance(v, list | tuple) and len(v) == 2}
+        out.append({"when": e.created_at, "action": _action_words(e), "changes": _change_words(e),
                     "actor": "" if public else e.actor_label})
     return out
 
 
-# The matter's audited steps in words (the change history shows them, never the codes).
+# The matter's own steps in words; any other action reads as the audit log reads it (core.auditwords).
 HISTORY_ACTIONS = {
-    "raise": pgettext_lazy("matter history", "Raised"), "propose": pgettext_lazy("matter history", "Proposed by the two committees"),
+    "raise": pgettext_lazy("matter history", "Raised"),
+    "propose": pgettext_lazy("matter history", "Proposed by the two committees"),
     "update": pgettext_lazy("matter history", "Corrected"), "support": pgettext_lazy("matter history", "Supported"),
-    "accept": pgettext_lazy("matter history", "Accepted"), "decline": pgettext_lazy("matter history", "Declined"), "merge": pgettext_lazy("matter history", "Merged"),
-    "refer": pgettext_lazy("matter history", "Referred"), "withdraw": pgettext_lazy("matter history", "Withdrawn"),
-    "deliberate": pgettext_lazy("matter history", "Deliberation started"), "decide": pgettext_lazy("matter history", "Decided"),
-    "implement": pgettext_lazy("matter history", "Implementation started"), "evaluate": pgettext_lazy("matter history", "Evaluation opened"),
-    "close": pgettext_lazy("matter history", "Closed"), "reopen": pgettext_lazy("matter history", "Reopened"), "attach": pgettext_lazy("matter history", "File attached"),
+    "accept": pgettext_lazy("matter history", "Accepted"), "decline": pgettext_lazy("matter history", "Declined"),
+    "merge": pgettext_lazy("matter history", "Merged"), "refer": pgettext_lazy("matter history", "Referred"),
+    "withdraw": pgettext_lazy("matter history", "Withdrawn"),
+    "deliberate": pgettext_lazy("matter history", "Deliberation started"),
+    "decide": pgettext_lazy("matter history", "Decided"),
+    "implement": pgettext_lazy("matter history", "Implementation started"),
+    "evaluate": pgettext_lazy("matter history", "Evaluation opened"),
+    "close": pgettext_lazy("matter history", "Closed"), "reopen": pgettext_lazy("matter history", "Reopened"),
+    "attach": pgettext_lazy("matter history", "File attached"),
 }
+# Keys of the matter's events that are no field of a matter.
+HISTORY_KEYS = {"supports": pgettext_lazy("matter history", "Supports"),
+                "attachment": pgettext_lazy("matter history", "Attachment")}
+
+
+def _action_words(event) -> str:
+    step = event.action.rsplit(".", 1)[-1]
+    if step in HISTORY_ACTIONS:
+        return str(HISTORY_ACTIONS[step])
+    if step in auditwords.VERBS:
+        return str(auditwords.VERBS[step])
+    return str(pgettext_lazy("matter history", "Change"))
+
+
+def _change_words(event) -> list[dict]:
+    """core.auditwords' labels and values, with the matter's own keys named, the ids of related rows left
+    out, and times in local time."""
+    out = []
+    for change, name in zip(auditwords.describe_changes(event), event.changes, strict=True):
+        field = _matter_field(name)
+        if field is None:
+            change["label"] = str(HISTORY_KEYS.get(name, pgettext_lazy("matter history", "Other")))
+        elif field.is_relation:
+            change["before"] = change["after"] = ""
+        elif isinstance(field, DateTimeField):
+            change["before"], change["after"] = _local(change["before"]), _local(change["after"])
+        out.append(change)
+    return out
+
+
+def _local(value: str) -> str:
+    when = parse_datetime(value) if value and value != "—" else None
+    if when is None:
+        return value
+    if timezone.is_aware(when):
+        when = timezone.localtime(when)
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def _matter_field(name):
@@ -109,27 +156,6 @@ def _matter_field(name):
     except Exception:  # FieldDoesNotExist: a service's own key (attachment)
         return None
     return field if getattr(field, "concrete", False) else None  # "supports" is the reverse relation
-
-
-def _field_label(name) -> str:
-    field = _matter_field(name)
-    if field is not None:
-        return str(field.verbose_name)
-    return {"supports": str(pgettext_lazy("matter history", "Supports")),
-            "attachment": str(pgettext_lazy("matter history", "Attachment"))}.get(
-        name, str(pgettext_lazy("matter history", "Other")))
-
-
-def _value(name, value):
-    """A stored value as the reader knows it: a choice by its label, an id of a related row left out."""
-    field = _matter_field(name)
-    if field is None or value in (None, ""):
-        return value
-    if field.choices:
-        return dict(field.flatchoices).get(value, value)
-    if field.is_relation:
-        return ""
-    return value
 
 
 def public_matters(area):

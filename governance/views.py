@@ -2,19 +2,18 @@
 
 from django import forms as djforms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_POST
 
 from core.choices import AreaLevel
-from core.exceptions import NoPermission, TransitionRefused
-from core.generic import ScopedActionView, ScopedDetailView, ScopedListView
+from core.exceptions import TransitionRefused
+from core.generic import ScopedActionView, ScopedCreateView, ScopedDetailView, ScopedListView
 from core.models import Area
+from core.querysets import perm_name
 from core.scope import scope_for
 from core.validators import content_type_for, extension
 
@@ -90,26 +89,39 @@ def _may_take(ctx, matter, name) -> bool:
     return not (name == "merge_first_steps" and not matter.is_major)
 
 
-@login_required
-def matter_create(request):
-    if not scope_for(request.user).has_perm_somewhere("governance.add_matter"):
-        raise NoPermission(_("You do not have permission to see this page."))
-    communities = selectors.communities_where(request.user, "governance.add_matter")
-    form = forms.MatterForm(request.POST or None)
-    form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities,
-                                                   initial=communities.first() if communities.count() == 1 else None)
-    forms.style(form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            matter = services.raise_matter(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except TransitionRefused as exc:
-            form.add_error(None, exc.reason)
-        else:
-            messages.success(request, _("Matter %(ref)s recorded.") % {"ref": matter.ref})
-            return redirect(matter)
-    return render(request, "governance/matter_form.html", {"form": form}, status=400 if form.errors else 200)
+class _CommunityCreateView(ScopedCreateView):
+    """A record made in a community or village: the area is chosen among the communities where the user
+    may add this model (a grid worker's grant reaches its grid's community), the other choices within the
+    user's areas (the kit's ScopedCreateView); the service checks the area again."""
+
+    def get_form(self):
+        form = super().get_form()
+        communities = selectors.communities_where(self.request.user, perm_name(self.model, "add"))
+        form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities,
+                                                       initial=self.initial_area(communities))
+        return forms.style(form)
+
+    def initial_area(self, communities):
+        return None
+
+
+class MatterCreateView(_CommunityCreateView):
+    """百姓点事 recorded on the phone: a refusal is shown beside the kept input."""
+
+    model = Matter
+    form_class = forms.MatterForm
+    template_name = "governance/matter_form.html"
+    title = gettext_lazy("Record a matter (百姓点事)")
+
+    def initial_area(self, communities):
+        return communities.first() if communities.count() == 1 else None
+
+    def perform(self, form):
+        return services.raise_matter(actor=self.request.user, **form.cleaned_data)
+
+    def succeeded(self, result):
+        messages.success(self.request, _("Matter %(ref)s recorded.") % {"ref": result.ref})
+        return super().succeeded(result)
 
 
 def _lines(text):
@@ -211,11 +223,17 @@ class MatterStepView(ScopedActionView):
     model = Matter
     scope_action = "view"
     success_message = None
+    http_method_names = ["post"]  # the panels are on the matter page; a step is only ever posted
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.prefix = kwargs["action"]
-        self.form_class, self.call, _stages, self.submit_label = MATTER_ACTIONS[self.prefix]
+        self.form_class, self.call, _stages, self.submit_label = MATTER_ACTIONS.get(self.prefix, (None,) * 4)
+
+    def post(self, request, *args, **kwargs):
+        if self.prefix not in MATTER_ACTIONS:  # after the sign-in and permission checks of the kit
+            raise Http404
+        return super().post(request, *args, **kwargs)
 
     def get_form(self):
         form = _for_matter(super().get_form(), self.object)
@@ -240,19 +258,6 @@ class MatterStepView(ScopedActionView):
     def succeeded(self, result):
         messages.success(self.request, _("%(action)s: done.") % {"action": self.submit_label})
         return super().succeeded(result)
-
-
-KIT_STEPS = ("accept", "decline", "withdraw")  # the matter page's steps moved onto the kit so far
-
-
-@login_required
-@require_POST
-def matter_action(request, pk, action):
-    """Every panel of the matter page is a kit step (MatterStepView): a refusal is shown beside the form
-    with the fields' labels and the input kept."""
-    if action not in MATTER_ACTIONS:
-        raise Http404
-    return MatterStepView.as_view()(request, pk=pk, action=action)
 
 
 class MeetingDetailView(ScopedDetailView):
@@ -310,11 +315,17 @@ class MeetingStepView(ScopedActionView):
 
     model = Meeting
     scope_action = "view"
+    http_method_names = ["post"]
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.prefix = kwargs["action"]
-        self.form_class, self.call, self.submit_label = MEETING_ACTIONS[self.prefix]
+        self.form_class, self.call, self.submit_label = MEETING_ACTIONS.get(self.prefix, (None,) * 3)
+
+    def post(self, request, *args, **kwargs):
+        if self.prefix not in MEETING_ACTIONS:
+            raise Http404
+        return super().post(request, *args, **kwargs)
 
     def get_form(self):
         return forms.style(super().get_form())
@@ -338,27 +349,26 @@ class MeetingStepView(ScopedActionView):
         return super().succeeded(result)
 
 
-@login_required
-@require_POST
-def meeting_action(request, pk, action):
-    if action not in MEETING_ACTIONS:
-        raise Http404
-    return MeetingStepView.as_view()(request, pk=pk, action=action)
+class CaseFilePdfView(ScopedDetailView):
+    """The case file as a PDF for the village archive (村务档案); outside the user's areas 404 (the kit's
+    ScopedDetailView)."""
 
+    model = Matter
+    slug_url_kwarg = "pk"
+    template_name = "governance/case_file_print.html"
 
-@login_required
-def case_file_pdf(request, pk):
-    """The case file as a PDF for the village archive (村务档案)."""
-    matter = Matter.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if matter is None:
-        raise Http404
-    from weasyprint import HTML
+    def base_queryset(self):
+        return Matter.objects.select_related("area", "category")
 
-    html = render(request, "governance/case_file_print.html", selectors.case_file(matter, public=False)).content
-    pdf = HTML(string=html.decode(), base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{matter.ref}.pdf"'
-    return response
+    def render_to_response(self, context, **response_kwargs):
+        from weasyprint import HTML
+
+        matter = self.object
+        html = render(self.request, self.template_name, selectors.case_file(matter, public=False)).content
+        pdf = HTML(string=html.decode(), base_url=self.request.build_absolute_uri("/")).write_pdf()
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{matter.ref}.pdf"'
+        return response
 
 
 class DisputeListView(ScopedListView):
@@ -380,23 +390,19 @@ class DisputeListView(ScopedListView):
         return Dispute.objects.select_related("area")
 
 
-@login_required
-def dispute_create(request):
-    if not scope_for(request.user).has_perm_somewhere("governance.add_dispute"):
-        raise NoPermission(_("You do not have permission to see this page."))
-    communities = selectors.communities_where(request.user, "governance.add_dispute")
-    form = forms.DisputeForm(request.POST or None, initial={"outcome": DisputeOutcome.PENDING})
-    form.fields["area"] = djforms.ModelChoiceField(label=_("Community/village"), queryset=communities)
-    forms.style(form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.register_dispute(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Dispute registered."))
-            return redirect("governance:dispute-list")
-    return render(request, "governance/dispute_form.html", {"form": form}, status=400 if form.errors else 200)
+class DisputeCreateView(_CommunityCreateView):
+    model = Dispute
+    form_class = forms.DisputeForm
+    template_name = "governance/dispute_form.html"
+    title = gettext_lazy("Register a dispute")
+    success_message = gettext_lazy("Dispute registered.")
+    success_url = reverse_lazy("governance:dispute-list")
+
+    def get_initial(self):
+        return {"outcome": DisputeOutcome.PENDING}
+
+    def perform(self, form):
+        return services.register_dispute(actor=self.request.user, **form.cleaned_data)
 
 
 # --- public pages --------------------------------------------------------------------------------------
@@ -428,43 +434,62 @@ def public_matter(request, code, ref):
 
 
 # --- stored files: only here, never under MEDIA_URL ----------------------------------------------
-def _download(request, record, field: str, title: str):
-    """Hand out a stored file as a download (never rendered by the browser), after auditing it."""
-    stored = getattr(record, field)
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    services.record_file_download(actor=request.user, record=record, field=field)
-    ext = extension(stored.name)
-    response = FileResponse(handle, as_attachment=True, filename=f"{title}.{ext}" if ext else title,
-                            content_type=content_type_for(stored.name))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+class StoredFileView(ScopedDetailView):
+    """A stored file of one record, for staff of the record's area (the kit's ScopedDetailView: signed in,
+    the view permission somewhere or 403, outside the user's areas 404), handed out as a download (never
+    rendered by the browser) after auditing it. Subclasses name the ``file_field`` and the download's
+    name; the core kit has no file view, so this small one lives here."""
+
+    slug_url_kwarg = "pk"
+    file_field = ""
+
+    def download_name(self, record) -> str:
+        raise NotImplementedError
+
+    def render_to_response(self, context, **response_kwargs):
+        record = self.object
+        stored = getattr(record, self.file_field)
+        if not stored:
+            raise Http404
+        try:
+            handle = stored.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        services.record_file_download(actor=self.request.user, record=record, field=self.file_field)
+        title = self.download_name(record)
+        ext = extension(stored.name)
+        response = FileResponse(handle, as_attachment=True, filename=f"{title}.{ext}" if ext else title,
+                                content_type=content_type_for(stored.name))
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
-@login_required
-def attachment_download(request, pk):
+class AttachmentDownloadView(StoredFileView):
     """An attachment of a matter in the user's areas; elsewhere it does not exist (404)."""
-    attachment = (Attachment.objects.restrict(request.user, "view").select_related("matter__area")
-                  .filter(pk=pk).first())
-    if attachment is None:
-        raise Http404
-    return _download(request, attachment, "file", attachment.title)
+
+    model = Attachment
+    file_field = "file"
+
+    def base_queryset(self):
+        return Attachment.objects.select_related("matter__area")
+
+    def download_name(self, record):
+        return record.title
 
 
-@login_required
-def publication_photo(request, pk):
+class PublicationPhotoView(StoredFileView):
     """The photo proving a publication was posted, for staff of its area (404 elsewhere)."""
-    publication = (Publication.objects.restrict(request.user, "view").select_related("matter", "area")
-                   .filter(pk=pk).first())
-    if publication is None:
-        raise Http404
-    return _download(request, publication, "photo", f"{publication.matter.ref}-{publication.get_kind_display()}")
+
+    model = Publication
+    file_field = "photo"
+
+    def base_queryset(self):
+        return Publication.objects.select_related("matter", "area")
+
+    def download_name(self, record):
+        return f"{record.matter.ref}-{record.get_kind_display()}"
 
 
 # --- disputes: a page per dispute, resolved and reopened there ----------------------------------------------

@@ -15,8 +15,6 @@ pytestmark = pytest.mark.django_db
 # Pages whose English comes from an app another team is changing now: named, with the reason. Each
 # is an xfail below (strict: once the page is clean the test says to remove it from here).
 KNOWN = {
-    "governance:matter-detail": "the matter page's history prints raw changes (stage: raised → accepted, "
-                                "field names) — governance/templates, being reworked in governance",
     "child_care:access-log": "the access log prints the views' purposes (PersonDetailView (child_care:person-detail)) "
                              "and action codes — child_care/templates",
 }
