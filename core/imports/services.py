@@ -53,8 +53,8 @@ def importer_for(user, key: str) -> type[base.Importer]:
     return importer
 
 
-def _within(prefixes, path: str = "code") -> Q | None:
-    """Q of codes under ``prefixes`` (None: everywhere; an empty Q list: nowhere → None returned by caller)."""
+def _within(prefixes, path: str = "code") -> Q:
+    """Q of the rows whose ``path`` (an area code) lies under one of ``prefixes`` (a non-empty set)."""
     q = Q()
     for prefix in prefixes:
         q |= Q(**{f"{path}__startswith": prefix})

@@ -249,6 +249,20 @@ def test_another_users_job_is_404_unless_they_hold_the_permission_in_its_area(wo
     assert StagedImport.objects.get(pk=job.pk).status == "staged"
 
 
+def test_another_districts_job_reads_exactly_as_one_that_exists_nowhere(world, web, api):
+    from tests.core.test_existence_oracles import _text
+
+    job = staged(world, web)
+    nowhere = job.pk + 1000
+    for client in (web(world.officer_b), api(world.officer_b)):
+        for name in ("import-job", "import-confirm") if client.__class__.__name__ == "Client" else (
+                "api:stagedimport-detail", "api:stagedimport-commit"):
+            send = client.post if name.endswith(("confirm", "commit")) else client.get
+            known, unknown = send(reverse(name, args=[job.pk])), send(reverse(name, args=[nowhere]))
+            assert known.status_code == unknown.status_code == 404
+            assert _text(known, job.pk) == _text(unknown, nowhere), name
+
+
 # --- hostile files -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name,content", [
     ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + os.urandom(200)),
