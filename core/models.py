@@ -513,3 +513,5 @@ class IssuedToken(models.Model):
 
     def __str__(self):  # never the key: it is the token itself
         return str(_("issued API token"))
+
+from .imports.models import StagedImport, StagedImportStatus  # noqa: E402,F401  (core.imports: the generic staged import)

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .imports.tasks import run_staged_import, sweep_staged_imports  # noqa: F401 (registered with Celery here)
 from .locks import single_run
 
 
@@ -20,4 +21,8 @@ from .schedule import Periodic  # noqa: E402
 SCHEDULE = [
     Periodic("supervision-checks-nightly", "core.run_supervision_checks", minute="0", hour="1",
              description="Every app's supervision checks: findings raised into the officers' inbox, stale ones closed."),
+    Periodic("core-sweep-staged-imports", "core.sweep_staged_imports", minute="*/5",
+             description="Re-queue confirmed imports the broker never took or whose worker died, delete uploads "
+                         "past their retention, expire previews left unconfirmed for a day."),
 ]
+ON_DEMAND = {"core.run_staged_import": "one confirmed import (core.imports pages and API)"}

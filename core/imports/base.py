@@ -39,6 +39,26 @@ class Importer:
     label = ""
     columns: list[Column] = []
     permission: str = ""  # the permission an importer needs somewhere to see the import pages
+    # The levels of area (core.choices.AreaLevel values) a file is imported *for*: the upload form
+    # offers the areas of these levels where the user holds ``permission`` and the importer reads
+    # ``self.area`` (rows outside it are the service's to refuse). Empty: the import needs no area;
+    # the job then lies at the widest area where the user holds the permission.
+    area_levels: tuple[str, ...] = ()
+    # Core's generic pages and API (/imports/, /api/v1/imports/) run this import. None: yes for a
+    # per-row importer (it overrides ``commit_row``), no for a bulk one with pages of its own
+    # (volunteers); set True or False to decide otherwise.
+    pages: bool | None = None
+    do_not_call_in_templates = True  # a template reads ``importer.label``; it never instantiates the class
+
+    @classmethod
+    def has_pages(cls) -> bool:
+        if cls.pages is not None:
+            return cls.pages
+        return cls.commit_row is not Importer.commit_row
+
+    @classmethod
+    def needs_area(cls) -> bool:
+        return bool(cls.area_levels)
 
     # --- the file ---------------------------------------------------------------------------------
     @classmethod
@@ -94,8 +114,9 @@ class Importer:
                 yield line, values
 
     # --- the run ----------------------------------------------------------------------------------
-    def __init__(self, *, actor, job=None):
+    def __init__(self, *, actor, job=None, area=None):
         self.actor, self.job = actor, job
+        self.area = area if area is not None else getattr(job, "area", None)
 
     def commit_row(self, line: int, values: dict) -> str:
         """Write one row through the app's service; return "created", "updated" or "unchanged"."""
@@ -105,6 +126,8 @@ class Importer:
         """Per row: parse, then ``commit_row`` in its own savepoint; a row the service refuses is
         reported with the service's reason under the column of the field it names."""
         from django.db import transaction
+
+        from core.exceptions import NoPermission, OutOfScope, TransitionRefused
 
         report = ImportReport()
         count = 0
@@ -116,6 +139,13 @@ class Importer:
                 for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
                     column = field if field in self.headers() else ""
                     report.errors.extend(RowError(line, column, m) for m in messages)
+                continue
+            except (OutOfScope, NoPermission, TransitionRefused) as exc:
+                # A row the service refuses the actor (a record outside their areas, a step not
+                # allowed now) is that row's error, not the end of the import.
+                reason = _("outside your areas") if isinstance(exc, OutOfScope) else (
+                    getattr(exc, "reason", None) or str(exc) or _("not allowed"))
+                report.errors.append(RowError(line, "", reason))
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
             count += 1

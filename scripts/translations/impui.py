@@ -1,0 +1,47 @@
+"""zh_Hans for core.imports' generic pages and API (session impui)."""
+
+T = {
+    "previewed, awaiting confirmation": "已预览，待确认",
+    "queued": "排队中", "running": "导入中", "done": "已完成", "failed": "失败",
+    "expired without confirmation": "未确认，已过期",
+    "import": "导入项", "preview": "预览结果", "rows read": "已读行数", "rows with errors": "错误行数",
+    "uploaded by": "上传人", "uploaded": "上传时间", "confirmed": "确认时间", "finished": "完成时间",
+    "queueing error": "排队错误", "claimed": "领取时间", "last heartbeat": "最近心跳",
+    "data import": "数据导入", "data imports": "数据导入",
+    "not allowed": "不允许",
+    "No such import.": "没有这个导入项。",
+    "No such area.": "没有这个区域。",
+    "Choose the area this file is for.": "请选择本文件所属的区域。",
+    "The file cannot be read as CSV or XLSX.": "无法按 CSV 或 XLSX 读取该文件。",
+    "Only the person who uploaded the file can confirm its import.": "只有上传文件的人可以确认导入。",
+    "This import has already been confirmed or has expired.": "该导入已确认或已过期。",
+    "The uploaded file is no longer kept; upload it again.": "上传的文件已不再保留，请重新上传。",
+    "The preview found nothing to create or change; there is nothing to import.": "预览未发现需要新增或更新的记录，无需导入。",
+    "This import is no longer offered.": "该导入项已不再提供。",
+    "Area the file is for": "文件所属区域",
+    "After a refusal, choose the file again: browsers do not keep a chosen file.": "被退回后请重新选择文件：浏览器不会保留已选的文件。",
+    "Errors": "错误",
+    "Data imports": "数据导入",
+    "Upload a CSV or XLSX file with the template's Chinese headers. You first see what the import would do "
+    "(records created, changed, unchanged, and each bad row with its line and column); nothing is written until "
+    "you confirm.": "上传带模板中文表头的 CSV 或 XLSX 文件。先预览导入结果（新增、更新、未变化的记录数，以及每个错误行的行号和列名），"
+                    "确认之前不写入任何数据。",
+    "Template:": "模板：",
+    "Upload and preview": "上传并预览",
+    "Columns": "列",
+    "Header": "表头",
+    "Also accepted": "也可使用",
+    "Required": "必填",
+    "yes": "是",
+    "Confirm the import": "确认导入",
+    "Rows with errors are left out; correct them and import them again.": "错误行不会导入；请改正后重新导入。",
+    "Error report:": "错误报告：",
+    "The preview found:": "预览结果：",
+    "Line": "行号", "Column": "列", "Reason": "原因",
+    "Recent imports": "最近的导入",
+    # the same words as volunteers' catalogue, for core's own (the generic pages live in core)
+    "errors": "错误", "message": "说明", "Use a CSV or XLSX file.": "请使用 CSV 或 XLSX 文件。",
+    "CSV or XLSX file": "CSV 或 XLSX 文件", "Rows with errors": "错误行", "file name": "文件名", "unchanged": "未变化",
+    "Created %(c)s, updated %(u)s, unchanged %(s)s, rows with errors %(e)s.": "新增 %(c)s，更新 %(u)s，未变化 %(s)s，错误行 %(e)s。",
+    "%(n)s rows read": "已读取 %(n)s 行",
+}
