@@ -69,7 +69,9 @@ def transition_action(name: str, spec: Transition, default_output=None):
         return spec.call(self, request)
 
     take.__name__ = name
-    take.__doc__ = spec.summary or (getattr(spec.service, "__doc__", "") or "").strip().split("\n")[0] or None
+    # The service's first paragraph (a sentence may wrap over lines), as the operation's description.
+    first = (getattr(spec.service, "__doc__", "") or "").strip().split("\n\n")[0]
+    take.__doc__ = spec.summary or " ".join(first.split()) or None
     output = spec.output or default_output
     schema = extend_schema(request=spec.input, responses={spec.status: output} if output else None,
                            summary=spec.summary or None)

@@ -1,14 +1,13 @@
 """API for every consultation resource and every transition.
 
-A transition is a POST on the resource (``/matters/{id}/accept/``); when the procedure refuses
-it, the answer is 409 with the guard's reason (core.api.errors).
+A transition is a POST on the resource (``/matters/{id}/accept/``), declared in the viewset's
+``transitions`` with the kit (core.api.transitions): the object is loaded within the caller's scope
+(404 outside it), the body validated with the input serializer (its relations within the scope too),
+the service called, and its refusal answered 409 with the guard's reason (core.api.errors).
 """
 
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, Transition
 
@@ -32,26 +31,26 @@ from ..models import (
     Task,
 )
 from . import serializers as s
+from .filters import FILTER_BACKENDS  # ?matter=, ?meeting=…: choices within the caller's areas
 
 
-def _body(serializer_class, request):
-    body = serializer_class(data=request.data, context={"request": request})  # relations within scope
-    body.is_valid(raise_exception=True)
-    return body.validated_data
+def _the_object(view, obj, result):
+    """Answer with the transition's object (the service returned a row of its own: a support, a
+    correction, a milestone, a rating)."""
+    return obj
 
 
-class TransitionMixin:
-    """POST actions on one object need the "change" scope of the object."""
-
-    def transition(self, request, serializer_class, do, output=None):
-        obj = self.get_object()
-        data = _body(serializer_class, request) if serializer_class else {}
-        result = do(obj, data)
-        out = output or self.get_serializer_class()
-        return Response(out(result, context=self.get_serializer_context()).data)
+def _reread(view, obj, result):
+    """Answer with the object read again through the viewset's own query (its counts are annotated)."""
+    return view.base_queryset().get(pk=obj.pk)
 
 
-class MatterViewSet(TransitionMixin, ScopedModelViewSet):
+def _no_one_present_yet(view, obj, meeting):
+    meeting.present_count = 0  # what the list annotates; a meeting just noticed has no attendance
+    return meeting
+
+
+class MatterViewSet(ScopedModelViewSet):
     """Matters of consultation (一事一档) and their six-step transitions."""
 
     queryset = Matter.objects.all()
@@ -60,16 +59,29 @@ class MatterViewSet(TransitionMixin, ScopedModelViewSet):
     ordering_fields = ["raised_at", "response_due", "stage"]
     ordering = ["-raised_at"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    # Steps declared with the kit (core.api.transitions); the others below still call ``transition``.
     transitions = {
+        "support": Transition(services.support_matter, input=s.NameSerializer, output=s.MatterSerializer,
+                              respond=_reread),
         "withdraw": Transition(services.withdraw_matter, input=s.ReasonSerializer, output=s.MatterSerializer),
         "accept": Transition(services.accept_matter, input=s.ReasonSerializer, output=s.MatterSerializer,
                              arguments={"reason": "note"}),
         "decline": Transition(services.decline_matter, input=s.RequiredReasonSerializer, output=s.MatterSerializer),
+        "merge": Transition(services.merge_matter, input=s.MergeSerializer, output=s.MatterSerializer),
+        "refer": Transition(services.refer_matter, input=s.ReferSerializer, output=s.MatterSerializer),
+        "merge_first_steps": Transition(services.merge_first_steps, input=s.RequiredReasonSerializer,
+                                        output=s.StepSerializer, url_path="merge-first-steps"),
+        "schedule_meeting": Transition(services.schedule_meeting, input=s.ScheduleMeetingSerializer,
+                                       output=s.MeetingSerializer, respond=_no_one_present_yet,
+                                       url_path="schedule-meeting"),
+        "start_implementation": Transition(services.start_implementation, input=s.StartImplementationSerializer,
+                                           output=s.ProjectSerializer, url_path="start-implementation"),
+        "post_publication": Transition(services.post_publication, input=s.PostPublicationSerializer,
+                                       output=s.PublicationSerializer, url_path="post-publication"),
+        "open_evaluation": Transition(services.open_evaluation, input=s.OpenEvaluationSerializer,
+                                      output=s.EvaluationRoundSerializer, url_path="open-evaluation"),
+        "object": Transition(services.object_to_matter, input=s.ObjectionTextSerializer,
+                             output=s.ObjectionSerializer),
     }
-    action_perms = dict.fromkeys((
-        "support", "withdraw", "accept", "decline", "merge", "refer", "merge_first_steps", "schedule_meeting",
-        "start_implementation", "post_publication", "open_evaluation", "object"), "change")
 
     def base_queryset(self):
         return (Matter.objects.select_related("area", "category")
@@ -96,257 +108,101 @@ class MatterViewSet(TransitionMixin, ScopedModelViewSet):
     def update_object(self, instance, data):
         return services.update_matter(actor=self.request.user, matter=instance, **data)
 
-    def _matter(self, request, serializer_class, fn, **fixed):
-        user = request.user
-        return self.transition(request, serializer_class,
-                               lambda m, data: fn(actor=user, matter=m, **fixed, **data),
-                               output=s.MatterSerializer)
 
-    @extend_schema(request=s.NameSerializer, responses=s.MatterSerializer)
-    @action(detail=True, methods=["post"])
-    def support(self, request, pk=None):
-        user = request.user
-
-        def do(m, data):
-            services.support_matter(actor=user, matter=m, **data)
-            m.refresh_from_db()
-            return m
-        return self.transition(request, s.NameSerializer, do, output=s.MatterSerializer)
-
-    @extend_schema(request=s.MergeSerializer, responses=s.MatterSerializer)
-    @action(detail=True, methods=["post"])
-    def merge(self, request, pk=None):
-        return self._matter(request, s.MergeSerializer, services.merge_matter)
-
-    @extend_schema(request=s.ReferSerializer, responses=s.MatterSerializer)
-    @action(detail=True, methods=["post"])
-    def refer(self, request, pk=None):
-        return self._matter(request, s.ReferSerializer, services.refer_matter)
-
-    @extend_schema(request=s.RequiredReasonSerializer, responses=s.StepSerializer)
-    @action(detail=True, methods=["post"], url_path="merge-first-steps")
-    def merge_first_steps(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.RequiredReasonSerializer,
-                               lambda m, d: services.merge_first_steps(actor=user, matter=m, **d),
-                               output=s.StepSerializer)
-
-    @extend_schema(request=s.ScheduleMeetingSerializer, responses=s.MeetingSerializer)
-    @action(detail=True, methods=["post"], url_path="schedule-meeting")
-    def schedule_meeting(self, request, pk=None):
-        user = request.user
-
-        def do(m, d):
-            meeting = services.schedule_meeting(actor=user, matter=m, **d)
-            meeting.present_count = 0
-            return meeting
-        return self.transition(request, s.ScheduleMeetingSerializer, do, output=s.MeetingSerializer)
-
-    @extend_schema(request=s.StartImplementationSerializer, responses=s.ProjectSerializer)
-    @action(detail=True, methods=["post"], url_path="start-implementation")
-    def start_implementation(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.StartImplementationSerializer,
-                               lambda m, d: services.start_implementation(actor=user, matter=m, **d),
-                               output=s.ProjectSerializer)
-
-    @extend_schema(request=s.PostPublicationSerializer, responses=s.PublicationSerializer)
-    @action(detail=True, methods=["post"], url_path="post-publication")
-    def post_publication(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.PostPublicationSerializer,
-                               lambda m, d: services.post_publication(actor=user, matter=m, **d),
-                               output=s.PublicationSerializer)
-
-    @extend_schema(request=s.OpenEvaluationSerializer, responses=s.EvaluationRoundSerializer)
-    @action(detail=True, methods=["post"], url_path="open-evaluation")
-    def open_evaluation(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.OpenEvaluationSerializer,
-                               lambda m, d: services.open_evaluation(actor=user, matter=m, **d),
-                               output=s.EvaluationRoundSerializer)
-
-    @extend_schema(request=s.ObjectionTextSerializer, responses=s.ObjectionSerializer)
-    @action(detail=True, methods=["post"])
-    def object(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.ObjectionTextSerializer,
-                               lambda m, d: services.object_to_matter(actor=user, matter=m, **d),
-                               output=s.ObjectionSerializer)
-
-
-class MeetingViewSet(TransitionMixin, ScopedReadOnlyViewSet):
+class MeetingViewSet(ScopedReadOnlyViewSet):
     """Meetings: attendance, minutes (locked once signed) and votes."""
 
     queryset = Meeting.objects.all()
     serializer_class = s.MeetingSerializer
     filterset_fields = ["matter", "body_kind"]
-    action_perms = {"attend": "change", "minutes": "change", "sign_minutes": "change", "open_ballot": "change"}
+    filter_backends = FILTER_BACKENDS
+    transitions = {
+        "attend": Transition(services.record_attendance, input=s.AttendanceSerializer, respond=_reread),
+        "minutes": Transition(services.save_minutes, input=s.MinutesSerializer, respond=_the_object),
+        "sign_minutes": Transition(services.sign_minutes, input=s.SignSerializer, respond=_the_object,
+                                   url_path="sign-minutes"),
+        "open_ballot": Transition(services.open_ballot, input=s.OpenBallotSerializer, output=s.BallotSerializer,
+                                  url_path="open-ballot"),
+    }
 
     def base_queryset(self):
         return Meeting.objects.select_related("step").annotate(present_count=Count("participants"))
 
-    @extend_schema(request=s.AttendanceSerializer, responses=s.MeetingSerializer)
-    @action(detail=True, methods=["post"])
-    def attend(self, request, pk=None):
-        user = request.user
 
-        def do(meeting, d):
-            services.record_attendance(actor=user, meeting=meeting, **d)
-            return self.base_queryset().get(pk=meeting.pk)
-        return self.transition(request, s.AttendanceSerializer, do)
+class BallotViewSet(ScopedReadOnlyViewSet):
+    """Votes of a meeting: tallied, closed against the quorum rule, corrected by an appended recount."""
 
-    @extend_schema(request=s.MinutesSerializer, responses=s.MeetingSerializer)
-    @action(detail=True, methods=["post"])
-    def minutes(self, request, pk=None):
-        user = request.user
-
-        def do(meeting, d):
-            services.save_minutes(actor=user, meeting=meeting, **d)
-            return meeting
-        return self.transition(request, s.MinutesSerializer, do)
-
-    @extend_schema(request=s.SignSerializer, responses=s.MeetingSerializer)
-    @action(detail=True, methods=["post"], url_path="sign-minutes")
-    def sign_minutes(self, request, pk=None):
-        user = request.user
-
-        def do(meeting, d):
-            services.sign_minutes(actor=user, meeting=meeting, **d)
-            return meeting
-        return self.transition(request, s.SignSerializer, do)
-
-    @extend_schema(request=s.OpenBallotSerializer, responses=s.BallotSerializer)
-    @action(detail=True, methods=["post"], url_path="open-ballot")
-    def open_ballot(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.OpenBallotSerializer,
-                               lambda meeting, d: services.open_ballot(actor=user, meeting=meeting, **d),
-                               output=s.BallotSerializer)
-
-
-class BallotViewSet(TransitionMixin, ScopedReadOnlyViewSet):
     queryset = Ballot.objects.all()
     serializer_class = s.BallotSerializer
     filterset_fields = ["meeting"]
-    action_perms = {"tally": "change", "close": "change", "correct": "change"}
-
-    @extend_schema(request=s.TallySerializer, responses=s.BallotSerializer)
-    @action(detail=True, methods=["post"])
-    def tally(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.TallySerializer,
-                               lambda b, d: services.tally_ballot(actor=user, ballot=b, **d))
-
-    @extend_schema(request=None, responses=s.BallotSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        user = request.user
-        return self.transition(request, None, lambda b, d: services.close_ballot(actor=user, ballot=b))
-
-    @extend_schema(request=s.CorrectionSerializer, responses=s.BallotSerializer)
-    @action(detail=True, methods=["post"])
-    def correct(self, request, pk=None):
-        user = request.user
-
-        def do(b, d):
-            services.correct_ballot(actor=user, ballot=b, **d)
-            return b
-        return self.transition(request, s.CorrectionSerializer, do)
+    filter_backends = FILTER_BACKENDS
+    transitions = {
+        "tally": Transition(services.tally_ballot, input=s.TallySerializer),
+        "close": Transition(services.close_ballot),
+        "correct": Transition(services.correct_ballot, input=s.CorrectionSerializer, respond=_the_object),
+    }
 
 
-class PublicationViewSet(TransitionMixin, ScopedReadOnlyViewSet):
+class PublicationViewSet(ScopedReadOnlyViewSet):
+    """Publications (公开) of a resolution or an implementation result, countersigned by the supervision committee."""
+
     queryset = Publication.objects.all()
     serializer_class = s.PublicationSerializer
     filterset_fields = ["matter", "kind"]
-    action_perms = {"countersign": "change"}
-
-    @extend_schema(request=None, responses=s.PublicationSerializer)
-    @action(detail=True, methods=["post"])
-    def countersign(self, request, pk=None):
-        user = request.user
-        return self.transition(request, None,
-                               lambda p, d: services.countersign_publication(actor=user, publication=p))
+    filter_backends = FILTER_BACKENDS
+    transitions = {"countersign": Transition(services.countersign_publication)}
 
 
-class ProjectViewSet(TransitionMixin, ScopedReadOnlyViewSet):
+class ProjectViewSet(ScopedReadOnlyViewSet):
+    """The project a decided matter becomes (成果项目化), with its tasks and milestones."""
+
     queryset = Project.objects.all()
     serializer_class = s.ProjectSerializer
     filterset_fields = ["matter"]
-    action_perms = {"add_task": "change", "add_milestone": "change"}
-
-    @extend_schema(request=s.TaskSerializer, responses=s.TaskSerializer)
-    @action(detail=True, methods=["post"], url_path="add-task")
-    def add_task(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.TaskSerializer,
-                               lambda p, d: services.add_task(actor=user, project=p, **d), output=s.TaskSerializer)
-
-    @extend_schema(request=s.MilestoneInputSerializer, responses=s.ProjectSerializer)
-    @action(detail=True, methods=["post"], url_path="add-milestone")
-    def add_milestone(self, request, pk=None):
-        user = request.user
-
-        def do(p, d):
-            services.add_milestone(actor=user, project=p, **d)
-            return p
-        return self.transition(request, s.MilestoneInputSerializer, do)
+    filter_backends = FILTER_BACKENDS
+    transitions = {
+        "add_task": Transition(services.add_task, input=s.TaskSerializer, output=s.TaskSerializer,
+                               url_path="add-task"),
+        "add_milestone": Transition(services.add_milestone, input=s.MilestoneInputSerializer, respond=_the_object,
+                                    url_path="add-milestone"),
+    }
 
 
-class TaskViewSet(TransitionMixin, ScopedReadOnlyViewSet):
+class TaskViewSet(ScopedReadOnlyViewSet):
+    """Tasks of a project, completed with evidence; a rectification task comes from a failed evaluation."""
+
     queryset = Task.objects.all()
     serializer_class = s.TaskSerializer
     filterset_fields = ["project"]
-    action_perms = {"complete": "change"}
-
-    @extend_schema(request=s.EvidenceSerializer, responses=s.TaskSerializer)
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.EvidenceSerializer,
-                               lambda t, d: services.complete_task(actor=user, task=t, **d))
+    filter_backends = FILTER_BACKENDS
+    transitions = {"complete": Transition(services.complete_task, input=s.EvidenceSerializer)}
 
 
-class EvaluationRoundViewSet(TransitionMixin, ScopedReadOnlyViewSet):
+class EvaluationRoundViewSet(ScopedReadOnlyViewSet):
     """Evaluation rounds; results (satisfaction, count) stay empty until the round closes."""
 
     queryset = EvaluationRound.objects.all()
     serializer_class = s.EvaluationRoundSerializer
     filterset_fields = ["matter"]
-    action_perms = {"respond": "change", "close": "change"}
+    filter_backends = FILTER_BACKENDS
+    transitions = {
+        "respond": Transition(services.record_evaluation, input=s.ResponseInputSerializer, object_arg="round",
+                              respond=_the_object),
+        "close": Transition(services.close_evaluation, object_arg="round"),
+    }
 
     def base_queryset(self):
         return EvaluationRound.objects.prefetch_related("grids")
 
-    @extend_schema(request=s.ResponseInputSerializer, responses=s.EvaluationRoundSerializer)
-    @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
-        user = request.user
 
-        def do(r, d):
-            services.record_evaluation(actor=user, round=r, **d)
-            return r
-        return self.transition(request, s.ResponseInputSerializer, do)
+class ObjectionViewSet(ScopedReadOnlyViewSet):
+    """Objections of the supervision committee to a matter, and the answers to them."""
 
-    @extend_schema(request=None, responses=s.EvaluationRoundSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        user = request.user
-        return self.transition(request, None, lambda r, d: services.close_evaluation(actor=user, round=r))
-
-
-class ObjectionViewSet(TransitionMixin, ScopedReadOnlyViewSet):
     queryset = Objection.objects.all()
     serializer_class = s.ObjectionSerializer
     filterset_fields = ["matter"]
-    action_perms = {"respond": "change"}
-
-    @extend_schema(request=s.ResponseTextSerializer, responses=s.ObjectionSerializer)
-    @action(detail=True, methods=["post"])
-    def respond(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.ResponseTextSerializer,
-                               lambda o, d: services.respond_to_objection(actor=user, objection=o, **d))
+    filter_backends = FILTER_BACKENDS
+    transitions = {"respond": Transition(services.respond_to_objection, input=s.ResponseTextSerializer)}
 
 
 class BodyMemberViewSet(ScopedModelViewSet):
@@ -355,6 +211,7 @@ class BodyMemberViewSet(ScopedModelViewSet):
     queryset = BodyMember.objects.all()
     serializer_class = s.BodyMemberSerializer
     filterset_fields = ["capacity"]
+    filter_backends = FILTER_BACKENDS
     http_method_names = ["get", "post", "head", "options"]
 
     def base_queryset(self):
@@ -364,23 +221,19 @@ class BodyMemberViewSet(ScopedModelViewSet):
         return services.add_body_member(actor=self.request.user, **data)
 
 
-class PointsEntryViewSet(TransitionMixin, ScopedReadOnlyViewSet):
+class PointsEntryViewSet(ScopedReadOnlyViewSet):
     """The append-only points ledger; a correction is a reversing entry."""
 
     queryset = PointsEntry.objects.all()
     serializer_class = s.PointsEntrySerializer
     filterset_fields = ["subject_kind", "event", "matter", "dispute"]
-    action_perms = {"reverse": "add"}
-
-    @extend_schema(request=s.RequiredReasonSerializer, responses=s.PointsEntrySerializer)
-    @action(detail=True, methods=["post"])
-    def reverse(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.RequiredReasonSerializer,
-                               lambda e, d: services.reverse_points(actor=user, entry=e, **d))
+    filter_backends = FILTER_BACKENDS
+    # A reversal adds an entry: it needs the "add" scope on the entry it reverses.
+    transitions = {"reverse": Transition(services.reverse_points, input=s.RequiredReasonSerializer, perm="add",
+                                         object_arg="entry")}
 
 
-class DisputeViewSet(TransitionMixin, ScopedModelViewSet):
+class DisputeViewSet(ScopedModelViewSet):
     """The dispute register (矛盾纠纷)."""
 
     queryset = Dispute.objects.all()
@@ -389,7 +242,7 @@ class DisputeViewSet(TransitionMixin, ScopedModelViewSet):
     ordering_fields = ["received_on", "resolved_on"]
     ordering = ["-received_on"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_perms = {"reopen": "change"}
+    transitions = {"reopen": Transition(services.reopen_dispute, input=s.RequiredReasonSerializer)}
 
     def base_queryset(self):
         return Dispute.objects.select_related("area")
@@ -403,37 +256,19 @@ class DisputeViewSet(TransitionMixin, ScopedModelViewSet):
     def update_object(self, instance, data):
         return services.update_dispute(actor=self.request.user, dispute=instance, **data)
 
-    @extend_schema(request=s.RequiredReasonSerializer, responses=s.DisputeSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        user = request.user
-        return self.transition(request, s.RequiredReasonSerializer,
-                               lambda dsp, d: services.reopen_dispute(actor=user, dispute=dsp, **d))
 
-
-class CadreReviewViewSet(TransitionMixin, ScopedReadOnlyViewSet):
+class CadreReviewViewSet(ScopedReadOnlyViewSet):
     """Yearly reports and ratings of committee members (述职评议)."""
 
     queryset = CadreReview.objects.select_related("member")
     serializer_class = s.CadreReviewSerializer
     filterset_fields = ["year", "verdict"]
-    action_perms = {"rate": "change", "conclude": "change"}
-
-    @extend_schema(request=s.RatingInputSerializer, responses=s.CadreReviewSerializer)
-    @action(detail=True, methods=["post"])
-    def rate(self, request, pk=None):
-        user = request.user
-
-        def do(review, d):
-            services.record_cadre_ratings(actor=user, review=review, **d)
-            return review
-        return self.transition(request, s.RatingInputSerializer, do)
-
-    @extend_schema(request=None, responses=s.CadreReviewSerializer)
-    @action(detail=True, methods=["post"])
-    def conclude(self, request, pk=None):
-        user = request.user
-        return self.transition(request, None, lambda r, d: services.conclude_cadre_review(actor=user, review=r))
+    filter_backends = FILTER_BACKENDS
+    transitions = {
+        "rate": Transition(services.record_cadre_ratings, input=s.RatingInputSerializer, object_arg="review",
+                           respond=_the_object),
+        "conclude": Transition(services.conclude_cadre_review, object_arg="review"),
+    }
 
 
 class CommunitySettingViewSet(ScopedModelViewSet):
