@@ -29,4 +29,11 @@ T = {
     "Roster import": "花名册导入",
     "at most 40 characters": "最多40个字符",
     "an incident with this number is already on record in another grid": "此编号的事件已在其他网格登记",
+    # supervision checks
+    "Window request %(ref)s (%(item)s) is past its target date %(due)s":
+        "窗口受理事项 %(ref)s（%(item)s）已超过承诺办结日期 %(due)s",
+    "Urge %(office)s and tell the resident the result.": "请督促%(office)s办理，并将结果告知居民。",
+    "The admission request “%(title)s” of %(dept)s was due for a decision by %(due)s":
+        "%(dept)s的准入申请“%(title)s”应于 %(due)s 前作出决定",
+    "A request is decided within 15 working days of its application.": "准入申请应在申请后15个工作日内作出决定。",
 }
