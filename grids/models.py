@@ -449,6 +449,9 @@ class Incident(models.Model):
     """An incident (事件) of a grid, from filing to closing within a time limit of working days."""
 
     ref = models.CharField(_("reference"), max_length=24, unique=True)
+    # The number another system gave it (a 12345 work order, a department's file): an imported file
+    # run twice files each incident once.
+    external_ref = models.CharField(_("number in the source system"), max_length=40, blank=True)
     area = models.ForeignKey(Area, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="incidents")
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     category = models.ForeignKey(IncidentCategory, verbose_name=_("category"), on_delete=models.PROTECT,
@@ -484,6 +487,8 @@ class Incident(models.Model):
             models.Index(fields=["area", "state", "filed_at"], name="grids_incident_grid_state"),
             models.Index(fields=["unit", "state"], name="grids_incident_unit_state"),
         ]
+        constraints = [models.UniqueConstraint(fields=["external_ref"], condition=~models.Q(external_ref=""),
+                                               name="grids_incident_external_ref_once")]
 
     def __str__(self):
         return self.ref

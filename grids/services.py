@@ -401,7 +401,7 @@ def _route(actor, incident, exclude_unit=None, note="", at=None):
 
 @transaction.atomic
 def file_incident(*, actor, area, source, category, description, place="", priority=Priority.NORMAL,
-                  reporter_name="", photo=None, visit=None, filed_at=None) -> Incident:
+                  reporter_name="", photo=None, visit=None, filed_at=None, external_ref="") -> Incident:
     """File (建档受理) and route (分流交办) in one step: the incident is never left without a unit."""
     _require_level(area, AreaLevel.GRID)
     require_in_scope(actor, _perm(Incident, "add"), area.code)
@@ -410,7 +410,7 @@ def file_incident(*, actor, area, source, category, description, place="", prior
         raise ValidationError({"category": _("Choose a sub-category, not a main category.")})
     incident = Incident(ref=_next_ref(timezone.localtime(now).year), area=area, source=source, category=category,
                         description=(description or "").strip(), place=place, priority=priority,
-                        reporter_name=reporter_name, visit=visit, filed_at=now,
+                        reporter_name=reporter_name, visit=visit, filed_at=now, external_ref=external_ref,
                         due_on=due_date(timezone.localdate(now), category, priority) if category else None)
     if photo:
         incident.photo = photo

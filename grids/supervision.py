@@ -1,5 +1,6 @@
-"""Supervision checks: overdue incidents (urged, then escalated by core's findings), grids not
-visited in a plan's month, posts vacant for more than 90 days."""
+"""Supervision checks: overdue incidents and window requests (urged, then escalated by core's findings),
+grids not visited in a plan's month, posts vacant for more than 90 days, admission requests undecided
+after their 15 working days."""
 
 import datetime
 
@@ -59,4 +60,39 @@ def post_vacant(today):
             % {"community": quota.area.name, "n": quota.vacant, "days": VACANT_DAYS},
             detail=_("Vacant since %(d)s.") % {"d": quota.vacant_since},
             due_date=today + datetime.timedelta(days=30),
+        )
+
+
+@check("grids.window_overdue")
+def window_overdue(today):
+    """A resident's request with the back office past its target date (or done, the resident not told)."""
+    from .choices import WindowState
+    from .models import WindowRequest
+
+    late = (WindowRequest.objects.filter(state__in=[WindowState.BACK_OFFICE, WindowState.DONE], target_date__lt=today)
+            .select_related("area", "item"))
+    for req in late.iterator(chunk_size=2000):
+        yield Raise(
+            target=req, area=req.area,
+            title=_("Window request %(ref)s (%(item)s) is past its target date %(due)s")
+            % {"ref": req.ref, "item": req.item.name, "due": req.target_date},
+            detail=_("Urge %(office)s and tell the resident the result.") % {"office": req.back_office or "-"},
+            due_date=today + datetime.timedelta(days=3), url=req.get_absolute_url(),
+        )
+
+
+@check("grids.admission_undecided")
+def admission_undecided(today):
+    """An admission request still undecided after its 15 working days."""
+    from .choices import AdmissionState
+    from .models import AdmissionRequest
+
+    for req in AdmissionRequest.objects.filter(state=AdmissionState.PENDING, decide_by__lt=today).select_related(
+            "area"):
+        yield Raise(
+            target=req, area=req.area, severity=Severity.SERIOUS,
+            title=_("The admission request “%(title)s” of %(dept)s was due for a decision by %(due)s")
+            % {"title": req.title, "dept": req.department, "due": req.decide_by},
+            detail=_("A request is decided within 15 working days of its application."),
+            due_date=today + datetime.timedelta(days=3),
         )

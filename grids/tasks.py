@@ -7,7 +7,8 @@ from celery import shared_task
 def run_checks() -> dict:
     from core.supervision import run_all
 
-    return run_all(only=["grids.incident_overdue", "grids.grid_unvisited", "grids.post_vacant"])
+    return run_all(only=["grids.incident_overdue", "grids.grid_unvisited", "grids.post_vacant",
+                         "grids.window_overdue", "grids.admission_undecided"])
 
 
 # --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
@@ -15,6 +16,7 @@ from core.schedule import Periodic  # noqa: E402
 
 SCHEDULE = [
     Periodic("grids-run-checks", "grids.run_checks", minute="15", hour="7",
-             description="Overdue incidents, grids unvisited in their plan's period, posts vacant over 90 days."),
+             description="Overdue incidents and window requests, grids unvisited in their plan's period, posts "
+                         "vacant over 90 days, admission requests undecided after 15 working days."),
 ]
 ON_DEMAND = {}

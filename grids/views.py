@@ -23,7 +23,7 @@ from core.scope import scope_for
 from core.validators import content_type_for, extension
 
 from . import forms, selectors, services
-from .choices import State
+from .choices import Answer, State
 from .filtersets import (
     AdmissionFilterSet,
     CertificateFilterSet,
@@ -321,7 +321,9 @@ class VisitDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         labels = dict(self.object.plan.items.values_list("code", "label"))
-        ctx["answers"] = [(labels.get(code, code), value) for code, value in self.object.answers.items()]
+        words = dict(Answer.choices)
+        ctx["answers"] = [(labels.get(code, code), words.get(value, value))
+                          for code, value in self.object.answers.items()]
         ctx["incidents"] = list(self.object.incidents.select_related("unit"))
         return ctx
 

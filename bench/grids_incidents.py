@@ -1,0 +1,227 @@
+"""Benchmark: a year of a city's incidents (2,461 grids, 1 M incidents, 5 M state changes): a street
+officer's scoped incident list (API, token) at 8 clients beside /healthz in the same run, and the city's
+incident indicators (by on-time class) beside a plain COUNT(*) of the same table.
+
+    bash scripts/services.sh start /tmp/benchpg && source /tmp/benchpg/env
+    .venv/bin/python manage.py migrate
+    .venv/bin/python bench/grids_incidents.py --incidents 1000000 --events 5 --seconds 20
+
+Makes (once; kept for the next run, topped up when ``--incidents`` grows) a bench city 349800 of 4
+districts × 10 streets × 6 communities with 2,461 grids, a department per district, and the incidents of
+``--year`` with ``INSERT … SELECT generate_series`` (set-wise, like a COPY: the services would take hours
+for a million rows, and the numbers measured here are reads): states spread as a year's would be (most
+closed, some overdue), due dates, units, and ``--events`` state changes each (filed, routed, in progress,
+handled, closed). Then ANALYZE, EXPLAIN of the list's query, gunicorn as production runs it, and the loads.
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from core.models import Area  # noqa: E402
+from grids.models import HandlingUnit, Incident, IncidentCategory, IncidentEvent  # noqa: E402
+
+CITY = "349800000000"
+DISTRICTS, STREETS, COMMUNITIES, GRIDS = 4, 10, 6, 2_461
+
+
+def territory():
+    """The bench city: 4 districts × 10 streets × 6 communities (240), 2,461 grids over them."""
+    if Area.objects.filter(code=CITY).exists():
+        return list(Area.objects.filter(code__startswith="3498", level="grid").order_by("code"))
+    city = Area.objects.create(code=CITY, name="基准市", level="city")
+    districts = Area.objects.bulk_create([Area(code=f"3498{d:02d}000000", name=f"基准{d}区", level="county",
+                                               parent=city) for d in range(1, DISTRICTS + 1)])
+    streets = Area.objects.bulk_create([Area(code=f"{d.code[:6]}{s:03d}000", name=f"{d.name}{s}街道", level="township",
+                                             parent=d) for d in districts for s in range(1, STREETS + 1)])
+    communities = Area.objects.bulk_create([
+        Area(code=f"{s.code[:9]}{c:03d}", name=f"{s.name}{c}社区", level="community", kind="urban", parent=s)
+        for s in streets for c in range(1, COMMUNITIES + 1)])
+    per, extra = divmod(GRIDS, len(communities))
+    grids = Area.objects.bulk_create([
+        Area(code=f"{c.code}{g:03d}", name=f"第{g}网格", level="grid", kind="urban", parent=c)
+        for i, c in enumerate(communities) for g in range(1, per + (1 if i < extra else 0) + 1)])
+    for d in districts:
+        HandlingUnit.objects.create(area=d, name=f"{d.name}城市管理局", kind="department")
+    return grids
+
+
+def make_incidents(incidents: int, events: int, year: int):
+    """Top the bench city's incidents up to ``incidents`` (and their ``events`` state changes each)."""
+    prefix = f"SJB{year}-"
+    have = Incident.objects.filter(ref__startswith=prefix).count()
+    if have >= incidents:
+        return have
+    cats = list(IncidentCategory.objects.filter(parent__isnull=False).values_list("id", "time_limit_days"))
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        # One row per incident; grid, category and state from the sequence number, spread over the year.
+        cur.execute("""
+            CREATE TEMP TABLE bench_grid ON COMMIT DROP AS
+            SELECT row_number() OVER (ORDER BY a.code) - 1 AS n, a.id AS area_id, u.id AS unit_id
+            FROM core_area a JOIN core_area d ON d.code = substr(a.code, 1, 6) || '000000'
+            JOIN grids_handlingunit u ON u.area_id = d.id
+            WHERE a.code LIKE '3498%%' AND a.level = 'grid'""")
+        cur.execute("SELECT count(*) FROM bench_grid")
+        n_grids = cur.fetchone()[0]
+        cur.execute("CREATE TEMP TABLE bench_cat (n int, id int, days int) ON COMMIT DROP")
+        cur.executemany("INSERT INTO bench_cat VALUES (%s, %s, %s)", [(i, c, d) for i, (c, d) in enumerate(cats)])
+        cur.execute(f"""
+            INSERT INTO grids_incident (ref, external_ref, area_id, source, category_id, place, description,
+                priority, reporter_name, photo, visit_id, state, unit_id, filed_at, due_on, closed_on,
+                duplicate_of_id, reason, reopened_count, satisfaction)
+            SELECT %(prefix)s || lpad(g::text, 7, '0'), '', bg.area_id,
+                (ARRAY['patrol','resident','hotline','department'])[1 + g %% 4], bc.id, (g %% 30 + 1) || '栋',
+                '居民反映问题，请核实处置', CASE WHEN g %% 10 = 0 THEN 'urgent' ELSE 'normal' END, '', '', NULL,
+                CASE WHEN f.day > %(open_from)s::date THEN (ARRAY['routed','in_progress','resolved','verified'])[1 + g %% 4]
+                     WHEN g %% 50 = 0 THEN 'unable' ELSE 'closed' END,
+                bg.unit_id, f.day + time '09:00' + (g %% 480) * interval '1 minute', f.day + bc.days + 2,
+                CASE WHEN f.day > %(open_from)s::date THEN NULL ELSE f.day + (g %% 9) END,
+                NULL, '', CASE WHEN g %% 40 = 0 THEN 1 ELSE 0 END, CASE WHEN g %% 3 = 0 THEN 3 + g %% 3 END
+            FROM generate_series(%(start)s, %(stop)s) g
+            JOIN bench_grid bg ON bg.n = g %% {n_grids}
+            JOIN bench_cat bc ON bc.n = g %% {len(cats)}
+            CROSS JOIN LATERAL (SELECT %(jan1)s::date + (g::bigint * 365 / %(total)s)::int AS day) f
+            ORDER BY g  -- ids follow the filing time, as in life (not clustered by grid, which misleads plans)
+        """, {"prefix": prefix, "start": have + 1, "stop": incidents, "total": incidents,
+              "jan1": datetime.date(year, 1, 1), "open_from": datetime.date(year, 12, 15)})
+        print(f"incidents: {incidents - have:,} written in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        if events:
+            cur.execute("""
+                INSERT INTO grids_incidentevent (incident_id, at, actor_id, from_state, to_state, unit_id, note)
+                SELECT i.id, i.filed_at + s.k * interval '1 day', NULL, s.f, s.t, i.unit_id, ''
+                FROM grids_incident i
+                CROSS JOIN LATERAL (VALUES (0, '', 'filed'), (0, 'filed', 'routed'), (1, 'routed', 'in_progress'),
+                                           (2, 'in_progress', 'resolved'), (3, 'verified', 'closed'))
+                    AS s(k, f, t)
+                WHERE i.ref LIKE %(prefix)s AND i.ref > %(after)s
+                  AND s.k < %(events)s
+            """, {"prefix": prefix + "%", "after": f"{prefix}{have:07d}", "events": events})
+            print(f"state changes: {cur.rowcount:,} written in {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE grids_incident; ANALYZE grids_incidentevent; ANALYZE core_area")
+    return incidents
+
+
+def officer(street):
+    from django.contrib.auth import get_user_model
+
+    from core import services as core_services
+    from core.choices import Role
+
+    user = get_user_model().objects.filter(username="bench_grids_street").first()
+    if user is None:
+        user = core_services.add_staff(actor=None, username="bench_grids_street", role=Role.TOWNSHIP_OFFICER,
+                                       area_code=street.code, password="Bench-pass-2020!", full_name="基准")
+    return user
+
+
+def explain(sql, params):
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return "\n".join(r[0] for r in cur.fetchall())
+
+
+def main():
+    import http.client
+    import subprocess
+
+    from rest_framework.authtoken.models import Token
+    from volunteers_api import free_port, load, production_env, report  # the other benches' harness
+
+    from reports import engine, registry
+    from reports.periods import Period
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--events", type=int, default=5, help="state changes per incident (0-5)")
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--explain", action="store_true", help="print the plans of the list's queries")
+    args = parser.parse_args()
+    grids = territory()
+    make_incidents(args.incidents, args.events, args.year)
+    street = grids[0].parent.parent
+    user = officer(street)
+    token = Token.objects.get_or_create(user=user)[0].key
+    in_street = Incident.objects.filter(area__code__startswith=street.prefix).count()
+    total, changes = Incident.objects.count(), IncidentEvent.objects.count()
+    if args.explain:  # the list's page, restricted as the API does
+        qs = Incident.objects.restrict(user, "view").select_related("area", "category", "unit").order_by(
+            "-filed_at", "-id")[:50]
+        print(explain(*qs.query.sql_with_params()))
+
+    # The city's incident indicators (four on-time classes; one grouped query) beside COUNT(*).
+    period = Period.parse(str(args.year))
+    incident_indicators = [i for i in registry.autodiscover().values() if i.code.startswith("grids.incidents_")]
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM grids_incident")
+        cur.fetchone()
+    count_time = time.perf_counter() - started
+    started = time.perf_counter()
+    result = engine.compute(incident_indicators, period)
+    indicators_time = time.perf_counter() - started
+    city = Area.objects.get(code=CITY)
+    values = {c.indicator.removeprefix("grids.incidents_"): int(c.numerator) for c in result.values
+              if c.area_id == city.pk}
+    print(f"baseline: SELECT count(*) FROM grids_incident: {count_time * 1000:.0f} ms")
+    print(f"city incident indicators ({len(incident_indicators)} on-time classes, every area of the tree, "
+          f"{args.year}): {indicators_time:.2f} s {values}", flush=True)
+
+    port = free_port()
+    server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi", "-w", str(args.workers),
+                               "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning"],
+                              cwd=ROOT, env={**os.environ, **production_env()})
+    path = "/api/v1/grids/incidents/?page_size=50"
+    headers = {"Authorization": f"Token {token}", "Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+                assert response.status == 200, body[:300]
+                break
+            except (ConnectionRefusedError, OSError):
+                time.sleep(0.2)
+        baseline = load(port, "/healthz", {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}, args.clients,
+                        args.seconds)
+        measured = load(port, path, headers, args.clients, args.seconds)
+        filtered = load(port, path + "&state=in_progress", headers, args.clients, args.seconds)
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"city {CITY}: {len(grids):,} grids, {total:,} incidents, {changes:,} state changes; street "
+          f"{street.name}: {in_street:,} incidents; {args.clients} clients, gunicorn -w {args.workers}, "
+          f"{args.seconds} s each")
+    for label, figures in (("baseline: /healthz", baseline),
+                           ("street officer's incident list (API, token, scoped, 50 rows)", measured),
+                           ("the same, filtered to in progress", filtered)):
+        if figures[1]:
+            report(label, *figures)
+        else:  # every client still warming up when the time ran out (a very busy machine)
+            print(f"{label}: no request measured within {args.seconds} s; use more --seconds")
+    print("targets: list p95 < 100 ms at 8 clients; city indicators < 10 s")
+
+
+if __name__ == "__main__":
+    main()
