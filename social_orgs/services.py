@@ -308,6 +308,71 @@ def update_organisation(*, actor, org: Organisation, **fields) -> Organisation:
     return org
 
 
+# The registry's items compared on a re-import (a difference is a change of registration, not an
+# import); the descriptive ones an import may fill in or correct.
+REGISTER_ITEMS = ["name", "org_type", "registration_level", "area", "legal_rep_name", "sponsor_unit", "founded_on"]
+IMPORT_UPDATABLE = ["address", "purpose", "business_scope"]
+
+
+@transaction.atomic
+def import_registered(*, actor, uscc: str, name: str, org_type: str, area, registration_level: str,
+                      legal_rep_name: str, founded_on: datetime.date, sponsor_unit: str = "",
+                      kind: str = OrgKind.ORDINARY, address: str = "", purpose: str = "", business_scope: str = "",
+                      source: str = "") -> tuple[Organisation, str]:
+    """An organisation of the register (the national system's export) taken into the registry as
+    registered: ("created" | "updated" | "unchanged"). The code is checked for the type (the
+    allow-list admits legal legacy codes); a code already in the registry is compared: the same
+    facts change nothing, new descriptive facts (address, purpose, scope) are written, and a
+    different registration item is refused (that is a change of registration, decided on the
+    organisation's page). Scope: the area must be the actor's, and so must an existing record."""
+    from core.exceptions import OutOfScope
+
+    require_in_scope(actor, _perm(Organisation, "add"), area.code)
+    code = validate_uscc(uscc, org_type)
+    existing = Organisation.objects.select_for_update(of=("self",)).select_related("area").filter(uscc=code).first()
+    incoming = {"name": (name or "").strip(), "org_type": org_type, "registration_level": registration_level,
+                "area": area, "legal_rep_name": (legal_rep_name or "").strip(), "sponsor_unit": (sponsor_unit or "").strip(),
+                "founded_on": founded_on}
+    descriptive = {k: (v or "").strip() for k, v in
+                   {"address": address, "purpose": purpose, "business_scope": business_scope}.items()}
+    if existing is not None:
+        if actor is not None and not Organisation.objects.restrict(actor, "change").filter(pk=existing.pk).exists():
+            raise OutOfScope(_("No such record."))
+        differs = {k: getattr(existing, k) for k, v in incoming.items() if getattr(existing, k) != v}
+        if differs:
+            field, current = next(iter(differs.items()))
+            shown = existing.get_org_type_display() if field == "org_type" else current
+            raise ValidationError({field: _("The registry says %(current)s: a registration item changes through a "
+                                            "change of registration, not an import.") % {"current": shown}})
+        wanted = {k: v for k, v in descriptive.items() if v and getattr(existing, k) != v}
+        if not wanted:
+            return existing, "unchanged"
+        before = audit.snapshot(existing, IMPORT_UPDATABLE)
+        for key, value in wanted.items():
+            setattr(existing, key, value)
+        existing.full_clean(exclude=["legal_rep_id_number_index"])
+        existing.save()
+        audit.record(actor=actor, action="social_orgs.organisation.import_update", target=existing, reason=source,
+                     changes=audit.diff(before, audit.snapshot(existing, IMPORT_UPDATABLE)))
+        return existing, "updated"
+    if founded_on is None:
+        raise ValidationError({"founded_on": _("A registered organisation has its date of establishment.")})
+    if founded_on > timezone.localdate():
+        raise ValidationError({"founded_on": _("The date of establishment has not come yet.")})
+    org = Organisation(uscc=code, kind=kind, status=OrgStatus.ACTIVE, first_activity_on=None, **incoming,
+                       **descriptive)
+    org.full_clean(exclude=["legal_rep_id_number_index"])
+    _check_area(org)
+    org.save()
+    StatusChange.objects.create(organisation=org, from_status="", to_status=OrgStatus.ACTIVE, on=founded_on,
+                                step="register_import", reason=source, decided_by=actor)
+    audit.record(actor=actor, action="social_orgs.organisation.import", target=org, reason=source,
+                 changes=audit.snapshot(org, ["uscc", "name", "org_type", "area", "registration_level",
+                                              "sponsor_unit", "founded_on"]))
+    recheck(actor, org)
+    return org, "created"
+
+
 @transaction.atomic
 def allow_legacy_code(*, actor, code: str, reason: str) -> UsccAllowance:
     if actor is not None:
