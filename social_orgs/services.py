@@ -713,19 +713,196 @@ def run_timers(today: datetime.date | None = None) -> dict:
         return _run_timers(today)
 
 
+TIMER_BATCH = 1000  # changes per transaction of the nightly run
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def _run_timers(today) -> dict:
+    """Set-wise, one transaction per batch of ``TIMER_BATCH`` changes: the rows of a batch are
+    locked and re-checked (a concurrent change is simply not due any more), written with bulk
+    statements, and each change keeps its own audit event (written in bulk, as ``_list`` and
+    ``_exit`` write them one by one). The same decisions as ``list_missed_report``, ``escalate``,
+    ``expire`` and ``propose_revocation``."""
     done = {"listed": 0, "escalated": 0, "expired": 0, "proposed": 0}
-    for org, year, deadline in missed_reports(today, unlisted=True):
-        list_missed_report(org=org, year=year, deadline=deadline, today=today)
-        done["listed"] += 1
-    for pk in CreditListing.objects.filter(status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
-                                           escalates_on__lte=today).values_list("pk", flat=True):
-        done["escalated"] += escalate(listing_id=pk, today=today) is not None
-    for pk in CreditListing.objects.filter(status=ListingStatus.LISTED, auto_exit_on__lte=today).values_list("pk", flat=True):
-        done["expired"] += expire(listing_id=pk, today=today) is not None
-    for org in zombies(today).select_related("area"):
-        done["proposed"] += propose_revocation(org=org, today=today)[1]
+    missed = missed_reports(today, unlisted=True)
+    for batch in _chunks(missed, TIMER_BATCH):
+        done["listed"] += _list_missed_batch(batch, today)
+    due = list(CreditListing.objects.filter(status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
+                                            escalates_on__lte=today).order_by("pk").values_list("pk", flat=True))
+    for batch in _chunks(due, TIMER_BATCH):
+        done["escalated"] += _escalate_batch(batch, today)
+    due = list(CreditListing.objects.filter(status=ListingStatus.LISTED, auto_exit_on__lte=today)
+               .order_by("pk").values_list("pk", flat=True))
+    for batch in _chunks(due, TIMER_BATCH):
+        done["expired"] += _expire_batch(batch, today)
+    from django.db.models import Exists, OuterRef
+
+    new_zombies = zombies(today).exclude(Exists(RevocationProposal.objects.filter(
+        organisation=OuterRef("pk"), ground=RevocationGround.ZOMBIE)))
+    for batch in _chunks(list(new_zombies.order_by("pk").values_list("pk", flat=True)), TIMER_BATCH):
+        done["proposed"] += _propose_batch(batch, today)
     return done
+
+
+_NO_FK_CHECK = ["organisation", "decided_by", "exited_by", "escalated_to"]
+_RESTART_FIELDS = ["events", "clock_from", "restart_count", "rectified_on", "rectification_note", "rectifiable",
+                   "escalates_on", "auto_exit_on", "earliest_exit_on", "exit_due_by"]
+
+
+def _list_many(entries: list[dict]) -> list[CreditListing | None]:
+    """``_list`` for many events of the system at once (inside the caller's transaction): each
+    entry {org, reason, on, reason_text, basis_ref} enters its organisation on the list, or
+    restarts the open listing's clock, or (the same basis already recorded) changes nothing.
+    Returns each entry's listing; one audit event per entry that changed something."""
+    keys = {(e["org"].pk, list_type_of(e["reason"])) for e in entries}
+    open_ = {}
+    for listing in CreditListing.objects.select_for_update(of=("self",)).filter(
+            organisation_id__in={k[0] for k in keys}, list_type__in={k[1] for k in keys}, status=ListingStatus.LISTED):
+        open_[(listing.organisation_id, listing.list_type)] = listing
+    created, restarted, events, out = [], {}, [], []
+    for e in entries:
+        org, reason, on = e["org"], e["reason"], e["on"]
+        list_type = list_type_of(reason)
+        event = {"on": on.isoformat(), "reason": str(reason), "text": e["reason_text"], "basis": e["basis_ref"]}
+        listing = open_.get((org.pk, list_type))
+        if listing is not None:
+            if e["basis_ref"] and any(x.get("basis") == e["basis_ref"] for x in listing.events):
+                out.append(listing)
+                continue
+            listing.events = [*listing.events, event]
+            listing.clock_from = max(listing.clock_from, on)
+            listing.restart_count += 1
+            listing.rectified_on, listing.rectification_note = None, ""
+            listing.rectifiable = listing.rectifiable or reason not in NOT_RECTIFIABLE
+            rules.compute_dates(listing)
+            if listing.pk is not None:
+                restarted[listing.pk] = listing
+            events.append(("restart", listing, org, e["reason_text"],
+                           {"event": [None, event], "clock_from": [None, listing.clock_from]}))
+            out.append(listing)
+            continue
+        listing = CreditListing(organisation=org, list_type=list_type, reason=reason, reason_text=e["reason_text"],
+                                basis_ref=e["basis_ref"], listed_on=on, clock_from=on, events=[event],
+                                rectifiable=reason not in NOT_RECTIFIABLE)
+        rules.compute_dates(listing)
+        # Field validation; the one-open-listing constraint is the database's, under the lock taken above,
+        # and the organisation is the row this run read (no existence query per listing).
+        listing.full_clean(exclude=_NO_FK_CHECK, validate_unique=False, validate_constraints=False)
+        created.append(listing)
+        open_[(org.pk, list_type)] = listing
+        events.append(("enter", listing, org, e["reason_text"], {"list_type": [None, list_type], "reason": [None, reason]}))
+        out.append(listing)
+    CreditListing.objects.bulk_create(created)
+    CreditListing.objects.bulk_update(list(restarted.values()), _RESTART_FIELDS)
+    lists = {value: str(label) for value, label in ListType.choices}  # str(listing) without a lookup per row
+    audit.record_many([audit.build(actor=None, action=f"social_orgs.creditlisting.{what}", target=listing,
+                                   area=org.area, reason=text, changes=changes,
+                                   label=f"{org.name} · {lists[listing.list_type]}")
+                       for what, listing, org, text, changes in events])
+    return out
+
+
+@transaction.atomic
+def _list_missed_batch(batch: list[tuple], today) -> int:
+    text = _("The annual work report of %(y)s was not filed by %(d)s.")
+    entries = [{"org": org, "reason": ListingReason.LATE_REPORT, "on": today, "basis_ref": f"annual-report:{year}",
+                "reason_text": text % {"y": year, "d": deadline}} for org, year, deadline in batch]
+    _list_many(entries)
+    return len(entries)
+
+
+@transaction.atomic
+def _escalate_batch(ids: list[int], today) -> int:
+    """``escalate`` for a batch: the abnormal listings still due (locked, re-checked) move to the
+    serious list."""
+    listings = list(CreditListing.objects.select_for_update(of=("self",)).select_related("organisation__area")
+                    .filter(pk__in=ids, status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
+                            escalates_on__lte=today).order_by("pk"))
+    if not listings:
+        return 0
+    from django.db.models import F
+
+    for listing in listings:
+        listing.status, listing.exited_on = ListingStatus.ESCALATED, listing.escalates_on
+    CreditListing.objects.filter(pk__in=[x.pk for x in listings]).update(status=ListingStatus.ESCALATED,
+                                                                         exited_on=F("escalates_on"))
+    text, reasons = _("On the abnormal-activities list since %(d)s (%(r)s)."), dict(ListingReason.choices)
+    serious = _list_many([
+        {"org": x.organisation, "reason": ListingReason.TWO_YEARS_ABNORMAL, "on": x.escalates_on,
+         "basis_ref": f"escalation:{x.pk}", "reason_text": text % {"d": x.listed_on, "r": reasons[x.reason]}}
+        for x in listings])
+    for listing, moved_to in zip(listings, serious, strict=True):
+        listing.escalated_to = moved_to
+    _set_escalated_to([(x.pk, x.escalated_to.pk) for x in listings])
+    label = str(ListType.ABNORMAL.label)
+    audit.record_many([audit.build(actor=None, action="social_orgs.creditlisting.escalate", target=x,
+                                   area=x.organisation.area, changes={"escalated_to": [None, x.escalated_to.pk]},
+                                   label=f"{x.organisation.name} · {label}")
+                       for x in listings])
+    return len(listings)
+
+
+def _set_escalated_to(pairs: list[tuple[int, int]]) -> None:
+    """One UPDATE … FROM (VALUES …) for a batch (``bulk_update``'s CASE per row costs seconds)."""
+    if not pairs:
+        return
+    from django.db import connection
+
+    table = CreditListing._meta.db_table
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} AS l SET escalated_to_id = v.target FROM (VALUES {values}) AS v(id, target) "
+                       "WHERE l.id = v.id", [n for pair in pairs for n in pair])
+
+
+@transaction.atomic
+def _expire_batch(ids: list[int], today) -> int:
+    """``expire`` for a batch: the listings whose automatic exit date has come leave the list."""
+    listings = list(CreditListing.objects.select_for_update(of=("self",)).select_related("organisation__area")
+                    .filter(pk__in=ids, status=ListingStatus.LISTED, auto_exit_on__lte=today).order_by("pk"))
+    from django.db.models import F
+
+    CreditListing.objects.filter(pk__in=[x.pk for x in listings]).update(
+        status=ListingStatus.EXITED, exited_on=F("auto_exit_on"), exit_reason=ExitReason.AUTOMATIC, exit_note="",
+        exited_by=None)
+    lists = {value: str(label) for value, label in ListType.choices}
+    audit.record_many([audit.build(actor=None, action="social_orgs.creditlisting.exit", target=x,
+                                   area=x.organisation.area, label=f"{x.organisation.name} · {lists[x.list_type]}",
+                                   changes={"status": [ListingStatus.LISTED, ListingStatus.EXITED],
+                                            "exit_reason": [None, ExitReason.AUTOMATIC]})
+                       for x in listings])
+    return len(listings)
+
+
+@transaction.atomic
+def _propose_batch(ids: list[int], today) -> int:
+    """``propose_revocation`` for a batch of zombies without a proposal (re-checked under lock)."""
+    from django.db.models import Exists, OuterRef
+
+    orgs = list(zombies(today).select_for_update(of=("self",)).select_related("area").filter(pk__in=ids)
+                .exclude(Exists(RevocationProposal.objects.filter(organisation=OuterRef("pk"),
+                                                                  ground=RevocationGround.ZOMBIE))).order_by("pk"))
+    if not orgs:
+        return 0
+    reports, listings = {}, {}
+    for r in AnnualReport.objects.filter(organisation__in=orgs).values("organisation_id", "year", "submitted_on"):
+        reports.setdefault(r["organisation_id"], []).append({"year": r["year"], "submitted_on": str(r["submitted_on"])})
+    for x in CreditListing.objects.filter(organisation__in=orgs, status=ListingStatus.LISTED).order_by("-listed_on", "-id"):
+        listings.setdefault(x.organisation_id, []).append(
+            f"{x.get_list_type_display()}: {x.get_reason_display()} ({x.listed_on})")
+    proposals = RevocationProposal.objects.bulk_create([
+        RevocationProposal(organisation=org, ground=RevocationGround.ZOMBIE, proposed_on=today, case_file={
+            "certificate_on": str(org.founded_on), "first_activity_on": None,
+            "annual_reports": reports.get(org.pk, []), "open_listings": listings.get(org.pk, []),
+            "rule": rules.RULES["zombie_months"][3]}) for org in orgs])
+    audit.record_many([audit.build(actor=None, action="social_orgs.revocationproposal.propose", target=p,
+                                   area=p.organisation.area, changes={"ground": [None, RevocationGround.ZOMBIE]})
+                       for p in proposals])
+    return len(proposals)
 
 
 # --- grades, directory, inspections, support, community orgs ----------------------------------------
@@ -1001,7 +1178,7 @@ def draw_plan(*, actor, plan, seed: str):
         raise TransitionRefused(_("Only %(n)s inspectors without a conflict are left for %(code)s.")
                                 % {"n": exc.available, "code": exc.uscc})
     plan.seed, plan.draw, plan.status, plan.drawn_at = seed.strip(), result, PlanStatus.DRAWN, timezone.now()
-    plan.save()
+    plan.save(update_fields=["seed", "draw", "status", "drawn_at"])  # the frozen pools are not written again
     audit.record(actor=actor, action="social_orgs.inspectionplan.draw", target=plan,
                  changes={"seed": [None, plan.seed], "drawn": [None, [r["uscc"] for r in result]]})
     return plan
@@ -1264,3 +1441,4 @@ def grade_project(*, actor, application, stage: str, grade: str, note: str = "")
     audit.record(actor=actor, action=f"social_orgs.ventureapplication.{stage}", target=application, reason=note,
                  changes={f"{stage}_grade": [None, grade]})
     return application
+
