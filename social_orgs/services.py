@@ -1442,3 +1442,243 @@ def grade_project(*, actor, application, stage: str, grade: str, note: str = "")
                  changes={f"{stage}_grade": [None, grade]})
     return application
 
+
+# --- fee inspections of industry associations (涉企收费检查) -----------------------------------------
+FEE_UPDATABLE = ["findings", "violation", "rectification_deadline", "refund_yuan", "rectified_on",
+                 "rectification_note", "published"]
+
+
+def _fee_rules(ins, before=None):
+    """A violation needs the findings; a rectification deadline or a verified rectification needs a
+    violation; dates follow the inspection."""
+    if ins.violation and not (ins.findings or "").strip():
+        raise ValidationError({"findings": _("Describe the findings of the violation.")})
+    if (ins.rectification_deadline or ins.rectified_on) and not ins.violation:
+        raise ValidationError({"violation": _("Name the violation to rectify.")})
+    if ins.rectification_deadline and ins.rectification_deadline <= ins.inspected_on:
+        raise ValidationError({"rectification_deadline": _("The rectification deadline comes after the "
+                                                           "inspection.")})
+    if ins.rectified_on:
+        if ins.rectified_on < ins.inspected_on:
+            raise ValidationError({"rectified_on": _("A rectification is verified after the inspection.")})
+        if not (ins.rectification_note or "").strip():
+            raise ValidationError({"rectification_note": _("Say what was rectified and how it was verified.")})
+    if ins.refund_yuan is not None and ins.refund_yuan < 0:
+        raise ValidationError({"refund_yuan": _("A refund is not negative.")})
+
+
+@transaction.atomic
+def record_fee_inspection(*, actor, org: Organisation, method: str, inspected_on: datetime.date,
+                          inspectors: list[str], findings: str = "", violation: str = "",
+                          rectification_deadline=None, refund_yuan: Decimal = Decimal(0),
+                          published: bool = True) -> Inspection:
+    """A fee inspection of an industry association or chamber, entered on the inspectors' behalf."""
+    org = _locked(org, actor)
+    names = [n.strip() for n in inspectors if n and n.strip()]
+    if len(set(names)) < 2:
+        raise ValidationError({"inspectors": _("An inspection is carried out by at least two inspectors.")})
+    if not org.is_industry_association:
+        raise ValidationError({"organisation": _("Fee inspections concern industry associations and chambers.")})
+    ins = Inspection(organisation=org, kind=InspectionKind.FEE, method=method, inspected_on=inspected_on,
+                     inspectors="、".join(names), findings=(findings or "").strip(), violation=violation or "",
+                     rectification_deadline=rectification_deadline, refund_yuan=Decimal(refund_yuan or 0),
+                     published=published)
+    _fee_rules(ins)
+    ins.full_clean()
+    ins.save()
+    audit.record(actor=actor, action="social_orgs.inspection.fee", target=ins, area=org.area,
+                 changes={"kind": [None, InspectionKind.FEE], "violation": [None, ins.violation],
+                          "inspectors": [None, ins.inspectors], "refund_yuan": [None, str(ins.refund_yuan)]})
+    return ins
+
+
+@transaction.atomic
+def update_fee_inspection(*, actor, inspection: Inspection, **values) -> Inspection:
+    """Findings, refunds and the rectification of a fee inspection (on the inspectors' behalf)."""
+    from core.recorded import update_recorded
+
+    if inspection.kind != InspectionKind.FEE:
+        raise TransitionRefused(_("Only a fee inspection is edited here."))
+    return update_recorded(inspection, values, allowed=FEE_UPDATABLE, actor=actor,
+                           action="social_orgs.inspection.fee_update", adjust=_fee_rules)
+
+
+# --- welfare-lottery funds (福彩公益金) ----------------------------------------------------------------
+def _allocated(fund) -> Decimal:
+    from django.db.models import Sum
+
+    return fund.allocations.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+@transaction.atomic
+def create_lottery_fund(*, actor, area, year: int, amount: Decimal, source_ref: str = "", note: str = ""):
+    from core.recorded import create_recorded
+
+    from .models import LotteryFund
+
+    return create_recorded(LotteryFund, {"area": area, "year": year, "amount": Decimal(amount),
+                                         "source_ref": source_ref, "note": note},
+                           actor=actor, action="social_orgs.lotteryfund.create")
+
+
+@transaction.atomic
+def update_lottery_fund(*, actor, fund, **values):
+    """The year's amount (never below what is allocated), its document and remarks."""
+    from core.recorded import update_recorded
+
+    def adjust(instance, before):
+        allocated = _allocated(instance)
+        if instance.amount is not None and instance.amount < allocated:
+            raise ValidationError({"amount": _("%(a)s yuan is allocated already: the fund cannot be smaller.")
+                                   % {"a": allocated}})
+
+    return update_recorded(fund, values, allowed=["amount", "source_ref", "note"], actor=actor,
+                           action="social_orgs.lotteryfund.update", adjust=adjust)
+
+
+@transaction.atomic
+def allocate_lottery_fund(*, actor, fund, title: str, amount: Decimal, granted_on: datetime.date,
+                          organisation: Organisation | None = None) -> SupportGrant:
+    """An allocation of the year's fund: what it pays for, to whom, within what is left."""
+    from .models import LotteryFund
+
+    qs = LotteryFund.objects.select_for_update(of=("self",)).select_related("area")
+    if actor is not None:
+        qs = qs & LotteryFund.objects.restrict(actor, "change")
+    fund = qs.filter(pk=fund.pk).first()
+    if fund is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("Allocate an amount above zero.")})
+    left = fund.amount - _allocated(fund)
+    if amount > left:
+        raise ValidationError({"amount": _("Only %(left)s yuan of the fund is left.") % {"left": left}})
+    if granted_on.year != fund.year:
+        raise ValidationError({"granted_on": _("The fund of %(y)s is allocated in %(y)s.") % {"y": fund.year}})
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Say what the allocation pays for.")})
+    area = fund.area
+    if organisation is not None:
+        if not organisation.area.code.startswith(fund.area.prefix):
+            raise ValidationError({"organisation": _("The organisation is outside the fund's area.")})
+        area = organisation.area
+    grant = record_grant(actor=actor, kind=SupportKind.LOTTERY, area=area, year=fund.year, title=title.strip(),
+                         amount=amount, granted_on=granted_on, org=organisation)
+    grant.fund = fund
+    grant.save(update_fields=["fund"])
+    return grant
+
+
+# --- incubation centres (孵化基地) ---------------------------------------------------------------------
+CENTRE_FIELDS = ["name", "area", "operator", "address", "space_sqm", "opened_on", "services"]
+
+
+def _centre_rules(centre, before=None):
+    if centre.area_id and centre.area.level not in (AreaLevel.CITY, AreaLevel.COUNTY):
+        raise ValidationError({"area": _("An incubation centre is the city's or a district/county's.")})
+    if centre.operator_id and centre.operator.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
+        raise ValidationError({"operator": _("%(name)s is not a registered organisation.")
+                               % {"name": centre.operator.name}})
+
+
+@transaction.atomic
+def create_centre(*, actor, **values):
+    from core.recorded import create_recorded
+
+    from .models import IncubationCentre
+
+    return create_recorded(IncubationCentre, {k: values.get(k) for k in CENTRE_FIELDS if k in values},
+                           actor=actor, action="social_orgs.incubationcentre.create", adjust=_centre_rules)
+
+
+@transaction.atomic
+def update_centre(*, actor, centre, **values):
+    from core.recorded import update_recorded
+
+    return update_recorded(centre, values, allowed=CENTRE_FIELDS, actor=actor,
+                           action="social_orgs.incubationcentre.update", adjust=_centre_rules)
+
+
+def _locked_centre(centre, actor):
+    from .models import IncubationCentre
+
+    qs = IncubationCentre.objects.select_for_update(of=("self",)).select_related("area")
+    if actor is not None:
+        qs = qs & IncubationCentre.objects.restrict(actor, "change")
+    found = qs.filter(pk=centre.pk).first()
+    if found is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    return found
+
+
+@transaction.atomic
+def admit_to_centre(*, actor, centre, started_on: datetime.date, term_until: datetime.date,
+                    organisation: Organisation | None = None, applicant_name: str = "", space_sqm: int = 0,
+                    services_given: str = ""):
+    """An organisation (registered, or being prepared) starts its term at the centre."""
+    from django.db.models import Sum
+
+    from .choices import IncubationStatus
+    from .models import Incubation
+
+    centre = _locked_centre(centre, actor)
+    applicant_name = (applicant_name or "").strip()
+    if organisation is None and not applicant_name:
+        raise ValidationError({"organisation": _("Name the registered organisation, or the one not yet registered.")})
+    if organisation is not None and applicant_name:
+        raise ValidationError({"applicant_name": _("A registered organisation is named by its record.")})
+    if organisation is not None:
+        if organisation.status in (OrgStatus.DEREGISTERED, OrgStatus.REVOKED):
+            raise ValidationError({"organisation": _("%(name)s is no longer registered.") % {"name": organisation.name}})
+        if Incubation.objects.filter(organisation=organisation, status=IncubationStatus.INCUBATING).exists():
+            raise TransitionRefused(_("%(name)s is being incubated already.") % {"name": organisation.name})
+    if term_until <= started_on:
+        raise ValidationError({"term_until": _("The term ends after it starts.")})
+    if started_on < centre.opened_on:
+        raise ValidationError({"started_on": _("The centre opened on %(d)s.") % {"d": centre.opened_on}})
+    space_sqm = int(space_sqm or 0)
+    if centre.space_sqm:
+        used = centre.incubations.filter(status=IncubationStatus.INCUBATING).aggregate(s=Sum("space_sqm"))["s"] or 0
+        if used + space_sqm > centre.space_sqm:
+            raise ValidationError({"space_sqm": _("Only %(left)s m² of the centre's space is free.")
+                                   % {"left": centre.space_sqm - used}})
+    inc = Incubation(centre=centre, organisation=organisation, applicant_name=applicant_name, started_on=started_on,
+                     term_until=term_until, space_sqm=space_sqm, services_given=(services_given or "").strip())
+    inc.full_clean()
+    inc.save()
+    audit.record(actor=actor, action="social_orgs.incubation.admit", target=inc, area=centre.area,
+                 changes={"centre": [None, centre.pk], "term_until": [None, term_until], "space_sqm": [None, space_sqm]})
+    return inc
+
+
+@transaction.atomic
+def end_incubation(*, actor, incubation, graduated: bool, ended_on: datetime.date, note: str = ""):
+    """The term ends: graduated (出壳), or left before; the outcome is said either way."""
+    from .choices import IncubationStatus
+    from .models import Incubation
+
+    qs = Incubation.objects.select_for_update(of=("self",)).select_related("centre__area")
+    if actor is not None:
+        qs = qs & Incubation.objects.restrict(actor, "change")
+    inc = qs.filter(pk=incubation.pk).first()
+    if inc is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    if inc.status != IncubationStatus.INCUBATING:
+        raise TransitionRefused(_("This incubation has ended already."))
+    if ended_on < inc.started_on:
+        raise ValidationError({"ended_on": _("The incubation ends after it started (%(d)s).") % {"d": inc.started_on}})
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say how the incubation ended.")})
+    inc.status = IncubationStatus.GRADUATED if graduated else IncubationStatus.WITHDRAWN
+    inc.ended_on, inc.outcome_note = ended_on, note.strip()
+    inc.save(update_fields=["status", "ended_on", "outcome_note"])
+    audit.record(actor=actor, action="social_orgs.incubation.end", target=inc, area=inc.centre.area, reason=note,
+                 changes={"status": [IncubationStatus.INCUBATING, inc.status], "ended_on": [None, ended_on]})
+    return inc
