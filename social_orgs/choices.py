@@ -205,3 +205,21 @@ class ProjectGrade(models.TextChoices):
     GOOD = "good", _("Good (良好)")
     PASS = "pass", _("Passed (合格)")
     FAIL = "fail", _("Failed (不合格)")
+
+
+class FeeViolation(models.TextChoices):
+    """The violation types a fee inspection of an industry association or chamber checks (行业协会商会
+    涉企收费检查: 国办发〔2020〕21号 and the 民政部 special-action lists)."""
+
+    FORCED_MEMBERSHIP = "forced_membership", _("Forcing enterprises to join or pay dues (强制入会收费)")
+    FORCED_SERVICE = "forced_service", _("Forcing paid services, training or publications (强制服务收费)")
+    ADMINISTRATIVE_POWER = "admin_power", _("Charging through administrative powers (利用行政资源收费)")
+    DUES_ABOVE_STANDARD = "dues_above", _("Dues above the standard adopted by the assembly (超标准收取会费)")
+    APPRAISAL_FEES = "appraisal", _("Charging for appraisals, rankings or commendations (违规评比表彰收费)")
+    OTHER = "other", _("Other improper charge")
+
+
+class IncubationStatus(models.TextChoices):
+    INCUBATING = "incubating", _("Incubating")
+    GRADUATED = "graduated", _("Graduated")
+    WITHDRAWN = "withdrawn", _("Left before graduating")

@@ -16,6 +16,7 @@ other seed another one.
 """
 
 import hashlib
+import heapq
 import json
 import math
 
@@ -41,11 +42,15 @@ class TooFewInspectors(Exception):
 
 def draw(*, seed: str, pools_hash_: str, org_pool: list, inspector_pool: list, size: int, per_task: int) -> list[dict]:
     digest = hashlib.sha256(f"{seed}|{pools_hash_}".encode()).hexdigest()
+    prefix = hashlib.sha256(f"{digest}|".encode())  # rank(x) = SHA-256(digest|x): the prefix hashed once
 
     def rank(text: str) -> str:
-        return hashlib.sha256(f"{digest}|{text}".encode()).hexdigest()
+        h = prefix.copy()
+        h.update(text.encode())
+        return h.hexdigest()
 
-    chosen = sorted(org_pool, key=lambda row: rank(row[1]))[:size]
+    # The ``size`` lowest ranks (heapq.nsmallest is sorted(...)[:size], without sorting the whole pool).
+    chosen = heapq.nsmallest(size, org_pool, key=lambda row: rank(row[1]))
     out = []
     for org_id, uscc in chosen:
         eligible = [p["name"] for p in inspector_pool if uscc not in p.get("conflicts", [])]

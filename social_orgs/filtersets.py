@@ -108,3 +108,59 @@ class VentureFilterSet(ScopedFilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__contains=value) | Q(organisation__name__contains=value)
                                | Q(applicant_name__contains=value) | Q(host__name__contains=value))
+
+
+class FeeInspectionFilterSet(ScopedFilterSet):
+    from .choices import FeeViolation
+
+    q = django_filters.CharFilter(label=_("Social organisation"), field_name="organisation__name",
+                                  lookup_expr="contains")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="inspected_on", lookup_expr="year")
+    violation = django_filters.ChoiceFilter(label=_("Violation found"), choices=FeeViolation.choices)
+    rectification = django_filters.ChoiceFilter(
+        label=_("Rectification"), method="filter_rectification",
+        choices=[("none", _("Nothing to rectify")), ("open", _("Rectification open")),
+                 ("done", _("Rectification verified"))])
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "year", "violation", "rectification", "area"]
+
+    def filter_rectification(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(violation="")
+        if value == "open":
+            return queryset.exclude(violation="").filter(rectified_on__isnull=True)
+        return queryset.filter(rectified_on__isnull=False)
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "organisation__area", value)
+
+
+class LotteryFundFilterSet(ScopedFilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        from .models import LotteryFund
+
+        model = LotteryFund
+        fields = ["year", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "area", value)
+
+
+class CentreFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="contains")
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        from .models import IncubationCentre
+
+        model = IncubationCentre
+        fields = ["q", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, "area", value)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import (
     CHANGEABLE_LABELS,
+    FeeViolation,
     InspectionMethod,
     ListingReason,
     OrgKind,
@@ -249,3 +250,130 @@ class ProjectGradeForm(forms.Form):
     stage = forms.ChoiceField(label=_("Evaluation"), choices=[("midterm", _("Mid-term")), ("final", _("Final"))])
     grade = forms.ChoiceField(label=_("Grade"), choices=ProjectGrade.choices)
     note = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- fee inspections, welfare-lottery funds, incubation centres ------------------------------------
+def _levels(form, name, levels=("city", "county")):
+    field = form.fields[name]
+    field.queryset = field.queryset.filter(level__in=levels).order_by("code")
+
+
+class FeeInspectionForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Industry association or chamber"), queryset=None)
+    method = forms.ChoiceField(label=_("Inspection method"), choices=InspectionMethod.choices)
+    inspected_on = forms.DateField(label=_("Inspected on"), widget=D)
+    inspectors = forms.CharField(label=_("Inspectors (one per line)"), widget=forms.Textarea(attrs={"rows": 2}))
+    findings = forms.CharField(label=_("Inspection findings"), widget=forms.Textarea(attrs={"rows": 3}),
+                               required=False)
+    violation = forms.ChoiceField(label=_("Violation found"), choices=[("", "—"), *FeeViolation.choices],
+                                  required=False)
+    rectification_deadline = forms.DateField(label=_("Rectify by"), widget=D, required=False)
+    refund_yuan = forms.DecimalField(label=_("Fees refunded (yuan)"), min_value=0, initial=0, decimal_places=2)
+    published = forms.BooleanField(label=_("Publish the result"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.registered().filter(
+            is_industry_association=True).order_by("name")
+        style(self)
+
+    def clean_inspectors(self):
+        return [line.strip() for line in self.cleaned_data["inspectors"].splitlines() if line.strip()]
+
+
+class FeeUpdateForm(forms.ModelForm):
+    class Meta:
+        from .models import Inspection
+
+        model = Inspection
+        fields = ["findings", "violation", "rectification_deadline", "refund_yuan", "rectified_on",
+                  "rectification_note", "published"]
+        widgets = {"rectification_deadline": D, "rectified_on": D, "findings": forms.Textarea(attrs={"rows": 3}),
+                   "rectification_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class LotteryFundForm(forms.ModelForm):
+    class Meta:
+        from .models import LotteryFund
+
+        model = LotteryFund
+        fields = ["area", "year", "amount", "source_ref", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "area" in self.fields:
+            _levels(self, "area")
+        style(self)
+
+
+class LotteryFundUpdateForm(LotteryFundForm):
+    class Meta(LotteryFundForm.Meta):
+        fields = ["amount", "source_ref", "note"]
+
+
+class AllocationForm(forms.Form):
+    title = forms.CharField(label=_("What it pays for"), max_length=200)
+    organisation = forms.ModelChoiceField(label=_("Organisation (if one receives it)"), queryset=None, required=False)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, decimal_places=2)
+    granted_on = forms.DateField(label=_("Granted on"), widget=D)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.registered().order_by("name")
+        style(self)
+
+
+class CentreForm(forms.ModelForm):
+    class Meta:
+        from .models import IncubationCentre
+
+        model = IncubationCentre
+        fields = ["name", "area", "operator", "address", "space_sqm", "opened_on", "services"]
+        widgets = {"opened_on": D, "services": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        from .models import Organisation
+
+        super().__init__(*args, **kwargs)
+        _levels(self, "area")
+        self.fields["operator"].queryset = Organisation.objects.registered().order_by("name")
+        style(self)
+
+
+class AdmitForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation (registered)"), queryset=None, required=False)
+    applicant_name = forms.CharField(label=_("Organisation (not yet registered)"), max_length=100, required=False)
+    started_on = forms.DateField(label=_("Incubated from"), widget=D)
+    term_until = forms.DateField(label=_("Term ends on"), widget=D)
+    space_sqm = forms.IntegerField(label=_("Space given (m²)"), min_value=0, initial=0)
+    services_given = forms.CharField(label=_("Services given"), widget=forms.Textarea(attrs={"rows": 2}),
+                                     required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.exclude(
+            status__in=["deregistered", "revoked"]).order_by("name")
+        style(self)
+
+
+class EndIncubationForm(forms.Form):
+    graduated = forms.TypedChoiceField(label=_("Outcome"), coerce=lambda v: v == "yes",
+                                       choices=[("yes", _("Graduated")), ("no", _("Left before graduating"))])
+    ended_on = forms.DateField(label=_("Ended on"), widget=D)
+    note = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = _("What happened")
+        style(self)

@@ -19,7 +19,9 @@ from .choices import (
     CommunityField,
     CommunityOrgMode,
     ExitReason,
+    FeeViolation,
     Grade,
+    IncubationStatus,
     InspectionKind,
     InspectionMethod,
     ListingReason,
@@ -368,6 +370,10 @@ class Inspection(models.Model):
     findings = models.TextField(_("inspection findings"), blank=True)
     rectification_deadline = models.DateField(_("rectify by"), null=True, blank=True)
     refund_yuan = models.DecimalField(_("fees refunded (yuan)"), max_digits=12, decimal_places=2, default=0)
+    violation = models.CharField(_("violation found"), max_length=18, choices=FeeViolation.choices, blank=True,
+                                 help_text=_("Fee inspections: the listed violation type found, if any."))
+    rectified_on = models.DateField(_("rectification verified on"), null=True, blank=True)
+    rectification_note = models.TextField(_("rectification"), blank=True)
     published = models.BooleanField(_("result published"), default=False)
     plan = models.ForeignKey("InspectionPlan", verbose_name=_("random-inspection plan"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="inspections")
@@ -383,6 +389,11 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.organisation} · {self.inspected_on}"
+
+    def get_absolute_url(self):
+        if self.kind == InspectionKind.FEE:
+            return reverse("social_orgs:fee-detail", args=[self.pk])
+        return reverse("social_orgs:org-detail", args=[self.organisation_id])
 
 
 class VentureRound(models.Model):
@@ -422,6 +433,8 @@ class SupportGrant(models.Model):
     title = models.CharField(_("what it pays for"), max_length=200)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
     granted_on = models.DateField(_("granted on"))
+    fund = models.ForeignKey("LotteryFund", verbose_name=_("welfare-lottery fund"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="allocations")
 
     objects = querysets.AreaRecordQuerySet.as_manager()
 
@@ -579,3 +592,97 @@ class GrantTranche(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.number}"
+
+
+class LotteryFund(models.Model):
+    """A year's welfare-lottery public-welfare funds (福彩公益金) put into supporting social
+    organisations (400,000 yuan a year in the city); its allocations are ``SupportGrant`` rows of
+    kind "lottery" that say what each paid for."""
+
+    area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    source_ref = models.CharField(_("budget document"), max_length=100, blank=True,
+                                  help_text=_("The document that sets the year's amount."))
+    note = models.TextField(_("remarks"), blank=True)
+
+    objects = querysets.AreaRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("welfare-lottery fund")
+        verbose_name_plural = _("welfare-lottery funds")
+        ordering = ["-year", "area__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="so_lottery_one_per_area_year"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="so_lottery_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.area}"
+
+    def get_absolute_url(self):
+        return reverse("social_orgs:lottery-detail", args=[self.pk])
+
+
+class IncubationCentre(models.Model):
+    """A social-organisation incubation centre (孵化基地): the city's service centre or a county's."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    operator = models.ForeignKey(Organisation, verbose_name=_("operated by"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="operated_centres")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    space_sqm = models.PositiveIntegerField(_("space (m²)"), default=0)
+    opened_on = models.DateField(_("opened on"))
+    services = models.TextField(_("services offered"), blank=True)
+
+    objects = querysets.AreaRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incubation centre")
+        verbose_name_plural = _("incubation centres")
+        ordering = ["area__code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("social_orgs:centre-detail", args=[self.pk])
+
+
+class Incubation(models.Model):
+    """An organisation incubated at a centre for a term: the space and services given, and how it
+    ended (graduated, or left before)."""
+
+    centre = models.ForeignKey(IncubationCentre, verbose_name=_("incubation centre"), on_delete=models.PROTECT,
+                               related_name="incubations")
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation (registered)"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="incubations")
+    applicant_name = models.CharField(_("organisation (not yet registered)"), max_length=100, blank=True)
+    started_on = models.DateField(_("incubated from"))
+    term_until = models.DateField(_("term ends on"))
+    space_sqm = models.PositiveIntegerField(_("space given (m²)"), default=0)
+    services_given = models.TextField(_("services given"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=IncubationStatus.choices,
+                              default=IncubationStatus.INCUBATING)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    outcome_note = models.TextField(_("outcome"), blank=True)
+
+    objects = querysets.IncubationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incubation")
+        verbose_name_plural = _("incubations")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(organisation__isnull=True, applicant_name=""),
+                                   name="so_incubation_names_someone"),
+            models.CheckConstraint(condition=models.Q(term_until__gt=models.F("started_on")),
+                                   name="so_incubation_term_after_start"),
+        ]
+
+    def __str__(self):
+        return self.organisation.name if self.organisation_id else self.applicant_name
+
+    def get_absolute_url(self):
+        return reverse("social_orgs:centre-detail", args=[self.centre_id])

@@ -26,3 +26,7 @@ class AreaRecordQuerySet(RestrictedQuerySet):
 
 class VentureRecordQuerySet(RestrictedQuerySet):
     scope_field = "application__area__code"
+
+
+class IncubationQuerySet(RestrictedQuerySet):
+    scope_field = "centre__area__code"

@@ -12,7 +12,7 @@ from core.roles import crud
 ALL = "view add change delete"
 MODELS = ["organisation", "statuschange", "annualreport", "penalty", "creditlisting", "revocationproposal",
           "evaluation", "directoryentry", "inspection", "supportgrant", "communityorg", "inspectionplan", "ventureround",
-          "ventureapplication", "granttranche"]
+          "ventureapplication", "granttranche", "lotteryfund", "incubationcentre", "incubation"]
 REFERENCE = ["creditrule", "usccallowance"]
 
 
@@ -38,5 +38,5 @@ def existing(apps, role_perms: dict) -> dict:
     """``role_perms`` without the permissions of models a migration's state does not have yet (a
     data migration applies the current map: an earlier one must skip the later models)."""
     names = {m._meta.model_name for m in apps.get_app_config("social_orgs").get_models()}
-    return {role: [p for p in perms if not p.startswith("social_orgs.") or p.split("_", 1)[1] in names]
+    return {role: [p for p in perms if not p.startswith("social_orgs.") or p.split(".", 1)[1].split("_", 1)[1] in names]
             for role, perms in role_perms.items()}

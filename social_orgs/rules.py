@@ -53,6 +53,9 @@ RULES = {
 
 
 _kept: ContextVar[dict | None] = ContextVar("social_orgs_rules", default=None)
+# Within ``kept()``: the working day on or after a date, memoised (the nightly run asks for the same
+# few hundred dates thousands of times; each answer is a query of the local overrides).
+_workday_memo: ContextVar[dict | None] = ContextVar("social_orgs_workdays", default=None)
 
 
 @contextmanager
@@ -61,9 +64,11 @@ def kept():
     from .models import CreditRule
 
     token = _kept.set(dict(CreditRule.objects.values_list("key", "value")))
+    memo = _workday_memo.set({})
     try:
         yield
     finally:
+        _workday_memo.reset(memo)
         _kept.reset(token)
 
 
@@ -90,7 +95,12 @@ def report_deadlines(org_type: str, report_year: int) -> tuple[datetime.date | N
 
 
 def on_or_after_working_day(date: datetime.date) -> datetime.date:
-    return add_working_days(date, 0)
+    memo = _workday_memo.get()
+    if memo is None:
+        return add_working_days(date, 0)
+    if date not in memo:
+        memo[date] = add_working_days(date, 0)
+    return memo[date]
 
 
 def compute_dates(listing) -> None:

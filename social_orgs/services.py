@@ -308,6 +308,71 @@ def update_organisation(*, actor, org: Organisation, **fields) -> Organisation:
     return org
 
 
+# The registry's items compared on a re-import (a difference is a change of registration, not an
+# import); the descriptive ones an import may fill in or correct.
+REGISTER_ITEMS = ["name", "org_type", "registration_level", "area", "legal_rep_name", "sponsor_unit", "founded_on"]
+IMPORT_UPDATABLE = ["address", "purpose", "business_scope"]
+
+
+@transaction.atomic
+def import_registered(*, actor, uscc: str, name: str, org_type: str, area, registration_level: str,
+                      legal_rep_name: str, founded_on: datetime.date, sponsor_unit: str = "",
+                      kind: str = OrgKind.ORDINARY, address: str = "", purpose: str = "", business_scope: str = "",
+                      source: str = "") -> tuple[Organisation, str]:
+    """An organisation of the register (the national system's export) taken into the registry as
+    registered: ("created" | "updated" | "unchanged"). The code is checked for the type (the
+    allow-list admits legal legacy codes); a code already in the registry is compared: the same
+    facts change nothing, new descriptive facts (address, purpose, scope) are written, and a
+    different registration item is refused (that is a change of registration, decided on the
+    organisation's page). Scope: the area must be the actor's, and so must an existing record."""
+    from core.exceptions import OutOfScope
+
+    require_in_scope(actor, _perm(Organisation, "add"), area.code)
+    code = validate_uscc(uscc, org_type)
+    existing = Organisation.objects.select_for_update(of=("self",)).select_related("area").filter(uscc=code).first()
+    incoming = {"name": (name or "").strip(), "org_type": org_type, "registration_level": registration_level,
+                "area": area, "legal_rep_name": (legal_rep_name or "").strip(), "sponsor_unit": (sponsor_unit or "").strip(),
+                "founded_on": founded_on}
+    descriptive = {k: (v or "").strip() for k, v in
+                   {"address": address, "purpose": purpose, "business_scope": business_scope}.items()}
+    if existing is not None:
+        if actor is not None and not Organisation.objects.restrict(actor, "change").filter(pk=existing.pk).exists():
+            raise OutOfScope(_("No such record."))
+        differs = {k: getattr(existing, k) for k, v in incoming.items() if getattr(existing, k) != v}
+        if differs:
+            field, current = next(iter(differs.items()))
+            shown = existing.get_org_type_display() if field == "org_type" else current
+            raise ValidationError({field: _("The registry says %(current)s: a registration item changes through a "
+                                            "change of registration, not an import.") % {"current": shown}})
+        wanted = {k: v for k, v in descriptive.items() if v and getattr(existing, k) != v}
+        if not wanted:
+            return existing, "unchanged"
+        before = audit.snapshot(existing, IMPORT_UPDATABLE)
+        for key, value in wanted.items():
+            setattr(existing, key, value)
+        existing.full_clean(exclude=["legal_rep_id_number_index"])
+        existing.save()
+        audit.record(actor=actor, action="social_orgs.organisation.import_update", target=existing, reason=source,
+                     changes=audit.diff(before, audit.snapshot(existing, IMPORT_UPDATABLE)))
+        return existing, "updated"
+    if founded_on is None:
+        raise ValidationError({"founded_on": _("A registered organisation has its date of establishment.")})
+    if founded_on > timezone.localdate():
+        raise ValidationError({"founded_on": _("The date of establishment has not come yet.")})
+    org = Organisation(uscc=code, kind=kind, status=OrgStatus.ACTIVE, first_activity_on=None, **incoming,
+                       **descriptive)
+    org.full_clean(exclude=["legal_rep_id_number_index"])
+    _check_area(org)
+    org.save()
+    StatusChange.objects.create(organisation=org, from_status="", to_status=OrgStatus.ACTIVE, on=founded_on,
+                                step="register_import", reason=source, decided_by=actor)
+    audit.record(actor=actor, action="social_orgs.organisation.import", target=org, reason=source,
+                 changes=audit.snapshot(org, ["uscc", "name", "org_type", "area", "registration_level",
+                                              "sponsor_unit", "founded_on"]))
+    recheck(actor, org)
+    return org, "created"
+
+
 @transaction.atomic
 def allow_legacy_code(*, actor, code: str, reason: str) -> UsccAllowance:
     if actor is not None:
@@ -648,19 +713,196 @@ def run_timers(today: datetime.date | None = None) -> dict:
         return _run_timers(today)
 
 
+TIMER_BATCH = 1000  # changes per transaction of the nightly run
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def _run_timers(today) -> dict:
+    """Set-wise, one transaction per batch of ``TIMER_BATCH`` changes: the rows of a batch are
+    locked and re-checked (a concurrent change is simply not due any more), written with bulk
+    statements, and each change keeps its own audit event (written in bulk, as ``_list`` and
+    ``_exit`` write them one by one). The same decisions as ``list_missed_report``, ``escalate``,
+    ``expire`` and ``propose_revocation``."""
     done = {"listed": 0, "escalated": 0, "expired": 0, "proposed": 0}
-    for org, year, deadline in missed_reports(today, unlisted=True):
-        list_missed_report(org=org, year=year, deadline=deadline, today=today)
-        done["listed"] += 1
-    for pk in CreditListing.objects.filter(status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
-                                           escalates_on__lte=today).values_list("pk", flat=True):
-        done["escalated"] += escalate(listing_id=pk, today=today) is not None
-    for pk in CreditListing.objects.filter(status=ListingStatus.LISTED, auto_exit_on__lte=today).values_list("pk", flat=True):
-        done["expired"] += expire(listing_id=pk, today=today) is not None
-    for org in zombies(today).select_related("area"):
-        done["proposed"] += propose_revocation(org=org, today=today)[1]
+    missed = missed_reports(today, unlisted=True)
+    for batch in _chunks(missed, TIMER_BATCH):
+        done["listed"] += _list_missed_batch(batch, today)
+    due = list(CreditListing.objects.filter(status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
+                                            escalates_on__lte=today).order_by("pk").values_list("pk", flat=True))
+    for batch in _chunks(due, TIMER_BATCH):
+        done["escalated"] += _escalate_batch(batch, today)
+    due = list(CreditListing.objects.filter(status=ListingStatus.LISTED, auto_exit_on__lte=today)
+               .order_by("pk").values_list("pk", flat=True))
+    for batch in _chunks(due, TIMER_BATCH):
+        done["expired"] += _expire_batch(batch, today)
+    from django.db.models import Exists, OuterRef
+
+    new_zombies = zombies(today).exclude(Exists(RevocationProposal.objects.filter(
+        organisation=OuterRef("pk"), ground=RevocationGround.ZOMBIE)))
+    for batch in _chunks(list(new_zombies.order_by("pk").values_list("pk", flat=True)), TIMER_BATCH):
+        done["proposed"] += _propose_batch(batch, today)
     return done
+
+
+_NO_FK_CHECK = ["organisation", "decided_by", "exited_by", "escalated_to"]
+_RESTART_FIELDS = ["events", "clock_from", "restart_count", "rectified_on", "rectification_note", "rectifiable",
+                   "escalates_on", "auto_exit_on", "earliest_exit_on", "exit_due_by"]
+
+
+def _list_many(entries: list[dict]) -> list[CreditListing | None]:
+    """``_list`` for many events of the system at once (inside the caller's transaction): each
+    entry {org, reason, on, reason_text, basis_ref} enters its organisation on the list, or
+    restarts the open listing's clock, or (the same basis already recorded) changes nothing.
+    Returns each entry's listing; one audit event per entry that changed something."""
+    keys = {(e["org"].pk, list_type_of(e["reason"])) for e in entries}
+    open_ = {}
+    for listing in CreditListing.objects.select_for_update(of=("self",)).filter(
+            organisation_id__in={k[0] for k in keys}, list_type__in={k[1] for k in keys}, status=ListingStatus.LISTED):
+        open_[(listing.organisation_id, listing.list_type)] = listing
+    created, restarted, events, out = [], {}, [], []
+    for e in entries:
+        org, reason, on = e["org"], e["reason"], e["on"]
+        list_type = list_type_of(reason)
+        event = {"on": on.isoformat(), "reason": str(reason), "text": e["reason_text"], "basis": e["basis_ref"]}
+        listing = open_.get((org.pk, list_type))
+        if listing is not None:
+            if e["basis_ref"] and any(x.get("basis") == e["basis_ref"] for x in listing.events):
+                out.append(listing)
+                continue
+            listing.events = [*listing.events, event]
+            listing.clock_from = max(listing.clock_from, on)
+            listing.restart_count += 1
+            listing.rectified_on, listing.rectification_note = None, ""
+            listing.rectifiable = listing.rectifiable or reason not in NOT_RECTIFIABLE
+            rules.compute_dates(listing)
+            if listing.pk is not None:
+                restarted[listing.pk] = listing
+            events.append(("restart", listing, org, e["reason_text"],
+                           {"event": [None, event], "clock_from": [None, listing.clock_from]}))
+            out.append(listing)
+            continue
+        listing = CreditListing(organisation=org, list_type=list_type, reason=reason, reason_text=e["reason_text"],
+                                basis_ref=e["basis_ref"], listed_on=on, clock_from=on, events=[event],
+                                rectifiable=reason not in NOT_RECTIFIABLE)
+        rules.compute_dates(listing)
+        # Field validation; the one-open-listing constraint is the database's, under the lock taken above,
+        # and the organisation is the row this run read (no existence query per listing).
+        listing.full_clean(exclude=_NO_FK_CHECK, validate_unique=False, validate_constraints=False)
+        created.append(listing)
+        open_[(org.pk, list_type)] = listing
+        events.append(("enter", listing, org, e["reason_text"], {"list_type": [None, list_type], "reason": [None, reason]}))
+        out.append(listing)
+    CreditListing.objects.bulk_create(created)
+    CreditListing.objects.bulk_update(list(restarted.values()), _RESTART_FIELDS)
+    lists = {value: str(label) for value, label in ListType.choices}  # str(listing) without a lookup per row
+    audit.record_many([audit.build(actor=None, action=f"social_orgs.creditlisting.{what}", target=listing,
+                                   area=org.area, reason=text, changes=changes,
+                                   label=f"{org.name} · {lists[listing.list_type]}")
+                       for what, listing, org, text, changes in events])
+    return out
+
+
+@transaction.atomic
+def _list_missed_batch(batch: list[tuple], today) -> int:
+    text = _("The annual work report of %(y)s was not filed by %(d)s.")
+    entries = [{"org": org, "reason": ListingReason.LATE_REPORT, "on": today, "basis_ref": f"annual-report:{year}",
+                "reason_text": text % {"y": year, "d": deadline}} for org, year, deadline in batch]
+    _list_many(entries)
+    return len(entries)
+
+
+@transaction.atomic
+def _escalate_batch(ids: list[int], today) -> int:
+    """``escalate`` for a batch: the abnormal listings still due (locked, re-checked) move to the
+    serious list."""
+    listings = list(CreditListing.objects.select_for_update(of=("self",)).select_related("organisation__area")
+                    .filter(pk__in=ids, status=ListingStatus.LISTED, list_type=ListType.ABNORMAL,
+                            escalates_on__lte=today).order_by("pk"))
+    if not listings:
+        return 0
+    from django.db.models import F
+
+    for listing in listings:
+        listing.status, listing.exited_on = ListingStatus.ESCALATED, listing.escalates_on
+    CreditListing.objects.filter(pk__in=[x.pk for x in listings]).update(status=ListingStatus.ESCALATED,
+                                                                         exited_on=F("escalates_on"))
+    text, reasons = _("On the abnormal-activities list since %(d)s (%(r)s)."), dict(ListingReason.choices)
+    serious = _list_many([
+        {"org": x.organisation, "reason": ListingReason.TWO_YEARS_ABNORMAL, "on": x.escalates_on,
+         "basis_ref": f"escalation:{x.pk}", "reason_text": text % {"d": x.listed_on, "r": reasons[x.reason]}}
+        for x in listings])
+    for listing, moved_to in zip(listings, serious, strict=True):
+        listing.escalated_to = moved_to
+    _set_escalated_to([(x.pk, x.escalated_to.pk) for x in listings])
+    label = str(ListType.ABNORMAL.label)
+    audit.record_many([audit.build(actor=None, action="social_orgs.creditlisting.escalate", target=x,
+                                   area=x.organisation.area, changes={"escalated_to": [None, x.escalated_to.pk]},
+                                   label=f"{x.organisation.name} · {label}")
+                       for x in listings])
+    return len(listings)
+
+
+def _set_escalated_to(pairs: list[tuple[int, int]]) -> None:
+    """One UPDATE … FROM (VALUES …) for a batch (``bulk_update``'s CASE per row costs seconds)."""
+    if not pairs:
+        return
+    from django.db import connection
+
+    table = CreditListing._meta.db_table
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} AS l SET escalated_to_id = v.target FROM (VALUES {values}) AS v(id, target) "
+                       "WHERE l.id = v.id", [n for pair in pairs for n in pair])
+
+
+@transaction.atomic
+def _expire_batch(ids: list[int], today) -> int:
+    """``expire`` for a batch: the listings whose automatic exit date has come leave the list."""
+    listings = list(CreditListing.objects.select_for_update(of=("self",)).select_related("organisation__area")
+                    .filter(pk__in=ids, status=ListingStatus.LISTED, auto_exit_on__lte=today).order_by("pk"))
+    from django.db.models import F
+
+    CreditListing.objects.filter(pk__in=[x.pk for x in listings]).update(
+        status=ListingStatus.EXITED, exited_on=F("auto_exit_on"), exit_reason=ExitReason.AUTOMATIC, exit_note="",
+        exited_by=None)
+    lists = {value: str(label) for value, label in ListType.choices}
+    audit.record_many([audit.build(actor=None, action="social_orgs.creditlisting.exit", target=x,
+                                   area=x.organisation.area, label=f"{x.organisation.name} · {lists[x.list_type]}",
+                                   changes={"status": [ListingStatus.LISTED, ListingStatus.EXITED],
+                                            "exit_reason": [None, ExitReason.AUTOMATIC]})
+                       for x in listings])
+    return len(listings)
+
+
+@transaction.atomic
+def _propose_batch(ids: list[int], today) -> int:
+    """``propose_revocation`` for a batch of zombies without a proposal (re-checked under lock)."""
+    from django.db.models import Exists, OuterRef
+
+    orgs = list(zombies(today).select_for_update(of=("self",)).select_related("area").filter(pk__in=ids)
+                .exclude(Exists(RevocationProposal.objects.filter(organisation=OuterRef("pk"),
+                                                                  ground=RevocationGround.ZOMBIE))).order_by("pk"))
+    if not orgs:
+        return 0
+    reports, listings = {}, {}
+    for r in AnnualReport.objects.filter(organisation__in=orgs).values("organisation_id", "year", "submitted_on"):
+        reports.setdefault(r["organisation_id"], []).append({"year": r["year"], "submitted_on": str(r["submitted_on"])})
+    for x in CreditListing.objects.filter(organisation__in=orgs, status=ListingStatus.LISTED).order_by("-listed_on", "-id"):
+        listings.setdefault(x.organisation_id, []).append(
+            f"{x.get_list_type_display()}: {x.get_reason_display()} ({x.listed_on})")
+    proposals = RevocationProposal.objects.bulk_create([
+        RevocationProposal(organisation=org, ground=RevocationGround.ZOMBIE, proposed_on=today, case_file={
+            "certificate_on": str(org.founded_on), "first_activity_on": None,
+            "annual_reports": reports.get(org.pk, []), "open_listings": listings.get(org.pk, []),
+            "rule": rules.RULES["zombie_months"][3]}) for org in orgs])
+    audit.record_many([audit.build(actor=None, action="social_orgs.revocationproposal.propose", target=p,
+                                   area=p.organisation.area, changes={"ground": [None, RevocationGround.ZOMBIE]})
+                       for p in proposals])
+    return len(proposals)
 
 
 # --- grades, directory, inspections, support, community orgs ----------------------------------------
@@ -936,7 +1178,7 @@ def draw_plan(*, actor, plan, seed: str):
         raise TransitionRefused(_("Only %(n)s inspectors without a conflict are left for %(code)s.")
                                 % {"n": exc.available, "code": exc.uscc})
     plan.seed, plan.draw, plan.status, plan.drawn_at = seed.strip(), result, PlanStatus.DRAWN, timezone.now()
-    plan.save()
+    plan.save(update_fields=["seed", "draw", "status", "drawn_at"])  # the frozen pools are not written again
     audit.record(actor=actor, action="social_orgs.inspectionplan.draw", target=plan,
                  changes={"seed": [None, plan.seed], "drawn": [None, [r["uscc"] for r in result]]})
     return plan
@@ -1199,3 +1441,244 @@ def grade_project(*, actor, application, stage: str, grade: str, note: str = "")
     audit.record(actor=actor, action=f"social_orgs.ventureapplication.{stage}", target=application, reason=note,
                  changes={f"{stage}_grade": [None, grade]})
     return application
+
+
+# --- fee inspections of industry associations (涉企收费检查) -----------------------------------------
+FEE_UPDATABLE = ["findings", "violation", "rectification_deadline", "refund_yuan", "rectified_on",
+                 "rectification_note", "published"]
+
+
+def _fee_rules(ins, before=None):
+    """A violation needs the findings; a rectification deadline or a verified rectification needs a
+    violation; dates follow the inspection."""
+    if ins.violation and not (ins.findings or "").strip():
+        raise ValidationError({"findings": _("Describe the findings of the violation.")})
+    if (ins.rectification_deadline or ins.rectified_on) and not ins.violation:
+        raise ValidationError({"violation": _("Name the violation to rectify.")})
+    if ins.rectification_deadline and ins.rectification_deadline <= ins.inspected_on:
+        raise ValidationError({"rectification_deadline": _("The rectification deadline comes after the "
+                                                           "inspection.")})
+    if ins.rectified_on:
+        if ins.rectified_on < ins.inspected_on:
+            raise ValidationError({"rectified_on": _("A rectification is verified after the inspection.")})
+        if not (ins.rectification_note or "").strip():
+            raise ValidationError({"rectification_note": _("Say what was rectified and how it was verified.")})
+    if ins.refund_yuan is not None and ins.refund_yuan < 0:
+        raise ValidationError({"refund_yuan": _("A refund is not negative.")})
+
+
+@transaction.atomic
+def record_fee_inspection(*, actor, org: Organisation, method: str, inspected_on: datetime.date,
+                          inspectors: list[str], findings: str = "", violation: str = "",
+                          rectification_deadline=None, refund_yuan: Decimal = Decimal(0),
+                          published: bool = True) -> Inspection:
+    """A fee inspection of an industry association or chamber, entered on the inspectors' behalf."""
+    org = _locked(org, actor)
+    names = [n.strip() for n in inspectors if n and n.strip()]
+    if len(set(names)) < 2:
+        raise ValidationError({"inspectors": _("An inspection is carried out by at least two inspectors.")})
+    if not org.is_industry_association:
+        raise ValidationError({"organisation": _("Fee inspections concern industry associations and chambers.")})
+    ins = Inspection(organisation=org, kind=InspectionKind.FEE, method=method, inspected_on=inspected_on,
+                     inspectors="、".join(names), findings=(findings or "").strip(), violation=violation or "",
+                     rectification_deadline=rectification_deadline, refund_yuan=Decimal(refund_yuan or 0),
+                     published=published)
+    _fee_rules(ins)
+    ins.full_clean()
+    ins.save()
+    audit.record(actor=actor, action="social_orgs.inspection.fee", target=ins, area=org.area,
+                 changes={"kind": [None, InspectionKind.FEE], "violation": [None, ins.violation],
+                          "inspectors": [None, ins.inspectors], "refund_yuan": [None, str(ins.refund_yuan)]})
+    return ins
+
+
+@transaction.atomic
+def update_fee_inspection(*, actor, inspection: Inspection, **values) -> Inspection:
+    """Findings, refunds and the rectification of a fee inspection (on the inspectors' behalf)."""
+    from core.recorded import update_recorded
+
+    if inspection.kind != InspectionKind.FEE:
+        raise TransitionRefused(_("Only a fee inspection is edited here."))
+    return update_recorded(inspection, values, allowed=FEE_UPDATABLE, actor=actor,
+                           action="social_orgs.inspection.fee_update", adjust=_fee_rules)
+
+
+# --- welfare-lottery funds (福彩公益金) ----------------------------------------------------------------
+def _allocated(fund) -> Decimal:
+    from django.db.models import Sum
+
+    return fund.allocations.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+@transaction.atomic
+def create_lottery_fund(*, actor, area, year: int, amount: Decimal, source_ref: str = "", note: str = ""):
+    from core.recorded import create_recorded
+
+    from .models import LotteryFund
+
+    return create_recorded(LotteryFund, {"area": area, "year": year, "amount": Decimal(amount),
+                                         "source_ref": source_ref, "note": note},
+                           actor=actor, action="social_orgs.lotteryfund.create")
+
+
+@transaction.atomic
+def update_lottery_fund(*, actor, fund, **values):
+    """The year's amount (never below what is allocated), its document and remarks."""
+    from core.recorded import update_recorded
+
+    def adjust(instance, before):
+        allocated = _allocated(instance)
+        if instance.amount is not None and instance.amount < allocated:
+            raise ValidationError({"amount": _("%(a)s yuan is allocated already: the fund cannot be smaller.")
+                                   % {"a": allocated}})
+
+    return update_recorded(fund, values, allowed=["amount", "source_ref", "note"], actor=actor,
+                           action="social_orgs.lotteryfund.update", adjust=adjust)
+
+
+@transaction.atomic
+def allocate_lottery_fund(*, actor, fund, title: str, amount: Decimal, granted_on: datetime.date,
+                          organisation: Organisation | None = None) -> SupportGrant:
+    """An allocation of the year's fund: what it pays for, to whom, within what is left."""
+    from .models import LotteryFund
+
+    qs = LotteryFund.objects.select_for_update(of=("self",)).select_related("area")
+    if actor is not None:
+        qs = qs & LotteryFund.objects.restrict(actor, "change")
+    fund = qs.filter(pk=fund.pk).first()
+    if fund is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    amount = Decimal(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": _("Allocate an amount above zero.")})
+    left = fund.amount - _allocated(fund)
+    if amount > left:
+        raise ValidationError({"amount": _("Only %(left)s yuan of the fund is left.") % {"left": left}})
+    if granted_on.year != fund.year:
+        raise ValidationError({"granted_on": _("The fund of %(y)s is allocated in %(y)s.") % {"y": fund.year}})
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Say what the allocation pays for.")})
+    area = fund.area
+    if organisation is not None:
+        if not organisation.area.code.startswith(fund.area.prefix):
+            raise ValidationError({"organisation": _("The organisation is outside the fund's area.")})
+        area = organisation.area
+    grant = record_grant(actor=actor, kind=SupportKind.LOTTERY, area=area, year=fund.year, title=title.strip(),
+                         amount=amount, granted_on=granted_on, org=organisation)
+    grant.fund = fund
+    grant.save(update_fields=["fund"])
+    return grant
+
+
+# --- incubation centres (孵化基地) ---------------------------------------------------------------------
+CENTRE_FIELDS = ["name", "area", "operator", "address", "space_sqm", "opened_on", "services"]
+
+
+def _centre_rules(centre, before=None):
+    if centre.area_id and centre.area.level not in (AreaLevel.CITY, AreaLevel.COUNTY):
+        raise ValidationError({"area": _("An incubation centre is the city's or a district/county's.")})
+    if centre.operator_id and centre.operator.status not in (OrgStatus.ACTIVE, OrgStatus.CHANGING):
+        raise ValidationError({"operator": _("%(name)s is not a registered organisation.")
+                               % {"name": centre.operator.name}})
+
+
+@transaction.atomic
+def create_centre(*, actor, **values):
+    from core.recorded import create_recorded
+
+    from .models import IncubationCentre
+
+    return create_recorded(IncubationCentre, {k: values.get(k) for k in CENTRE_FIELDS if k in values},
+                           actor=actor, action="social_orgs.incubationcentre.create", adjust=_centre_rules)
+
+
+@transaction.atomic
+def update_centre(*, actor, centre, **values):
+    from core.recorded import update_recorded
+
+    return update_recorded(centre, values, allowed=CENTRE_FIELDS, actor=actor,
+                           action="social_orgs.incubationcentre.update", adjust=_centre_rules)
+
+
+def _locked_centre(centre, actor):
+    from .models import IncubationCentre
+
+    qs = IncubationCentre.objects.select_for_update(of=("self",)).select_related("area")
+    if actor is not None:
+        qs = qs & IncubationCentre.objects.restrict(actor, "change")
+    found = qs.filter(pk=centre.pk).first()
+    if found is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    return found
+
+
+@transaction.atomic
+def admit_to_centre(*, actor, centre, started_on: datetime.date, term_until: datetime.date,
+                    organisation: Organisation | None = None, applicant_name: str = "", space_sqm: int = 0,
+                    services_given: str = ""):
+    """An organisation (registered, or being prepared) starts its term at the centre."""
+    from django.db.models import Sum
+
+    from .choices import IncubationStatus
+    from .models import Incubation
+
+    centre = _locked_centre(centre, actor)
+    applicant_name = (applicant_name or "").strip()
+    if organisation is None and not applicant_name:
+        raise ValidationError({"organisation": _("Name the registered organisation, or the one not yet registered.")})
+    if organisation is not None and applicant_name:
+        raise ValidationError({"applicant_name": _("A registered organisation is named by its record.")})
+    if organisation is not None:
+        if organisation.status in (OrgStatus.DEREGISTERED, OrgStatus.REVOKED):
+            raise ValidationError({"organisation": _("%(name)s is no longer registered.") % {"name": organisation.name}})
+        if Incubation.objects.filter(organisation=organisation, status=IncubationStatus.INCUBATING).exists():
+            raise TransitionRefused(_("%(name)s is being incubated already.") % {"name": organisation.name})
+    if term_until <= started_on:
+        raise ValidationError({"term_until": _("The term ends after it starts.")})
+    if started_on < centre.opened_on:
+        raise ValidationError({"started_on": _("The centre opened on %(d)s.") % {"d": centre.opened_on}})
+    space_sqm = int(space_sqm or 0)
+    if centre.space_sqm:
+        used = centre.incubations.filter(status=IncubationStatus.INCUBATING).aggregate(s=Sum("space_sqm"))["s"] or 0
+        if used + space_sqm > centre.space_sqm:
+            raise ValidationError({"space_sqm": _("Only %(left)s m² of the centre's space is free.")
+                                   % {"left": centre.space_sqm - used}})
+    inc = Incubation(centre=centre, organisation=organisation, applicant_name=applicant_name, started_on=started_on,
+                     term_until=term_until, space_sqm=space_sqm, services_given=(services_given or "").strip())
+    inc.full_clean()
+    inc.save()
+    audit.record(actor=actor, action="social_orgs.incubation.admit", target=inc, area=centre.area,
+                 changes={"centre": [None, centre.pk], "term_until": [None, term_until], "space_sqm": [None, space_sqm]})
+    return inc
+
+
+@transaction.atomic
+def end_incubation(*, actor, incubation, graduated: bool, ended_on: datetime.date, note: str = ""):
+    """The term ends: graduated (出壳), or left before; the outcome is said either way."""
+    from .choices import IncubationStatus
+    from .models import Incubation
+
+    qs = Incubation.objects.select_for_update(of=("self",)).select_related("centre__area")
+    if actor is not None:
+        qs = qs & Incubation.objects.restrict(actor, "change")
+    inc = qs.filter(pk=incubation.pk).first()
+    if inc is None:
+        from core.exceptions import OutOfScope
+
+        raise OutOfScope(_("No such record."))
+    if inc.status != IncubationStatus.INCUBATING:
+        raise TransitionRefused(_("This incubation has ended already."))
+    if ended_on < inc.started_on:
+        raise ValidationError({"ended_on": _("The incubation ends after it started (%(d)s).") % {"d": inc.started_on}})
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say how the incubation ended.")})
+    inc.status = IncubationStatus.GRADUATED if graduated else IncubationStatus.WITHDRAWN
+    inc.ended_on, inc.outcome_note = ended_on, note.strip()
+    inc.save(update_fields=["status", "ended_on", "outcome_note"])
+    audit.record(actor=actor, action="social_orgs.incubation.end", target=inc, area=inc.centre.area, reason=note,
+                 changes={"status": [IncubationStatus.INCUBATING, inc.status], "ended_on": [None, ended_on]})
+    return inc

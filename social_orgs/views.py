@@ -15,20 +15,33 @@ from django.views.decorators.http import require_POST
 
 from core.choices import AreaLevel
 from core.exceptions import NoPermission, TransitionRefused
-from core.generic import ScopedActionView, ScopedCreateView, ScopedDetailView, ScopedListView
+from core.generic import ScopedActionView, ScopedCreateView, ScopedDetailView, ScopedListView, ScopedUpdateView
 from core.models import Area
 from core.scope import scope_for
 
 from . import forms, rules, selectors, services
 from .choices import CHANGEABLE_LABELS, ListingStatus, ListType, OrgStatus, OrgType
 from .filtersets import (
+    CentreFilterSet,
+    FeeInspectionFilterSet,
     InspectionFilterSet,
     ListingFilterSet,
+    LotteryFundFilterSet,
     OrganisationFilterSet,
     PlanFilterSet,
     VentureFilterSet,
 )
-from .models import AnnualReport, CreditListing, Inspection, InspectionPlan, Organisation, VentureApplication
+from .models import (
+    AnnualReport,
+    CreditListing,
+    Incubation,
+    IncubationCentre,
+    Inspection,
+    InspectionPlan,
+    LotteryFund,
+    Organisation,
+    VentureApplication,
+)
 
 
 def _error_text(exc) -> list[str]:
@@ -569,3 +582,263 @@ class VentureStepView(ScopedActionView):
 
     def get_success_url(self, result):
         return self.object.get_absolute_url()
+
+
+# --- fee inspections of industry associations (涉企收费检查) -----------------------------------------
+class FeeInspectionListView(ScopedListView):
+    """The fee inspections: who was checked, what was found, refunds and rectification."""
+
+    model = Inspection
+    filterset_class = FeeInspectionFilterSet
+    template_name = "social_orgs/fee_list.html"
+    sort_fields = ["inspected_on", "refund_yuan"]
+    default_sort = "-inspected_on"
+    export_name = "fee-inspections"
+    export_columns = [
+        (gettext_lazy("Social organisation"), "organisation.name"),
+        (gettext_lazy("Unified social credit code"), "organisation.uscc"),
+        (gettext_lazy("Inspected on"), "inspected_on"), (gettext_lazy("Inspection method"), "get_method_display"),
+        (gettext_lazy("inspectors"), "inspectors"), (gettext_lazy("Violation found"), "get_violation_display"),
+        (gettext_lazy("Inspection findings"), "findings"), (gettext_lazy("fees refunded (yuan)"), "refund_yuan"),
+        (gettext_lazy("Rectify by"), "rectification_deadline"),
+        (gettext_lazy("Rectification verified on"), "rectified_on"),
+    ]
+
+    def base_queryset(self):
+        from .choices import InspectionKind
+
+        return Inspection.objects.filter(kind=InspectionKind.FEE).select_related("organisation")
+
+
+class FeeInspectionDetailView(ScopedDetailView):
+    model = Inspection
+    template_name = "social_orgs/fee_detail.html"
+    slug_url_kwarg = "pk"
+    context_object_name = "inspection"
+
+    def base_queryset(self):
+        from .choices import InspectionKind
+
+        return Inspection.objects.filter(kind=InspectionKind.FEE).select_related("organisation__area")
+
+
+class FeeInspectionCreateView(ScopedCreateView):
+    model = Inspection
+    form_class = forms.FeeInspectionForm
+    title = gettext_lazy("New fee inspection")
+    success_message = gettext_lazy("Fee inspection recorded.")
+
+    def get_initial(self):
+        return {"inspected_on": _today(), "refund_yuan": 0, "published": True}
+
+    def perform(self, form):
+        d = dict(form.cleaned_data)
+        return services.record_fee_inspection(actor=self.request.user, org=d.pop("organisation"), **d)
+
+
+class FeeInspectionUpdateView(ScopedUpdateView):
+    model = Inspection
+    form_class = forms.FeeUpdateForm
+    success_message = gettext_lazy("Fee inspection updated.")
+
+    def base_queryset(self):
+        from .choices import InspectionKind
+
+        return Inspection.objects.filter(kind=InspectionKind.FEE).select_related("organisation__area")
+
+    def get_title(self):
+        return _("Findings and rectification: %(org)s") % {"org": self.object.organisation.name}
+
+    def perform(self, obj, form):
+        return services.update_fee_inspection(actor=self.request.user, inspection=obj, **form.cleaned_data)
+
+
+# --- welfare-lottery funds (福彩公益金) ----------------------------------------------------------------
+class LotteryFundListView(ScopedListView):
+    model = LotteryFund
+    filterset_class = LotteryFundFilterSet
+    template_name = "social_orgs/lottery_list.html"
+    sort_fields = ["year", "amount"]
+    default_sort = "-year"
+    export_name = "welfare-lottery-funds"
+    export_columns = [
+        (gettext_lazy("Year"), "year"), (gettext_lazy("Area"), "area.name"), (gettext_lazy("Amount (yuan)"), "amount"),
+        (gettext_lazy("Allocated (yuan)"), "allocated"), (gettext_lazy("Budget document"), "source_ref"),
+    ]
+
+    def base_queryset(self):
+        from django.db.models import DecimalField, Sum, Value
+        from django.db.models.functions import Coalesce
+
+        return LotteryFund.objects.select_related("area").annotate(
+            allocated=Coalesce(Sum("allocations__amount"), Value(0), output_field=DecimalField()))
+
+
+class LotteryFundDetailView(ScopedDetailView):
+    model = LotteryFund
+    template_name = "social_orgs/lottery_detail.html"
+    slug_url_kwarg = "pk"
+    context_object_name = "fund"
+
+    def base_queryset(self):
+        return LotteryFund.objects.select_related("area")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["allocations"] = list(self.object.allocations.select_related("organisation").order_by("granted_on", "pk"))
+        ctx["allocated"] = sum(a.amount for a in ctx["allocations"])
+        ctx["left"] = self.object.amount - ctx["allocated"]
+        ctx["can_change"] = scope_for(self.request.user).covers("social_orgs.change_lotteryfund",
+                                                                 self.object.area.code)
+        return ctx
+
+
+class LotteryFundCreateView(ScopedCreateView):
+    model = LotteryFund
+    form_class = forms.LotteryFundForm
+    title = gettext_lazy("New year of welfare-lottery funds")
+    success_message = gettext_lazy("Fund recorded.")
+
+    def get_initial(self):
+        return {"year": _today().year, "amount": 400000}
+
+    def perform(self, form):
+        return services.create_lottery_fund(actor=self.request.user, **form.cleaned_data)
+
+
+class LotteryFundUpdateView(ScopedUpdateView):
+    model = LotteryFund
+    form_class = forms.LotteryFundUpdateForm
+    success_message = gettext_lazy("Fund updated.")
+
+    def get_title(self):
+        return _("Welfare-lottery funds %(fund)s") % {"fund": self.object}
+
+    def perform(self, obj, form):
+        return services.update_lottery_fund(actor=self.request.user, fund=obj, **form.cleaned_data)
+
+
+class LotteryAllocateView(ScopedActionView):
+    """An allocation of the fund (what it pays for, to whom), refused beyond what is left."""
+
+    model = LotteryFund
+    form_class = forms.AllocationForm
+    service = services.allocate_lottery_fund
+    object_arg = "fund"
+    success_message = gettext_lazy("Allocation recorded.")
+
+    def get_initial(self):
+        return {"granted_on": _today()}
+
+    def get_title(self):
+        return _("Allocate: welfare-lottery funds %(fund)s") % {"fund": self.object}
+
+    def get_success_url(self, result):
+        return self.object.get_absolute_url()
+
+
+# --- incubation centres (孵化基地) ---------------------------------------------------------------------
+class CentreListView(ScopedListView):
+    model = IncubationCentre
+    filterset_class = CentreFilterSet
+    template_name = "social_orgs/centre_list.html"
+    sort_fields = ["name", "opened_on"]
+    default_sort = "name"
+    export_name = "incubation-centres"
+    export_columns = [
+        (gettext_lazy("Name"), "name"), (gettext_lazy("Area"), "area.name"), (gettext_lazy("Operated by"), "operator.name"),
+        (gettext_lazy("Space (m²)"), "space_sqm"), (gettext_lazy("Opened on"), "opened_on"),
+        (gettext_lazy("Incubating"), "incubating"), (gettext_lazy("Graduated"), "graduated"),
+    ]
+
+    def base_queryset(self):
+        from django.db.models import Count, Q
+
+        from .choices import IncubationStatus
+
+        return IncubationCentre.objects.select_related("area", "operator").annotate(
+            incubating=Count("incubations", filter=Q(incubations__status=IncubationStatus.INCUBATING)),
+            graduated=Count("incubations", filter=Q(incubations__status=IncubationStatus.GRADUATED)))
+
+
+class CentreDetailView(ScopedDetailView):
+    model = IncubationCentre
+    template_name = "social_orgs/centre_detail.html"
+    slug_url_kwarg = "pk"
+    context_object_name = "centre"
+
+    def base_queryset(self):
+        return IncubationCentre.objects.select_related("area", "operator")
+
+    def get_context_data(self, **kwargs):
+        from .choices import IncubationStatus
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["incubations"] = list(self.object.incubations.select_related("organisation"))
+        ctx["space_used"] = sum(i.space_sqm for i in ctx["incubations"] if i.status == IncubationStatus.INCUBATING)
+        ctx["can_change"] = scope_for(self.request.user).covers("social_orgs.change_incubationcentre",
+                                                                 self.object.area.code)
+        return ctx
+
+
+class CentreCreateView(ScopedCreateView):
+    model = IncubationCentre
+    form_class = forms.CentreForm
+    title = gettext_lazy("New incubation centre")
+    success_message = gettext_lazy("Incubation centre recorded.")
+
+    def get_initial(self):
+        return {"opened_on": _today()}
+
+    def perform(self, form):
+        return services.create_centre(actor=self.request.user, **form.cleaned_data)
+
+
+class CentreUpdateView(ScopedUpdateView):
+    model = IncubationCentre
+    form_class = forms.CentreForm
+    success_message = gettext_lazy("Incubation centre updated.")
+
+    def get_title(self):
+        return str(self.object)
+
+    def perform(self, obj, form):
+        return services.update_centre(actor=self.request.user, centre=obj, **form.cleaned_data)
+
+
+class CentreAdmitView(ScopedActionView):
+    """An organisation starts its incubation term at the centre."""
+
+    model = IncubationCentre
+    form_class = forms.AdmitForm
+    service = services.admit_to_centre
+    object_arg = "centre"
+    success_message = gettext_lazy("Incubation recorded.")
+
+    def get_initial(self):
+        return {"started_on": _today(), "space_sqm": 0}
+
+    def get_title(self):
+        return _("Admit to %(centre)s") % {"centre": self.object}
+
+    def get_success_url(self, result):
+        return self.object.get_absolute_url()
+
+
+class IncubationEndView(ScopedActionView):
+    """The term ends: graduated or left before, with what happened."""
+
+    model = Incubation
+    form_class = forms.EndIncubationForm
+    service = services.end_incubation
+    object_arg = "incubation"
+    success_message = gettext_lazy("Recorded.")
+
+    def base_queryset(self):
+        return Incubation.objects.select_related("centre", "organisation")
+
+    def get_initial(self):
+        return {"ended_on": _today()}
+
+    def get_title(self):
+        return _("End of incubation: %(org)s") % {"org": self.object}

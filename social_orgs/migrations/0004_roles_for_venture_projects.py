@@ -6,9 +6,9 @@ from core.roles import assign_permissions
 
 
 def forwards(apps, schema_editor):
-    from social_orgs.roles import ROLE_PERMS
+    from social_orgs.roles import ROLE_PERMS, existing
 
-    assign_permissions(apps, ROLE_PERMS)
+    assign_permissions(apps, existing(apps, ROLE_PERMS))  # the current map, less models added later
 
 
 class Migration(migrations.Migration):

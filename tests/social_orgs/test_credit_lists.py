@@ -163,3 +163,41 @@ def test_a_zombie_is_proposed_to_a_registrar_who_decides(world):
     services.revoke(actor=world.officer_a, org=org, ground="zombie", on=D(2020, 3, 10), reason="成立后一年未开展活动")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REVOKED
+
+
+def test_the_nightly_run_works_in_batches_and_every_change_keeps_its_own_audit_event(world, monkeypatch):
+    """Five late reports (one of them restarting an open listing), two escalations and a zombie,
+    in batches of two: each change is decided as the single-item services decide it, each has one
+    audit event, and a second run changes nothing."""
+    from core.models import AuditEvent
+
+    monkeypatch.setattr(services, "TIMER_BATCH", 2)
+    late = [organisation(world.district_a, founded_on=D(2018, 3, 1)) for _ in range(5)]
+    for org in late:
+        services.file_annual_report(actor=None, org=org, year=2018, submitted_on=D(2019, 5, 20))
+    already = services.list_organisation(actor=None, org=late[0], reason="unreachable", on=D(2019, 6, 3),
+                                         reason_text="两次挂号信退回")
+    movers = [_diligent(world.district_a) for _ in range(2)]
+    for org in movers:
+        services.list_organisation(actor=None, org=org, reason="no_party_org", on=D(2018, 5, 30), reason_text="无党组织")
+    zombie = organisation(world.district_a, founded_on=D(2018, 3, 1))
+    services.file_annual_report(actor=None, org=zombie, year=2019, submitted_on=D(2020, 3, 1))
+    zombie.__class__.objects.filter(pk=zombie.pk).update(first_activity_on=None)
+    start = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    done = services.run_timers(D(2020, 6, 1))
+
+    assert done == {"listed": 5, "escalated": 2, "expired": 0, "proposed": 1}
+    already.refresh_from_db()
+    assert already.restart_count == 1 and already.clock_from == D(2020, 6, 1) and already.escalates_on == D(2022, 6, 1)
+    for org in late[1:]:
+        assert _listing(org).basis_ref == "annual-report:2019"
+    for org in movers:
+        assert _listing(org, ListType.SERIOUS).listed_on == D(2020, 6, 1)  # 30 May 2020 was a Saturday
+    proposal = RevocationProposal.objects.get(organisation=zombie)
+    assert proposal.case_file["annual_reports"] == [{"year": 2019, "submitted_on": "2020-03-01"}]
+    actions = sorted(AuditEvent.objects.filter(pk__gt=start).values_list("action", flat=True))
+    assert actions == sorted(["social_orgs.creditlisting.restart"] + ["social_orgs.creditlisting.enter"] * 4
+                             + ["social_orgs.creditlisting.escalate", "social_orgs.creditlisting.enter"] * 2
+                             + ["social_orgs.revocationproposal.propose"])
+    assert services.run_timers(D(2020, 6, 1)) == {"listed": 0, "escalated": 0, "expired": 0, "proposed": 0}

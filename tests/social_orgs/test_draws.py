@@ -85,3 +85,24 @@ def test_the_other_districts_officer_can_neither_freeze_nor_draw_a_plan_here(wor
                              inspectors=[{"name": "甲"}, {"name": "乙"}])
     with pytest.raises(OutOfScope):
         services.draw_plan(actor=world.officer_b, plan=plan, seed=SEED)
+
+
+def test_the_draw_is_exactly_the_published_formula_recomputed_by_hand():
+    """What a member of the public re-implements from the docstring gives the same selection and teams."""
+    import hashlib
+
+    from social_orgs import draws
+
+    pool = [[i, f"CODE{i:04d}"] for i in range(1, 301)]
+    inspectors = [{"name": f"检查员{i}", "conflicts": [f"CODE{i:04d}"]} for i in range(1, 6)]
+    seed, h = "2020-09-01 福彩3D 123", draws.pools_hash(["年报"], pool, inspectors)
+    digest = hashlib.sha256(f"{seed}|{h}".encode()).hexdigest()
+
+    def rank(text):
+        return hashlib.sha256(f"{digest}|{text}".encode()).hexdigest()
+
+    chosen = sorted(pool, key=lambda row: rank(row[1]))[:9]
+    expected = [{"organisation": i, "uscc": code, "inspectors": sorted(
+        [p["name"] for p in inspectors if code not in p["conflicts"]], key=lambda n: rank(f"{code}|{n}"))[:2]}
+        for i, code in chosen]
+    assert draws.draw(seed=seed, pools_hash_=h, org_pool=pool, inspector_pool=inspectors, size=9, per_task=2) == expected
