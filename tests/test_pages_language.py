@@ -17,8 +17,6 @@ pytestmark = pytest.mark.django_db
 KNOWN = {
     "governance:matter-detail": "the matter page's history prints raw changes (stage: raised → accepted, "
                                 "field names) — governance/templates, being reworked in governance",
-    "child_care:access-log": "the access log prints the views' purposes (PersonDetailView (child_care:person-detail)) "
-                             "and action codes — child_care/templates",
 }
 
 # Text that is the same in both languages: product names, units, formats, codes.
