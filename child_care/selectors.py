@@ -103,13 +103,12 @@ def summary_table(data) -> tuple[list[str], list[list]]:
 
 def due_lists(user, today: datetime.date, days: int = 7) -> dict:
     """The worker's planned visits: overdue, and due within ``days`` days."""
-    planned = (Visit.objects.restrict(user, "view").filter(visitor=user, status=VisitStatus.PLANNED)
-               .select_related("person", "area").defer("person__id_number", "person__phone")
-               .order_by("due_on", "id"))
-    return {
-        "overdue": list(planned.filter(due_on__lt=today)),
-        "due_soon": list(planned.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))),
-    }
+    # One query on the (visitor, status, due_on) index, split here: both lists are the head of one range.
+    planned = list(Visit.objects.restrict(user, "view")
+                   .filter(visitor=user, status=VisitStatus.PLANNED, due_on__lte=today + datetime.timedelta(days=days))
+                   .select_related("person", "area").defer("person__id_number", "person__phone")
+                   .order_by("due_on", "id"))
+    return {"overdue": [v for v in planned if v.due_on < today], "due_soon": [v for v in planned if v.due_on >= today]}
 
 
 def access_log(person):
