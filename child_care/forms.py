@@ -8,6 +8,15 @@ from core.personal import PersonalKind
 from .choices import Hukou, PersonKind, RiskTier
 
 
+def style(form):
+    """Bootstrap's classes on a form's widgets (the kit's page renders the fields as they are)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if not isinstance(widget, forms.HiddenInput):
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+    return form
+
+
 class PersonForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PersonKind.choices)
     name = forms.CharField(label=_("Name"), max_length=50)

@@ -4,6 +4,7 @@ import datetime
 from collections import Counter
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from core.choices import LEVEL_ORDER, LEVEL_PREFIX
 from core.models import Area, AuditEvent
@@ -102,13 +103,12 @@ def summary_table(data) -> tuple[list[str], list[list]]:
 
 def due_lists(user, today: datetime.date, days: int = 7) -> dict:
     """The worker's planned visits: overdue, and due within ``days`` days."""
-    planned = (Visit.objects.restrict(user, "view").filter(visitor=user, status=VisitStatus.PLANNED)
-               .select_related("person", "area").defer("person__id_number", "person__phone")
-               .order_by("due_on", "id"))
-    return {
-        "overdue": list(planned.filter(due_on__lt=today)),
-        "due_soon": list(planned.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))),
-    }
+    # One query on the (visitor, status, due_on) index, split here: both lists are the head of one range.
+    planned = list(Visit.objects.restrict(user, "view")
+                   .filter(visitor=user, status=VisitStatus.PLANNED, due_on__lte=today + datetime.timedelta(days=days))
+                   .select_related("person", "area").defer("person__id_number", "person__phone")
+                   .order_by("due_on", "id"))
+    return {"overdue": [v for v in planned if v.due_on < today], "due_soon": [v for v in planned if v.due_on >= today]}
 
 
 def access_log(person):
@@ -133,3 +133,54 @@ def access_log(person):
 
 def in_force_categories(person, day):
     return CategoryRecord.objects.filter(person=person).in_force_on(day)
+
+
+# --- the access log in words ------------------------------------------------------------------------------
+# A read's purpose is written by the page or API that read (``core.readaudit.purpose_of``: the view's class
+# and URL name, "PersonDetailView (child_care:person-detail)"); the auditor reads where the child was seen.
+READ_PLACES = {
+    "child_care:person-detail": _("the person's record"),
+    "child_care:person-list": _("the registry list"),
+    "child_care:person-action": _("the person's record"),
+    "child_care:my-visits": _("my due visits"),
+    "child_care:visit-record": _("the visit form"),
+    "child_care:proposal-list": _("status proposals"),
+    "child_care:roster-entries": _("the roster comparison"),
+    "child_care:rescue-list": _("rescue follow-up cases"),
+    "child_care:rescue-detail": _("a rescue follow-up case"),
+    "child_care:consent-list": _("consents"),
+    "child_care:consent-create": _("the consent form"),
+}
+
+
+def read_purpose(event) -> str | None:
+    """Where a read happened, in words ("页面 · 登记人员详情", "导出 CSV · 登记名单", "接口 · 走访"), or None
+    for an event whose reason a person typed (a reveal, a change): that is shown as written."""
+    import re
+
+    from core.auditwords import model_of
+
+    if event.action != "core.read":
+        return None
+    reason = event.reason or ""
+    found = re.search(r"\(([^()]+)\)", reason)
+    place = READ_PLACES.get(found.group(1) if found else "")
+    if place is None:
+        model = model_of(event)
+        place = model._meta.verbose_name_plural if model is not None else _("records")
+    export = re.search(r"\bexport (csv|xlsx)\b", reason)
+    if export:
+        channel = _("export %(format)s") % {"format": export.group(1).upper()}
+    elif "ViewSet" in reason:
+        channel = _("API")
+    else:
+        channel = _("page")
+    return f"{channel} · {place}"
+
+
+def access_log_rows(events) -> list[dict]:
+    """The access log's rows in the reader's language: what happened (core.auditwords, the words of the
+    auditors' audit log) and why (a read's place in words, else the reason as written)."""
+    from core.auditwords import describe_action
+
+    return [{"event": e, "action": describe_action(e), "purpose": read_purpose(e)} for e in events]

@@ -488,6 +488,9 @@ _SEX_WORDS = {"男": "male", "女": "female", "male": "male", "female": "female"
 _YES = {"是", "1", "y", "yes", "true"}
 _NO = {"否", "0", "n", "no", "false"}
 ROSTER_BATCH = 5000
+# bulk_update writes one CASE WHEN per field with a branch per row, evaluated for each row: its cost grows with
+# the square of the batch (5,000 rows took ~50 s a statement; the 711 s of 50,000 rows were mostly this).
+UPDATE_BATCH = 200
 
 
 def _roster_date(text: str):
@@ -600,11 +603,11 @@ def _differences(entry, left_behind_record_id):
     return diffs
 
 
-def _propose_differences(entry, today):
-    """Each difference of a matched entry becomes a proposal for a person (the rules' own path)."""
+def _difference_proposals(entry, today) -> list[dict]:
+    """What each difference of a matched entry proposes (the keywords of ``_propose``; the record by id)."""
     from .choices import SCHOOL_LEFT, Enrolment
 
-    opened = []
+    out = []
     for diff in entry.differences:
         if diff["field"] == "enrolment":
             word = Enrolment(diff["roster"]).label
@@ -612,18 +615,63 @@ def _propose_differences(entry, today):
                 "roster": entry.roster_id, "line": entry.line, "status": word}
             if diff["roster"] in SCHOOL_LEFT:
                 reason += " " + _("Dropout alert (控辍保学): bring the child back to school.")
-            opened.append(_propose(person=entry.person, rule=ProposalRule.SCHOOL_EXIT, action=ProposalAction.REVIEW,
-                                   category=Category.LEFT_BEHIND, effective_on=today, reason=reason))
+            out.append({"rule": ProposalRule.SCHOOL_EXIT, "action": ProposalAction.REVIEW, "reason": reason})
         elif diff["roster"]:
-            opened.append(_propose(person=entry.person, rule=ProposalRule.ROSTER_LEFT_BEHIND,
-                                   action=ProposalAction.START, category=Category.LEFT_BEHIND, effective_on=today,
-                                   reason=_("The school roster flags the child left-behind.")))
+            out.append({"rule": ProposalRule.ROSTER_LEFT_BEHIND, "action": ProposalAction.START,
+                            "reason": _("The school roster flags the child left-behind.")})
         else:
-            opened.append(_propose(person=entry.person, rule=ProposalRule.ROSTER_NOT_LEFT_BEHIND,
-                                   action=ProposalAction.END, category=Category.LEFT_BEHIND, effective_on=today,
-                                   record=CategoryRecord.objects.get(pk=diff["record"]),
-                                   reason=_("The school roster says the child is not left-behind.")))
+            out.append({"rule": ProposalRule.ROSTER_NOT_LEFT_BEHIND, "action": ProposalAction.END,
+                            "record_id": diff["record"],
+                            "reason": _("The school roster says the child is not left-behind.")})
+    for one in out:
+        one.update(category=Category.LEFT_BEHIND, effective_on=today)
+    return out
+
+
+def _propose_differences(entry, today):
+    """Each difference of a matched entry becomes a proposal for a person (the rules' own path)."""
+    opened = []
+    for kw in _difference_proposals(entry, today):
+        record_id = kw.pop("record_id", None)
+        record = CategoryRecord.objects.get(pk=record_id) if record_id else None
+        opened.append(_propose(person=entry.person, record=record, **kw))
     return [p for p in opened if p is not None]
+
+
+def _propose_many(wanted) -> int:
+    """``_propose`` set-wise: ``wanted`` is [(person, keywords)] (the person with its ``area`` set); the open
+    proposals of these people are read in one query, the new ones created in one ``bulk_create`` and their
+    audit rows in one ``record_many``. A proposal already open (or asked for twice) is skipped, as by
+    ``_propose``; if a concurrent run opened one meanwhile, the batch falls back to one by one."""
+    if not wanted:
+        return 0
+    open_keys = set(Proposal.objects.filter(person_id__in={p.pk for p, _kw in wanted},
+                                            status__in=[ProposalStatus.PROPOSED, ProposalStatus.CONFIRMED])
+                    .values_list("person_id", "rule", "category"))
+    fresh = []
+    for person, kw in wanted:
+        key = (person.pk, kw["rule"], kw["category"])
+        if key in open_keys:
+            continue
+        open_keys.add(key)
+        fresh.append(Proposal(person=person, area=person.area, record_id=kw.get("record_id"), action=kw["action"],
+                              category=kw["category"], rule=kw["rule"], effective_on=kw["effective_on"],
+                              reason=kw["reason"]))
+    try:
+        with transaction.atomic():
+            Proposal.objects.bulk_create(fresh)
+    except IntegrityError:  # a concurrent run opened some of them: the careful path
+        opened = 0
+        for person, kw in wanted:
+            kw = dict(kw)
+            record_id = kw.pop("record_id", None)
+            record = CategoryRecord.objects.get(pk=record_id) if record_id else None
+            opened += _propose(person=person, record=record, **kw) is not None
+        return opened
+    audit.record_many([audit.build(actor=None, action="child_care.proposal.open", target=p, reason=p.reason,
+                                   changes={"rule": [None, p.rule], "action": [None, p.action],
+                                            "category": [None, p.category]}) for p in fresh])
+    return len(fresh)
 
 
 def reconcile_roster(*, actor, roster, today=None) -> "RosterImport":
@@ -633,6 +681,8 @@ def reconcile_roster(*, actor, roster, today=None) -> "RosterImport":
     the row's area; "not the same person" decisions are remembered. Differences of ID matches become
     proposals at once; a name match waits for a person to confirm it is the same child."""
     from collections import Counter, defaultdict
+
+    from core.models import Area
 
     from .choices import SCHOOL_AGE, Bucket, Decision, MatchMethod, RosterStatus
     from .matching import best_candidate
@@ -647,18 +697,19 @@ def reconcile_roster(*, actor, roster, today=None) -> "RosterImport":
         prefix = roster.area.prefix
         children = (Person.objects.alive().filter(kind=PersonKind.CHILD, area__code__startswith=prefix)
                     .values_list("pk", "id_number_index", "name", "birth_date", "sex", "area_id", "area__code"))
-        by_index, blocks, person_area = {}, defaultdict(list), {}
+        by_index, blocks, person_area, person_name = {}, defaultdict(list), {}, {}
         for pk, index, name, born, sex_, area_id, code in children.iterator(chunk_size=10_000):
             if index:
                 by_index[index] = pk
             blocks[(born, sex_)].append((pk, name, code))
-            person_area[pk] = area_id
+            person_area[pk], person_name[pk] = area_id, name
+        areas = {a.pk: a for a in Area.objects.filter(code__startswith=prefix)}
         not_same = set(NotSamePerson.objects.filter(person__area__code__startswith=prefix)
                        .values_list("person_id", "fingerprint"))
         left_behind = dict(CategoryRecord.objects.filter(category=Category.LEFT_BEHIND,
                                                          area__code__startswith=prefix)
                            .in_force_on(today).values_list("person_id", "pk"))
-        matched, counts, changed, proposals = set(), Counter(), [], 0
+        matched, counts, changed, wanted, proposals = set(), Counter(), [], [], 0
         fields = ["person", "match", "name_score", "bucket", "differences", "area", "decision"]
         entries = (RosterEntry.objects.filter(roster=roster, line__isnull=False).select_related("area")
                    .defer("id_number").order_by("line"))
@@ -670,10 +721,11 @@ def reconcile_roster(*, actor, roster, today=None) -> "RosterImport":
             else:
                 fp = fp or _fingerprint(entry)
                 area_prefix = entry.area.prefix
+                # The candidates: same birth date and sex within the row's area, not matched by an earlier
+                # row, not declared another child for this fingerprint (no copy of the matched set per row).
                 block = [(p, n) for p, n, code in blocks.get((entry.birth_date, entry.sex), ())
-                         if code.startswith(area_prefix)]
-                skip = matched | {p for p, _n in block if (p, fp) in not_same}
-                pk, score = best_candidate(entry.name, block, skip=skip)
+                         if code.startswith(area_prefix) and p not in matched and (p, fp) not in not_same]
+                pk, score = best_candidate(entry.name, block) if block else (None, 0)
                 entry.person_id = pk
                 entry.match = MatchMethod.NAME if pk else MatchMethod.NONE
                 entry.name_score = score if pk else None
@@ -691,13 +743,16 @@ def reconcile_roster(*, actor, roster, today=None) -> "RosterImport":
                 counts[entry.bucket] += 1
             changed.append(entry)
             if entry.bucket == Bucket.CONFLICT and entry.match == MatchMethod.ID:
-                entry.person = Person(pk=entry.person_id, area_id=entry.area_id)
-                proposals += len(_propose_differences(entry, today))
+                person = Person(pk=entry.person_id, area_id=entry.area_id, name=person_name[entry.person_id])
+                person.area = areas[entry.area_id]
+                wanted.extend((person, kw) for kw in _difference_proposals(entry, today))
                 entry.decision = Decision.SAME
             if len(changed) >= ROSTER_BATCH:
-                RosterEntry.objects.bulk_update(changed, fields)
-                changed = []
-        RosterEntry.objects.bulk_update(changed, fields)
+                RosterEntry.objects.bulk_update(changed, fields, batch_size=UPDATE_BATCH)
+                proposals += _propose_many(wanted)
+                changed, wanted = [], []
+        RosterEntry.objects.bulk_update(changed, fields, batch_size=UPDATE_BATCH)
+        proposals += _propose_many(wanted)
         # Children of school age in our registry that no roster row matched.
         youngest = rules.birthday(today, -SCHOOL_AGE[0])  # born on or before: 6 full years today
         oldest = rules.birthday(today, -(SCHOOL_AGE[1] + 1))  # born after: not yet 16

@@ -16,14 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.exceptions import NoPermission, TransitionRefused
-from core.generic import ScopedDetailView, ScopedListView, export_response
+from core.generic import ScopedActionView, ScopedDetailView, ScopedListView, export_response
 from core.models import Area
 from core.readaudit import audit_read
 from core.scope import scope_for
 
 from . import selectors, services
 from .filtersets import PersonFilterSet, ProposalFilterSet
-from .forms import NoteForm, PersonForm, ReasonForm, RevealForm, SummaryForm, VisitForm
+from .forms import NoteForm, PersonForm, ReasonForm, RevealForm, SummaryForm, VisitForm, style
 from .models import Person, Proposal, Visit
 
 
@@ -247,7 +247,7 @@ def access_log(request, pk):
     person = Person.objects.select_related("area").filter(pk=pk).first()
     if person is None or not scope_for(request.user).covers("core.view_auditevent", person.area.code):
         raise Http404(_("No such record."))
-    events = selectors.access_log(person)[:500]
+    events = selectors.access_log_rows(selectors.access_log(person)[:500])
     return render(request, "child_care/access_log.html", {"person": person, "events": events})
 
 
@@ -354,20 +354,27 @@ class RosterEntryListView(ScopedListView):
                                                                           "person__phone")
 
 
-@login_required
-@require_POST
-def roster_decide(request, pk):
-    entry = _scoped(RosterEntry, request.user, pk, "change")
-    form = DecisionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        services.decide_roster_entry(actor=request.user, entry=entry, **form.cleaned_data)
-    except (ValidationError, TransitionRefused) as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Done."))
-    return redirect(entry.get_absolute_url())
+class _Step(ScopedActionView):
+    """A step on one record on core's kit: out of scope 404 before anything else; a refusal comes back
+    with its reason beside the kept input (400/409), on the kit's page."""
+
+    def get_form(self):
+        return style(super().get_form())
+
+    def get_success_url(self, result):
+        return self.object.get_absolute_url()
+
+
+class RosterDecideView(_Step):
+    """A person decides a comparison: same child, not the same child, or checked with a note."""
+
+    model = RosterEntry
+    form_class = DecisionForm
+    service = services.decide_roster_entry
+    object_arg = "entry"
+    title = gettext_lazy("Decide the roster comparison")
+    submit_label = gettext_lazy("Decide")
+    success_message = gettext_lazy("Done.")
 
 
 # --- rescue-station follow-up (救助站跟踪回访) -------------------------------------------------------
@@ -427,35 +434,31 @@ def rescue_create(request):
                   status=400 if error or form.errors else 200)
 
 
-@login_required
-@require_POST
-def rescue_accept(request, pk):
-    case = _scoped(RescueCase, request.user, pk, "change")
-    form = AcceptForm(request.POST)
-    try:
-        services.accept_rescue(actor=request.user, case=case,
-                               receipt=form.cleaned_data["receipt"] if form.is_valid() else "")
-    except (ValidationError, TransitionRefused) as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Accepted; the follow-ups are scheduled."))
-    return redirect(case.get_absolute_url())
+class RescueAcceptView(_Step):
+    """The home village's child director accepts the case; the follow-ups are scheduled."""
+
+    model = RescueCase
+    form_class = AcceptForm
+    service = services.accept_rescue
+    object_arg = "case"
+    title = gettext_lazy("Accept the case")
+    submit_label = gettext_lazy("Accept the case")
+    success_message = gettext_lazy("Accepted; the follow-ups are scheduled.")
 
 
-@login_required
-@require_POST
-def follow_up_record(request, pk):
-    follow_up = _scoped(FollowUp, request.user, pk, "change")
-    form = FollowUpForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        services.record_follow_up(actor=request.user, follow_up=follow_up, **form.cleaned_data)
-    except (ValidationError, TransitionRefused) as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Follow-up recorded."))
-    return redirect(follow_up.get_absolute_url())
+class FollowUpRecordView(_Step):
+    """What a follow-up with the family, the school or the village committee found."""
+
+    model = FollowUp
+    form_class = FollowUpForm
+    service = services.record_follow_up
+    object_arg = "follow_up"
+    title = gettext_lazy("Record a follow-up")
+    submit_label = gettext_lazy("Record")
+    success_message = gettext_lazy("Follow-up recorded.")
+
+    def get_initial(self):
+        return {"done_on": timezone.localdate()}
 
 
 # --- consent ----------------------------------------------------------------------------------------
@@ -477,26 +480,40 @@ class ConsentListView(ScopedListView):
             "person__id_number", "person__phone", "guardian__id_number", "guardian__phone")
 
 
-@login_required
-@never_cache
-def consent_create(request, pk):
-    """Record a guardian's consent for a child (one of the guardians linked to the child)."""
-    person = _scoped(Person, request.user, pk)
-    _require(request.user, "child_care.add_consent")
-    audit_read(request, person, "consent form (child_care:consent-create)")
-    form = ConsentForm(request.POST or None, person=person)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_consent(actor=request.user, person=person, **form.cleaned_data)
-        except (ValidationError, TransitionRefused) as exc:
-            error = _error_text(exc)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect(reverse_consents(person))
-    return render(request, "child_care/simple_form.html",
-                  {"form": form, "error": error, "title": _("Consent of %(child)s's guardian") % {"child": person.name}},
-                  status=400 if error or form.errors else 200)
+class ConsentCreateView(_Step):
+    """Record a guardian's consent for a child (one of the guardians linked to the child): the child within
+    the user's areas or 404, the form kept beside a refusal."""
+
+    model = Person
+    scope_action = "view"
+    form_class = ConsentForm
+    submit_label = gettext_lazy("Save")
+    success_message = gettext_lazy("Consent recorded.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(request.user, "child_care.add_consent")
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return Person.objects.select_related("area")
+
+    def get_object(self):
+        person = super().get_object()
+        audit_read(self.request, person, "consent form (child_care:consent-create)")
+        return person
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.object}
+
+    def get_title(self):
+        return _("Consent of %(child)s's guardian") % {"child": self.object.name}
+
+    def perform(self, obj, form):
+        return services.record_consent(actor=self.request.user, person=obj, **form.cleaned_data)
+
+    def get_success_url(self, result):
+        return reverse_consents(self.object)
 
 
 def reverse_consents(person):
@@ -505,16 +522,11 @@ def reverse_consents(person):
     return reverse("child_care:consent-list") + f"?person={person.pk}"
 
 
-@login_required
-@require_POST
-def consent_withdraw(request, pk):
-    consent = _scoped(Consent, request.user, pk, "change")
-    form = WithdrawForm(request.POST)
-    try:
-        services.withdraw_consent(actor=request.user, consent=consent,
-                                  reason=form.cleaned_data["reason"] if form.is_valid() else "")
-    except (ValidationError, TransitionRefused) as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Consent withdrawn."))
-    return redirect(consent.get_absolute_url())
+class ConsentWithdrawView(_Step):
+    model = Consent
+    form_class = WithdrawForm
+    service = services.withdraw_consent
+    object_arg = "consent"
+    title = gettext_lazy("Withdraw the consent")
+    submit_label = gettext_lazy("Withdraw")
+    success_message = gettext_lazy("Consent withdrawn.")

@@ -15,8 +15,6 @@ pytestmark = pytest.mark.django_db
 # Pages whose English comes from an app another team is changing now: named, with the reason. Each
 # is an xfail below (strict: once the page is clean the test says to remove it from here).
 KNOWN = {
-    "child_care:access-log": "the access log prints the views' purposes (PersonDetailView (child_care:person-detail)) "
-                             "and action codes — child_care/templates",
 }
 
 # Text that is the same in both languages: product names, units, formats, codes.

@@ -231,3 +231,54 @@ def test_the_access_log_lists_reads_of_the_child_s_visit_page(world, cc, web):
     auditor = staff("auditor_a", "auditor", world.district_a)
     log = web(auditor).get(reverse("child_care:access-log", args=[kid.pk])).content.decode()
     assert "director_a" in log
+
+
+@pytest.mark.django_db
+class TestStepsKeepTheInputBesideTheRefusal(ChildCarePersonas):
+    """The step pages are core's ScopedActionView: a refusal answers with its reason beside the kept input
+    (not a redirect that loses it), and out of scope the record does not exist."""
+
+    def test_a_dismissal_without_a_note_is_refused_beside_the_form(self, world, web):
+        entry = roster_entry(world)
+        response = web(world.director_a).post(reverse("child_care:roster-decide", args=[entry.pk]),
+                                              {"decision": "dismissed", "note": "x"})
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert "Say what was checked" in page or "说明核实了什么" in page
+        assert 'value="x"' in page  # the note as typed
+        entry.refresh_from_db()
+        assert entry.decision == "open"
+
+    def test_a_second_decision_is_refused_409_and_a_stranger_gets_404(self, world, web):
+        entry = roster_entry(world)
+        url = reverse("child_care:roster-decide", args=[entry.pk])
+        assert web(world.director_a).post(url, {"decision": "same", "note": "同一人"}).status_code == 302
+        again = web(world.director_a).post(url, {"decision": "not_same", "note": "再看"})
+        assert again.status_code == 409 and "再看" in again.content.decode()
+        assert web(world.director_b).get(url).status_code == 404
+
+    def test_a_future_follow_up_is_refused_and_the_findings_are_kept(self, world, web):
+        kid = named_child(world.community_a, next(_names), datetime.date(2011, 1, 1))
+        case = services.hand_over_rescue(actor=None, id_number=str(kid.id_number.reveal_unchecked()),
+                                         station="救助站", found_on=datetime.date(2024, 5, 1))
+        services.accept_rescue(actor=None, case=case)
+        follow_up = case.follow_ups.first()
+        tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+        response = web(world.director_a).post(reverse("child_care:follow-up-record", args=[follow_up.pk]),
+                                              {"done_on": tomorrow.isoformat(), "findings": "家访：已返校"})
+        assert response.status_code == 400 and "家访：已返校" in response.content.decode()
+        follow_up.refresh_from_db()
+        assert follow_up.done_on is None
+
+    def test_a_withdrawal_without_a_reason_and_a_consent_of_a_stranger_are_refused_in_place(self, world, web):
+        kid, mum = consent_for(world)
+        consent = services.record_consent(actor=None, person=kid, guardian=mum, purpose="registry",
+                                          given_on=datetime.date(2024, 1, 1), expires_on=datetime.date(2026, 12, 31))
+        refused = web(world.director_a).post(reverse("child_care:consent-withdraw", args=[consent.pk]), {"reason": ""})
+        assert refused.status_code == 400
+        consent.refresh_from_db()
+        assert consent.withdrawn_on is None
+        late = web(world.director_a).post(reverse("child_care:consent-create", args=[kid.pk]), {
+            "guardian": mum.pk, "purpose": "photo", "given_on": "2024-01-01", "expires_on": "2029-01-01"})
+        assert late.status_code == 400 and 'value="2029-01-01"' in late.content.decode()
+        assert web(world.director_b).get(reverse("child_care:consent-create", args=[kid.pk])).status_code == 404

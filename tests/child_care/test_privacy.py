@@ -94,3 +94,14 @@ def test_the_summary_as_of_a_past_day_is_unchanged_by_later_edits(world, cc, web
     assert selectors.summary(world.city, day)["total"] == before["total"]
     assert selectors.summary(world.city, datetime.date.today())["total"]["n"] == 1  # today: only the later child
     assert Category.LEFT_BEHIND
+
+
+def test_the_access_log_reads_in_chinese_where_and_what(world, cc, web):
+    """The auditor reads where the child was seen in words (页面 · 人员详情), not the view's class and URL name."""
+    kid = child(world.community_a)
+    web(cc.director_a).get(reverse("child_care:person-detail", args=[kid.pk]))
+    web(cc.supervisor_a).get(reverse("child_care:person-list") + "?export=csv")
+    page = web(world.auditor).get(reverse("child_care:access-log", args=[kid.pk]),
+                                  HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "页面 · 人员详情" in page and "导出 CSV · 台账名单" in page
+    assert "PersonDetailView" not in page and "core.read" not in page

@@ -145,3 +145,20 @@ class TestSignedInPages(ChildCarePersonas):
         kid = child(world.community_a)
         auditor_b = staff("auditor_b", "auditor", world.district_b)
         assert web(auditor_b).get(reverse("child_care:access-log", args=[kid.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_due_list_splits_overdue_from_due_within_7_days_and_leaves_later_ones_out(world, cc):
+    """One query since the bench (overdue and due soon are the head of one range): the split stays the same."""
+    from child_care import selectors
+
+    today = datetime.date.today()
+    due = {}
+    for days in (-3, 0, 7, 8):
+        kid = child(world.community_a)
+        due[days] = services.schedule_visit(actor=None, person=kid, visitor=cc.director_a,
+                                            due_on=today + datetime.timedelta(days=days))
+    lists = selectors.due_lists(cc.director_a, today)
+    assert [v.pk for v in lists["overdue"]] == [due[-3].pk]
+    assert [v.pk for v in lists["due_soon"]] == [due[0].pk, due[7].pk]
+    assert selectors.due_lists(cc.director_b, today) == {"overdue": [], "due_soon": []}
