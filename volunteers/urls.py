@@ -54,3 +54,10 @@ urlpatterns += [
     path("volunteers/social-workers/<int:pk>/edit/", pages.SocialWorkerUpdateView.as_view(), name="socialworker-edit"),
     path("volunteers/me/check-in/<str:code>/", pages.me_checkin_code, name="me-checkin-code"),
 ]
+
+# Residents register themselves (public); the area's volunteer officer decides (issue 16).
+urlpatterns += [
+    path("public/volunteers/register/", pages.self_register, name="self-register"),
+    path("volunteers/registrations/", pages.ApplicationListView.as_view(), name="application-list"),
+    path("volunteers/registrations/<int:pk>/", pages.ApplicationDecideView.as_view(), name="application-decide"),
+]
