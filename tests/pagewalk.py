@@ -129,6 +129,11 @@ def populate(world) -> dict:
         vf.served(shift, vol)
         vs.record_hours(actor=None, volunteer=vol, team=team, hours=2,
                         service_date=datetime.date.today() - datetime.timedelta(days=1))
+        from tests.factories import id_number
+        from volunteers.applications import submit_application
+
+        submit_application(name="陈晓燕", id_number=id_number("340302", datetime.date(1990, 1, 2)), phone="13955501234",
+                           area=world.community_a, service_fields="助老助残", data_consent=True)
 
     def grids():
         from tests.factories import grids as gf

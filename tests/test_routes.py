@@ -41,6 +41,7 @@ PUBLIC = {
     "volunteers:certificate-lookup": "public certificate check, masked name",
     "grids:public-board": "published grid contact boards (滨州条例 Art. 6): service phones, no personal data",
     "volunteers:certificate-verify": "public certificate check, masked name",
+    "volunteers:self-register": "a resident registers as a volunteer; stores for review, tells nothing; rate-limited",
     "social_orgs:public-index": "published counts of the registry and credit lists (公开)",
     "social_orgs:public-list": "the published credit lists: name, code, ground, dates; no personal data",
     "social_orgs:public-directory": "the published purchase directory: names, codes, grades",

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import AreaWithinFilter, ScopedFilterSet
 
-from .choices import RecordStatus, SocialWorkLevel, TrainingTopic, VolunteerStatus
+from .choices import ApplicationStatus, RecordStatus, SocialWorkLevel, TrainingTopic, VolunteerStatus
 from .models import (
     Activity,
     ServiceHourRecord,
@@ -17,6 +17,7 @@ from .models import (
     TrainingAttendance,
     TrainingSession,
     Volunteer,
+    VolunteerApplication,
 )
 
 
@@ -111,3 +112,13 @@ class SocialWorkerPageFilterSet(ScopedFilterSet):
     class Meta:
         model = SocialWorker
         fields = ["q", "area", "level", "year_from", "year_to"]
+
+
+class ApplicationFilterSet(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains")
+    area = AreaWithinFilter()
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
+
+    class Meta:
+        model = VolunteerApplication
+        fields = ["q", "area", "status"]

@@ -37,3 +37,16 @@ class ImportForm(forms.Form):
         if name and not name.endswith((".csv", ".xlsx")):
             self.add_error("file", _("Use a CSV or XLSX file."))
         return data
+
+
+class StepReasonForm(forms.Form):
+    """A step on a service-hour record: the reason (rejecting and reversing need one) and where to go back."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class CorrectionAnswerForm(forms.Form):
+    accept = forms.TypedChoiceField(label=_("Decision"), choices=[("1", _("Accept")), ("0", _("Reject"))],
+                                    coerce=lambda value: value == "1")
+    answer = forms.CharField(label=_("Answer"), max_length=500, required=False)

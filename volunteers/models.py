@@ -18,6 +18,7 @@ from core.personal import BlindIndexField, MaskedCopyField, PersonalDataField, P
 
 from . import querysets
 from .choices import (
+    ApplicationStatus,
     CertificateStatus,
     CorrectionStatus,
     ImportKind,
@@ -213,7 +214,7 @@ class Shift(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     quota = models.PositiveIntegerField(_("quota"), validators=[MinValueValidator(1), MaxValueValidator(5000)])
-    checkin_code = models.CharField(_("check-in code"), max_length=8, unique=True)
+    checkin_code = models.CharField(_("check-in code"), max_length=8, unique=True, editable=False)
 
     objects = querysets.ShiftQuerySet.as_manager()
 
@@ -539,3 +540,47 @@ class ImportJob(models.Model):
     @property
     def waiting_to_be_queued(self) -> bool:
         return self.status == ImportStatus.QUEUED and self.queued_at is None
+
+
+class VolunteerApplication(models.Model):
+    """A resident's own registration as a volunteer (自愿注册), waiting for the area's volunteer officer.
+
+    What the national registry asks (《志愿服务条例》 Art. 7, 中国志愿服务网 实名注册): real name, ID
+    number, phone, the community served, service intentions, and consent to the use of the personal
+    data. The same ID number may apply twice (no existence oracle: the public answer never tells);
+    the officer sees the clash when reviewing."""
+
+    name = models.CharField(_("name"), max_length=50)
+    id_number = PersonalDataField(verbose_name=_("resident ID number"), kind=PersonalKind.ID_NUMBER)
+    id_number_index = BlindIndexField(source="id_number", db_index=True)
+    phone = PersonalDataField(verbose_name=_("phone"), kind=PersonalKind.PHONE)
+    area = models.ForeignKey("core.Area", verbose_name=_("community served"), on_delete=models.PROTECT,
+                             related_name="volunteer_applications")
+    service_fields = models.CharField(_("service intentions"), max_length=200)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    guardian_name = models.CharField(_("guardian"), max_length=50, blank=True)
+    guardian_consent = models.BooleanField(_("guardian consents"), default=False)
+    data_consent_at = models.DateTimeField(_("consent to the use of personal data given"))
+    status = models.CharField(_("status"), max_length=10, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="applications")
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    objects = querysets.ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer self-registration")
+        verbose_name_plural = _("volunteer self-registrations")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["area", "status"], name="vol_application_area_status")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("volunteers:application-decide", args=[self.pk])

@@ -11,3 +11,7 @@ ENTRIES += [
     NavEntry(_("Volunteer training"), "volunteers:training-list", "volunteers.view_trainingsession", 43),
     NavEntry(_("Social-work professionals"), "volunteers:socialworker-list", "volunteers.view_socialworker", 44),
 ]
+ENTRIES += [
+    NavEntry(_("Volunteer self-registrations"), "volunteers:application-list",
+             "volunteers.view_volunteerapplication", 45),
+]

@@ -161,3 +161,63 @@ class SocialWorkerEditForm(_Bootstrap, forms.Form):
 class SocialWorkerForm(SocialWorkerEditForm):
     id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
     field_order = ["name", "id_number"]
+
+
+# --- residents' own registration (issue 16) -----------------------------------------------------------------
+# The national registry's service categories (中国志愿服务网 服务类别), the applicant's intentions.
+SERVICE_INTENTIONS = [
+    ("community", _("Community service")), ("elderly", _("Help for the elderly and the disabled")),
+    ("children", _("Care for children")), ("education", _("Teaching and tutoring")),
+    ("health", _("Health")), ("environment", _("Environmental protection")),
+    ("culture", _("Culture and the arts")), ("emergency", _("Emergency relief")),
+    ("law", _("Legal aid")), ("events", _("Large events")), ("civility", _("Civic civility")),
+]
+
+
+def community_choices():
+    """Communities and villages grouped under their street or township (the picker's groups)."""
+    groups: dict[str, list] = {}
+    today = timezone.localdate()
+    for area in (Area.objects.valid_on(today).filter(level="community").select_related("parent")
+                 .order_by("parent__code", "code")):
+        street = area.parent.name if area.parent_id else ""
+        groups.setdefault(street, []).append((area.pk, area.name))
+    return [("", "——")] + list(groups.items())
+
+
+class SelfRegistrationForm(_Bootstrap, forms.Form):
+    name = forms.CharField(label=_("Real name"), max_length=50)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=18,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    area = forms.TypedChoiceField(label=_("Community you will serve in"), coerce=int, choices=())
+    service_fields = forms.MultipleChoiceField(label=_("What you would like to do"), choices=SERVICE_INTENTIONS,
+                                               widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+    skills = forms.CharField(label=_("Skills (optional)"), max_length=200, required=False)
+    guardian_name = forms.CharField(label=_("Guardian's name (aged 14–17)"), max_length=50, required=False)
+    guardian_consent = forms.BooleanField(label=_("My guardian consents to my volunteering (aged 14–17)"),
+                                          required=False)
+    data_consent = forms.BooleanField(
+        label=_("I consent to the civil affairs bureau keeping and using my name, ID number and phone to register "
+                "and manage my volunteer service"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = community_choices()
+
+    def clean_area(self):
+        return Area.objects.filter(pk=self.cleaned_data["area"]).first()
+
+    def clean_service_fields(self):
+        labels = dict(SERVICE_INTENTIONS)
+        return "、".join(str(labels[key]) for key in self.cleaned_data["service_fields"])
+
+
+class ApplicationDecisionForm(_Bootstrap, forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve: register the volunteer")),
+                                                                ("refuse", _("Refuse"))])
+    reason = forms.CharField(label=_("Reason (needed to refuse)"), max_length=300, required=False)
+    username = forms.CharField(label=_("User name of their own account (optional)"), max_length=150, required=False,
+                               help_text=_("Given on approval: the volunteer signs in to "
+                                           "“my service”; the first password is shown once."))

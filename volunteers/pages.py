@@ -16,8 +16,17 @@ from core.personal import index_lookup
 
 from . import pageforms as f
 from . import services
-from .filtersets import SocialWorkerPageFilterSet, TrainingFilterSet
-from .models import Activity, Shift, SocialWorker, Team, TeamMembership, TrainingSession, Volunteer
+from .filtersets import ApplicationFilterSet, SocialWorkerPageFilterSet, TrainingFilterSet
+from .models import (
+    Activity,
+    Shift,
+    SocialWorker,
+    Team,
+    TeamMembership,
+    TrainingSession,
+    Volunteer,
+    VolunteerApplication,
+)
 
 
 # --- volunteers ------------------------------------------------------------------------------------------
@@ -394,3 +403,108 @@ def me_checkin_code(request, code):
 
     volunteer = _me(request)
     return render(request, "volunteers/me_checkin.html", {"volunteer": volunteer, "code": code.strip().upper()[:8]})
+
+
+# --- residents register themselves; the area's volunteer officer decides (issue 16) ------------------------
+def self_register(request):
+    """Public: a resident's own registration as a volunteer. Refusals of their own facts (an invalid
+    ID number, under 14, no consent) are shown beside what they typed; anything stored is answered the
+    same way, registered before or not (no existence oracle). Posts are rate-limited per address."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from core import ratelimit
+    from core.generic import refusal_lines
+
+    from .applications import submit_application
+
+    if request.GET.get("done") == "1":
+        return render(request, "volunteers/self_register_done.html")
+    form = f.SelfRegistrationForm(request.POST or None)
+    refusal, status = [], 200
+    if request.method == "POST":
+        per_minute = getattr(settings, "PORTAL_VOLUNTEER_REGISTRATIONS_PER_MINUTE", 5)
+        wait = ratelimit.spend(request, "volunteer-register", per_minute)
+        if wait:
+            response = render(request, "volunteers/certificate_rate_limited.html", {"wait": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        if not form.is_valid():
+            from core.generic import label_of
+
+            refusal = [f"{label_of(form, None, name)}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+                       for name, errors in form.errors.items()]
+            status = 400
+        else:
+            try:
+                with transaction.atomic():
+                    submit_application(**form.cleaned_data)
+            except ValidationError as exc:
+                refusal, status = refusal_lines(form, None, exc), 400
+            else:
+                from django.shortcuts import redirect
+
+                return redirect(reverse("volunteers:self-register") + "?done=1")
+    response = render(request, "volunteers/self_register.html", {
+        "form": form, "refusal": refusal, "form_id": "kit-form-register", "action_url": request.get_full_path(),
+        "submit_label": _("Submit my registration")}, status=status)
+    response["Cache-Control"] = "no-store"  # an ID number typed into the page is not kept by a cache
+    return response
+
+
+class ApplicationListView(ScopedListView):
+    """Self-registrations of the officer's areas, the pending first."""
+
+    model = VolunteerApplication
+    filterset_class = ApplicationFilterSet
+    template_name = "volunteers/application_list.html"
+    sort_fields = ["created_at", "name"]
+    default_sort = "-id"
+
+    def base_queryset(self):
+        return self.model.objects.select_related("area").defer("id_number", "phone")
+
+
+class ApplicationDecideView(ScopedActionView):
+    """The officer reads a self-registration (ID and phone masked) and approves or refuses it."""
+
+    model = VolunteerApplication
+    form_class = f.ApplicationDecisionForm
+    template_name = "volunteers/application_decide.html"
+    submit_label = gettext_lazy("Decide")
+    object_arg = "application"
+
+    def get_title(self):
+        return _("Volunteer self-registration of %(name)s") % {"name": self.object.name}
+
+    def get_context_data(self, **kwargs):
+        from .applications import already_registered
+
+        ctx = super().get_context_data(**kwargs)
+        ctx["application"] = self.object
+        ctx["registered"] = already_registered(self.object) if self.object.status == "pending" else None
+        return ctx
+
+    def perform(self, obj, form):
+        from .applications import decide_application
+
+        return decide_application(actor=self.request.user, application=obj, **form.cleaned_data)
+
+    def succeeded(self, result):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        application, user, password = result
+        if user is not None:
+            response = render(self.request, "volunteers/account_created.html",
+                              {"volunteer": application.volunteer, "account": user, "password": password})
+            response["Cache-Control"] = "no-store"
+            return response
+        messages.success(self.request, application.get_status_display())
+        target = application.volunteer.get_absolute_url() if application.volunteer_id else reverse(
+            "volunteers:application-list")
+        if getattr(self.request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)

@@ -109,3 +109,7 @@ def newest_ids_within(prefixes, *, before: int | None, limit: int) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(*query)
         return [row[0] for row in cursor.fetchall()]
+
+
+class ApplicationQuerySet(RestrictedQuerySet):
+    """Self-registrations lie in the community the applicant chose to serve in."""

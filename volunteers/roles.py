@@ -14,6 +14,17 @@ def _all(actions):
     return [p for m in MODELS for p in crud("volunteers", m, actions)]
 
 
+# Residents' own registrations (migration 0009): the volunteer officers of the area decide them;
+# the street and the community see what waits; auditors read.
+APPLICATION_PERMS = {
+    "city_admin": crud("volunteers", "volunteerapplication", "view change"),
+    "volunteer_officer": crud("volunteers", "volunteerapplication", "view change"),
+    "county_officer": crud("volunteers", "volunteerapplication", "view change"),
+    "township_officer": crud("volunteers", "volunteerapplication"),
+    "community_worker": crud("volunteers", "volunteerapplication"),
+    "auditor": crud("volunteers", "volunteerapplication"),
+}
+
 ROLE_PERMS = {
     "city_admin": _all(ALL) + crud("volunteers", "starlevel", ALL),
     "volunteer_officer": _all(ALL) + crud("volunteers", "starlevel"),
@@ -23,3 +34,5 @@ ROLE_PERMS = {
     "grid_worker": crud("volunteers", "volunteer") + crud("volunteers", "activity") + crud("volunteers", "shift"),
     "auditor": _all("view") + crud("volunteers", "starlevel"),
 }
+for _role, _perms in APPLICATION_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] + _perms

@@ -21,7 +21,8 @@ from core.exceptions import NoPermission, TransitionRefused
 from core.models import Area
 from core.personal import age_on, birth_date, index_lookup, sex, str_plain, validate_id_number
 from core.querysets import require_visible
-from core.services import recheck, require_in_scope
+from core.recorded import create_recorded, delete_recorded, update_recorded
+from core.services import require_in_scope
 
 from . import rules
 from .choices import (
@@ -87,7 +88,10 @@ VOLUNTEER_FIELDS = ["name", "phone", "area", "registered_on", "skills", "service
                     "guardian_name", "guardian_consent_on", "user"]
 
 
-def _check_volunteer(volunteer: Volunteer) -> None:
+VOLUNTEER_DERIVED = ["birth_date", "sex", "id_number_index", "phone_index"]
+
+
+def _check_volunteer(volunteer: Volunteer, before=None) -> None:
     try:
         number = validate_id_number(str_plain(volunteer.id_number))
     except ValidationError as exc:
@@ -110,43 +114,24 @@ def _check_volunteer(volunteer: Volunteer) -> None:
 def register_volunteer(*, actor, name: str, id_number: str, area, registered_on: datetime.date | None = None,
                        phone: str = "", skills: str = "", service_fields: str = "", guardian_name: str = "",
                        guardian_consent_on: datetime.date | None = None, user=None) -> Volunteer:
-    require_in_scope(actor, _perm(Volunteer, "add"), area.code)
     volunteer = Volunteer(name=name.strip(), id_number=id_number, phone=phone or None, area=area,
                           registered_on=registered_on or timezone.localdate(), skills=skills,
                           service_fields=service_fields, guardian_name=guardian_name,
                           guardian_consent_on=guardian_consent_on, user=user)
-    _check_volunteer(volunteer)
-    volunteer.full_clean(exclude=["birth_date", "sex", "id_number_index", "phone_index"])
-    try:
-        with transaction.atomic():
-            volunteer.save()
+    try:  # create_recorded is atomic: a clash rolls back to here
+        return create_recorded(volunteer, actor=actor, action="volunteers.volunteer.register",
+                               adjust=_check_volunteer, exclude=VOLUNTEER_DERIVED)
     except IntegrityError:  # a concurrent registration of the same person
         raise _errors("id_number", _("This person is already registered as a volunteer."))
-    recheck(actor, volunteer, "add")
-    audit.record(actor=actor, action="volunteers.volunteer.register", target=volunteer,
-                 changes=audit.diff({}, audit.snapshot(volunteer)))
-    return volunteer
 
 
 @transaction.atomic
 def update_volunteer(*, actor, volunteer: Volunteer, **fields) -> Volunteer:
-    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
-    require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)
-    before = audit.snapshot(volunteer)
-    for key, value in fields.items():
-        if key not in VOLUNTEER_FIELDS:
-            raise _errors(key, _("This field cannot be changed here."))
-        setattr(volunteer, key, value or None if key == "phone" else value)
-    _check_volunteer(volunteer)
-    volunteer.full_clean(exclude=["birth_date", "sex", "id_number_index", "phone_index"])
-    changes = audit.diff(before, audit.snapshot(volunteer))
-    if changes:
-        if "area" in fields:
-            require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)
-        volunteer.save()
-        recheck(actor, volunteer)
-        audit.record(actor=actor, action="volunteers.volunteer.update", target=volunteer, changes=changes)
-    return volunteer
+    """Change the registration's fields (``VOLUNTEER_FIELDS``); moving it out of one's areas is refused."""
+    if "phone" in fields:
+        fields["phone"] = fields["phone"] or None
+    return update_recorded(volunteer, fields, allowed=VOLUNTEER_FIELDS, actor=actor,
+                           action="volunteers.volunteer.update", adjust=_check_volunteer, exclude=VOLUNTEER_DERIVED)
 
 
 def cancel_volunteer(*, actor, volunteer: Volunteer, reason: str = "") -> Volunteer:
@@ -160,40 +145,22 @@ TEAM_FIELDS = ["name", "area", "organisation_name", "organisation_uscc", "join_m
 
 @transaction.atomic
 def create_team(*, actor, name: str, area, **fields) -> Team:
-    require_in_scope(actor, _perm(Team, "add"), area.code)
     team = Team(name=name.strip(), area=area, **{k: v for k, v in fields.items() if k in TEAM_FIELDS})
-    team.full_clean()
-    team.save()
-    recheck(actor, team, "add")
-    audit.record(actor=actor, action="volunteers.team.create", target=team,
-                 changes=audit.diff({}, audit.snapshot(team)))
-    return team
+    return create_recorded(team, actor=actor, action="volunteers.team.create")
 
 
 @transaction.atomic
 def update_team(*, actor, team: Team, **fields) -> Team:
-    team = Team.objects.select_for_update().get(pk=team.pk)
-    require_in_scope(actor, _perm(Team, "change"), team.area.code)
-    before = audit.snapshot(team)
-    for key, value in fields.items():
-        if key in TEAM_FIELDS:
-            setattr(team, key, value)
-    team.full_clean()
-    changes = audit.diff(before, audit.snapshot(team))
-    if changes:
-        team.save()
-        recheck(actor, team)
-        audit.record(actor=actor, action="volunteers.team.update", target=team, changes=changes)
-    return team
+    return update_recorded(team, {k: v for k, v in fields.items() if k in TEAM_FIELDS}, allowed=TEAM_FIELDS,
+                           actor=actor, action="volunteers.team.update")
 
 
 @transaction.atomic
 def delete_team(*, actor, team: Team) -> None:
-    require_in_scope(actor, _perm(Team, "delete"), team.area.code)
+    require_in_scope(actor, _perm(Team, "delete"), team.area.code)  # out of scope: 404 before any fact is told
     if team.hour_records.exists() or team.activities.exists():
         raise ValidationError(_("This team has activities or service records; it cannot be removed."))
-    audit.record(actor=actor, action="volunteers.team.delete", target=team, changes=audit.diff(audit.snapshot(team), {}))
-    team.delete()
+    delete_recorded(team, actor=actor, action="volunteers.team.delete", reason="")
 
 
 def team_roles(user, team: Team) -> set[str]:
@@ -244,15 +211,14 @@ def join_team(*, actor, team: Team, volunteer: Volunteer, invited: bool = False)
 
 @transaction.atomic
 def decide_membership(*, actor, membership: TeamMembership, approve: bool) -> TeamMembership:
-    membership = TeamMembership.objects.select_for_update().get(pk=membership.pk)
-    _require_team_role(actor, membership.team, {MemberRole.MANAGER}, _("Only the team's manager decides."))
-    if membership.status != MembershipStatus.PENDING:
-        raise TransitionRefused(_("This request has already been decided."))
-    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
-    membership.save(update_fields=["status"])
-    audit.record(actor=actor, action="volunteers.membership.decide", target=membership, area=membership.team.area,
-                 changes={"status": [MembershipStatus.PENDING, membership.status]})
-    return membership
+    def pending_and_mine(membership):
+        _require_team_role(actor, membership.team, {MemberRole.MANAGER}, _("Only the team's manager decides."))
+        if membership.status != MembershipStatus.PENDING:
+            raise TransitionRefused(_("This request has already been decided."))
+
+    status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+    return update_recorded(membership, {"status": status}, allowed=("status",), actor=actor,
+                           action="volunteers.membership.decide", check=pending_and_mine)
 
 
 # --- activities, shifts, sign-ups -------------------------------------------------------------------
@@ -260,32 +226,16 @@ def decide_membership(*, actor, membership: TeamMembership, approve: bool) -> Te
 def create_activity(*, actor, team: Team, title: str, area=None, service_field: str = "",
                     description: str = "") -> Activity:
     require_visible(actor, team)  # another area's team does not exist for the actor
-    area = area or team.area
-    require_in_scope(actor, _perm(Activity, "add"), area.code)
-    activity = Activity(team=team, area=area, title=title.strip(), service_field=service_field,
+    activity = Activity(team=team, area=area or team.area, title=title.strip(), service_field=service_field,
                         description=description)
-    activity.full_clean()
-    activity.save()
-    recheck(actor, activity, "add")
-    audit.record(actor=actor, action="volunteers.activity.create", target=activity,
-                 changes=audit.diff({}, audit.snapshot(activity)))
-    return activity
+    return create_recorded(activity, actor=actor, action="volunteers.activity.create")
 
 
 @transaction.atomic
 def update_activity(*, actor, activity: Activity, **fields) -> Activity:
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    require_in_scope(actor, _perm(Activity, "change"), activity.area.code)
-    before = audit.snapshot(activity)
-    for key in ("title", "service_field", "description"):
-        if key in fields:
-            setattr(activity, key, fields[key])
-    activity.full_clean()
-    changes = audit.diff(before, audit.snapshot(activity))
-    if changes:
-        activity.save()
-        audit.record(actor=actor, action="volunteers.activity.update", target=activity, changes=changes)
-    return activity
+    editable = ("title", "service_field", "description")
+    return update_recorded(activity, {k: v for k, v in fields.items() if k in editable}, allowed=editable,
+                           actor=actor, action="volunteers.activity.update")
 
 
 def _new_checkin_code() -> str:
@@ -296,14 +246,10 @@ def _new_checkin_code() -> str:
 @transaction.atomic
 def create_shift(*, actor, activity: Activity, place: str, starts_at, ends_at, quota: int) -> Shift:
     require_visible(actor, activity)
-    require_in_scope(actor, _perm(Shift, "add"), activity.area.code)
+    # The check-in code is not editable, so it never enters the audit log's snapshot.
     shift = Shift(activity=activity, place=place, starts_at=starts_at, ends_at=ends_at, quota=quota,
                   checkin_code=_new_checkin_code())
-    shift.full_clean()
-    shift.save()
-    audit.record(actor=actor, action="volunteers.shift.create", target=shift, area=activity.area,
-                 changes=audit.diff({}, audit.snapshot(shift, ["place", "starts_at", "ends_at", "quota"])))
-    return shift
+    return create_recorded(shift, actor=actor, action="volunteers.shift.create")
 
 
 def _taken(shift: Shift) -> int:
@@ -474,12 +420,8 @@ def record_hours(*, actor, volunteer: Volunteer, team: Team, hours, service_date
         raise _errors("hours", rules.day_exceeded_message())
     record = ServiceHourRecord(volunteer=volunteer, team=team, area=team.area, activity=activity, shift=shift,
                                service_date=service_date, hours=hours, description=description, source=source,
-                               recorded_by=actor)
-    record.full_clean()
-    record.save()
-    audit.record(actor=actor, action="volunteers.hours.record", target=record,
-                 changes=audit.diff({}, audit.snapshot(record, ["volunteer", "team", "shift", "service_date", "hours"])))
-    return record
+                               recorded_by=actor if actor is not None and actor.pk else None)
+    return create_recorded(record, actor=actor, action="volunteers.hours.record")
 
 
 def hours_from_signup(signup: SignUp) -> Decimal:
@@ -511,19 +453,29 @@ def _add_to_totals(volunteer_id: int, delta: Decimal) -> None:
 def approve_record(*, actor, record: ServiceHourRecord) -> ServiceHourRecord:
     """The team's manager approves: the record joins the team's hash chain and the totals."""
     Team.objects.select_for_update().get(pk=record.team_id)  # one chain append at a time per team
-    record = ServiceHourRecord.objects.select_related("team__area", "volunteer").get(pk=record.pk)
-    _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager approves hours."))
-    require_in_scope(actor, _perm(ServiceHourRecord, "change"), record.area.code)
-    if actor is not None and record.volunteer.user_id == actor.pk:
-        raise NoPermission(_("Volunteers cannot approve their own hours."))
-    if record.status != RecordStatus.SUBMITTED:
-        raise TransitionRefused(_("Only a record awaiting approval can be approved."))
-    if actor is not None and record.recorded_by_id == actor.pk:
-        raise TransitionRefused(_("You recorded these hours; another manager of the team must approve them."))
-    _append_to_chain(record, approver=actor, now=timezone.now())
+
+    def may_approve(record):
+        _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager approves hours."))
+        if actor is not None and record.volunteer.user_id == actor.pk:
+            raise NoPermission(_("Volunteers cannot approve their own hours."))
+        if record.status != RecordStatus.SUBMITTED:
+            raise TransitionRefused(_("Only a record awaiting approval can be approved."))
+        if actor is not None and record.recorded_by_id == actor.pk:
+            raise TransitionRefused(_("You recorded these hours; another manager of the team must approve them."))
+
+    def link(record, before):  # the next link of the team's chain (the team lock is held)
+        last = (ServiceHourRecord.objects.filter(team_id=record.team_id, chain_seq__isnull=False)
+                .order_by("-chain_seq").values("chain_seq", "record_hash").first())
+        record.chain_seq = (last["chain_seq"] + 1) if last else 1
+        record.prev_hash = last["record_hash"] if last else GENESIS
+        record.record_hash = record.compute_hash(record.prev_hash)
+
+    approver = actor if actor is not None and actor.pk else None
+    record = update_recorded(record, {"status": RecordStatus.APPROVED, "approved_by": approver,
+                                      "approved_at": timezone.now()},
+                             allowed=("status", "approved_by", "approved_at"), actor=actor,
+                             action="volunteers.hours.approve", check=may_approve, adjust=link)
     _add_to_totals(record.volunteer_id, record.hours)
-    audit.record(actor=actor, action="volunteers.hours.approve", target=record,
-                 changes={"status": [RecordStatus.SUBMITTED, RecordStatus.APPROVED], "chain_seq": [None, record.chain_seq]})
     return record
 
 
@@ -589,47 +541,45 @@ def _flush_approved(batch, events) -> int:
 
 @transaction.atomic
 def reject_record(*, actor, record: ServiceHourRecord, reason: str) -> ServiceHourRecord:
-    record = ServiceHourRecord.objects.select_for_update().select_related("team").get(pk=record.pk)
-    _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager decides on hours."))
-    if record.status != RecordStatus.SUBMITTED:
-        raise TransitionRefused(_("Only a record awaiting approval can be rejected."))
-    if not reason.strip():
-        raise _errors("reason", _("Say why the record is rejected."))
-    record.status = RecordStatus.REJECTED
-    record.save()
-    audit.record(actor=actor, action="volunteers.hours.reject", target=record, reason=reason,
-                 changes={"status": [RecordStatus.SUBMITTED, RecordStatus.REJECTED]})
-    return record
+    def may_reject(record):
+        _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager decides on hours."))
+        if record.status != RecordStatus.SUBMITTED:
+            raise TransitionRefused(_("Only a record awaiting approval can be rejected."))
+        if not (reason or "").strip():
+            raise _errors("reason", _("Say why the record is rejected."))
+
+    return update_recorded(record, {"status": RecordStatus.REJECTED}, allowed=("status",), actor=actor,
+                           action="volunteers.hours.reject", reason=reason, check=may_reject)
 
 
 @transaction.atomic
 def update_record(*, actor, record: ServiceHourRecord, hours=None, description: str | None = None,
                   service_date=None) -> ServiceHourRecord:
     """Fix a record still awaiting approval. An approved record is final."""
-    record = ServiceHourRecord.objects.select_for_update().select_related("team").get(pk=record.pk)
-    if record.status == RecordStatus.APPROVED:
-        raise TransitionRefused(_("An approved record cannot be edited; reverse it and enter it again."))
-    _require_team_role(actor, record.team, {MemberRole.MANAGER, MemberRole.RECORDER},
-                       _("Only the organising team's manager or recorder can change hours."))
-    before = audit.snapshot(record, ["hours", "description", "service_date"])
-    if hours is not None:
-        record.hours = _hours(hours)
-        if record.shift and record.hours > record.shift.duration_hours:
+    def editable(record):
+        if record.status == RecordStatus.APPROVED:
+            raise TransitionRefused(_("An approved record cannot be edited; reverse it and enter it again."))
+        _require_team_role(actor, record.team, {MemberRole.MANAGER, MemberRole.RECORDER},
+                           _("Only the organising team's manager or recorder can change hours."))
+
+    def resubmit(record, before):
+        if record.shift_id and record.hours > record.shift.duration_hours:
             raise _errors("hours", _("At most %(h)s hours: the shift's length (travel time does not count).")
                           % {"h": record.shift.duration_hours})
+        if any(audit.snapshot(record, [k])[k] != before[k] for k in ("hours", "description", "service_date")):
+            record.status = RecordStatus.SUBMITTED  # a changed record waits for approval again
+
+    values = {}
+    if hours is not None:
+        values["hours"] = _hours(hours)
     if description is not None:
-        record.description = description
+        values["description"] = description
     if service_date is not None:
         if service_date > timezone.localdate():
             raise _errors("service_date", _("Hours cannot be recorded for a day that has not come."))
-        record.service_date = service_date
-    record.full_clean()
-    changes = audit.diff(before, audit.snapshot(record, ["hours", "description", "service_date"]))
-    if changes:
-        record.status = RecordStatus.SUBMITTED
-        record.save()
-        audit.record(actor=actor, action="volunteers.hours.update", target=record, changes=changes)
-    return record
+        values["service_date"] = service_date
+    return update_recorded(record, values, allowed=("hours", "description", "service_date"), actor=actor,
+                           action="volunteers.hours.update", check=editable, adjust=resubmit)
 
 
 @transaction.atomic
@@ -681,13 +631,21 @@ def request_correction(*, actor, record: ServiceHourRecord, requested_hours, rea
 @transaction.atomic
 def answer_correction(*, actor, correction: CorrectionRequest, accept: bool, answer: str) -> CorrectionRequest:
     """Accepting reverses the approved record and enters the corrected hours for approval."""
-    correction = CorrectionRequest.objects.select_for_update().select_related("record__team").get(pk=correction.pk)
-    record = correction.record
-    _require_team_role(actor, record.team, {MemberRole.MANAGER}, _("Only the team's manager answers corrections."))
-    if correction.status != CorrectionStatus.OPEN:
-        raise TransitionRefused(_("This request has already been answered."))
-    if not answer.strip():
-        raise _errors("answer", _("Give the volunteer an answer."))
+    def open_and_mine(correction):
+        _require_team_role(actor, correction.record.team, {MemberRole.MANAGER},
+                           _("Only the team's manager answers corrections."))
+        if correction.status != CorrectionStatus.OPEN:
+            raise TransitionRefused(_("This request has already been answered."))
+        if not (answer or "").strip():
+            raise _errors("answer", _("Give the volunteer an answer."))
+
+    correction = update_recorded(
+        correction, {"status": CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED,
+                     "answer": (answer or "").strip(), "answered_by": actor if actor is not None and actor.pk else None,
+                     "answered_at": timezone.now()},
+        allowed=("status", "answer", "answered_by", "answered_at"), actor=actor,
+        action="volunteers.correction.answer", check=open_and_mine)
+    record = ServiceHourRecord.objects.select_related("team").get(pk=correction.record_id)
     if accept:
         if record.status == RecordStatus.APPROVED:
             reverse_record(actor=actor, record=record, reason=_("Correction: %(r)s") % {"r": correction.reason})
@@ -698,11 +656,6 @@ def answer_correction(*, actor, correction: CorrectionRequest, accept: bool, ans
             volunteer=record.volunteer, team=record.team, area=record.area, activity=record.activity,
             shift=record.shift, service_date=record.service_date, hours=correction.requested_hours,
             description=record.description, source=RecordSource.CORRECTION, recorded_by=actor)
-    correction.status = CorrectionStatus.ACCEPTED if accept else CorrectionStatus.REJECTED
-    correction.answer, correction.answered_by, correction.answered_at = answer.strip(), actor, timezone.now()
-    correction.save()
-    audit.record(actor=actor, action="volunteers.correction.answer", target=correction, area=record.area,
-                 changes={"status": [CorrectionStatus.OPEN, correction.status]})
     return correction
 
 
@@ -743,29 +696,21 @@ def issue_certificate(*, actor, volunteer: Volunteer, team: Team) -> Certificate
 
 @transaction.atomic
 def revoke_certificate(*, actor, certificate: Certificate, reason: str) -> Certificate:
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    require_in_scope(actor, _perm(Certificate, "change"), certificate.area.code)
-    if certificate.status == CertificateStatus.REVOKED:
-        raise TransitionRefused(_("This certificate is already revoked."))
-    certificate.status = CertificateStatus.REVOKED
-    certificate.save(update_fields=["status"])
-    audit.record(actor=actor, action="volunteers.certificate.revoke", target=certificate, reason=reason,
-                 changes={"status": [CertificateStatus.ISSUED, CertificateStatus.REVOKED]})
-    return certificate
+    def not_revoked(certificate):
+        if certificate.status == CertificateStatus.REVOKED:
+            raise TransitionRefused(_("This certificate is already revoked."))
+
+    return update_recorded(certificate, {"status": CertificateStatus.REVOKED}, allowed=("status",), actor=actor,
+                           action="volunteers.certificate.revoke", reason=reason, check=not_revoked)
 
 
 # --- training ---------------------------------------------------------------------------------------
 @transaction.atomic
 def create_training(*, actor, title: str, topic: str, area, held_on: datetime.date, organiser: str = "",
                     with_civilisation_office: bool = False) -> TrainingSession:
-    require_in_scope(actor, _perm(TrainingSession, "add"), area.code)
     session = TrainingSession(title=title, topic=topic, area=area, held_on=held_on, organiser=organiser,
                               with_civilisation_office=with_civilisation_office)
-    session.full_clean()
-    session.save()
-    audit.record(actor=actor, action="volunteers.training.create", target=session,
-                 changes=audit.diff({}, audit.snapshot(session)))
-    return session
+    return create_recorded(session, actor=actor, action="volunteers.training.create")
 
 
 @transaction.atomic
@@ -790,42 +735,27 @@ SOCIAL_WORKER_FIELDS = ["name", "level", "certificate_no", "certified_year", "em
 @transaction.atomic
 def register_social_worker(*, actor, name: str, id_number: str, level: str, certificate_no: str,
                            certified_year: int, area, employer: str = "") -> SocialWorker:
-    require_in_scope(actor, _perm(SocialWorker, "add"), area.code)
     worker = SocialWorker(name=name.strip(), id_number=id_number, level=level, certificate_no=certificate_no.strip(),
                           certified_year=certified_year, employer=employer, area=area)
-    if SocialWorker.objects.filter(**index_lookup(SocialWorker, "id_number", str_plain(worker.id_number))).exists():
-        raise _errors("id_number", _("This person is already registered as a social-work professional."))
-    worker.full_clean(exclude=["id_number_index"])
-    worker.save()
-    recheck(actor, worker, "add")
-    audit.record(actor=actor, action="volunteers.socialworker.register", target=worker,
-                 changes=audit.diff({}, audit.snapshot(worker)))
-    return worker
+
+    def not_registered(worker, before):
+        if SocialWorker.objects.filter(**index_lookup(SocialWorker, "id_number", str_plain(worker.id_number))).exists():
+            raise _errors("id_number", _("This person is already registered as a social-work professional."))
+
+    return create_recorded(worker, actor=actor, action="volunteers.socialworker.register", adjust=not_registered,
+                           exclude=["id_number_index"])
 
 
 @transaction.atomic
 def update_social_worker(*, actor, worker: SocialWorker, **fields) -> SocialWorker:
-    worker = SocialWorker.objects.select_for_update().get(pk=worker.pk)
-    require_in_scope(actor, _perm(SocialWorker, "change"), worker.area.code)
-    before = audit.snapshot(worker)
-    for key, value in fields.items():
-        if key in SOCIAL_WORKER_FIELDS:
-            setattr(worker, key, value)
-    worker.full_clean(exclude=["id_number_index"])
-    changes = audit.diff(before, audit.snapshot(worker))
-    if changes:
-        worker.save()
-        recheck(actor, worker)
-        audit.record(actor=actor, action="volunteers.socialworker.update", target=worker, changes=changes)
-    return worker
+    return update_recorded(worker, {k: v for k, v in fields.items() if k in SOCIAL_WORKER_FIELDS},
+                           allowed=SOCIAL_WORKER_FIELDS, actor=actor, action="volunteers.socialworker.update",
+                           exclude=["id_number_index"])
 
 
 @transaction.atomic
 def delete_social_worker(*, actor, worker: SocialWorker, reason: str = "") -> None:
-    require_in_scope(actor, _perm(SocialWorker, "delete"), worker.area.code)
-    audit.record(actor=actor, action="volunteers.socialworker.delete", target=worker, reason=reason,
-                 changes=audit.diff(audit.snapshot(worker), {}))
-    worker.delete()
+    delete_recorded(worker, actor=actor, action="volunteers.socialworker.delete", reason=reason)
 
 
 
@@ -877,23 +807,21 @@ VOLUNTEER_STEPS = {
 def change_volunteer_status(*, actor, volunteer: Volunteer, step: str, reason: str) -> Volunteer:
     """Suspend, reactivate or cancel (at the volunteer's request, 注册办法 Art. 10) a registration,
     with a stated reason; the record and its hours stay. A cancelled registration is final."""
-    volunteer = Volunteer.objects.select_for_update().select_related("area").get(pk=volunteer.pk)
-    require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)
     if step not in VOLUNTEER_STEPS:
         raise _errors("step", _("Unknown step."))
     sources, target = VOLUNTEER_STEPS[step]
-    if volunteer.status not in sources:
-        raise TransitionRefused(_("This registration is %(status)s; it cannot be changed this way.")
-                                % {"status": volunteer.get_status_display()})
     reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise _errors("reason", _("Say why."))
-    before = volunteer.status
-    Volunteer.objects.filter(pk=volunteer.pk).update(status=target)
-    volunteer.status = target
-    audit.record(actor=actor, action=f"volunteers.volunteer.{step}", target=volunteer, reason=reason,
-                 changes={"status": [before, target]})
-    return volunteer
+
+    def may_step(volunteer):
+        if volunteer.status not in sources:
+            raise TransitionRefused(_("This registration is %(status)s; it cannot be changed this way.")
+                                    % {"status": volunteer.get_status_display()})
+        if len(reason) < 2:
+            raise _errors("reason", _("Say why."))
+
+    return update_recorded(volunteer, {"status": target}, allowed=("status",), actor=actor,
+                           action=f"volunteers.volunteer.{step}", reason=reason, check=may_step,
+                           exclude=VOLUNTEER_DERIVED)
 
 
 def search_volunteers(queryset, text: str):
@@ -965,7 +893,7 @@ def create_volunteer_account(*, actor, volunteer: Volunteer, username: str) -> t
     from django.contrib.auth import get_user_model
 
     volunteer = Volunteer.objects.select_for_update().select_related("area").get(pk=volunteer.pk)
-    require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)
+    require_in_scope(actor, _perm(Volunteer, "change"), volunteer.area.code)  # 404 before the name is looked at
     if volunteer.user_id is not None:
         raise TransitionRefused(_("This volunteer already has an account."))
     if volunteer.status != VolunteerStatus.ACTIVE:
@@ -983,8 +911,6 @@ def create_volunteer_account(*, actor, volunteer: Volunteer, username: str) -> t
         raise _errors("username", _("This user name is taken."))
     password = "".join(secrets.choice("23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(12))
     user = User.objects.create_user(username=username, password=password, first_name=volunteer.name[:150])
-    Volunteer.objects.filter(pk=volunteer.pk).update(user=user)
-    volunteer.user = user
-    audit.record(actor=actor, action="volunteers.volunteer.account", target=volunteer,
-                 changes={"user": [None, username]})
+    update_recorded(volunteer, {"user": user}, allowed=("user",), actor=actor, action="volunteers.volunteer.account",
+                    exclude=VOLUNTEER_DERIVED)
     return user, password

@@ -11,12 +11,12 @@ urlpatterns = [
     path("volunteers/teams/<int:pk>/", views.TeamDetailView.as_view(), name="team-detail"),
     path("volunteers/activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity-detail"),
     path("volunteers/shifts/<int:pk>/", views.ShiftDetailView.as_view(), name="shift-detail"),
-    path("volunteers/shifts/<int:pk>/signups/<int:signup_pk>/<str:what>/", views.shift_action, name="shift-action"),
-    path("volunteers/hours/<int:pk>/<str:what>/", views.record_decide, name="record-decide"),
-    path("volunteers/corrections/<int:pk>/answer/", views.correction_answer, name="correction-answer"),
-    path("volunteers/imports/", views.import_start, name="import-start"),
-    path("volunteers/imports/<int:pk>/", views.import_detail, name="import-detail"),
-    path("volunteers/imports/<int:pk>/approve/", views.import_approve, name="import-approve"),
+    path("volunteers/shifts/<int:pk>/signups/<int:signup_pk>/<str:what>/", views.ShiftActionView.as_view(), name="shift-action"),
+    path("volunteers/hours/<int:pk>/<str:what>/", views.RecordDecideView.as_view(), name="record-decide"),
+    path("volunteers/corrections/<int:pk>/answer/", views.CorrectionAnswerView.as_view(), name="correction-answer"),
+    path("volunteers/imports/", views.ImportStartView.as_view(), name="import-start"),
+    path("volunteers/imports/<int:pk>/", views.ImportDetailView.as_view(), name="import-detail"),
+    path("volunteers/imports/<int:pk>/approve/", views.ImportApproveView.as_view(), name="import-approve"),
     path("volunteers/me/", views.me, name="me"),
     path("volunteers/me/check-in/", views.me_checkin, name="me-checkin"),
     path("volunteers/me/shifts/<int:shift_pk>/sign-up/", views.me_sign_up, name="me-sign-up"),
@@ -53,4 +53,11 @@ urlpatterns += [
     path("volunteers/social-workers/new/", pages.SocialWorkerCreateView.as_view(), name="socialworker-create"),
     path("volunteers/social-workers/<int:pk>/edit/", pages.SocialWorkerUpdateView.as_view(), name="socialworker-edit"),
     path("volunteers/me/check-in/<str:code>/", pages.me_checkin_code, name="me-checkin-code"),
+]
+
+# Residents register themselves (public); the area's volunteer officer decides (issue 16).
+urlpatterns += [
+    path("public/volunteers/register/", pages.self_register, name="self-register"),
+    path("volunteers/registrations/", pages.ApplicationListView.as_view(), name="application-list"),
+    path("volunteers/registrations/<int:pk>/", pages.ApplicationDecideView.as_view(), name="application-decide"),
 ]

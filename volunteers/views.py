@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 
 from core import ratelimit
 from core.exceptions import NoPermission, TransitionRefused
-from core.generic import ScopedDetailView, ScopedListView
+from core.generic import ScopedActionView, ScopedCreateView, ScopedDetailView, ScopedListView
 
 from . import certificates, services
 from .choices import ImportKind, MemberRole, RecordStatus, SignUpStatus
 from .filtersets import TeamFilterSet, VolunteerFilterSet
-from .forms import CorrectionForm, ImportForm, RecordHoursForm
+from .forms import CorrectionAnswerForm, CorrectionForm, ImportForm, RecordHoursForm, StepReasonForm
 from .models import (
     Activity,
     Certificate,
@@ -143,73 +143,108 @@ class ShiftDetailView(_DetailByPk):
         return ctx
 
 
-def _shift_for_staff(request, pk) -> Shift:
-    shift = Shift.objects.restrict(request.user, "view").select_related("activity__team").filter(pk=pk).first()
-    if shift is None:
-        raise Http404
-    return shift
+class ShiftActionView(ScopedActionView):
+    """A step of the team's staff on one sign-up of a shift (check in, check out, no-show, record its
+    hours): the shift within the user's areas and the sign-up on that shift, or 404; the service checks
+    the team role; a refusal is shown beside the kept input."""
 
+    model = Shift
+    scope_action = "view"
+    STEPS = {"check-in": gettext_lazy("Check in %(name)s"), "check-out": gettext_lazy("Check out %(name)s"),
+             "no-show": gettext_lazy("Mark %(name)s as a no-show"), "record": gettext_lazy("Record hours of %(name)s")}
 
-@require_POST
-@login_required
-def shift_action(request, pk, signup_pk, what):
-    shift = _shift_for_staff(request, pk)
-    signup = get_object_or_404(SignUp, pk=signup_pk, shift=shift)
-    try:
+    def get_queryset(self):
+        return super().get_queryset().select_related("activity__team")
+
+    def get_object(self):
+        if self.kwargs["what"] not in self.STEPS:
+            raise Http404
+        shift = super().get_object()
+        self.signup = shift.signups.select_related("volunteer").filter(pk=self.kwargs["signup_pk"]).first()
+        if self.signup is None:
+            raise Http404(_("No such record."))
+        return shift
+
+    def get_form_class(self):
+        return RecordHoursForm if self.kwargs["what"] == "record" else super().get_form_class()
+
+    def get_title(self):
+        return self.STEPS[self.kwargs["what"]] % {"name": self.signup.volunteer.name}
+
+    def perform(self, shift, form):
+        what, signup = self.kwargs["what"], self.signup
         if what == "check-in":
-            services.check_in(actor=request.user, signup=signup)
-        elif what == "check-out":
-            services.check_out(actor=request.user, signup=signup)
-        elif what == "no-show":
-            services.mark_no_show(actor=request.user, signup=signup)
-        elif what == "record":
-            form = RecordHoursForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(form.errors.as_text())
-            services.record_hours(actor=request.user, volunteer=signup.volunteer, team=shift.activity.team,
-                                  shift=shift, hours=form.cleaned_data["hours"],
-                                  description=form.cleaned_data["description"], source="shift")
-            messages.success(request, _("Hours recorded; they count once the team's manager approves them."))
-        else:
+            return services.check_in(actor=self.request.user, signup=signup)
+        if what == "check-out":
+            return services.check_out(actor=self.request.user, signup=signup)
+        if what == "no-show":
+            return services.mark_no_show(actor=self.request.user, signup=signup)
+        record = services.record_hours(actor=self.request.user, volunteer=signup.volunteer, team=shift.activity.team,
+                                       shift=shift, hours=form.cleaned_data["hours"],
+                                       description=form.cleaned_data["description"], source="shift")
+        messages.success(self.request, _("Hours recorded; they count once the team's manager approves them."))
+        return record
+
+    def get_success_url(self, result):
+        return self.object.get_absolute_url()
+
+
+class RecordDecideView(ScopedActionView):
+    """The team's manager approves, rejects (with a reason) or reverses (with a reason) a record."""
+
+    model = ServiceHourRecord
+    form_class = StepReasonForm
+    STEPS = {"approve": gettext_lazy("Approve %(record)s"), "reject": gettext_lazy("Reject %(record)s"),
+             "reverse": gettext_lazy("Reverse %(record)s")}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("team", "volunteer")
+
+    def get_object(self):
+        if self.kwargs["what"] not in self.STEPS:
             raise Http404
-    except (ValidationError, TransitionRefused, NoPermission) as exc:
-        messages.error(request, _error_text(exc))
-    return redirect(shift.get_absolute_url())
+        return super().get_object()
 
+    def get_title(self):
+        return self.STEPS[self.kwargs["what"]] % {"record": self.object}
 
-@require_POST
-@login_required
-def record_decide(request, pk, what):
-    record = ServiceHourRecord.objects.restrict(request.user, "change").filter(pk=pk).first()
-    if record is None:
-        raise Http404
-    try:
+    def get_initial(self):
+        return {"next": self.request.GET.get("next", "")}
+
+    def perform(self, record, form):
+        what, reason = self.kwargs["what"], form.cleaned_data["reason"]
         if what == "approve":
-            services.approve_record(actor=request.user, record=record)
-            messages.success(request, _("Approved: the record joined the team's ledger."))
-        elif what == "reject":
-            services.reject_record(actor=request.user, record=record, reason=request.POST.get("reason", ""))
-        elif what == "reverse":
-            services.reverse_record(actor=request.user, record=record, reason=request.POST.get("reason", ""))
-        else:
-            raise Http404
-    except (ValidationError, TransitionRefused, NoPermission) as exc:
-        messages.error(request, _error_text(exc))
-    return redirect(request.POST.get("next") or record.team.get_absolute_url())
+            done = services.approve_record(actor=self.request.user, record=record)
+            messages.success(self.request, _("Approved: the record joined the team's ledger."))
+            return done
+        if what == "reject":
+            return services.reject_record(actor=self.request.user, record=record, reason=reason)
+        return services.reverse_record(actor=self.request.user, record=record, reason=reason)
+
+    def get_success_url(self, result):
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        wanted = self.request.POST.get("next", "")
+        if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={self.request.get_host()},
+                                                      require_https=self.request.is_secure()):
+            return wanted
+        return self.object.team.get_absolute_url()
 
 
-@require_POST
-@login_required
-def correction_answer(request, pk):
-    correction = CorrectionRequest.objects.restrict(request.user, "change").filter(pk=pk).first()
-    if correction is None:
-        raise Http404
-    try:
-        services.answer_correction(actor=request.user, correction=correction,
-                                   accept=request.POST.get("accept") == "1", answer=request.POST.get("answer", ""))
-    except (ValidationError, TransitionRefused, NoPermission) as exc:
-        messages.error(request, _error_text(exc))
-    return redirect(correction.record.team.get_absolute_url())
+class CorrectionAnswerView(ScopedActionView):
+    """The team's manager accepts or rejects a volunteer's correction request, with an answer."""
+
+    model = CorrectionRequest
+    form_class = CorrectionAnswerForm
+    service = services.answer_correction
+    object_arg = "correction"
+    title = gettext_lazy("Answer the correction request")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("record__team")
+
+    def get_success_url(self, result):
+        return self.object.record.team.get_absolute_url()
 
 
 # --- the volunteer's own pages -------------------------------------------------------------------------
@@ -224,8 +259,7 @@ def _me(request) -> Volunteer:
 def me(request):
     volunteer = _me(request)
     records = volunteer.hour_records.select_related("team").order_by("-service_date", "-id")[:200]
-    teams = (Team.objects.filter(hour_records__volunteer=volunteer, hour_records__status=RecordStatus.APPROVED)
-             .distinct())
+    teams = _my_certifying_teams(volunteer)
     upcoming = volunteer.signups.filter(shift__ends_at__gte=timezone.now()).select_related("shift__activity")
     return render(request, "volunteers/me.html", {
         "volunteer": volunteer, "records": records, "teams": teams, "upcoming": upcoming,
@@ -259,7 +293,7 @@ def me_checkin(request):
 @login_required
 def me_sign_up(request, shift_pk):
     volunteer = _me(request)
-    shift = get_object_or_404(Shift, pk=shift_pk)
+    shift = get_object_or_404(_my_teams_shifts(volunteer), pk=shift_pk)  # only the shifts of one's own teams
     try:
         signup = services.sign_up(actor=request.user, shift=shift, volunteer=volunteer)
         messages.success(request, signup.get_status_display())
@@ -288,7 +322,8 @@ def me_correction(request, record_pk):
 @login_required
 def me_certificate(request, team_pk):
     volunteer = _me(request)
-    team = get_object_or_404(Team, pk=team_pk)
+    # Only a team that recorded one's own approved hours certifies them (谁记录谁证明).
+    team = get_object_or_404(_my_certifying_teams(volunteer), pk=team_pk)
     try:
         cert = services.issue_certificate(actor=request.user, volunteer=volunteer, team=team)
     except (ValidationError, TransitionRefused, NoPermission) as exc:
@@ -297,17 +332,40 @@ def me_certificate(request, team_pk):
     return redirect("volunteers:certificate-pdf", cert.pk)
 
 
-@login_required
-def certificate_pdf(request, pk):
-    """The volunteer's own certificate, or one within the staff member's areas."""
-    cert = Certificate.objects.filter(pk=pk, volunteer__user=request.user).first() or \
-        Certificate.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if cert is None:
-        raise Http404
+def _certificate_response(request, cert):
     pdf = certificates.render_pdf(cert, request.build_absolute_uri(cert.get_verify_url()))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
     return response
+
+
+class CertificatePdfView(_DetailByPk):
+    """A certificate within the staff member's areas (404 outside them), as a PDF."""
+
+    model = Certificate
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("team", "volunteer", "area")
+
+    def render_to_response(self, context, **kwargs):
+        return _certificate_response(self.request, self.object)
+
+
+@login_required
+def me_certificate_pdf(request, pk):
+    """The volunteer's own certificate: found among their own only (ownership, not area)."""
+    return _certificate_response(request, get_object_or_404(Certificate.objects.select_related("team", "volunteer"),
+                                                            pk=pk, volunteer__user=request.user))
+
+
+def certificate_pdf(request, pk):
+    """The certificate's one link (lists, "my service"): the volunteer's own certificate for its owner,
+    otherwise the staff page scoped by area."""
+    if request.user.is_authenticated and Certificate.objects.filter(pk=pk, volunteer__user=request.user).exists():
+        return me_certificate_pdf(request, pk)
+    return CertificatePdfView.as_view()(request, pk=pk)
+
+
 
 
 # --- the public certificate check ------------------------------------------------------------------
@@ -378,61 +436,80 @@ def certificate_lookup(request):
 
 
 # --- imports ---------------------------------------------------------------------------------------------
-@login_required
-def import_start(request):
-    from core.scope import scope_for
-
-    scope = scope_for(request.user)
-    if not scope.has_perm_somewhere("volunteers.add_importjob"):
-        raise NoPermission(_("You do not have permission to see this page."))
-    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.start_import(actor=request.user, kind=form.cleaned_data["kind"],
-                                        upload=form.cleaned_data["file"], team=form.cleaned_data.get("team"))
-        except (ValidationError, NoPermission) as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            return redirect(job.get_absolute_url())
-    from django.conf import settings
-
-    jobs = ImportJob.objects.visible_to(request.user)[:20]
-    limits = {"mb": f"{settings.PORTAL_IMPORT_MAX_UPLOAD_MB:g}", "rows": f"{settings.PORTAL_IMPORT_MAX_ROWS:,}"}
-    return render(request, "volunteers/import_start.html",
-                  {"form": form, "jobs": jobs, "kinds": ImportKind, "limits": limits})
+def _import_limits():
+    return {"mb": f"{settings.PORTAL_IMPORT_MAX_UPLOAD_MB:g}", "rows": f"{settings.PORTAL_IMPORT_MAX_ROWS:,}"}
 
 
-@login_required
-def import_detail(request, pk):
-    from .imports import jobs_visible_to, pending_of
+class ImportStartView(ScopedCreateView):
+    """Upload a file to import (it runs in the background), beside the user's recent imports."""
 
-    job = jobs_visible_to(request.user).filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    template = "volunteers/import_progress.html" if request.headers.get("HX-Request") else "volunteers/import_detail.html"
-    pending = pending_of(job).count() if job.kind == ImportKind.SERVICE_HOURS and job.status == "done" else 0
-    can_approve = bool(pending) and job.created_by_id != request.user.pk and job.team_id is not None and (
-        MemberRole.MANAGER in services.team_roles(request.user, job.team))
-    return render(request, template, {"job": job, "pending": pending, "can_approve": can_approve})
+    model = ImportJob
+    form_class = ImportForm
+    template_name = "volunteers/import_start.html"
+    submit_label = gettext_lazy("Import")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(jobs=ImportJob.objects.visible_to(self.request.user)[:20], kinds=ImportKind,
+                   limits=_import_limits())
+        return ctx
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.start_import(actor=self.request.user, kind=data["kind"], upload=data["file"],
+                                     team=data.get("team"))
 
 
-@require_POST
-@login_required
-def import_approve(request, pk):
+class _ImportJobs:
+    """Imports a user sees (``imports.jobs_visible_to``): their own and their areas' unattributed ones,
+    and the hours imports of the teams they manage; the job is looked up among them only."""
+
+    model = ImportJob
+
+    def get_queryset(self):
+        from .imports import jobs_visible_to
+
+        return super().get_queryset().select_related("team") & jobs_visible_to(self.request.user)
+
+
+class ImportDetailView(_ImportJobs, _DetailByPk):
+    template_name = "volunteers/import_detail.html"
+    context_object_name = "job"
+
+    def get_template_names(self):
+        return ["volunteers/import_progress.html" if self.request.headers.get("HX-Request") else self.template_name]
+
+    def get_context_data(self, **kwargs):
+        from .imports import pending_of
+
+        ctx = super().get_context_data(**kwargs)
+        job, user = self.object, self.request.user
+        pending = pending_of(job).count() if job.kind == ImportKind.SERVICE_HOURS and job.status == "done" else 0
+        ctx["pending"] = pending
+        ctx["can_approve"] = bool(pending) and job.created_by_id != user.pk and job.team_id is not None and (
+            MemberRole.MANAGER in services.team_roles(user, job.team))
+        return ctx
+
+
+class ImportApproveView(_ImportJobs, ScopedActionView):
     """The team's manager approves every record of an hours import still awaiting approval."""
-    from .imports import approve_import, jobs_visible_to
 
-    job = jobs_visible_to(request.user).filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    try:
-        count = approve_import(actor=request.user, job=job)
-    except (ValidationError, TransitionRefused, NoPermission) as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("%(n)s records approved.") % {"n": count})
-    return redirect(job.get_absolute_url())
+    scope_action = "view"  # seeing the job is enough to ask; the service checks the manager and recorder ≠ approver
+    object_arg = "job"
+    submit_label = gettext_lazy("Approve all pending records of this import")
 
+    def get_title(self):
+        return _("Approve the pending records of %(file)s") % {"file": self.object.filename}
+
+    def perform(self, job, form):
+        from .imports import approve_import
+
+        count = approve_import(actor=self.request.user, job=job)
+        messages.success(self.request, _("%(n)s records approved.") % {"n": count})
+        return job
 
 
 # --- helpers of the pages above (issue 16) ------------------------------------------------------------------
@@ -459,6 +536,19 @@ def _pending_first(pending):
     from django.db.models import Case, IntegerField, Value, When
 
     return Case(When(status=pending, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _my_teams_shifts(volunteer):
+    """Shifts of the teams the volunteer is an approved member of: what "my service" may sign up for."""
+    from .choices import MembershipStatus
+
+    return Shift.objects.filter(activity__team__memberships__volunteer=volunteer,
+                                activity__team__memberships__status=MembershipStatus.APPROVED).distinct()
+
+
+def _my_certifying_teams(volunteer):
+    return (Team.objects.filter(hour_records__volunteer=volunteer, hour_records__status=RecordStatus.APPROVED)
+            .distinct())
 
 
 def _my_service_extras(volunteer):

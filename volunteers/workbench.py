@@ -21,6 +21,13 @@ def _join_requests(user):
         status=MembershipStatus.PENDING, team__memberships__user=user, team__memberships__role=MemberRole.MANAGER)
 
 
+def _registrations_to_decide(user):
+    from .choices import ApplicationStatus
+    from .models import VolunteerApplication
+
+    return VolunteerApplication.objects.restrict(user, "change").filter(status=ApplicationStatus.PENDING)
+
+
 ITEMS = [
     WorkItem("volunteers.hours", _("Service hours awaiting my approval"), "volunteers.change_servicehourrecord",
              "volunteers:team-list", todo=_hours_to_approve,
@@ -28,4 +35,8 @@ ITEMS = [
              order=40),
     WorkItem("volunteers.joins", _("Join requests to decide"), "volunteers.change_teammembership",
              "volunteers:team-list", todo=_join_requests, done_actions=("volunteers.membership.decide",), order=41),
+    WorkItem("volunteers.registrations", _("Volunteer self-registrations to decide"),
+             "volunteers.change_volunteerapplication", "volunteers:application-list", todo=_registrations_to_decide,
+             query="status=pending", done_actions=("volunteers.application.approve", "volunteers.application.refuse"),
+             order=42),
 ]

@@ -75,9 +75,10 @@ def test_an_upload_over_the_size_limit_is_refused_on_the_page_with_the_reason(wo
     body = csv_bytes(HEADER, [[f"人{i}", person(i), "", world.community_a.code, "2020-03-01", ""]
                               for i in range(60)])
     response = web(world.officer_a).post(reverse("volunteers:import-start"), {
-        "kind": "volunteers", "file": SimpleUploadedFile("v.csv", body, content_type="text/csv")}, follow=True)
-    assert response.status_code == 200
+        "kind": "volunteers", "file": SimpleUploadedFile("v.csv", body, content_type="text/csv")})
+    assert response.status_code == 400  # the refusal beside the form, the kind chosen kept
     assert "单个导入文件最多 0 MB" in response.content.decode()  # the page is in Chinese
+    assert 'value="volunteers" selected' in response.content.decode()
     assert not ImportJob.objects.exists()
 
 

@@ -1,11 +1,7 @@
 """API of the volunteers app: DRF viewsets on the same services and scoped querysets as the pages."""
 
 from django.db.models.expressions import RawSQL
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
-from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
 from core.api.transitions import Transition
@@ -176,7 +172,13 @@ class HourRecordViewSet(ScopedModelViewSet):
     pagination_class = CursorPagination
     filter_backends = [f for f in ScopedModelViewSet.filter_backends if "Ordering" not in f.__name__]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_perms = {"approve": "change", "reverse": "change"}
+    transitions = {
+        "approve": Transition(services.approve_record, output=s.HourRecordSerializer, object_arg="record",
+                              summary="Approve a record awaiting approval (the team's manager, not its recorder)"),
+        # The answer is the reversing record (201), not the reversed one.
+        "reverse": Transition(services.reverse_record, input=s.HourReasonSerializer, output=s.HourRecordSerializer,
+                              status=201, object_arg="record", summary="Reverse an approved record"),
+    }
 
     def get_serializer_class(self):
         return s.HourRecordUpdateSerializer if self.action == "partial_update" else s.HourRecordSerializer
@@ -187,38 +189,17 @@ class HourRecordViewSet(ScopedModelViewSet):
     def update_object(self, instance, data):
         return services.update_record(actor=self.request.user, record=instance, **data)
 
-    @extend_schema(request=None, responses=s.HourRecordSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        record = services.approve_record(actor=request.user, record=self.get_object())
-        return Response(s.HourRecordSerializer(record).data)
-
-    @extend_schema(request=s.HourReasonSerializer, responses=s.HourRecordSerializer)
-    @action(detail=True, methods=["post"])
-    def reverse(self, request, pk=None):
-        body = s.HourReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        reversal = services.reverse_record(actor=request.user, record=self.get_object(), **body.validated_data)
-        return Response(s.HourRecordSerializer(reversal).data, status=status.HTTP_201_CREATED)
-
 
 class CorrectionViewSet(ScopedCreateListRetrieveViewSet):
     queryset = CorrectionRequest.objects.select_related("record")
     serializer_class = s.HourCorrectionSerializer
     filterset_fields = ["status"]
-    action_perms = {"answer": "change"}
+    transitions = {"answer": Transition(services.answer_correction, input=s.AnswerSerializer,
+                                        output=s.HourCorrectionSerializer, object_arg="correction",
+                                        summary="The team's manager answers a volunteer's correction request")}
 
     def create_object(self, data):
         return services.request_correction(actor=self.request.user, **data)
-
-    @extend_schema(request=s.AnswerSerializer, responses=s.HourCorrectionSerializer)
-    @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
-        body = s.AnswerSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        correction = services.answer_correction(actor=request.user, correction=self.get_object(),
-                                                **body.validated_data)
-        return Response(s.HourCorrectionSerializer(correction).data)
 
 
 class TrainingSessionViewSet(ScopedCreateListRetrieveViewSet):
@@ -254,6 +235,12 @@ class CertificateViewSet(ScopedReadOnlyViewSet):
     filterset_fields = ["status", "team", "volunteer"]
 
 
+def _approve_import(*, actor, job):
+    from ..imports import approve_import
+
+    return approve_import(actor=actor, job=job)
+
+
 class ImportJobViewSet(ScopedCreateListRetrieveViewSet):
     """Upload a CSV/XLSX export (multipart); it is imported by a Celery task. Poll the job for
     progress, then read its per-row error report (line, column, reason)."""
@@ -262,7 +249,13 @@ class ImportJobViewSet(ScopedCreateListRetrieveViewSet):
     serializer_class = s.ImportJobSerializer
     parser_classes = [MultiPartParser, FormParser]
 
-    action_perms = {"approve": "view"}
+    # The team's manager approves an import someone else ran: seeing the job is enough to ask, the
+    # service checks the manager's role and recorder ≠ approver.
+    transitions = {"approve": Transition(_approve_import, output=s.ImportApprovalSerializer, perm="view",
+                                         object_arg="job", respond=lambda view, job, count: {"id": job.pk,
+                                                                                             "approved": count},
+                                         summary="Approve every record of this hours import still awaiting "
+                                                 "approval (409 when there is none)")}
 
     def get_queryset(self):
         if self.action == "approve":  # the team's manager approves an import someone else ran
@@ -275,13 +268,3 @@ class ImportJobViewSet(ScopedCreateListRetrieveViewSet):
         return services.start_import(actor=self.request.user, kind=data["kind"], upload=data["file"],
                                      team=data.get("team"))
 
-    @extend_schema(request=None, responses=s.ImportApprovalSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """Approve every record of this hours import still awaiting approval (the team's manager,
-        not the person who imported it); 409 with the reason when there is nothing to approve."""
-        from ..imports import approve_import
-
-        job = self.get_object()
-        count = approve_import(actor=request.user, job=job)
-        return Response(s.ImportApprovalSerializer({"id": job.pk, "approved": count}).data)
