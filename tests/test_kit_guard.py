@@ -50,7 +50,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'core/services.py::delete_staff_profile'):
         'could be delete_recorded with check= for the grant ceiling (_require_may_manage); not yet moved',
     ('hand-written audited write', 'core/services.py::save_staff_profile'):
-        'an upsert keyed by the user; a move needs scope where it was and where it goes; one's own profile skips the ceiling',
+        'an upsert keyed by the user; a move needs scope where it was and where it goes; one\'s own profile skips the ceiling',
     ('hand-written audited write', 'core/services.py::delete_workday_override'):
         'city-wide calendar: refused with its own message to anyone not city-wide',
     ('hand-written audited write', 'core/services.py::set_workday_override'):
