@@ -19,7 +19,7 @@ from volunteers.models import ServiceHourRecord, Volunteer
 @pytest.mark.django_db(transaction=True)
 def test_the_volunteer_officer_registers_finds_reveals_and_approves(world, login, page, live_server):
     officer = staff("zhiyuan", Role.VOLUNTEER_OFFICER, world.district_a)
-    team = vf.team(world.community_a, manager=officer, name="和平社区助老志愿服务队")
+    team = vf.team(world.community_a, manager=officer, name="和平社区助老志愿服务队", join_mode="open")
     served = vf.volunteer(world.community_a, name="赵德明")
     services.join_team(actor=None, team=team, volunteer=served)
     record = services.record_hours(actor=vf.recorder(team), volunteer=served, team=team, hours="3",
