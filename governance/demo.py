@@ -3,7 +3,10 @@ the real services as the system; a 2020 dispute register (bulk path, as a transf
 ledgers would use) with more than 1,000 disputes effectively resolved at scale 1.
 
 The demo community worker sits on the two committees of their community, and an extra account
-``gov_supervisor`` on its supervision committee, so the procedure can be walked by hand.
+``gov_supervisor`` on its supervision committee, so the procedure can be walked by hand. That
+community also has the year's cadre reviews (一述两评三议事: one concluded, one still being rated)
+and disputes registered, resolved and reopened through the pages' services, so their pages and
+audit trails show a real history.
 """
 
 import datetime
@@ -29,7 +32,7 @@ from .choices import (
     PublicationKind,
     StepKind,
 )
-from .models import Category, QuorumRule
+from .models import BodyMember, Category, QuorumRule
 
 YEAR = 2020
 EFFECTIVE_2020 = 1_100  # "over a thousand a year" at scale 1
@@ -147,6 +150,47 @@ def _seat_demo_people(area, stdout):
                      f"gov_supervisor ({DEMO_PASSWORD}) on its supervision committee")
 
 
+def _cadre_reviews(area, rng) -> int:
+    """The year's 述职评议 of the two committees' members: the first concluded after three rater
+    groups, the others with their reports in and one group's ratings, awaiting the rest."""
+    members = list(BodyMember.objects.filter(area=area, capacity=Capacity.TWO_COMMITTEES).order_by("pk"))
+    groups = [("党员代表", 30), ("居民代表", 40), ("街道党工委", 5)]
+    for i, member in enumerate(members):
+        review = services.submit_cadre_report(
+            actor=None, member=member, year=YEAR,
+            report=f"{member.name}{YEAR}年度述职：牵头办理百姓点事事项，推进老旧小区改造，按期完成“四议两公开”。")
+        for group, size in groups if i == 0 else groups[:1]:
+            incompetent = rng.randint(0, 1)
+            basically = rng.randint(1, max(1, size // 5))
+            services.record_cadre_ratings(actor=None, review=review, rater_group=group, incompetent=incompetent,
+                                          basically=basically, competent=size - basically - incompetent)
+        if i == 0:
+            services.conclude_cadre_review(actor=None, review=review)
+    return len(members)
+
+
+def _dispute_history(area, rng) -> int:
+    """Disputes of the demo community entered as its worker would: one resolved, one resolved and
+    then reopened (the parties came back), one reopened and resolved again."""
+    today = timezone.localdate()
+    stories = [("resolved", "楼上漏水致楼下墙面受损", "上户维修并赔偿墙面修复费用"),
+               ("reopened", "宠物犬夜间吠叫扰民", "养犬户承诺夜间看管"),
+               ("resolved_again", "共用楼道堆放杂物", "双方共同清理并约定不再堆放")]
+    for i, (story, what, agreement) in enumerate(stories):
+        dispute = services.register_dispute(
+            actor=None, area=area, parties=f"{_name(rng)}、{_name(rng)}", dispute_type=DisputeType.values[i % len(
+                DisputeType.values)], channel=Channel.values[i % len(Channel.values)], mediator="陈静",
+            received_on=today - datetime.timedelta(days=20 - i))
+        dispute = services.resolve_dispute(actor=None, dispute=dispute, resolved_on=today - datetime.timedelta(
+            days=10 - i), agreement=f"{what}：{agreement}", follow_up="电话回访")
+        if story != "resolved":
+            dispute = services.reopen_dispute(actor=None, dispute=dispute, reason="当事人再次反映，问题反复")
+        if story == "resolved_again":
+            services.resolve_dispute(actor=None, dispute=dispute, agreement=f"{what}：{agreement}（二次调解）",
+                                     follow_up="上门回访无反复")
+    return len(stories)
+
+
 def load(*, scale: float, stdout=None) -> None:
     rng = random.Random(340300)
     # Demo meetings are held the day they are announced; the statutory lead times stay in the data
@@ -176,6 +220,8 @@ def _load(scale, rng, stdout):
         services.add_body_member(actor=None, area=area, capacity=Capacity.SUPERVISION_COMMITTEE, name=_name(rng),
                                  role=MemberRole.CHAIR, term_start=datetime.date(2018, 1, 1))
     _seat_demo_people(communities[0], stdout)
+    reviews = _cadre_reviews(communities[0], rng)
+    history = _dispute_history(communities[0], rng)
     matters = max(len(PLAN), round(60 * scale))
     for i in range(matters):
         area = communities[i % len(communities)]
@@ -195,7 +241,8 @@ def _load(scale, rng, stdout):
         _walk(matter, PLAN[i % len(PLAN)], rng)
     disputes = _disputes(scale, rng)
     if stdout:
-        stdout.write(f"governance: {matters} matters, {disputes} disputes")
+        stdout.write(f"governance: {matters} matters, {disputes} disputes in the 2020 register, {history} "
+                     f"resolved/reopened on pages, {reviews} cadre reviews")
 
 
 def _disputes(scale, rng) -> int:

@@ -4,6 +4,7 @@ Pages read only ``IndicatorValue`` rows (never the records behind them), so a da
 handful of indexed queries whatever the size of the city, and a run in progress never blocks it.
 """
 
+import contextlib
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Q
@@ -56,13 +57,44 @@ def default_area(user) -> Area | None:
     return roots[0] if roots else None
 
 
+PERIODS_KEY = "reports:periods"
+PERIODS_TTL = 300  # a bound on staleness should an invalidation ever be lost
+
+
 def periods_with_values() -> tuple[list[str], int]:
     """Periods some run has computed, newest first, and the id of the latest finished run (the
-    version of every stored value: cached dashboards are keyed by it)."""
+    version of every stored value: cached dashboards are keyed by it).
+
+    Kept in the cache between runs (a finished run forgets it, ``forget_periods``): a dashboard
+    request then reads no run row. Inside a transaction nothing is read from or kept in the cache
+    (what it reads may be rolled back)."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    keep = not connection.in_atomic_block
+    if keep:
+        try:
+            found = cache.get(PERIODS_KEY)
+        except Exception:  # a cache outage: read the database
+            keep, found = False, None
+        if found is not None:
+            return list(found[0]), found[1]
     rows = (ReportRun.objects.filter(status=RunStatus.DONE).order_by().values("period")
             .annotate(last=Max("id")).values_list("period", "last"))
     latest = dict(rows)
-    return sorted(latest, key=_period_sort_key, reverse=True), max(latest.values(), default=0)
+    result = sorted(latest, key=_period_sort_key, reverse=True), max(latest.values(), default=0)
+    if keep:
+        with contextlib.suppress(Exception):  # a cache outage: nothing kept
+            cache.set(PERIODS_KEY, (tuple(result[0]), result[1]), PERIODS_TTL)
+    return result
+
+
+def forget_periods() -> None:
+    """A run finished (or runs changed): the next dashboard reads the periods afresh."""
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):  # unreachable: the TTL bounds how long the old list is served
+        cache.delete(PERIODS_KEY)
 
 
 def _period_sort_key(key: str):

@@ -57,7 +57,10 @@ def request_run(*, actor, period: str, trigger: str = RunTrigger.API, enqueue: b
 
 
 def _finish(run_id: int, **fields) -> None:
+    from .selectors import forget_periods
+
     ReportRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), **fields)
+    transaction.on_commit(forget_periods)  # at once outside a transaction
 
 
 def execute_run(*, run_id: int) -> ReportRun:

@@ -10,6 +10,12 @@ Everything goes through the bulk import path that real exports of the national s
 Birth years are 1956–2004 (volunteers) and 1966–1998 (social workers): everyone must be 14 or
 older at registration (14–18 with a guardian's consent); people born before 1983, when most of
 Bengbu's county codes were assigned, carry those codes too (see ``core.personal.region_known``).
+
+The first street of 龙子湖区 gets a team at work, through the pages' services: its manager
+(``team_manager``) and recorder (``team_recorder``), members, an activity with a shift that has
+not started (open for sign-up), hours recorded by the recorder (some approved by the manager,
+some awaiting them), an hours import by the recorder still awaiting the manager's approval, and a
+volunteer's own account (``volunteer``) with hours, a correction asked and a certificate.
 """
 
 import csv
@@ -101,9 +107,10 @@ def load(*, scale: float, stdout=None) -> None:
     hours_records = _hours(rng, teams, round(WITH_HOURS * scale))
     trained = _trainings(rng, round(TRAINED * scale))
     workers = _social_workers(rng, round(SOCIAL_WORKERS * scale), communities)
+    at_work = _team_at_work(rng, teams)
     if stdout:
         stdout.write(f"volunteers: {report.created} registered, {len(teams)} teams, {hours_records} approved hour "
-                     f"records, {trained} trained, {workers} social-work professionals (scale {scale})")
+                     f"records, {trained} trained, {workers} social-work professionals (scale {scale}); {at_work}")
 
 
 def _teams(rng) -> dict[str, Team]:
@@ -181,3 +188,84 @@ def _social_workers(rng, n: int, communities) -> int:
     audit.record_many([audit.build(actor=None, action="volunteers.socialworker.register", target=w,
                                    changes={"level": [None, w.level]}) for w in created])
     return len(created)
+
+
+def _team_at_work(rng, teams: dict[str, Team]) -> str:
+    """The demo street's team with its staff, members, a shift, hours approved and pending, an hours
+    import awaiting approval, and one volunteer's own account (see the module's docstring)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from core import services as core_services
+    from core.choices import Role
+    from core.demo import DEMO_PASSWORD
+
+    from .choices import ImportKind, RecordStatus
+    from .models import ServiceHourRecord
+    from .tasks import run_import
+
+    street = Area.objects.filter(level=AreaLevel.TOWNSHIP, code__startswith="340302").order_by("code").first()
+    if street is None or street.code[:9] not in teams:
+        return "no team at work"
+    team = teams[street.code[:9]]
+    staff = {}
+    for username, role, full_name in (("team_manager", MemberRole.MANAGER, "何志刚"),
+                                      ("team_recorder", MemberRole.RECORDER, "罗晓燕")):
+        user = core_services.add_staff(actor=None, username=username, role=Role.TOWNSHIP_OFFICER,
+                                       area_code=street.code, password=DEMO_PASSWORD, full_name=full_name)
+        services.appoint_team_staff(actor=None, team=team, user=user, role=role)
+        staff[role] = user
+    manager, recorder = staff[MemberRole.MANAGER], staff[MemberRole.RECORDER]
+
+    # Members: the street's volunteers who already have approved hours at this team come first, so
+    # the ratio of volunteers with hours stays the source's.
+    local = Volunteer.objects.filter(area__code__startswith=street.code[:9], status="active").order_by(
+        "-approved_hours", "pk")
+    members = list(local[:12])
+    if not members:
+        return "no volunteers in the demo street"
+    for vol in members:
+        services.join_team(actor=None, team=team, volunteer=vol)
+    own = members[0]
+
+    today = timezone.localdate()
+    activity = services.create_activity(actor=None, team=team, title="社区助老陪伴与理发服务", service_field="助老",
+                                        description="为辖区独居老人上门陪伴、义务理发")
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + datetime.timedelta(days=3)
+    shift = services.create_shift(actor=None, activity=activity, place=f"{street.name}党群服务中心", starts_at=start,
+                                  ends_at=start + datetime.timedelta(hours=3), quota=8)
+    for vol in members[2:5]:
+        services.sign_up(actor=None, shift=shift, volunteer=vol)
+
+    # Hours the recorder entered for last week's service: the older ones approved by the manager.
+    recorded = []
+    for k, vol in enumerate(members[1:7]):
+        recorded.append(services.record_hours(
+            actor=recorder, volunteer=vol, team=team, hours=rng.choice(("2", "2.5", "3")), activity=activity,
+            service_date=today - datetime.timedelta(days=7 + k), description="上门陪伴独居老人"))
+    for record in recorded[:3]:
+        services.approve_record(actor=manager, record=record)
+
+    # An import of the paper sign-in sheets by the recorder, awaiting the manager's one-step approval.
+    rows = [(vol.id_number.reveal_unchecked(), (today - datetime.timedelta(days=14 + k)).isoformat(), "3",
+             "社区环境整治志愿服务", f"PAPER-{today.year}-{k + 1:03d}") for k, vol in enumerate(members[:6])]
+    upload = SimpleUploadedFile("纸质签到表-服务时长.csv",
+                                _csv(["证件号码", "服务日期", "服务时长", "服务内容", "记录编号"], rows).getvalue(),
+                                content_type="text/csv")
+    job = services.start_import(actor=recorder, kind=ImportKind.SERVICE_HOURS, upload=upload, team=team)
+    run_import(job.pk)
+
+    # The volunteer's own account: hours, a correction asked of the team, a certificate.
+    user, _password = services.create_volunteer_account(actor=None, volunteer=own, username="volunteer")
+    user.set_password(DEMO_PASSWORD)  # the demo's shared password instead of the one shown once
+    user.save(update_fields=["password"])
+    own.refresh_from_db()
+    mine = ServiceHourRecord.objects.filter(volunteer=own, team=team, status=RecordStatus.APPROVED).order_by("pk")
+    if mine.exists():
+        record = mine.first()
+        services.request_correction(actor=user, record=record, requested_hours=record.hours + 1,
+                                    reason="当天实际服务到中午，少记了一小时")
+        services.issue_certificate(actor=user, volunteer=own, team=team)
+    pending = ServiceHourRecord.objects.filter(team=team, status=RecordStatus.SUBMITTED).count()
+    return (f"{team.name}: team_manager, team_recorder, {len(members)} members, {pending} hour records awaiting "
+            f"approval; volunteer ({own.name}) has an own account")
