@@ -31,7 +31,6 @@ from ..models import (
     Task,
 )
 from . import serializers as s
-from .filters import FILTER_BACKENDS  # ?matter=, ?meeting=…: choices within the caller's areas
 
 
 def _the_object(view, obj, result):
@@ -115,7 +114,6 @@ class MeetingViewSet(ScopedReadOnlyViewSet):
     queryset = Meeting.objects.all()
     serializer_class = s.MeetingSerializer
     filterset_fields = ["matter", "body_kind"]
-    filter_backends = FILTER_BACKENDS
     transitions = {
         "attend": Transition(services.record_attendance, input=s.AttendanceSerializer, respond=_reread),
         "minutes": Transition(services.save_minutes, input=s.MinutesSerializer, respond=_the_object),
@@ -135,7 +133,6 @@ class BallotViewSet(ScopedReadOnlyViewSet):
     queryset = Ballot.objects.all()
     serializer_class = s.BallotSerializer
     filterset_fields = ["meeting"]
-    filter_backends = FILTER_BACKENDS
     transitions = {
         "tally": Transition(services.tally_ballot, input=s.TallySerializer),
         "close": Transition(services.close_ballot),
@@ -149,7 +146,6 @@ class PublicationViewSet(ScopedReadOnlyViewSet):
     queryset = Publication.objects.all()
     serializer_class = s.PublicationSerializer
     filterset_fields = ["matter", "kind"]
-    filter_backends = FILTER_BACKENDS
     transitions = {"countersign": Transition(services.countersign_publication)}
 
 
@@ -159,7 +155,6 @@ class ProjectViewSet(ScopedReadOnlyViewSet):
     queryset = Project.objects.all()
     serializer_class = s.ProjectSerializer
     filterset_fields = ["matter"]
-    filter_backends = FILTER_BACKENDS
     transitions = {
         "add_task": Transition(services.add_task, input=s.TaskSerializer, output=s.TaskSerializer,
                                url_path="add-task"),
@@ -174,7 +169,6 @@ class TaskViewSet(ScopedReadOnlyViewSet):
     queryset = Task.objects.all()
     serializer_class = s.TaskSerializer
     filterset_fields = ["project"]
-    filter_backends = FILTER_BACKENDS
     transitions = {"complete": Transition(services.complete_task, input=s.EvidenceSerializer)}
 
 
@@ -184,7 +178,6 @@ class EvaluationRoundViewSet(ScopedReadOnlyViewSet):
     queryset = EvaluationRound.objects.all()
     serializer_class = s.EvaluationRoundSerializer
     filterset_fields = ["matter"]
-    filter_backends = FILTER_BACKENDS
     transitions = {
         "respond": Transition(services.record_evaluation, input=s.ResponseInputSerializer, object_arg="round",
                               respond=_the_object),
@@ -201,7 +194,6 @@ class ObjectionViewSet(ScopedReadOnlyViewSet):
     queryset = Objection.objects.all()
     serializer_class = s.ObjectionSerializer
     filterset_fields = ["matter"]
-    filter_backends = FILTER_BACKENDS
     transitions = {"respond": Transition(services.respond_to_objection, input=s.ResponseTextSerializer)}
 
 
@@ -211,7 +203,6 @@ class BodyMemberViewSet(ScopedModelViewSet):
     queryset = BodyMember.objects.all()
     serializer_class = s.BodyMemberSerializer
     filterset_fields = ["capacity"]
-    filter_backends = FILTER_BACKENDS
     http_method_names = ["get", "post", "head", "options"]
 
     def base_queryset(self):
@@ -227,7 +218,6 @@ class PointsEntryViewSet(ScopedReadOnlyViewSet):
     queryset = PointsEntry.objects.all()
     serializer_class = s.PointsEntrySerializer
     filterset_fields = ["subject_kind", "event", "matter", "dispute"]
-    filter_backends = FILTER_BACKENDS
     # A reversal adds an entry: it needs the "add" scope on the entry it reverses.
     transitions = {"reverse": Transition(services.reverse_points, input=s.RequiredReasonSerializer, perm="add",
                                          object_arg="entry")}
@@ -263,7 +253,6 @@ class CadreReviewViewSet(ScopedReadOnlyViewSet):
     queryset = CadreReview.objects.select_related("member")
     serializer_class = s.CadreReviewSerializer
     filterset_fields = ["year", "verdict"]
-    filter_backends = FILTER_BACKENDS
     transitions = {
         "rate": Transition(services.record_cadre_ratings, input=s.RatingInputSerializer, object_arg="review",
                            respond=_the_object),

@@ -131,3 +131,17 @@ def test_appointing_another_districts_user_to_a_team_reads_as_appointing_no_user
     _same(refused, absent, known=world.officer_b.username, unknown="nobody_at_all")
     mine = vf.manager_user(world.community_a, "clerk_a")
     assert api(world.officer_a).post(url, {"user": mine.username, "role": "recorder"}, format="json").status_code == 201
+
+
+@pytest.mark.django_db
+def test_filtering_a_list_by_another_districts_team_reads_as_filtering_by_no_team(world, api):
+    """An automatic filter (``filterset_fields``) offers only records within scope: another district's
+    team is refused exactly as an id that exists nowhere (it used to filter to an empty page, 200)."""
+    team_b = vf.team(world.community_b, manager=world.officer_b)
+    url = reverse("api:volunteers-certificate-list")
+    answer = api(world.officer_a).get(url, {"team": team_b.pk})
+    absent = api(world.officer_a).get(url, {"team": NOWHERE})
+    assert answer.status_code == 400
+    _same(answer, absent, known=team_b.pk, unknown=NOWHERE)
+    own = vf.team(world.community_a, manager=world.officer_a)
+    assert api(world.officer_a).get(url, {"team": own.pk}).status_code == 200

@@ -1,4 +1,4 @@
-"""Filters the governance API builds from a viewset's ``filterset_fields``.
+"""Filters the API builds from a viewset's ``filterset_fields`` (the default filter backend of every API view).
 
 DRF's backend makes them from django-filter's plain ``FilterSet``, whose choice of a related record
 (``?matter=``, ``?meeting=``, ``?project=``, ``?dispute=``) is every row of the table: another
@@ -8,7 +8,6 @@ choices are the records within the caller's areas, and both read as "Select a va
 """
 
 from django_filters import rest_framework as filters
-from rest_framework.settings import api_settings
 
 from core.filtersets import ScopedFilterSet
 
@@ -20,7 +19,3 @@ class ScopedAPIFilterSet(ScopedFilterSet, filters.FilterSet):
 class ScopedFilterBackend(filters.DjangoFilterBackend):
     filterset_base = ScopedAPIFilterSet
 
-
-# The project's default backends, with the automatic filter sets scoped.
-FILTER_BACKENDS = [ScopedFilterBackend if backend is filters.DjangoFilterBackend else backend
-                   for backend in api_settings.DEFAULT_FILTER_BACKENDS]
