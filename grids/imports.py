@@ -176,7 +176,7 @@ class _GridImporter(Importer):
     def write(self, values) -> str:
         raise NotImplementedError
 
-    def area(self, code, level, perm, field):
+    def area_of_row(self, code, level, perm, field):
         """The area of ``code`` at ``level`` valid today, inside the importer's areas for ``perm``."""
         area = Area.objects.valid_on(timezone.localdate()).filter(code=code).first()
         if area is None:
@@ -224,10 +224,10 @@ class WorkerRosterImporter(_GridImporter):
     ]
 
     def write(self, values) -> str:
-        community = self.area(values["community"], AreaLevel.COMMUNITY, "grids.add_communityworker", "community")
+        community = self.area_of_row(values["community"], AreaLevel.COMMUNITY, "grids.add_communityworker", "community")
         grid = None
         if values.get("grid"):
-            grid = self.area(values["grid"], AreaLevel.GRID, "grids.add_gridassignment", "grid")
+            grid = self.area_of_row(values["grid"], AreaLevel.GRID, "grids.add_gridassignment", "grid")
             if grid.parent_id != community.pk:
                 raise ValidationError({"grid": _("%(grid)s is not a grid of %(community)s, the worker's community.")
                                        % {"grid": f"{grid.name} ({grid.code})", "community": community.name}})
@@ -302,7 +302,7 @@ class IncidentImporter(_GridImporter):
     ]
 
     def write(self, values) -> str:
-        grid = self.area(values["grid"], AreaLevel.GRID, "grids.add_incident", "grid")
+        grid = self.area_of_row(values["grid"], AreaLevel.GRID, "grids.add_incident", "grid")
         ref = (values.get("external_ref") or "").strip()
         if len(ref) > 40:
             raise ValidationError({"external_ref": _("at most 40 characters")})
