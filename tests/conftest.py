@@ -191,9 +191,14 @@ def forget_celery_clients(app) -> None:
     """Drop the Celery app's kept result backend and broker pool, so that the next use connects to
     what ``app.conf`` says now. A thread-safe backend (Redis) is kept in ``_backend_cache``, not in the
     thread-local: a test that points Celery at a dead Redis must not leave later tests talking to it."""
+    from kombu import pools
+
     app._backend_cache = None
     vars(app._local).pop("backend", None)
-    pool = getattr(app, "_pool", None)
-    if pool is not None:
-        pool.force_close_all()
-        app._pool = None
+    # app.pool is kombu's global connection pool, which the producer pool (app.amqp) also holds: closing
+    # it alone left later .delay() calls on "Acquire on closed pool". Reset both, so both are made anew.
+    pools.reset()
+    app._pool = None
+    amqp = vars(app).get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
