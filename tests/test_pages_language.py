@@ -12,11 +12,6 @@ from tests import pagewalk
 
 pytestmark = pytest.mark.django_db
 
-# Pages whose English comes from an app another team is changing now: named, with the reason. Each
-# is an xfail below (strict: once the page is clean the test says to remove it from here).
-KNOWN = {
-}
-
 # Text that is the same in both languages: product names, units, formats, codes.
 SAME_IN_BOTH = re.compile(r"^(API|XLSX|CSV|PDF|QR|USCC|ID|OK|Swagger UI|ECharts|\d+A|A{1,5}|[A-Z]{2,5})$")
 ENGLISH = re.compile(r"[A-Za-z]{3,}(?:[ _][A-Za-z]{2,})+|\b[A-Za-z]{3,}:|\b[a-z]+_[a-z_]+\b")
@@ -112,23 +107,11 @@ def test_every_page_in_chinese_has_no_english_ui_text(walked, world):
             not_walked.append(f"{name}: {response.status_code}")
             continue
         rendered.append(name)
-        if name in KNOWN:
-            continue
         leaks = english_in(response.content.decode(), allowed)
         if leaks:
             problems[f"{name} ({url})"] = leaks
     assert len(rendered) >= 40, (rendered, not_walked, made)
     assert not problems, "English on zh-hans pages:\n" + "\n".join(f"{k}: {v}" for k, v in problems.items())
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(reason=f"{n}: {r}", strict=True))
-                                  for n, r in sorted(KNOWN.items())])
-def test_a_page_with_known_english_is_still_to_be_fixed(name, walked, world):
-    made, admin = walked
-    url = {n: u for n, u, _w in pagewalk.page_urls(public=True)}.get(name)
-    assert url is not None, made
-    client = _zh() if name in pagewalk.PUBLIC else _zh(admin)
-    assert english_in(client.get(url).content.decode(), _allowed(world, admin)) == []
 
 
 def test_the_meeting_page_says_签到_and_会议记录(walked, world):
