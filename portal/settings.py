@@ -6,6 +6,8 @@ run eagerly in-process. Production sets DEBUG=0 and must then provide SECRET_KEY
 PORTAL_DATA_KEY and PORTAL_INDEX_KEY, or start-up stops with a message naming the missing one.
 """
 
+import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -130,6 +132,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ----------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and re.fullmatch(r"gw\d+", os.environ.get("PYTEST_XDIST_WORKER", "")):
+    # Parallel test workers (pytest-xdist, `make test`) share one Redis server: each takes its own
+    # database, or one worker's Celery worker thread would run the other's queued tasks on the wrong
+    # test database, and one's cache invalidation would reach the other mid-test.
+    REDIS_URL = re.sub(r"(/\d+)?$", f"/{int(os.environ['PYTEST_XDIST_WORKER'][2:]) + 1}", REDIS_URL, count=1)
 if not DEBUG and not REDIS_URL:
     # Each gunicorn worker would keep scopes and signed-in users in a cache of its own that no other
     # worker's change ever invalidates (a revoked grant would keep working), and tasks would run
