@@ -410,13 +410,10 @@ def save_staff_profile(*, actor, user, area: Area, full_name: str, id_number: st
 
 @transaction.atomic
 def delete_staff_profile(*, actor, profile: StaffProfile, reason: str = "") -> None:
-    """Remove a real-name profile (the user and their grants stay)."""
-    profile = StaffProfile.objects.select_for_update().select_related("user", "area").get(pk=profile.pk)
-    require_in_scope(actor, _perm(StaffProfile, "delete"), profile.area.code)
-    _require_may_manage(actor, profile.user)
-    audit.record(actor=actor, action="core.staff_profile.delete", target=profile, area=profile.area, reason=reason,
-                 changes=audit.diff(audit.snapshot(profile, ["full_name", "title"]), {}))
-    profile.delete()
+    """Remove a real-name profile (the user and their grants stay). Only someone who may manage the
+    user (the grant ceiling) may; personal data is in the audit row masked, as everywhere."""
+    delete_recorded(profile, actor=actor, action="core.staff_profile.delete", reason=reason,
+                    check=lambda locked: _require_may_manage(actor, locked.user))
 
 
 # --- personal data ----------------------------------------------------------------------------------

@@ -47,8 +47,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'child_care/services.py::update_person'): LATER,
     ('hand-written audited write', 'core/services.py::create_area'):
         "an area's scope is its parent's code, which create_recorded (the record's own area) cannot express",
-    ('hand-written audited write', 'core/services.py::delete_staff_profile'):
-        'could be delete_recorded with check= for the grant ceiling (_require_may_manage); not yet moved',
     ('hand-written audited write', 'core/services.py::save_staff_profile'):
         'an upsert keyed by the user; a move needs scope where it was and where it goes; one\'s own profile skips the ceiling',
     ('hand-written audited write', 'core/services.py::delete_workday_override'):

@@ -83,3 +83,43 @@ def test_an_admin_without_a_delete_service_offers_no_deletion(world):
     for model_admin in admin.site._registry.values():
         if isinstance(model_admin, ScopedModelAdmin) and not model_admin.deletes_through_service():
             assert not model_admin.has_delete_permission(type("R", (), {"user": world.city_admin})())
+
+
+class TestStaffProfileDeleteService:
+    """The service behind admin's deletion: the permission, the grant ceiling, one audit row, nothing in
+    clear. Only the city administrator may delete a profile (a district officer may edit one)."""
+
+    def _profile(self, user, area):
+        from tests.factories import id_number
+
+        return services.save_staff_profile(actor=None, user=user, area=area, full_name="王小明",
+                                           id_number=id_number())
+
+    def test_the_city_administrator_deletes_a_profile_and_the_audit_row_masks_the_id(self, world):
+        profile = self._profile(UserFactory(username="clerk"), world.street_a)
+        plain = profile.id_number.reveal_unchecked()
+        services.delete_staff_profile(actor=world.city_admin, profile=profile, reason="调离")
+        assert not StaffProfile.objects.filter(pk=profile.pk).exists()
+        event = AuditEvent.objects.get(action="core.staff_profile.delete", actor=world.city_admin)
+        assert event.reason == "调离" and event.changes["full_name"] == ["王小明", None]
+        assert plain[6:14] not in str(event.changes)  # the birth date inside the ID is masked
+
+    def test_a_district_officer_may_not_delete_one_and_nothing_is_written(self, world):
+        from core.exceptions import NoPermission
+
+        profile = self._profile(UserFactory(username="clerk"), world.street_a)
+        with pytest.raises(NoPermission):
+            services.delete_staff_profile(actor=world.officer_a, profile=profile)
+        assert StaffProfile.objects.filter(pk=profile.pk).exists()
+        assert not AuditEvent.objects.filter(action="core.staff_profile.delete").exists()
+
+    @pytest.mark.parametrize("whose", ["a superuser", "one's own"])
+    def test_a_profile_above_the_ceiling_is_refused(self, world, whose):
+        from core.exceptions import NoPermission
+
+        user = UserFactory(username="root", is_superuser=True) if whose == "a superuser" else world.city_admin
+        profile = self._profile(user, world.street_a)
+        with pytest.raises(NoPermission):
+            services.delete_staff_profile(actor=world.city_admin, profile=profile)
+        assert StaffProfile.objects.filter(pk=profile.pk).exists()
+        assert not AuditEvent.objects.filter(action="core.staff_profile.delete").exists()
