@@ -43,12 +43,8 @@ export PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium
 # Every service is here: a test skipped for want of PostgreSQL, Redis or Chromium is a failure.
 export PORTAL_FULL_STACK=1
 
-# Two test processes (pytest-xdist) by default: CI has 2 cores and the suite is mostly waiting on
-# PostgreSQL and Chromium. Each has its own test database and Redis database (portal/settings.py);
-# a file's tests stay in one process (their module fixtures are built once). PYTEST_WORKERS=0 runs
-# everything in this process (for a debugger or -x).
 status=0
-.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@" || status=$?
+.venv/bin/python -m pytest "$@" || status=$?
 if [ "$status" -eq 5 ]; then
     echo "test.sh: pytest collected no tests (exit 5); treating that as a failure." >&2
     exit 1
