@@ -117,7 +117,10 @@ class HandoverForm(forms.Form):
         codes = station_area_codes(user) if user is not None else set()
         stations = RescueStation.objects.select_related("area")
         stations = stations.all() if codes is None else stations.filter(area__code__in=sorted(codes or ()))
-        if codes is not None and not codes:
+        if codes is None:  # a superuser: either way, the service asks for one of them
+            self.fields["station"].required = False
+            self.fields["rescue_station"].queryset = stations
+        elif not codes:
             del self.fields["rescue_station"]  # a child director: the station by name
         else:
             del self.fields["station"]

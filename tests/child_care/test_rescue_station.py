@@ -139,6 +139,11 @@ class TestTheStationSeesOnlyItsOwnCases:
         director = web(cc.director_a).get(reverse("child_care:rescue-list")).content.decode()
         assert "郑小北" in director and mine.person.name not in director
 
+    def test_the_staffer_s_home_page_leads_to_the_station_s_cases(self, world, stations, web):
+        page = web(stations.staff_a).get("/")
+        assert page.status_code == 200 and reverse("child_care:rescue-list") in page.content.decode()
+        assert reverse("child_care:person-list") not in page.content.decode()
+
     def test_the_city_station_does_not_see_the_district_stations_cases(self, world, stations):
         county_case = handed_over(world, stations.a)
         city_case = handed_over(world, stations.city)
