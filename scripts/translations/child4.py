@@ -11,4 +11,8 @@ T = {
     "first.": "登记库中没有该身份证号的儿童；请先联系其户籍所在村（居）的儿童主任登记。",
     "address": "地址",
     "name": "名称",
+    "Reveal of %(field)s of %(who)s to %(user)s expires on %(day)s":
+        "%(who)s的%(field)s向%(user)s显示的授权将于%(day)s到期",
+    "Reveal of %(field)s of %(who)s to %(user)s lapsed on %(day)s without renewal":
+        "%(who)s的%(field)s向%(user)s显示的授权已于%(day)s到期，未续期",
 }
