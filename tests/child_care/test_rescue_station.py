@@ -129,6 +129,9 @@ class TestTheStationSeesOnlyItsOwnCases:
         assert page.status_code == 200 and mine.person.name in page.content.decode()
         assert mine.person.get_absolute_url() not in page.content.decode()  # no link to a record they may not open
         assert reverse("child_care:rescue-accept", args=[mine.pk]) not in page.content.decode()
+        # The station's read is a read of the child's data: in the audit log like anyone's.
+        assert AuditEvent.objects.filter(actor=stations.staff_a, action="core.read",
+                                         target_type="child_care.rescuecase", target_id=str(mine.pk)).exists()
         assert client.get(reverse("child_care:rescue-detail", args=[theirs.pk])).status_code == 404
         assert client.get(reverse("child_care:rescue-detail", args=[slip.pk])).status_code == 404
         # Child records: neither the child the station handed over nor any child of the district.
