@@ -115,6 +115,30 @@ def _showcase(rng, village):
     return 6
 
 
+def _rescue_station(village):
+    """怀远县救助管理站 (the demo village's county) with one staff account, ``rescue_station``, which has
+    handed one child of the demo director's village over: the case waits for the director's receipt."""
+    from core import services as core_services
+    from core.choices import Role
+    from core.demo import DEMO_PASSWORD
+    from core.recorded import create_recorded
+
+    from .models import RescueStation
+
+    county = Area.objects.get(code=village.code[:6] + "000000")
+    station = RescueStation.objects.filter(name=f"{county.name}救助管理站").first() or create_recorded(
+        RescueStation, {"name": f"{county.name}救助管理站", "area": county, "address": f"{county.name}城关镇"},
+        actor=None, action="child_care.rescuestation.create")
+    staffer = core_services.add_staff(actor=None, username="rescue_station", role=Role.RESCUE_STAFF,
+                                      area_code=county.code, password=DEMO_PASSWORD, full_name="郑伟")
+    kid = Person.objects.alive().filter(area=village, kind=PersonKind.CHILD).order_by("pk").first()
+    if kid is not None and not kid.rescues.exists():
+        services.hand_over_rescue(actor=staffer, id_number=str(kid.id_number.reveal_unchecked()),
+                                  rescue_station=station, found_on=timezone.localdate() - datetime.timedelta(days=3),
+                                  found_place="蚌埠火车站候车室", circumstances="独自流浪两天，经民警送站")
+    return station
+
+
 def load(*, scale: float, stdout=None) -> None:
     rng = random.Random(2020)
     appointed = _appointments(stdout)
@@ -122,6 +146,7 @@ def load(*, scale: float, stdout=None) -> None:
     director = get_user_model().objects.filter(username="child_director").first()
     home = director.grants.first().area if director and director.grants.exists() else villages[0]
     shown = _showcase(rng, home)
+    station = _rescue_station(home)
     children = max(round(LEFT_BEHIND_CHILDREN * scale) - shown, 0)
     _bulk_people(rng, villages, children, kind=PersonKind.CHILD, category=Category.LEFT_BEHIND,
                  born_years=(2005, 2019))
@@ -135,4 +160,4 @@ def load(*, scale: float, stdout=None) -> None:
                                         for p in helped])
     if stdout:
         stdout.write(f"child care: {appointed} appointments, {children + shown} left-behind children, "
-                     f"{round(LEFT_BEHIND_WOMEN * scale)} women, {key} under key assistance")
+                     f"{round(LEFT_BEHIND_WOMEN * scale)} women, {key} under key assistance; {station} (rescue_station)")

@@ -99,11 +99,35 @@ class DecisionForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
+    """The station's handover slip. The station's own staff pick their station (one of the stations at
+    their grants' areas); a child director types the station's name from a paper slip."""
+
     id_number = forms.CharField(label=_("Child's resident ID number"), max_length=18)
     station = forms.CharField(label=_("Rescue station"), max_length=100)
+    rescue_station = forms.ModelChoiceField(label=_("Rescue station"), queryset=None, required=False)
     found_on = forms.DateField(label=_("Found on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     found_place = forms.CharField(label=_("Where found"), max_length=200, required=False)
     circumstances = forms.CharField(label=_("Circumstances"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from .models import RescueStation
+        from .querysets import station_area_codes
+
+        super().__init__(*args, **kwargs)
+        codes = station_area_codes(user) if user is not None else set()
+        stations = RescueStation.objects.select_related("area")
+        stations = stations.all() if codes is None else stations.filter(area__code__in=sorted(codes or ()))
+        if codes is None:  # a superuser: either way, the service asks for one of them
+            self.fields["station"].required = False
+            self.fields["rescue_station"].queryset = stations
+        elif not codes:
+            del self.fields["rescue_station"]  # a child director: the station by name
+        else:
+            del self.fields["station"]
+            field = self.fields["rescue_station"]
+            field.queryset, field.required, field.empty_label = stations, True, None
+        self.order_fields(["rescue_station", "id_number"])
+        style(self)
 
 
 class AcceptForm(forms.Form):

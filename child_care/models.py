@@ -440,6 +440,33 @@ class NotSamePerson(models.Model):
 
 
 # --- rescue-station follow-up (救助站跟踪回访) -------------------------------------------------------
+class RescueStation(models.Model):
+    """A rescue-management station (救助管理站): an organisation at a county or the city. Its staff hold the
+    rescue-station role at the station's area and see only the cases their station handed over."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rescue station")
+        verbose_name_plural = _("rescue stations")
+        ordering = ["area__code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from core.choices import AreaLevel
+
+        if self.area_id and self.area.level not in (AreaLevel.CITY, AreaLevel.COUNTY):
+            raise ValidationError({"area": _("A rescue station belongs to the city or a district/county.")})
+
+
 class RescueCase(models.Model):
     """A returned street minor handed from the rescue station to the home village's child director."""
 
@@ -448,6 +475,10 @@ class RescueCase(models.Model):
     area = models.ForeignKey("core.Area", verbose_name=_("home village/community"), on_delete=models.PROTECT,
                              related_name="+")
     station = models.CharField(_("rescue station"), max_length=100)
+    # The station as an organisation, when its own staff handed the child over (a director recording a
+    # paper slip names it in ``station`` only); its staff see the cases whose station this is.
+    rescue_station = models.ForeignKey(RescueStation, verbose_name=_("handed over by station"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="cases")
     found_on = models.DateField(_("found on"))
     found_place = models.CharField(_("where found"), max_length=200, blank=True)
     circumstances = models.TextField(_("circumstances"), blank=True)
@@ -462,7 +493,7 @@ class RescueCase(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     receipt = models.CharField(_("acceptance receipt"), max_length=40, blank=True)
 
-    objects = querysets.AreaBoundQuerySet.as_manager()
+    objects = querysets.RescueCaseQuerySet.as_manager()
     read_audited = True
 
     class Meta:
@@ -491,7 +522,7 @@ class FollowUp(models.Model):
     findings = models.TextField(_("findings"), blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
-    objects = querysets.AreaBoundQuerySet.as_manager()
+    objects = querysets.FollowUpQuerySet.as_manager()
     read_audited = True
 
     class Meta:

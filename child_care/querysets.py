@@ -52,3 +52,81 @@ class VisitQuerySet(AreaBoundQuerySet):
 
 class PersonBoundQuerySet(RestrictedQuerySet):
     scope_field = "person__area__code"
+
+
+# --- rescue-station follow-up: the station's staff see their station's cases, nothing else ------------
+STATION_ROLE = "rescue_staff"  # core.choices.Role.RESCUE_STAFF
+
+
+def station_area_codes(user):
+    """The area codes of the user's rescue-station grants in force: their stations lie exactly there (a
+    grant at the city does not open the counties' stations). None for a superuser (every station)."""
+    from core.scope import scope_for
+
+    scope = scope_for(user)
+    if scope.unrestricted:
+        return None
+    return {code for _prefix, _level, code in scope.roles.get(STATION_ROLE, ())}
+
+
+def _prefixes_besides_station(scope, perm):
+    """Where ``perm`` reaches through the user's roles other than the station's (None: everywhere). The
+    station role holds the rescue-case permissions only for its station's cases, never for the cases of
+    the children living in its area, so its grants must not count here."""
+    from core.choices import LEVEL_PREFIX, AreaLevel
+    from core.scope import _group_perms
+
+    others = {role: grants for role, grants in scope.roles.items() if role != STATION_ROLE}
+    perms = _group_perms(set(others)) if others else {}
+    prefixes = set()
+    for role, grants in others.items():
+        if perm not in perms.get(role, ()):
+            continue
+        for prefix, level, _code in grants:
+            if level == AreaLevel.CITY:
+                return None
+            prefixes.add(prefix[: LEVEL_PREFIX[level]])
+    return prefixes
+
+
+class StationBoundQuerySet(RestrictedQuerySet):
+    """Rows of a rescue case: where the child lives (``area``) for child directors and supervisors, and,
+    for the handing station's staff, the station (``station_path``) for ``station_actions`` only."""
+
+    scope_field = "area__code"
+    station_path = ""
+    station_actions: tuple = ()
+
+    def restrict(self, user, action: str = "view"):
+        from core.querysets import perm_name
+        from core.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.unrestricted or STATION_ROLE not in scope.roles:
+            return super().restrict(user, action)  # no station grant: the ordinary area scope
+        perm = perm_name(self.model, action)
+        home = _prefixes_besides_station(scope, perm)
+        if home is None:
+            return self.all()
+        q = models.Q(pk__in=[])
+        for prefix in home:
+            q |= models.Q(area__code__startswith=prefix)
+        if action in self.station_actions and perm in _group_perms_of(STATION_ROLE):
+            q |= models.Q(**{f"{self.station_path}__area__code__in": sorted(station_area_codes(user))})
+        return self.filter(q)
+
+
+def _group_perms_of(role):
+    from core.scope import _group_perms
+
+    return _group_perms({role}).get(role, set())
+
+
+class RescueCaseQuerySet(StationBoundQuerySet):
+    station_path = "rescue_station"
+    station_actions = ("view",)  # the home village's child director accepts; the station does not
+
+
+class FollowUpQuerySet(StationBoundQuerySet):
+    station_path = "case__rescue_station"
+    station_actions = ("view", "change")  # the station follows its children up (跟踪回访) with the village

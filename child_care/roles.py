@@ -36,3 +36,17 @@ ROLE_PERMS = {
     "township_officer": COUNTS + crud("child_care", "appointment"),
     "auditor": COUNTS + crud("child_care", "appointment"),
 }
+
+# Rescue stations (migration 0005). The station's staff (rescue_staff, granted at the station's area) hand
+# a returned street minor over and follow the child up; they open no child record: the rescue-case
+# querysets (child_care.querysets.StationBoundQuerySet) show them only their own station's cases, whatever
+# the children's home areas. The city administrator keeps the list of stations.
+ROLE_PERMS_0005 = {
+    "rescue_staff": crud("child_care", "rescuecase", "view add") + crud("child_care", "followup", "view change")
+    + crud("child_care", "rescuestation") + crud("core", "area"),
+    "city_admin": crud("child_care", "rescuestation", "view add change"),
+    "county_officer": crud("child_care", "rescuestation"),
+    "child_director": crud("child_care", "rescuestation"),
+    "child_supervisor": crud("child_care", "rescuestation"),
+    "auditor": crud("child_care", "rescuestation"),
+}

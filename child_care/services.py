@@ -807,37 +807,58 @@ def decide_roster_entry(*, actor, entry, decision, note="") -> "RosterEntry":
 
 # --- rescue-station follow-up (救助站跟踪回访) -------------------------------------------------------
 @transaction.atomic
-def hand_over_rescue(*, actor, id_number, station, found_on, found_place="", circumstances="") -> "RescueCase":
+def hand_over_rescue(*, actor, id_number, station="", found_on, found_place="", circumstances="",
+                     rescue_station=None) -> "RescueCase":
     """The station hands a returned street minor to the home village's child director. The child is found
     by ID number in the registry (the home village is the record's); a child handed over before is
-    flagged 屡救屡返 and the earlier cases are named in the audit event."""
+    flagged 屡救屡返 and the earlier cases are named in the audit event.
+
+    Two ways in. The station's own staff name their station (``rescue_station``: a station at the area of
+    one of their rescue-station grants); a street minor is found far from home, so the child is looked up
+    in the whole registry, and the staff see the case they made, never the child's record. A child
+    director records a station's paper slip (``station`` by name) for a child of the director's areas."""
     from core.personal import blind_index
+    from core.scope import scope_for
 
     from .models import RescueCase
+    from .querysets import station_area_codes
 
     plain = (str_plain(id_number) or "").strip().upper()
     try:
         validate_id_number(plain)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages})
-    person = Person.objects.alive().filter(id_number_index=blind_index("id_number", plain)).first()
-    if person is None or (actor is not None and not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists()):
-        raise ValidationError({"id_number": _("No child with this ID number in your areas' registry; enter the "
-                                              "child in the registry first.")})
-    _require(actor, "child_care.add_rescuecase", person.area)
+    alive = Person.objects.alive().filter(id_number_index=blind_index("id_number", plain))
+    if rescue_station is not None:
+        codes = station_area_codes(actor) if actor is not None else None
+        if codes is not None and (rescue_station.area.code not in codes
+                                  or not scope_for(actor).has_perm_somewhere("child_care.add_rescuecase")):
+            raise ValidationError({"rescue_station": _("You are not on the staff of this rescue station.")})
+        person = alive.first()
+        if person is None:
+            raise ValidationError({"id_number": _("No child with this ID number in the registry; ask the home "
+                                                  "village's child director to enter the child first.")})
+        station = rescue_station.name
+    else:
+        person = alive.first()
+        if person is None or (actor is not None
+                              and not Person.objects.restrict(actor, "view").filter(pk=person.pk).exists()):
+            raise ValidationError({"id_number": _("No child with this ID number in your areas' registry; enter "
+                                                  "the child in the registry first.")})
+        _require(actor, "child_care.add_rescuecase", person.area)
     if found_on > timezone.localdate():
         raise ValidationError({"found_on": _("The day found cannot be in the future.")})
     if not (station or "").strip():
         raise ValidationError({"station": _("Name the rescue station.")})
     earlier = list(RescueCase.objects.filter(person=person).values_list("pk", flat=True))
-    case = RescueCase(person=person, area=person.area, station=station.strip(), found_on=found_on,
-                      found_place=found_place.strip(), circumstances=circumstances.strip(), repeat=bool(earlier),
-                      handed_over_by=actor if actor and actor.pk else None)
+    case = RescueCase(person=person, area=person.area, station=station.strip(), rescue_station=rescue_station,
+                      found_on=found_on, found_place=found_place.strip(), circumstances=circumstances.strip(),
+                      repeat=bool(earlier), handed_over_by=actor if actor and actor.pk else None)
     case.full_clean()
     case.save()
     audit.record(actor=actor, action="child_care.rescue.hand_over", target=case,
-                 changes={"station": [None, case.station], "found_on": [None, found_on],
-                          "repeat_of": [None, earlier]})
+                 changes={"station": [None, case.station], "rescue_station": [None, rescue_station and rescue_station.pk],
+                          "found_on": [None, found_on], "repeat_of": [None, earlier]})
     return case
 
 

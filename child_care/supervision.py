@@ -91,3 +91,90 @@ def rescue_follow_up_overdue(today):
                     title=_("Rescue follow-up of %(who)s overdue since %(day)s")
                     % {"who": follow_up.case.person, "day": follow_up.due_on},
                     due_date=add_working_days(follow_up.due_on, VISIT_GRACE_WORKING_DAYS), url=follow_up.get_absolute_url())
+
+
+# --- kept reveals of children's personal data ----------------------------------------------------------
+REVEAL_NOTICE_DAYS = 7
+# Only reveals kept for at least a day are supervised: the record page's 15-minute reveal (services.REVEAL_KEEP)
+# lapses within the sitting and needs no one's attention.
+REVEAL_SUPERVISED_KEEP = datetime.timedelta(days=1)
+
+
+def _kept_reveals(grants):
+    """(grant, record) for the kept reveals of child-care records among ``grants`` (core.RevealGrant), not
+    renewed by a later grant of the same user for the same field; a record since deleted is left out."""
+    from django.apps import apps
+    from django.db.models import Exists, F, OuterRef
+
+    from core.models import RevealGrant
+
+    later = RevealGrant.objects.filter(user=OuterRef("user"), target_type=OuterRef("target_type"),
+                                       target_id=OuterRef("target_id"), field=OuterRef("field"),
+                                       expires_at__gt=OuterRef("expires_at"))
+    grants = list(grants.filter(target_type__startswith="child_care.",
+                                expires_at__gte=F("granted_at") + REVEAL_SUPERVISED_KEEP)
+                  .exclude(Exists(later)).select_related("user"))
+    by_type: dict[str, set[str]] = {}
+    for grant in grants:
+        by_type.setdefault(grant.target_type, set()).add(grant.target_id)
+    records = {}
+    for label, ids in by_type.items():
+        model = apps.get_model(label)
+        for obj in model._default_manager.filter(pk__in=ids).select_related("area"):
+            records[(label, str(obj.pk))] = obj
+    for grant in grants:
+        record = records.get((grant.target_type, grant.target_id))
+        if record is not None and getattr(record, "area", None) is not None:
+            yield grant, record
+
+
+def _field_label(record, name):
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        return str(record._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field since renamed: its name is still better than nothing
+        return name
+
+
+def _when(moment):
+    from django.utils import timezone
+
+    return timezone.localdate(moment)
+
+
+@check("child_care.reveal_expiring")
+def reveal_expiring(today):
+    """A kept reveal of a child's personal data that lapses within seven days: whoever needs it on must
+    reveal again with a fresh reason (renewing it closes the finding)."""
+    from django.utils import timezone
+
+    from core.models import RevealGrant
+
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    soon = RevealGrant.objects.filter(expires_at__gt=timezone.now(),
+                                      expires_at__lt=start + datetime.timedelta(days=REVEAL_NOTICE_DAYS + 1))
+    for grant, record in _kept_reveals(soon):
+        yield Raise(target=grant, area=record.area,
+                    title=_("Reveal of %(field)s of %(who)s to %(user)s expires on %(day)s")
+                    % {"field": _field_label(record, grant.field), "who": record, "user": grant.user, "day": _when(grant.expires_at)},
+                    detail=grant.reason, due_date=_when(grant.expires_at), url=record.get_absolute_url())
+
+
+@check("child_care.reveal_lapsed")
+def reveal_lapsed(today):
+    """A kept reveal of a child's personal data that lapsed in the last seven days without renewal: the
+    record's officers see whose access ended (the finding closes by itself after the week, or on renewal)."""
+    from django.utils import timezone
+
+    from core.models import RevealGrant
+
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    lapsed = RevealGrant.objects.filter(expires_at__lt=timezone.now(),
+                                        expires_at__gte=start - datetime.timedelta(days=REVEAL_NOTICE_DAYS))
+    for grant, record in _kept_reveals(lapsed):
+        yield Raise(target=grant, area=record.area, severity=Severity.INFO,
+                    title=_("Reveal of %(field)s of %(who)s to %(user)s lapsed on %(day)s without renewal")
+                    % {"field": _field_label(record, grant.field), "who": record, "user": grant.user, "day": _when(grant.expires_at)},
+                    detail=grant.reason, due_date=today + datetime.timedelta(days=REVEAL_NOTICE_DAYS),
+                    url=record.get_absolute_url())

@@ -407,8 +407,13 @@ class RescueDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        # The station's staff see the case, not the child's record, and the home village's director accepts.
+        can_accept = RescueCase.objects.restrict(user, "change").filter(pk=self.object.pk).exists()
+        can_open_child = Person.objects.restrict(user, "view").filter(pk=self.object.person_id).exists()
         ctx.update(accept_form=AcceptForm(), follow_up_form=FollowUpForm(initial={"done_on": timezone.localdate()}),
-                   today=timezone.localdate(), error=self.kwargs.get("error"))
+                   today=timezone.localdate(), error=self.kwargs.get("error"), can_accept=can_accept,
+                   can_open_child=can_open_child)
         return ctx
 
 
@@ -417,11 +422,12 @@ class RescueDetailView(ScopedDetailView):
 def rescue_create(request):
     """The station's handover slip: the child by ID number, the station, when and where found."""
     _require(request.user, "child_care.add_rescuecase")
-    form = HandoverForm(request.POST or None)
+    form = HandoverForm(request.POST or None, user=request.user)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.hand_over_rescue(actor=request.user, **form.cleaned_data)
+            case = services.hand_over_rescue(actor=request.user, **{k: v for k, v in form.cleaned_data.items()
+                                                                    if k != "rescue_station" or v is not None})
         except (ValidationError, TransitionRefused) as exc:
             error = _error_text(exc)
         else:

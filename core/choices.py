@@ -40,6 +40,9 @@ class Role(models.TextChoices):
     VOLUNTEER_OFFICER = "volunteer_officer", _("Volunteer-service officer")
     CHILD_SUPERVISOR = "child_supervisor", _("Child-care supervisor")
     CHILD_DIRECTOR = "child_director", _("Child director")
+    # Staff of a rescue-management station (救助管理站), granted at the station's area (a county or the
+    # city): they hand returned street minors over and follow them up, and see only their station's cases.
+    RESCUE_STAFF = "rescue_staff", _("Rescue-station staff")
     AUDITOR = "auditor", _("Auditor")
 
 

@@ -98,10 +98,12 @@ class RosterDecisionSerializer(serializers.Serializer):
 
 class RescueCaseSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(write_only=True)
+    # A station's staff name their station (the service refuses any other); a director types the name.
+    station = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
     class Meta:
         model = RescueCase
-        fields = ["id", "person", "area", "id_number", "station", "found_on", "found_place", "circumstances", "repeat",
+        fields = ["id", "person", "area", "id_number", "station", "rescue_station", "found_on", "found_place", "circumstances", "repeat",
                   "status", "handed_over_at", "accepted_by", "accepted_at", "receipt"]
         read_only_fields = ["person", "area", "repeat", "status", "handed_over_at", "accepted_by", "accepted_at",
                             "receipt"]

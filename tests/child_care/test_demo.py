@@ -36,3 +36,14 @@ def test_the_demo_lands_on_the_sources_figures_on_the_dashboard():
     }
     assert CategoryRecord.objects.filter(category=Category.LEFT_BEHIND).in_force_on(datetime.date(2020, 12, 31)).count() \
         == round(32_589 * SCALE)
+    # The rescue station of the demo director's county has handed one of the director's children over: its
+    # staff account sees that case (and no child record), the director sees it waiting for the receipt.
+    from django.contrib.auth import get_user_model
+
+    from child_care.models import Person, RescueCase
+
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["rescue_station", "child_director"])}
+    mine = RescueCase.objects.restrict(users["rescue_station"])
+    assert mine.count() == 1 and mine.get().rescue_station.name == "怀远县救助管理站"
+    assert not Person.objects.restrict(users["rescue_station"]).exists()
+    assert RescueCase.objects.restrict(users["child_director"]).filter(status="handed_over").get() == mine.get()
