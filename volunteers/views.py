@@ -98,16 +98,47 @@ class TeamDetailView(_DetailByPk):
     context_object_name = "team"
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        team = self.object
-        ctx["roles"] = services.team_roles(self.request.user, team)
-        ctx["staff"] = team.memberships.filter(user__isnull=False).select_related("user")
-        ctx["members"] = _members_with_hours(team)[:200]
-        ctx["activities"] = team.activities.all()[:50]
-        ctx["pending"] = team.hour_records.filter(status=RecordStatus.SUBMITTED).select_related("volunteer")[:100]
-        ctx["corrections"] = CorrectionRequest.objects.filter(record__team=team, status="open").select_related(
-            "record", "volunteer")
-        return ctx
+        return {**super().get_context_data(**kwargs), **_team_page(self.request.user, self.object)}
+
+
+def _team_page(user, team) -> dict:
+    """What the team page shows besides the team: roles, staff, members, activities, records awaiting
+    approval and open correction requests."""
+    return {
+        "roles": services.team_roles(user, team),
+        "staff": team.memberships.filter(user__isnull=False).select_related("user"),
+        "members": list(_members_with_hours(team)[:200]),
+        "activities": team.activities.all()[:50],
+        "pending": list(team.hour_records.filter(status=RecordStatus.SUBMITTED).select_related("volunteer")[:100]),
+        "corrections": list(CorrectionRequest.objects.filter(record__team=team, status="open")
+                            .select_related("record", "volunteer")),
+    }
+
+
+class RefusedOnTeamPage:
+    """For a kit step whose form is also on the team page (approve, answer a correction, decide a join
+    request): posted from there (``on=team``), a refusal shows the team page again with the reason
+    beside the item's form (or at the top of its card when the item has left the list) and what was
+    typed kept, with the kit's status (400/403/409). From anywhere else the step's own page shows it."""
+
+    refused = ""  # "record", "correction" or "member": which card of the team page
+    listed_in = ""  # the team page's list of such items
+
+    def team_of(self, obj):
+        return obj.team
+
+    def render_form(self, form, refusal=(), status=200):
+        from django.template.response import TemplateResponse
+
+        if (self.request.method != "POST" or self.request.POST.get("on") != "team"
+                or getattr(self.request, "htmx", False)):
+            return super().render_form(form, refusal, status)
+        team = self.team_of(self.object)
+        ctx = {"team": team, "object": team, **_team_page(self.request.user, team), "form": form,
+               "refusal": list(refusal), "refused": self.refused, "refused_pk": self.object.pk,
+               "refused_object": self.object}
+        ctx["refused_listed"] = any(item.pk == self.object.pk for item in ctx[self.listed_in])
+        return TemplateResponse(self.request, "volunteers/team_detail.html", ctx, status=status)
 
 
 class ActivityDetailView(_DetailByPk):
@@ -183,10 +214,11 @@ class ShiftActionView(ScopedActionView):
         return self.object.get_absolute_url()
 
 
-class RecordDecideView(ScopedActionView):
+class RecordDecideView(RefusedOnTeamPage, ScopedActionView):
     """The team's manager approves, rejects (with a reason) or reverses (with a reason) a record."""
 
     model = ServiceHourRecord
+    refused, listed_in = "record", "pending"
     form_class = StepReasonForm
     STEPS = {"approve": gettext_lazy("Approve %(record)s"), "reject": gettext_lazy("Reject %(record)s"),
              "reverse": gettext_lazy("Reverse %(record)s")}
@@ -225,10 +257,11 @@ class RecordDecideView(ScopedActionView):
         return self.object.team.get_absolute_url()
 
 
-class CorrectionAnswerView(ScopedActionView):
+class CorrectionAnswerView(RefusedOnTeamPage, ScopedActionView):
     """The team's manager accepts or rejects a volunteer's correction request, with an answer."""
 
     model = CorrectionRequest
+    refused, listed_in = "correction", "corrections"
     form_class = CorrectionAnswerForm
     service = services.answer_correction
     object_arg = "correction"
@@ -236,6 +269,9 @@ class CorrectionAnswerView(ScopedActionView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("record__team")
+
+    def team_of(self, correction):
+        return correction.record.team
 
     def get_success_url(self, result):
         return self.object.record.team.get_absolute_url()
