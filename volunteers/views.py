@@ -290,10 +290,12 @@ def me(request):
     return render(request, "volunteers/me.html", _my_service(_me(request)))
 
 
-def _my_service(volunteer, *, refused="", refused_pk=None, form=None):
+def _my_service(volunteer, *, refused="", refused_pk=None, form=None, refused_object=None):
     """What "my service" shows; with ``refused`` ("checkin", "sign-up", "correction", "certificate") the
     refused step's ``form`` (its input kept) stands where it was, with the reason beside it."""
     records = list(volunteer.hour_records.select_related("team").order_by("-service_date", "-id")[:200])
+    if refused == "correction" and refused_object is not None and refused_pk not in {r.pk for r in records}:
+        records.insert(0, refused_object)  # an older record than the page lists: its refusal still shows
     for r in records:  # one form per record, each with its own ids; the refused one bound to what was typed
         mine = refused == "correction" and r.pk == refused_pk
         r.correction_form = form if mine else CorrectionForm(auto_id=f"id_correction{r.pk}_%s")
@@ -347,7 +349,7 @@ class _MyServiceStep(KitFormMixin, LoginRequiredMixin, View):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx.update(_my_service(self.volunteer, refused=self.refused, refused_pk=getattr(self.object, "pk", None),
-                               form=kwargs.get("form")))
+                               form=kwargs.get("form"), refused_object=self.object))
         ctx["object"] = self.object
         return ctx
 
