@@ -13,6 +13,16 @@ class RecordHoursForm(forms.Form):
     description = forms.CharField(label=_("Service content"), max_length=300, required=False)
 
 
+class CheckInForm(forms.Form):
+    """The volunteer's own check-in or check-out by the shift's code (typed, or from the QR code's page)."""
+
+    code = forms.CharField(label=_("Shift code"), max_length=20)
+    via = forms.CharField(widget=forms.HiddenInput, required=False)  # "qr": the QR code's page, shown again
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split()).upper()
+
+
 class CorrectionForm(forms.Form):
     requested_hours = forms.DecimalField(label=_("Correct hours"), min_value=Decimal("0.01"), max_digits=6,
                                          decimal_places=2)

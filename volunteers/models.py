@@ -294,7 +294,7 @@ class ServiceHourRecord(models.Model):
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     reverses = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="reversal")
     external_ref = models.CharField(_("record number in the source system"), max_length=64, blank=True)

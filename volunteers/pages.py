@@ -27,6 +27,7 @@ from .models import (
     Volunteer,
     VolunteerApplication,
 )
+from .views import RefusedOnTeamPage
 
 
 # --- volunteers ------------------------------------------------------------------------------------------
@@ -169,9 +170,10 @@ class StaffRemoveView(_MembershipStep):
         return _("Remove %(who)s") % {"who": self.object}
 
 
-class JoinDecisionView(_MembershipStep):
+class JoinDecisionView(RefusedOnTeamPage, _MembershipStep):
     """A manager answers a volunteer's request to join (on the team page)."""
 
+    refused, listed_in = "member", "members"
     form_class = f.DecisionForm
     service = services.decide_join_request
 

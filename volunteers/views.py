@@ -9,22 +9,23 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.generic import View
 
 from core import ratelimit
-from core.exceptions import NoPermission, TransitionRefused
-from core.generic import ScopedActionView, ScopedCreateView, ScopedDetailView, ScopedListView
+from core.generic import KitFormMixin, ScopedActionView, ScopedCreateView, ScopedDetailView, ScopedListView
 
 from . import certificates, services
 from .choices import ImportKind, MemberRole, RecordStatus, SignUpStatus
 from .filtersets import TeamFilterSet, VolunteerFilterSet
-from .forms import CorrectionAnswerForm, CorrectionForm, ImportForm, RecordHoursForm, StepReasonForm
+from .forms import CheckInForm, CorrectionAnswerForm, CorrectionForm, ImportForm, RecordHoursForm, StepReasonForm
 from .models import (
     Activity,
     Certificate,
@@ -36,13 +37,6 @@ from .models import (
     Team,
     Volunteer,
 )
-
-
-def _error_text(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(m for msgs in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages])
-                         for m in msgs)
-    return str(getattr(exc, "reason", exc))
 
 
 class _DetailByPk(ScopedDetailView):
@@ -104,16 +98,47 @@ class TeamDetailView(_DetailByPk):
     context_object_name = "team"
 
     def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        team = self.object
-        ctx["roles"] = services.team_roles(self.request.user, team)
-        ctx["staff"] = team.memberships.filter(user__isnull=False).select_related("user")
-        ctx["members"] = _members_with_hours(team)[:200]
-        ctx["activities"] = team.activities.all()[:50]
-        ctx["pending"] = team.hour_records.filter(status=RecordStatus.SUBMITTED).select_related("volunteer")[:100]
-        ctx["corrections"] = CorrectionRequest.objects.filter(record__team=team, status="open").select_related(
-            "record", "volunteer")
-        return ctx
+        return {**super().get_context_data(**kwargs), **_team_page(self.request.user, self.object)}
+
+
+def _team_page(user, team) -> dict:
+    """What the team page shows besides the team: roles, staff, members, activities, records awaiting
+    approval and open correction requests."""
+    return {
+        "roles": services.team_roles(user, team),
+        "staff": team.memberships.filter(user__isnull=False).select_related("user"),
+        "members": list(_members_with_hours(team)[:200]),
+        "activities": team.activities.all()[:50],
+        "pending": list(team.hour_records.filter(status=RecordStatus.SUBMITTED).select_related("volunteer")[:100]),
+        "corrections": list(CorrectionRequest.objects.filter(record__team=team, status="open")
+                            .select_related("record", "volunteer")),
+    }
+
+
+class RefusedOnTeamPage:
+    """For a kit step whose form is also on the team page (approve, answer a correction, decide a join
+    request): posted from there (``on=team``), a refusal shows the team page again with the reason
+    beside the item's form (or at the top of its card when the item has left the list) and what was
+    typed kept, with the kit's status (400/403/409). From anywhere else the step's own page shows it."""
+
+    refused = ""  # "record", "correction" or "member": which card of the team page
+    listed_in = ""  # the team page's list of such items
+
+    def team_of(self, obj):
+        return obj.team
+
+    def render_form(self, form, refusal=(), status=200):
+        from django.template.response import TemplateResponse
+
+        if (self.request.method != "POST" or self.request.POST.get("on") != "team"
+                or getattr(self.request, "htmx", False)):
+            return super().render_form(form, refusal, status)
+        team = self.team_of(self.object)
+        ctx = {"team": team, "object": team, **_team_page(self.request.user, team), "form": form,
+               "refusal": list(refusal), "refused": self.refused, "refused_pk": self.object.pk,
+               "refused_object": self.object}
+        ctx["refused_listed"] = any(item.pk == self.object.pk for item in ctx[self.listed_in])
+        return TemplateResponse(self.request, "volunteers/team_detail.html", ctx, status=status)
 
 
 class ActivityDetailView(_DetailByPk):
@@ -189,10 +214,11 @@ class ShiftActionView(ScopedActionView):
         return self.object.get_absolute_url()
 
 
-class RecordDecideView(ScopedActionView):
+class RecordDecideView(RefusedOnTeamPage, ScopedActionView):
     """The team's manager approves, rejects (with a reason) or reverses (with a reason) a record."""
 
     model = ServiceHourRecord
+    refused, listed_in = "record", "pending"
     form_class = StepReasonForm
     STEPS = {"approve": gettext_lazy("Approve %(record)s"), "reject": gettext_lazy("Reject %(record)s"),
              "reverse": gettext_lazy("Reverse %(record)s")}
@@ -231,10 +257,11 @@ class RecordDecideView(ScopedActionView):
         return self.object.team.get_absolute_url()
 
 
-class CorrectionAnswerView(ScopedActionView):
+class CorrectionAnswerView(RefusedOnTeamPage, ScopedActionView):
     """The team's manager accepts or rejects a volunteer's correction request, with an answer."""
 
     model = CorrectionRequest
+    refused, listed_in = "correction", "corrections"
     form_class = CorrectionAnswerForm
     service = services.answer_correction
     object_arg = "correction"
@@ -242,6 +269,9 @@ class CorrectionAnswerView(ScopedActionView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("record__team")
+
+    def team_of(self, correction):
+        return correction.record.team
 
     def get_success_url(self, result):
         return self.object.record.team.get_absolute_url()
@@ -257,79 +287,164 @@ def _me(request) -> Volunteer:
 
 @login_required
 def me(request):
-    volunteer = _me(request)
-    records = volunteer.hour_records.select_related("team").order_by("-service_date", "-id")[:200]
-    teams = _my_certifying_teams(volunteer)
-    upcoming = volunteer.signups.filter(shift__ends_at__gte=timezone.now()).select_related("shift__activity")
-    return render(request, "volunteers/me.html", {
-        "volunteer": volunteer, "records": records, "teams": teams, "upcoming": upcoming,
-        "certificates": volunteer.certificates.select_related("team"), "correction_form": CorrectionForm(),
+    return render(request, "volunteers/me.html", _my_service(_me(request)))
+
+
+def _my_service(volunteer, *, refused="", refused_pk=None, form=None, refused_object=None):
+    """What "my service" shows; with ``refused`` ("checkin", "sign-up", "correction", "certificate") the
+    refused step's ``form`` (its input kept) stands where it was, with the reason beside it."""
+    records = list(volunteer.hour_records.select_related("team").order_by("-service_date", "-id")[:200])
+    if refused == "correction" and refused_object is not None and refused_pk not in {r.pk for r in records}:
+        records.insert(0, refused_object)  # an older record than the page lists: its refusal still shows
+    for r in records:  # one form per record, each with its own ids; the refused one bound to what was typed
+        mine = refused == "correction" and r.pk == refused_pk
+        r.correction_form = form if mine else CorrectionForm(auto_id=f"id_correction{r.pk}_%s")
+        r.refused = mine
+    return {
+        "volunteer": volunteer, "records": records, "teams": _my_certifying_teams(volunteer),
+        "upcoming": volunteer.signups.filter(shift__ends_at__gte=timezone.now()).select_related("shift__activity"),
+        "certificates": volunteer.certificates.select_related("team"),
+        "checkin_form": form if refused == "checkin" else CheckInForm(),
+        "refused": refused, "refused_pk": refused_pk,
         **_my_service_extras(volunteer),
-    })
+    }
 
 
-@require_POST
-@login_required
-def me_checkin(request):
-    volunteer = _me(request)
-    code = request.POST.get("code", "").strip().upper()
-    signup = (SignUp.objects.filter(volunteer=volunteer, shift__checkin_code=code)
-              .exclude(status=SignUpStatus.CANCELLED).first())
-    try:
+class _MyServiceStep(KitFormMixin, LoginRequiredMixin, View):
+    """A step the volunteer takes on their own things from "my service": the thing is looked up among
+    their own only (sign-ups, shifts of their teams, their records, teams that certified them), else
+    404 before anything else; the form validated and the service called by the kit; a refusal shows
+    "my service" again with the reason beside the form it came from and what was typed kept (400 bad
+    input, 409 a refused step, 403 not allowed); done, back to "my service" with a message."""
+
+    http_method_names = ["post"]
+    scope_action = "view"
+    template_name = partial_template_name = "volunteers/me.html"
+    refused = ""  # which form of the page this step is
+
+    def get_form_class(self):
+        from django import forms
+
+        return self.form_class or forms.Form
+
+    def own(self, volunteer):
+        """The volunteer's own things this step is taken on (a queryset)."""
+        raise NotImplementedError
+
+    def get_object(self):
+        obj = self.own(self.volunteer).filter(pk=self.kwargs["pk"]).first()
+        if obj is None:
+            raise Http404(_("No such record."))
+        return obj
+
+    def post(self, request, *args, **kwargs):
+        self.volunteer = _me(request)
+        self.object = self.get_object()
+        form = self.get_form()
+        return self.submit(form, lambda: self.perform(self.object, form))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "auto_id": f"id_{self.refused}{self.kwargs.get('pk', '')}_%s"}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(_my_service(self.volunteer, refused=self.refused, refused_pk=getattr(self.object, "pk", None),
+                               form=kwargs.get("form"), refused_object=self.object))
+        ctx["object"] = self.object
+        return ctx
+
+    def get_success_url(self, result):
+        return reverse("volunteers:me")
+
+
+class MyCheckInView(_MyServiceStep):
+    """Check in (or, once in, out) with the shift's code, typed or from the QR code's page: only a
+    sign-up of one's own has it."""
+
+    model = SignUp
+    form_class = CheckInForm
+    refused = "checkin"
+
+    def get_object(self):
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "auto_id": "id_checkin_%s"}
+
+    def render_form(self, form, refusal=(), status=200):
+        if form.data.get("via") != "qr":
+            return super().render_form(form, refusal, status)
+        response = render(self.request, "volunteers/me_checkin.html", {
+            "volunteer": self.volunteer, "code": str(form.data.get("code", ""))[:20], "refusal": list(refusal)},
+            status=status)
+        return response
+
+    def perform(self, _none, form):
+        code = form.cleaned_data["code"]
+        signup = (SignUp.objects.filter(volunteer=self.volunteer, shift__checkin_code=code)
+                  .exclude(status=SignUpStatus.CANCELLED).select_related("shift").first())
         if signup is None:
-            raise ValidationError(_("No shift of yours has this code."))
+            raise ValidationError({"code": _("No shift of yours has this code.")})
         if signup.status == SignUpStatus.CHECKED_IN:
-            services.check_out(actor=request.user, signup=signup, code=code)
-            messages.success(request, _("Checked out. Thank you!"))
+            done = services.check_out(actor=self.request.user, signup=signup, code=code)
+            messages.success(self.request, _("Checked out. Thank you!"))
         else:
-            services.check_in(actor=request.user, signup=signup, code=code)
-            messages.success(request, _("Checked in."))
-    except (ValidationError, TransitionRefused, NoPermission) as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("volunteers:me")
+            done = services.check_in(actor=self.request.user, signup=signup, code=code)
+            messages.success(self.request, _("Checked in."))
+        return done
 
 
-@require_POST
-@login_required
-def me_sign_up(request, shift_pk):
-    volunteer = _me(request)
-    shift = get_object_or_404(_my_teams_shifts(volunteer), pk=shift_pk)  # only the shifts of one's own teams
-    try:
-        signup = services.sign_up(actor=request.user, shift=shift, volunteer=volunteer)
-        messages.success(request, signup.get_status_display())
-    except (ValidationError, TransitionRefused, NoPermission) as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("volunteers:me")
+class MySignUpView(_MyServiceStep):
+    """Sign up for a shift of one of one's own teams (the quota, then the waitlist)."""
+
+    model = Shift
+    refused = "sign-up"
+
+    def own(self, volunteer):
+        return _my_teams_shifts(volunteer).select_related("activity")
+
+    def perform(self, shift, form):
+        signup = services.sign_up(actor=self.request.user, shift=shift, volunteer=self.volunteer)
+        messages.success(self.request, signup.get_status_display())
+        return signup
 
 
-@require_POST
-@login_required
-def me_correction(request, record_pk):
-    volunteer = _me(request)
-    record = get_object_or_404(ServiceHourRecord, pk=record_pk, volunteer=volunteer)
-    form = CorrectionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
-        services.request_correction(actor=request.user, record=record, **form.cleaned_data)
-        messages.success(request, _("Your request was sent to the team; it must answer within 15 days."))
-    except (ValidationError, TransitionRefused, NoPermission) as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("volunteers:me")
+class MyCorrectionView(_MyServiceStep):
+    """Ask the team to correct one of one's own records (it must answer within 15 days)."""
+
+    model = CorrectionRequest
+    form_class = CorrectionForm
+    refused = "correction"
+    success_message = gettext_lazy("Your request was sent to the team; it must answer within 15 days.")
+
+    def own(self, volunteer):
+        return volunteer.hour_records.select_related("team")
+
+    def perform(self, record, form):
+        return services.request_correction(actor=self.request.user, record=record, **form.cleaned_data)
 
 
-@require_POST
-@login_required
-def me_certificate(request, team_pk):
-    volunteer = _me(request)
-    # Only a team that recorded one's own approved hours certifies them (谁记录谁证明).
-    team = get_object_or_404(_my_certifying_teams(volunteer), pk=team_pk)
-    try:
-        cert = services.issue_certificate(actor=request.user, volunteer=volunteer, team=team)
-    except (ValidationError, TransitionRefused, NoPermission) as exc:
-        messages.error(request, _error_text(exc))
-        return redirect("volunteers:me")
-    return redirect("volunteers:certificate-pdf", cert.pk)
+class MyCertificateView(_MyServiceStep):
+    """A certificate of one's approved hours at a team that recorded them (谁记录谁证明), as a PDF."""
+
+    model = Certificate
+    refused = "certificate"
+
+    def own(self, volunteer):
+        return _my_certifying_teams(volunteer)
+
+    def perform(self, team, form):
+        return services.issue_certificate(actor=self.request.user, volunteer=self.volunteer, team=team)
+
+    def get_success_url(self, result):
+        return reverse("volunteers:certificate-pdf", args=[result.pk])
+
+
+# The old names of the routes' views (tests and other modules may import them).
+me_checkin = MyCheckInView.as_view()
+me_sign_up = MySignUpView.as_view()
+me_correction = MyCorrectionView.as_view()
+me_certificate = MyCertificateView.as_view()
 
 
 def _certificate_response(request, cert):

@@ -45,7 +45,8 @@ def test_the_volunteer_signs_up_checks_in_asks_a_correction_and_downloads_a_cert
     page.fill("#checkin-form input[name=code]", "ZZZZZZ")
     page.click("#checkin-form button")
     page.wait_for_selector(".alert-danger")
-    assert "您没有使用此签到码的班次" in page.locator(".alert-danger").inner_text()
+    assert "您没有使用此签到码的班次" in page.locator("#checkin-form .alert-danger").inner_text()  # beside the form
+    assert page.input_value("#checkin-form input[name=code]") == "ZZZZZZ"  # what was typed, kept
     page.fill("#checkin-form input[name=code]", shift.checkin_code.lower())
     page.click("#checkin-form button")
     page.wait_for_selector(".alert-success")
@@ -53,11 +54,18 @@ def test_the_volunteer_signs_up_checks_in_asks_a_correction_and_downloads_a_cert
     assert SignUp.objects.get(shift=shift, volunteer=me).status == "checked_in"
     fits(page)
 
-    # Ask the team to correct a record.
+    # Ask the team to correct a record: without the hours it is refused beside the form, the text kept.
     item = page.locator("#my-records .list-group-item").first
     item.locator("summary").click()
-    item.locator("[name=requested_hours]").fill("3")
     item.locator("[name=reason]").fill("实际服务到11点，少记一小时")
+    item.locator("[name=requested_hours]").evaluate("e => e.removeAttribute('required')")
+    item.locator("button").click()
+    page.wait_for_selector("#my-records .alert-danger")
+    item = page.locator("#my-records .list-group-item").first
+    assert "正确时长：" in item.locator(".alert-danger").inner_text() or "正确时长:" in item.locator(".alert-danger").inner_text()
+    assert item.locator("[name=reason]").input_value() == "实际服务到11点，少记一小时"
+    fits(page)
+    item.locator("[name=requested_hours]").fill("3")
     item.locator("button").click()
     page.wait_for_selector(".alert-success")
     assert "15天" in page.locator(".alert-success").inner_text()
