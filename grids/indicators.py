@@ -7,8 +7,8 @@ The engine (reports.engine) sums each measure per area and up the tree, so every
 or a ratio of sums. A median is not a sum of its parts: "time to close" is the mean calendar days from
 filing to closing over the incidents closed (a median needs the engine to roll up distributions)."""
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import ExtractDay, TruncDate
+from django.db.models import Count, F, Func, IntegerField, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,8 +153,22 @@ for order, (cls, name) in enumerate([
 
 # Time to close: calendar days from the filing day to the closing day, over the incidents filed in the
 # period and closed (a reopened incident is not closed until it is closed again).
+class DaysBetween(Func):
+    """Whole days from the second date to the first: PostgreSQL's date - date; julianday on SQLite (the
+    development database), where a date is text."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+                           arg_joiner=") - julianday(", **extra)
+
+
 CLOSED = Q(state=State.CLOSED, closed_on__isnull=False)
-DAYS_TO_CLOSE = ExtractDay(ExpressionWrapper(F("closed_on") - TruncDate("filed_at"), output_field=DurationField()))
+DAYS_TO_CLOSE = DaysBetween(F("closed_on"), TruncDate("filed_at"))
 register(Indicator(
     code="grids.incident_days_to_close", name=_("Days from filing to closing an incident (mean)"), unit=Unit.RATIO,
     numerator=Measure(_incidents, area_path="area", aggregate=Sum(DAYS_TO_CLOSE, filter=CLOSED)),
