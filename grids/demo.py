@@ -2,7 +2,9 @@
 grids core's demo made, 2,744 approved posts over the 143 urban communities of the four districts
 (in proportion to their grids), 66 全科社工 pilot communities (46.2%) and 3 smart-community pilots,
 community workers at ``scale`` (people-records; at least the demo accounts' two), routing rules,
-patrol plans and visits, and incidents in every state — all through the services."""
+patrol plans and visits, incidents in every state, and the community desk's year: window requests
+(on the spot, with the back office, completed, told), admission requests, departments' tasks accepted
+and refused, certificates of each allowed type — all through the services."""
 
 import datetime
 import random
@@ -15,8 +17,8 @@ from core.models import Area, StaffProfile
 from core.personal import make_id_number
 
 from . import services
-from .choices import Answer, AssignmentRole, PilotKind, PostType, Priority, Source, UnitKind
-from .models import ChecklistItem, IncidentCategory
+from .choices import Answer, AssignmentRole, NotifyChannel, PilotKind, PostType, Priority, Source, UnitKind
+from .models import CertificateType, ChecklistItem, IncidentCategory, ServiceItem, WorkItem
 
 YEAR = 2020
 POSTS = 2_744
@@ -70,9 +72,10 @@ def load(*, scale: float, stdout=None) -> None:
         services.add_pilot(actor=None, area=community, year=YEAR, kind=PilotKind.SMART, service_model="")
     workers = _workers(rng, communities, grids, scale)
     _incidents(rng, grids, workers)
+    desk = _desk(rng, communities, workers)
     if stdout:
         stdout.write(f"grids: {len(rows)} profiles, {POSTS} posts in {len(communities)} communities, "
-                     f"{GENERALIST_PILOTS} + {SMART_PILOTS} pilots, {len(workers)} workers")
+                     f"{GENERALIST_PILOTS} + {SMART_PILOTS} pilots, {len(workers)} workers, {desk}")
 
 
 def _workers(rng, communities, grids, scale):
@@ -175,3 +178,84 @@ def _incidents(rng, grids, workers):
     b = services.file_incident(actor=None, area=second, source=Source.RESIDENT, category=cats[0],
                                description="同一问题重复反映", filed_at=_at(datetime.date(YEAR, 11, 3)))
     services.mark_duplicate(actor=None, incident=b, of=a, at=_at(datetime.date(YEAR, 11, 3), 15))
+
+
+_RESIDENTS = ["李秀英", "王建国", "张桂兰", "刘志强", "陈玉梅", "杨光明", "赵淑珍", "周国庆"]
+
+
+def _desk(rng, communities, workers):
+    """The community desk of a year, mostly in the demo community worker's community (so the demo account
+    sees it) and a few others: window requests in each state, admission requests decided and pending,
+    tasks accepted and refused, certificates of each allowed type. A few dozen rows, not a city's year."""
+    own = next((w.area for w in workers if w.staff.user.username == "community_worker"), communities[0])
+    places = [own] + rng.sample([c for c in communities if c.pk != own.pk], min(5, len(communities) - 1))
+    items = list(ServiceItem.objects.filter(active=True).order_by("code"))
+    on_spot = [i for i in items if i.same_day]
+    back = [i for i in items if not i.same_day]
+    requests = 0
+    for n in range(36):
+        community = own if n % 3 else places[n % len(places)]
+        received = _at(datetime.date(YEAR, 2, 3) + datetime.timedelta(days=9 * n), 9 + n % 6)
+        who = _RESIDENTS[n % len(_RESIDENTS)]
+        if n % 2 == 0:
+            item = on_spot[n % len(on_spot)]
+            services.receive_window_request(actor=None, area=community, item=item, resident_name=who,
+                                            request=f"{item.name}", on_the_spot=True, result="已当场办结并告知",
+                                            received_at=received)
+        else:
+            item = back[n % len(back)]
+            req = services.receive_window_request(actor=None, area=community, item=item, resident_name=who,
+                                                  request=f"申请{item.name}", on_the_spot=False,
+                                                  back_office=item.owner_department, received_at=received)
+            fate = n % 7
+            if fate != 1:  # one in seven still with the back office
+                done = received + datetime.timedelta(hours=5) if fate == 3 else received + datetime.timedelta(days=4)
+                services.complete_window_request(actor=None, window_request=req, result="后台已办结", at=done)
+                if fate != 5:  # and a few of those not yet told
+                    services.notify_resident(actor=None, window_request=req, at=done + datetime.timedelta(hours=2),
+                                             channel=rng.choice([NotifyChannel.PHONE, NotifyChannel.SMS]))
+        requests += 1
+    # Admission requests of 龙子湖区's departments: one admitted, one rejected, one pending.
+    district = own.parent.parent
+    admissions = []
+    for k, (dept, title, admit) in enumerate([("区城市管理局", "门前三包巡查", True),
+                                              ("区市场监管局", "食品摊贩摸排", False),
+                                              ("区应急管理局", "防汛物资清点", None)]):
+        applied = datetime.date(YEAR, 3 + 3 * k, 2)
+        req = services.apply_for_admission(actor=None, area=district, department=dept, title=title,
+                                           legal_basis="区政府专项工作方案", applied_on=applied,
+                                           starts_on=applied + datetime.timedelta(days=60))
+        if admit is not None:
+            req = services.decide_admission(actor=None, admission=req, admit=admit,
+                                            note="经审核同意准入" if admit else "不属社区职责，不予准入",
+                                            on=applied + datetime.timedelta(days=10))
+        admissions.append(req)
+    # Tasks: listed ones accepted, an admitted one accepted, unlisted ones refused, one awaiting.
+    work = list(WorkItem.objects.filter(active=True).order_by("code"))
+    tasks = [("区统计局", "人口抽样调查", work[0], None, "accept"),
+             ("区民政局", "困难群众走访排查", work[1 % len(work)], None, "accept"),
+             ("区城市管理局", "门前三包巡查", None, admissions[0], "accept"),
+             ("区市场监管局", "食品摊贩摸排", None, admissions[1], "refuse"),
+             ("区文旅局", "文明创建材料报送", None, None, "refuse"),
+             ("区商务局", "商户经营数据填报", None, None, "refuse"),
+             ("区住建局", "物业小区满意度调查", None, None, None)]
+    for k, (dept, title, item, admission, fate) in enumerate(tasks):
+        received = datetime.date(YEAR, 4, 1) + datetime.timedelta(days=30 * k)
+        task = services.push_task(actor=None, area=own, department=dept, title=title, item=item,
+                                  admission=admission, received_on=received)
+        if fate == "accept":
+            services.accept_task(actor=None, task=task, on=received + datetime.timedelta(days=1))
+        elif fate == "refuse":
+            services.refuse_task(actor=None, task=task, on=received + datetime.timedelta(days=1))
+    # Certificates: each allowed type, over the year.
+    kinds = list(CertificateType.objects.filter(allowed=True).order_by("code"))
+    purposes = ["子女入学", "办理居住证", "申请助学金", "办理不动产登记"]
+    certificates = 0
+    for n in range(20):
+        kind = kinds[n % len(kinds)]
+        services.issue_certificate(actor=None, area=own if n % 4 else places[n % len(places)], cert_type=kind,
+                                   resident_name=_RESIDENTS[n % len(_RESIDENTS)], purpose=purposes[n % len(purposes)],
+                                   issued_on=datetime.date(YEAR, 1, 15) + datetime.timedelta(days=17 * n))
+        certificates += 1
+    return (f"{requests} window requests, {len(admissions)} admission requests, {len(tasks)} tasks, "
+            f"{certificates} certificates")

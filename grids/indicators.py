@@ -1,8 +1,14 @@
 """Indicators of grid management and community work (domain.md §2): grids with a published board,
 posts approved/filled/vacant, workers per grid, the pilots' share of the districts' urban communities
-(66 of 143 = 46.2% in 2020), smart-community pilots, patrols, incidents by on-time class."""
+(66 of 143 = 46.2% in 2020), smart-community pilots, patrols, incidents by on-time class, days to
+close, reopen rate, window requests done the same day, refused unlisted tasks, certificates by type.
 
-from django.db.models import Count, Q, Sum
+The engine (reports.engine) sums each measure per area and up the tree, so every figure here is a sum
+or a ratio of sums. A median is not a sum of its parts: "time to close" is the mean calendar days from
+filing to closing over the incidents closed (a median needs the engine to roll up distributions)."""
+
+from django.db.models import Count, F, Func, IntegerField, Q, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +16,7 @@ from core.choices import AreaKind, AreaLevel
 from core.models import Area
 from reports.registry import Indicator, Measure, Target, Unit, register
 
-from .choices import OnTime, PilotKind, WorkerStatus
+from .choices import OnTime, PilotKind, State, TaskState, WorkerStatus
 
 # GB/T 2260: positions 5-6 from 01 to 20 are districts (市辖区); 21+ counties and county-level cities.
 DISTRICT_CODE = r"^[0-9]{4}(0[1-9]|1[0-9]|20)"
@@ -65,6 +71,25 @@ def _incidents(period):
     as_of = min(period.end, timezone.localdate())
     return (Incident.objects.filter(filed_at__date__gte=period.start, filed_at__date__lte=period.end)
             .with_on_time_class(as_of))
+
+
+def _window_requests(period):
+    from .models import WindowRequest
+
+    return WindowRequest.objects.filter(received_at__date__gte=period.start, received_at__date__lte=period.end)
+
+
+def _refused_tasks(period):
+    from .models import CommunityTask
+
+    return CommunityTask.objects.filter(state=TaskState.REFUSED, decided_on__gte=period.start,
+                                        decided_on__lte=period.end)
+
+
+def _certificates(period):
+    from .models import Certificate
+
+    return Certificate.objects.filter(issued_on__gte=period.start, issued_on__lte=period.end)
 
 
 DISTRICT_COMMUNITIES = Measure(_district_communities, area_path="id", aggregate=Count("id"),
@@ -124,4 +149,74 @@ for order, (cls, name) in enumerate([
         code=f"grids.incidents_{cls}", name=name, unit=Unit.COUNT, order=70 + order, lowest_level=AreaLevel.GRID,
         numerator=Measure(_incidents, area_path="area", aggregate=Count("id", filter=Q(on_time_class=cls))),
         source=_("Filed in the period; classed on the working-day time limit"),
+    ))
+
+# Time to close: calendar days from the filing day to the closing day, over the incidents filed in the
+# period and closed (a reopened incident is not closed until it is closed again).
+class DaysBetween(Func):
+    """Whole days from the second date to the first: PostgreSQL's date - date; julianday on SQLite (the
+    development database), where a date is text."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+                           arg_joiner=") - julianday(", **extra)
+
+
+CLOSED = Q(state=State.CLOSED, closed_on__isnull=False)
+DAYS_TO_CLOSE = DaysBetween(F("closed_on"), TruncDate("filed_at"))
+register(Indicator(
+    code="grids.incident_days_to_close", name=_("Days from filing to closing an incident (mean)"), unit=Unit.RATIO,
+    numerator=Measure(_incidents, area_path="area", aggregate=Sum(DAYS_TO_CLOSE, filter=CLOSED)),
+    denominator=Measure(_incidents, area_path="area", aggregate=Count("id", filter=CLOSED),
+                        missing_reason=_("no incident filed in %(area)s in %(period)s has been closed")),
+    lowest_level=AreaLevel.GRID, order=74,
+    description=_("Calendar days, over the incidents filed in the period and closed."),
+))
+# Reopen rate: of the incidents that were closed (or ended unable) at least once, the share reopened on a
+# complaint. An incident reopened and still open was closed once, so it counts in both.
+REOPENED = Q(reopened_count__gt=0)
+register(Indicator(
+    code="grids.incident_reopen_rate", name=_("Incidents reopened on a complaint"), unit=Unit.PERCENT,
+    numerator=Measure(_incidents, area_path="area", aggregate=Count("id", filter=REOPENED)),
+    denominator=Measure(_incidents, area_path="area",
+                        aggregate=Count("id", filter=REOPENED | Q(state__in=[State.CLOSED, State.UNABLE])),
+                        missing_reason=_("no incident filed in %(area)s in %(period)s has been closed")),
+    lowest_level=AreaLevel.GRID, order=75,
+    source=_("Share of the closed incidents reopened on a complaint"),
+))
+register(Indicator(
+    code="grids.window_same_day", name=_("Window requests done the same day"), unit=Unit.PERCENT,
+    numerator=Measure(_window_requests, area_path="area",
+                      aggregate=Count("id", filter=Q(done_at__date=F("received_at__date")))),
+    denominator=Measure(_window_requests, area_path="area", aggregate=Count("id"),
+                        missing_reason=_("no window request received in %(area)s in %(period)s")),
+    lowest_level=AreaLevel.COMMUNITY, order=76,
+    source=_("Received at the one window in the period and done on the day they were received"),
+))
+register(Indicator(
+    code="grids.tasks_refused", name=_("Unlisted tasks refused by communities"), unit=Unit.COUNT,
+    numerator=Measure(_refused_tasks, area_path="area", aggregate=Count("id")), lowest_level=AreaLevel.COMMUNITY,
+    order=77, source=_("Tasks citing no listed item and no admitted request, refused in the period"),
+))
+register(Indicator(
+    code="grids.certificates_issued", name=_("Certificates issued by communities"), unit=Unit.COUNT,
+    numerator=Measure(_certificates, area_path="area", aggregate=Count("id")), lowest_level=AreaLevel.COMMUNITY,
+    order=78,
+))
+# By type: the types the city's list starts with (migration 0004); a type the city adds later counts in
+# the total above.
+for order, (code, name) in enumerate([
+        ("residence", _("Residence certificates issued")),
+        ("rental", _("Tenancy certificates issued")),
+        ("poor_student", _("Certificates of a student's family hardship issued")),
+        ("title_origin", _("Statements of a house's title origin issued"))]):
+    register(Indicator(
+        code=f"grids.certificates_{code}", name=name, unit=Unit.COUNT, order=79 + order,
+        lowest_level=AreaLevel.COMMUNITY,
+        numerator=Measure(_certificates, area_path="area", aggregate=Count("id", filter=Q(cert_type__code=code))),
     ))

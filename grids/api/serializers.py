@@ -1,8 +1,14 @@
 from rest_framework import serializers
 
+from core.api.serializers import ScopedModelSerializer
 from core.models import Area
 
+from ..choices import NotifyChannel
 from ..models import (
+    AdmissionRequest,
+    Certificate,
+    CertificateType,
+    CommunityTask,
     CommunityWorker,
     GridProfile,
     HandlingUnit,
@@ -11,6 +17,9 @@ from ..models import (
     PatrolVisit,
     Pilot,
     PostQuota,
+    ServiceItem,
+    WindowRequest,
+    WorkItem,
 )
 
 
@@ -105,3 +114,89 @@ class NotResponsibleSerializer(serializers.Serializer):
 
 class DuplicateSerializer(serializers.Serializer):
     of = serializers.CharField(help_text="reference of the original incident")
+
+
+# --- one window, burden reduction, certificates ---------------------------------------------------------
+class WindowRequestSerializer(ScopedModelSerializer):
+    """A resident's request at the one window. Recording it either closes it on the spot
+    (``on_the_spot`` with the ``result``) or hands it to the ``back_office`` by a ``target_date``
+    within the item's time limit (the latest allowed when left out)."""
+
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    item = serializers.SlugRelatedField(slug_field="code", queryset=ServiceItem.objects.filter(active=True))
+    on_the_spot = serializers.BooleanField(write_only=True, default=False)
+    target_date = serializers.DateField(required=False, allow_null=True, default=None)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    same_day = serializers.BooleanField(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = WindowRequest
+        fields = ["id", "ref", "area", "item", "resident_name", "request", "on_the_spot", "received_at", "state",
+                  "state_display", "back_office", "target_date", "result", "done_at", "notified_at",
+                  "notify_channel", "same_day", "is_overdue"]
+        read_only_fields = ["ref", "received_at", "state", "done_at", "notified_at"]
+        extra_kwargs = {"result": {"required": False}, "back_office": {"required": False},
+                        "notify_channel": {"required": False}}
+
+
+class WindowResultSerializer(serializers.Serializer):
+    result = serializers.CharField()
+
+
+class WindowNotifySerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=NotifyChannel.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AdmissionSerializer(ScopedModelSerializer):
+    """A department's request to admit a task not on the lists: 30 working days ahead, decided in 15."""
+
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = AdmissionRequest
+        fields = ["id", "area", "department", "title", "legal_basis", "funds_follow", "applied_on", "starts_on",
+                  "decide_by", "state", "state_display", "decided_on", "decision_note"]
+        read_only_fields = ["applied_on", "decide_by", "state", "decided_on", "decision_note"]
+
+
+class AdmissionDecisionSerializer(serializers.Serializer):
+    admit = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class TaskSerializer(ScopedModelSerializer):
+    """A department's task pushed to a community, citing a listed item (by code) or an admission request
+    (by id, within the caller's areas); accepted or refused by the community."""
+
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    item = serializers.SlugRelatedField(slug_field="code", queryset=WorkItem.objects.filter(active=True),
+                                        required=False, allow_null=True, default=None)
+    admission = serializers.PrimaryKeyRelatedField(queryset=AdmissionRequest.objects.all(), required=False,
+                                                   allow_null=True, default=None)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    listed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = CommunityTask
+        fields = ["id", "area", "department", "title", "description", "item", "admission", "received_on", "state",
+                  "state_display", "listed", "decided_on", "reason"]
+        read_only_fields = ["received_on", "state", "decided_on", "reason"]
+
+
+class CertificateSerializer(ScopedModelSerializer):
+    """An issued certificate: a type of the city's list (a type of the negative list is refused, 400, citing
+    the rule and naming the department that holds the fact), its number, text and seal-use entry."""
+
+    area = serializers.SlugRelatedField(slug_field="code", queryset=Area.objects.all())
+    cert_type = serializers.SlugRelatedField(slug_field="code", queryset=CertificateType.objects.all())
+    cert_type_name = serializers.CharField(source="cert_type.name", read_only=True)
+    seal_use_at = serializers.DateTimeField(source="seal_use.at", read_only=True, default=None)
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "number", "area", "cert_type", "cert_type_name", "resident_name", "purpose", "body",
+                  "issued_on", "seal_use_at"]
+        read_only_fields = ["number", "body", "issued_on"]

@@ -12,5 +12,9 @@ router.register("quotas", views.QuotaViewSet, basename="grids-quota")
 router.register("pilots", views.PilotViewSet, basename="grids-pilot")
 router.register("visits", views.VisitViewSet, basename="grids-visit")
 router.register("incidents", views.IncidentViewSet, basename="grids-incident")
+router.register("window", views.WindowRequestViewSet, basename="grids-window")
+router.register("admissions", views.AdmissionViewSet, basename="grids-admission")
+router.register("tasks", views.TaskViewSet, basename="grids-task")
+router.register("certificates", views.CertificateViewSet, basename="grids-certificate")
 
 urlpatterns = router.urls

@@ -6,11 +6,37 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
-from core.api.viewsets import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
+from core.api.viewsets import (
+    ScopedCreateListRetrieveViewSet,
+    ScopedModelViewSet,
+    ScopedReadOnlyViewSet,
+    Transition,
+)
 
 from .. import services
-from ..filtersets import GridProfileFilterSet, IncidentFilterSet, QuotaFilterSet, WorkerFilterSet
-from ..models import CommunityWorker, GridProfile, HandlingUnit, Incident, PatrolVisit, Pilot, PostQuota
+from ..filtersets import (
+    AdmissionFilterSet,
+    CertificateFilterSet,
+    GridProfileFilterSet,
+    IncidentFilterSet,
+    QuotaFilterSet,
+    TaskFilterSet,
+    WindowFilterSet,
+    WorkerFilterSet,
+)
+from ..models import (
+    AdmissionRequest,
+    Certificate,
+    CommunityTask,
+    CommunityWorker,
+    GridProfile,
+    HandlingUnit,
+    Incident,
+    PatrolVisit,
+    Pilot,
+    PostQuota,
+    WindowRequest,
+)
 from . import serializers as s
 
 
@@ -136,3 +162,78 @@ class IncidentViewSet(ScopedCreateListRetrieveViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         return self._step(request, s.IncidentReasonSerializer, services.reopen_incident)
+
+
+# --- one window, burden reduction, certificates ---------------------------------------------------------
+class WindowRequestViewSet(ScopedCreateListRetrieveViewSet):
+    """The one window's requests (一窗受理): recorded by the community's generalist, closed on the spot or
+    completed by the back office, then the resident is told. Paged by cursor, newest first."""
+
+    queryset = WindowRequest.objects.all()
+    pagination_class = CursorPagination
+    serializer_class = s.WindowRequestSerializer
+    filterset_class = WindowFilterSet
+    transitions = {
+        "complete": Transition(services.complete_window_request, input=s.WindowResultSerializer,
+                               object_arg="window_request"),
+        "notify": Transition(services.notify_resident, input=s.WindowNotifySerializer, object_arg="window_request"),
+    }
+
+    def base_queryset(self):
+        return WindowRequest.objects.select_related("area", "item")
+
+    def create_object(self, data):
+        return services.receive_window_request(actor=self.request.user, **data)
+
+
+class AdmissionViewSet(ScopedCreateListRetrieveViewSet):
+    """Admission requests (准入) for tasks not on the two lists, decided within 15 working days."""
+
+    queryset = AdmissionRequest.objects.all()
+    pagination_class = CursorPagination
+    serializer_class = s.AdmissionSerializer
+    filterset_class = AdmissionFilterSet
+    transitions = {
+        "decide": Transition(services.decide_admission, input=s.AdmissionDecisionSerializer, object_arg="admission"),
+    }
+
+    def base_queryset(self):
+        return AdmissionRequest.objects.select_related("area")
+
+    def create_object(self, data):
+        return services.apply_for_admission(actor=self.request.user, **data)
+
+
+class TaskViewSet(ScopedCreateListRetrieveViewSet):
+    """Departments' tasks pushed to communities: accepted when they cite a listed item or an admitted
+    request, refused in one step (409 with the rule when the other step is asked for)."""
+
+    queryset = CommunityTask.objects.all()
+    pagination_class = CursorPagination
+    serializer_class = s.TaskSerializer
+    filterset_class = TaskFilterSet
+    transitions = {
+        "accept": Transition(services.accept_task, object_arg="task"),
+        "refuse": Transition(services.refuse_task, object_arg="task"),
+    }
+
+    def base_queryset(self):
+        return CommunityTask.objects.select_related("area", "item", "admission")
+
+    def create_object(self, data):
+        return services.push_task(actor=self.request.user, **data)
+
+
+class CertificateViewSet(ScopedCreateListRetrieveViewSet):
+    """Certificates communities issue (社区出具证明), each with its seal-use entry."""
+
+    queryset = Certificate.objects.all()
+    pagination_class = CursorPagination
+    serializer_class = s.CertificateSerializer
+    filterset_class = CertificateFilterSet
+
+    def base_queryset(self):
+        return Certificate.objects.select_related("area", "cert_type", "seal_use")
+
+    def create_object(self, data):
+        return services.issue_certificate(actor=self.request.user, **data)
