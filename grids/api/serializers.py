@@ -167,7 +167,7 @@ class AdmissionDecisionSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class TaskSerializer(ScopedModelSerializer):
+class GridTaskSerializer(ScopedModelSerializer):
     """A department's task pushed to a community, citing a listed item (by code) or an admission request
     (by id, within the caller's areas); accepted or refused by the community."""
 
@@ -186,7 +186,7 @@ class TaskSerializer(ScopedModelSerializer):
         read_only_fields = ["received_on", "state", "decided_on", "reason"]
 
 
-class CertificateSerializer(ScopedModelSerializer):
+class GridCertificateSerializer(ScopedModelSerializer):
     """An issued certificate: a type of the city's list (a type of the negative list is refused, 400, citing
     the rule and naming the department that holds the fact), its number, text and seal-use entry."""
 

@@ -210,7 +210,7 @@ class TaskViewSet(ScopedCreateListRetrieveViewSet):
 
     queryset = CommunityTask.objects.all()
     pagination_class = CursorPagination
-    serializer_class = s.TaskSerializer
+    serializer_class = s.GridTaskSerializer
     filterset_class = TaskFilterSet
     transitions = {
         "accept": Transition(services.accept_task, object_arg="task"),
@@ -229,7 +229,7 @@ class CertificateViewSet(ScopedCreateListRetrieveViewSet):
 
     queryset = Certificate.objects.all()
     pagination_class = CursorPagination
-    serializer_class = s.CertificateSerializer
+    serializer_class = s.GridCertificateSerializer
     filterset_class = CertificateFilterSet
 
     def base_queryset(self):
