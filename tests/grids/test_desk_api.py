@@ -12,29 +12,14 @@ from grids import services
 from grids.choices import TaskState, WindowState
 from grids.models import AdmissionRequest, Certificate, CommunityTask, WindowRequest
 from tests.factories import grids as f
+from tests.grids.personas import CommunityDesk
 from tests.scoped import API
 
 pytestmark = pytest.mark.django_db
 
 
-class _CommunityDesk:
-    """The desk's records are kept by community workers: the in-scope persona is A's community worker,
-    the out-of-scope one the community worker of the other district's community."""
-
-    in_scope_persona = "worker_a"
-    out_of_scope_persona = "worker_b"
+class _CommunityDesk(CommunityDesk):
     audit_action_prefix = "grids."
-
-    def persona(self, world, name):
-        if name == "worker_b":
-            from django.contrib.auth import get_user_model
-
-            from core.choices import Role
-            from tests.factories import staff
-
-            user = get_user_model().objects.filter(username="worker_b").first()
-            return user or staff("worker_b", Role.COMMUNITY_WORKER, world.community_b)
-        return getattr(world, name)
 
 
 # --- one window -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from grids import services
 from grids.choices import TaskState, WindowState
 from grids.models import SealUse
 from tests.factories import grids as f
+from tests.grids.personas import CommunityDesk
 from tests.scoped import Pages
 
 pytestmark = pytest.mark.django_db
@@ -107,26 +108,9 @@ def test_a_redivision_that_would_orphan_a_grids_records_is_refused(world):
 
 
 # --- pages: persona matrix --------------------------------------------------------------------------------
-class _CommunityDesk:
-    """The desk's records are kept by community workers: the out-of-scope persona is the community
-    worker of the other district's community (a county officer only reads them)."""
-
-    in_scope_persona = "worker_a"
-    out_of_scope_persona = "worker_b"
-
-    def persona(self, world, name):
-        if name == "worker_b":
-            from django.contrib.auth import get_user_model
-
-            from core.choices import Role
-            from tests.factories import staff
-
-            user = get_user_model().objects.filter(username="worker_b").first()
-            return user or staff("worker_b", Role.COMMUNITY_WORKER, world.community_b)
-        return getattr(world, name)
 
 
-class _Window(_CommunityDesk):
+class _Window(CommunityDesk):
     def make_object(self, world):
         return f.window_request(world.community_a)
 
@@ -168,7 +152,7 @@ class TestWindowStep(_Window, Pages.Action):
         return {"complete-result": "已办结"}
 
 
-class _Task(_CommunityDesk):
+class _Task(CommunityDesk):
     def make_object(self, world):
         return f.task(world.community_a, listed=False)
 
@@ -218,7 +202,7 @@ class TestAdmissionPages(Pages.List, Pages.Export):
         return obj.title
 
 
-class _Cert(_CommunityDesk):
+class _Cert(CommunityDesk):
     def make_object(self, world):
         return f.certificate(world.community_a)
 
