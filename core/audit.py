@@ -5,6 +5,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .middleware import current_request_id
 from .models import Area, AuditEvent
@@ -21,6 +22,8 @@ def actor_label(actor) -> str:
 
 
 def _jsonable(value):
+    if isinstance(value, FieldFile):
+        return value.name or ""  # a stored file as its stored name, never its content
     if isinstance(value, PersonalValue):
         return value.masked  # never plaintext in the audit log
     if isinstance(value, models.Model):
@@ -60,11 +63,13 @@ def _area_of(target, area):
     return getattr(target, "area", None) if target is not None else None
 
 
-def build(*, actor, action: str, target=None, area=None, changes=None, reason: str = "", label: str = ""):
+def build(*, actor, action: str, target=None, area=None, changes=None, reason: str = "", label: str = "",
+          by: str = ""):
+    """One audit event; ``by`` names an actor who is not a user (the public page) in place of "system"."""
     area = _area_of(target, area)
     return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor_label(actor),
+        actor_label=by or actor_label(actor),
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None and target.pk is not None else "",

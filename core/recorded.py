@@ -64,6 +64,9 @@ def recheck(actor, instance, action: str = "change") -> None:
     if actor is None:
         return
     model = type(instance)
+    if area_path(model) is None and not hasattr(model._default_manager, "restrict"):
+        require_scope(actor, model, action, None)  # a city-wide table: still a city-wide holder
+        return
     if not model._default_manager.restrict(actor, action).filter(pk=instance.pk).exists():
         raise OutOfScope(_("No such record."))
 
@@ -98,16 +101,25 @@ def _lock(instance):
     return model._default_manager.select_for_update(of=("self",)).get(pk=instance.pk)
 
 
+def _related_label(obj) -> str:
+    """How a many-to-many member reads in the audit log: an area by its code, anything else by its key."""
+    return obj.code if isinstance(obj, Area) else str(obj.pk)
+
+
 @transaction.atomic
 def create_recorded(model_or_instance, values: dict | None = None, *, actor, action: str, area=None,
-                    reason: str = "", adjust=None, exclude=None):
+                    reason: str = "", adjust=None, exclude=None, m2m: dict | None = None, by: str = "",
+                    permission: str = "add"):
     """Create a record of ``model`` (or save the unsaved ``instance``) with ``values``.
 
     The actor needs the "add" permission within the record's area (``area`` overrides it: an area
     is created within its parent), the record must pass ``full_clean``, and once saved it must be
     within the actor's scope. One audit event ``action`` with the new values. ``adjust(instance, {})``
     runs after the values are set and before ``full_clean`` (the service's own rules); ``exclude``
-    names fields ``full_clean`` leaves to ``save`` (derived ones).
+    names fields ``full_clean`` leaves to ``save`` (derived ones). ``m2m`` ({field: objects}) sets
+    many-to-many fields once the row exists; the audit event lists their members (an area by its code).
+    ``by`` labels an actor who is not a user (``actor=None``: a resident on a public page).
+    ``permission`` is the model action checked ("add"; a profile kept by whoever may "change" it).
     """
     if isinstance(model_or_instance, models.Model):
         instance = model_or_instance
@@ -116,20 +128,34 @@ def create_recorded(model_or_instance, values: dict | None = None, *, actor, act
     model = type(instance)
     _set(instance, dict(values or {}))
     where = area if area is not None else area_of(instance)
-    require_scope(actor, model, "add", where)
+    require_scope(actor, model, permission, where)
     if adjust is not None:
         adjust(instance, {})
     instance.full_clean(exclude=exclude)
     instance.save()
-    recheck(actor, instance, "add")
+    after = audit.snapshot(instance)
+    for name, objects in (m2m or {}).items():
+        field = model._meta.get_field(name)
+        if not field.many_to_many:
+            raise ValidationError({name: _("This field cannot be set here.")})
+        objects = list(objects or [])
+        getattr(instance, name).set(objects)
+        if objects:
+            after[name] = sorted(_related_label(o) for o in objects)
+    recheck(actor, instance, permission)
     audit.record(actor=actor, action=action, target=instance, area=_audit_area(instance, area),
-                 changes=audit.diff({}, audit.snapshot(instance)), reason=reason)
+                 changes=audit.diff({}, after), reason=reason, by=by)
     return instance
+
+
+def changed(instance, before: dict) -> set[str]:
+    """The fields of ``before`` (the snapshot an ``adjust`` hook receives) whose value ``instance`` has changed."""
+    return set(audit.diff(before, audit.snapshot(instance, before.keys())))
 
 
 @transaction.atomic
 def update_recorded(instance, values: dict, *, allowed, actor, action: str, reason: str = "", check=None,
-                    adjust=None, exclude=None):
+                    adjust=None, exclude=None, permission: str = "change"):
     """Change ``values`` (only fields named in ``allowed``) of ``instance`` and record the change.
 
     The row is locked and re-read, the actor needs the "change" permission within its area (404
@@ -142,10 +168,11 @@ def update_recorded(instance, values: dict, *, allowed, actor, action: str, reas
     record once the scope is known (a state refusal: 409 only for those who may see it), ``adjust(instance,
     before)`` runs after the values are set and before ``full_clean`` (derived values, cross-field
     rules; ``before`` is the snapshot), ``exclude`` names fields ``full_clean`` leaves to ``save``.
+    ``permission`` is the model action checked before and after ("change"; a grant's term: "add").
     """
     model = type(instance)
     instance = _lock(instance)
-    require_scope(actor, model, "change", area_of(instance))
+    require_scope(actor, model, permission, area_of(instance))
     if check is not None:
         check(instance)
     refused = sorted(set(values) - set(allowed))
@@ -159,10 +186,29 @@ def update_recorded(instance, values: dict, *, allowed, actor, action: str, reas
     changes = audit.diff(before, audit.snapshot(instance))
     if changes:
         instance.save()
-        recheck(actor, instance, "change")
+        recheck(actor, instance, permission)
         audit.record(actor=actor, action=action, target=instance, area=area_of(instance), changes=changes,
                      reason=reason)
     return instance
+
+
+@transaction.atomic
+def upsert_recorded(model, lookup: dict, values: dict, *, actor, action: str, create_action: str = "",
+                    permission: str | None = None, reason: str = "", check=None, adjust=None, exclude=None):
+    """The one row of ``model`` that ``lookup`` names, set to ``values``: created (``create_recorded``
+    with ``lookup`` and ``values``, audited as ``create_action`` or ``action``) when there is none, else
+    changed (``update_recorded`` of those fields only, audited as ``action``; nothing when nothing
+    changed). ``check(instance)`` sees an existing row once its scope is known; ``adjust(instance,
+    before)`` runs in both paths (``before`` is {} for a new row). ``permission`` overrides the model
+    action checked in both ("add" / "change" by default). Returns ``(instance, created)``."""
+    existing = model._default_manager.filter(**lookup).first()
+    if existing is None:
+        instance = create_recorded(model, {**lookup, **values}, actor=actor, action=create_action or action,
+                                   reason=reason, adjust=adjust, exclude=exclude, permission=permission or "add")
+        return instance, True
+    instance = update_recorded(existing, values, allowed=tuple(values), actor=actor, action=action, reason=reason,
+                               check=check, adjust=adjust, exclude=exclude, permission=permission or "change")
+    return instance, False
 
 
 @transaction.atomic

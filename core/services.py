@@ -75,15 +75,10 @@ def _parent_for(code: str, level: str, parent_code: str | None):
 @transaction.atomic
 def create_area(*, actor, code: str, name: str, level: str, kind: str = "", parent_code: str | None = None) -> Area:
     parent = _parent_for(code, level, parent_code)
-    if actor is not None:
-        # Creating an area is a change within the parent's area.
-        require_in_scope(actor, _perm(Area, "add"), parent.code if parent else code)
-    area = Area(code=code, name=name, level=level, kind=kind or "", parent=parent)
-    area.full_clean()
-    area.save()
-    recheck(actor, area, "add")
-    audit.record(actor=actor, action="core.area.create", target=area, changes=audit.diff({}, audit.snapshot(area)))
-    return area
+    # Creating an area is a change within the parent's area (the city itself: within its own code),
+    # and the event is filed there.
+    return create_recorded(Area, {"code": code, "name": name, "level": level, "kind": kind or "", "parent": parent},
+                           area=parent, actor=actor, action="core.area.create")
 
 
 def update_area(*, actor, area: Area, name: str | None = None, kind: str | None = None) -> Area:
@@ -286,18 +281,10 @@ def import_population(*, actor, source, filename: str = "") -> ImportReport:
 
 @transaction.atomic
 def set_population(*, actor, area: Area, year: int, resident: int, registered: int) -> AreaPopulation:
-    require_in_scope(actor, _perm(AreaPopulation, "change"), area.code)
-    pop, created = AreaPopulation.objects.select_for_update().get_or_create(
-        area=area, year=year, defaults={"resident": resident, "registered": registered}
-    )
-    before = {} if created else audit.snapshot(pop)
-    pop.resident, pop.registered = resident, registered
-    pop.full_clean()
-    pop.save()
-    changes = audit.diff(before, audit.snapshot(pop))
-    if changes:
-        audit.record(actor=actor, action="core.population." + ("create" if created else "update"), target=pop,
-                     changes=changes)
+    """A year's population of an area, created or corrected (whoever may "change" population does both)."""
+    pop, _created = upsert_recorded(AreaPopulation, {"area": area, "year": year},
+                                    {"resident": resident, "registered": registered}, permission="change",
+                                    actor=actor, action="core.population.update", create_action="core.population.create")
     return pop
 
 
@@ -387,24 +374,22 @@ def add_staff(
 @transaction.atomic
 def save_staff_profile(*, actor, user, area: Area, full_name: str, id_number: str = "", phone: str = "",
                        title: str = "") -> StaffProfile:
-    require_in_scope(actor, _perm(StaffProfile, "change"), area.code)
-    profile = StaffProfile.objects.select_for_update().filter(user=user).first() or StaffProfile(user=user)
-    if profile.pk:
-        # Moving a profile into one's own area is a change of the profile where it was.
-        require_in_scope(actor, _perm(StaffProfile, "change"), profile.area.code)
-    if actor is None or user.pk != actor.pk:  # one's own real-name details are one's own
-        _require_may_manage(actor, user)
-    before = audit.snapshot(profile) if profile.pk else {}
-    profile.full_name, profile.area, profile.title = full_name, area, title
+    """A user's real-name profile, created or changed by whoever may "change" profiles where it is and
+    where it goes (a move needs both: the scope before and after the write), within the grant ceiling
+    except for one's own."""
+    def may_manage(profile, before=None):
+        if actor is None or user.pk != actor.pk:  # one's own real-name details are one's own
+            _require_may_manage(actor, user)
+
+    values = {"full_name": full_name, "area": area, "title": title}
     if id_number:
-        profile.id_number = id_number
+        values["id_number"] = id_number
     if phone:
-        profile.phone = phone
-    profile.full_clean()
-    profile.save()
-    recheck(actor, profile)
-    audit.record(actor=actor, action="core.staff_profile.save", target=profile,
-                 changes=audit.diff(before, audit.snapshot(profile)))
+        values["phone"] = phone
+    existing = StaffProfile.objects.filter(user=user).exists()
+    profile, _created = upsert_recorded(StaffProfile, {"user": user}, values, permission="change",
+                                        actor=actor, action="core.staff_profile.save",
+                                        check=may_manage, adjust=None if existing else may_manage)
     return profile
 
 
@@ -609,19 +594,15 @@ def redivide_areas(*, actor, retire: list, create: list[dict], on, reason: str) 
 @transaction.atomic
 def set_grant_term(*, actor, grant: StaffGrant, starts_on=None, ends_on=None, reason: str = "") -> StaffGrant:
     """Give a grant a term (both dates inclusive, None = open): outside it the grant lapses by itself."""
-    grant = StaffGrant.objects.select_for_update().select_related("area", "user").get(pk=grant.pk)
-    require_in_scope(actor, _perm(StaffGrant, "add"), grant.area.code)  # a term is part of the grant
-    before = audit.snapshot(grant, ["starts_on", "ends_on"])
-    grant.starts_on, grant.ends_on = starts_on, ends_on
-    if starts_on and ends_on and ends_on < starts_on:
-        raise ValidationError({"ends_on": _("A term cannot end before it starts.")})
-    grant.full_clean(exclude=["user", "area"])
-    changes = audit.diff(before, audit.snapshot(grant, ["starts_on", "ends_on"]))
-    if changes:
-        grant.save(update_fields=["starts_on", "ends_on"])
-        forget_scope(grant.user)
-        audit.record(actor=actor, action="core.grant.term", target=grant, area=grant.area, changes=changes,
-                     reason=reason)
+    def ordered(grant, before):
+        if grant.starts_on and grant.ends_on and grant.ends_on < grant.starts_on:
+            raise ValidationError({"ends_on": _("A term cannot end before it starts.")})
+
+    # A term is part of the grant: whoever may grant ("add") there sets it.
+    grant = update_recorded(grant, {"starts_on": starts_on, "ends_on": ends_on}, allowed=("starts_on", "ends_on"),
+                            permission="add", actor=actor, action="core.grant.term", reason=reason,
+                            adjust=ordered, exclude=["user", "area"])
+    forget_scope(grant.user)
     return grant
 
 
@@ -649,24 +630,17 @@ def set_workday_override(*, actor, date, is_workday: bool, reason: str):
     from .models import WorkdayOverride
 
     _require_city_wide(actor, WORKDAY_PERMISSION)
-    override = WorkdayOverride.objects.select_for_update().filter(date=date).first() or WorkdayOverride(date=date)
-    before = audit.snapshot(override) if override.pk else {}
-    override.is_workday, override.reason = is_workday, (reason or "").strip()
-    override.full_clean()
-    changes = audit.diff(before, audit.snapshot(override))
-    if changes:
-        override.save()
-        audit.record(actor=actor, action="core.workday_override.save", target=override, changes=changes,
-                     reason=override.reason)
+    reason = (reason or "").strip()
+    override, _created = upsert_recorded(WorkdayOverride, {"date": date}, {"is_workday": is_workday, "reason": reason},
+                                         permission="change", actor=actor, action="core.workday_override.save",
+                                         reason=reason)
     return override
 
 
 @transaction.atomic
 def delete_workday_override(*, actor, override, reason: str = "") -> None:
     _require_city_wide(actor, "core.delete_workdayoverride")
-    audit.record(actor=actor, action="core.workday_override.delete", target=override, reason=reason,
-                 changes=audit.diff(audit.snapshot(override), {}))
-    override.delete()
+    delete_recorded(override, actor=actor, action="core.workday_override.delete", reason=reason)
 
 
 # --- reveals kept for a while ---------------------------------------------------------------------------
@@ -727,14 +701,11 @@ def escalate_finding(*, finding: Finding, today, new_due_date=None, top_level: s
         finding=finding, from_level=current, to_level=to_level, previous_due_date=finding.due_date,
         due_date=new_due_date,
     )
-    before = audit.snapshot(finding, ["level", "due_date"])
-    finding.level, finding.due_date = to_level, new_due_date
-    finding.save(update_fields=["level", "due_date"])
-    audit.record(actor=None, action="core.finding.escalate", target=finding,
-                 changes=audit.diff(before, audit.snapshot(finding, ["level", "due_date"])),
-                 reason=_("Overdue since %(date)s") % {"date": escalation.previous_due_date})
+    update_recorded(finding, {"level": to_level, "due_date": new_due_date}, allowed=("level", "due_date"), actor=None,
+                    action="core.finding.escalate",
+                    reason=_("Overdue since %(date)s") % {"date": escalation.previous_due_date})
     return escalation
 
 
 # --- recorded writes (core.recorded): every app's create/update/delete of a scoped record -------------
-from .recorded import create_recorded, delete_recorded, update_recorded  # noqa: E402, F401
+from .recorded import create_recorded, delete_recorded, update_recorded, upsert_recorded  # noqa: E402, F401

@@ -52,6 +52,8 @@ class Category(models.Model):
     """A kind of matter (内容分类化): how fast the two committees must answer, and whether it is a
     major matter (重大事项) that must go through 四议两公开."""
 
+    scope_field = None  # city-wide reference data: written by a city-level holder only
+
     name = models.CharField(_("name"), max_length=50, unique=True)
     response_days = models.PositiveSmallIntegerField(_("days to answer"), default=7)
     is_major = models.BooleanField(_("major matter"), default=False)
@@ -80,6 +82,8 @@ class QuorumRule(models.Model):
     ratio. A motion passes when "for" reaches pass_num/pass_den of those present (or of all who
     should attend).
     """
+
+    scope_field = None  # city-wide reference data: written by a city-level holder only
 
     body_kind = models.CharField(_("body"), max_length=30, choices=BodyKind.choices)
     province = models.CharField(_("province code"), max_length=2, blank=True,

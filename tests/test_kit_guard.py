@@ -45,32 +45,10 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'child_care/services.py::register_person'): LATER,
     ('hand-written audited write', 'child_care/services.py::set_situation'): LATER,
     ('hand-written audited write', 'child_care/services.py::update_person'): LATER,
-    ('hand-written audited write', 'core/services.py::create_area'):
-        "an area's scope is its parent's code, which create_recorded (the record's own area) cannot express",
-    ('hand-written audited write', 'core/services.py::save_staff_profile'):
-        'an upsert keyed by the user; a move needs scope where it was and where it goes; one\'s own profile skips the ceiling',
-    ('hand-written audited write', 'core/services.py::delete_workday_override'):
-        'city-wide calendar: refused with its own message to anyone not city-wide',
-    ('hand-written audited write', 'core/services.py::set_workday_override'):
-        'city-wide calendar: refused with its own message to anyone not city-wide; upsert by date',
-    ('hand-written audited write', 'core/services.py::escalate_finding'):
-        'a system step (the nightly check) with its own escalation row',
     ('hand-written audited write', 'core/services.py::import_areas'):
         'bulk: set-wise writes with bulk audit rows',
     ('hand-written audited write', 'core/services.py::redivide_areas'):
         'bulk: one re-division retires and creates several areas with successor rows',
-    ('hand-written audited write', 'core/services.py::set_grant_term'):
-        'a term is part of the grant: needs the grant permission, not the change permission update_recorded checks',
-    ('hand-written audited write', 'core/services.py::set_population'):
-        'an upsert by (area, year) with the create/update action chosen by what existed',
-    ('hand-written audited write', 'governance/services/_base.py::_record'):
-        'kept for writes the kit cannot record faithfully (secret ballots, hidden scores, files)',
-    ('hand-written audited write', 'governance/services/_base.py::_snapshot'):
-        "audit.snapshot with files as their stored names (the kit's snapshot cannot store file fields)",
-    ('hand-written audited write', 'governance/services/evaluations.py::open_evaluation'):
-        "the many-to-many grids are added after the save; create_recorded's snapshot would miss them",
-    ('hand-written audited write', 'governance/services/reference.py::save_reference'):
-        'city-wide reference models without a scoped manager',
     ('hand-written audited write', 'grids/services.py::_move'): LATER,
     ('hand-written audited write', 'grids/services.py::_record'): LATER,
     ('hand-written audited write', 'grids/services.py::_snapshot'): LATER,
@@ -92,10 +70,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'social_orgs/services.py::set_credit_rule'): LATER,
     ('hand-written audited write', 'social_orgs/services.py::update_organisation'): LATER,
     ('hand-written audited write', 'social_orgs/services.py::import_registered'): LATER,
-    ('hand-written audited write', 'volunteers/services.py::update_record'):
-        'on update_recorded; its adjust hook compares single fields with audit.snapshot to send a changed record back for approval',
-    ('hand-written audited write', 'volunteers/applications.py::submit_application'):
-        'a public self-registration: no actor with a scope, created with its own audit row',
     ('writing API action', 'child_care/api/views.py::CategoryRecordViewSet.end'): LATER,
     ('writing API action', 'child_care/api/views.py::PersonViewSet.reveal'): LATER,
     ('writing API action', 'child_care/api/views.py::PersonViewSet.review'): LATER,

@@ -17,10 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
 from core.exceptions import TransitionRefused
 from core.personal import age_on, index_lookup, str_plain, validate_id_number
-from core.recorded import require_scope, update_recorded
+from core.recorded import create_recorded, require_scope, update_recorded
 
 from . import services
 from .choices import ApplicationStatus
@@ -74,13 +73,9 @@ def submit_application(*, name: str, id_number: str, phone: str, area, service_f
         service_fields=service_fields.strip(), skills=(skills or "").strip(),
         guardian_name=(guardian_name or "").strip() if guardian_consent else "",
         guardian_consent=bool(guardian_consent), data_consent_at=now)
-    application.full_clean(exclude=["id_number_index"])
-    application.save()
-    event = audit.build(actor=None, action="volunteers.application.submit", target=application,
-                        changes=audit.diff({}, audit.snapshot(application)))
-    event.actor_label = PUBLIC_ACTOR_LABEL
-    event.save()
-    return application
+    # No actor with a scope: a resident on the public page, named so in the audit log.
+    return create_recorded(application, actor=None, by=PUBLIC_ACTOR_LABEL, action="volunteers.application.submit",
+                           exclude=["id_number_index"])
 
 
 def already_registered(application) -> Volunteer | None:

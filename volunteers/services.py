@@ -21,7 +21,7 @@ from core.exceptions import NoPermission, TransitionRefused
 from core.models import Area
 from core.personal import age_on, birth_date, index_lookup, sex, str_plain, validate_id_number
 from core.querysets import require_visible
-from core.recorded import create_recorded, delete_recorded, update_recorded
+from core.recorded import changed, create_recorded, delete_recorded, update_recorded
 from core.services import require_in_scope
 
 from . import rules
@@ -566,7 +566,7 @@ def update_record(*, actor, record: ServiceHourRecord, hours=None, description: 
         if record.shift_id and record.hours > record.shift.duration_hours:
             raise _errors("hours", _("At most %(h)s hours: the shift's length (travel time does not count).")
                           % {"h": record.shift.duration_hours})
-        if any(audit.snapshot(record, [k])[k] != before[k] for k in ("hours", "description", "service_date")):
+        if changed(record, before) & {"hours", "description", "service_date"}:
             record.status = RecordStatus.SUBMITTED  # a changed record waits for approval again
 
     values = {}

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
 from core.exceptions import TransitionRefused
 from core.recorded import perm_name, update_recorded
 from core.services import require_in_scope
@@ -78,23 +77,6 @@ def _load_matter(actor, matter, action="change"):
     matter = Matter.objects.select_for_update().select_related("area", "category").get(pk=matter.pk)
     require_in_scope(actor, _perm(Matter, action), matter.area.code)
     return matter
-
-
-def _snapshot(instance) -> dict:
-    """audit.snapshot, with files as their stored names."""
-    from django.db.models import FileField
-
-    files = [f.name for f in instance._meta.concrete_fields if isinstance(f, FileField)]
-    out = audit.snapshot(instance, [f.name for f in instance._meta.concrete_fields if f.name not in files])
-    out.update({name: getattr(instance, name).name or "" for name in files})
-    return out
-
-
-def _record(actor, action, target, before=None, reason="", area=None, changes=None):
-    if changes is None:
-        changes = audit.diff(before or {}, _snapshot(target))
-    audit.record(actor=actor, action=f"governance.{action}", target=target, area=area, changes=changes,
-                 reason=reason)
 
 
 def _change(actor, instance, action, reason="", *, exclude=None, **values):

@@ -34,11 +34,9 @@ from ._base import (
     _change,
     _load_matter,
     _perm,
-    _record,
     _require_seat,
     _require_stage,
     _set_stage,
-    _snapshot,
 )
 
 
@@ -75,15 +73,9 @@ def open_evaluation(*, actor, matter, closes_at, threshold=Decimal("3.5"), min_r
     if outside:
         raise ValidationError({"grids": _("%(grids)s: not a grid of %(community)s.")
                                % {"grids": _grid_names(outside), "community": matter.area.name}})
-    rnd = EvaluationRound(area=matter.area, matter=matter, closes_at=closes_at, threshold=threshold,
-                          min_responses=min_responses)
-    rnd.full_clean()
-    rnd.save()
-    rnd.grids.set(grids)
-    changes = audit.diff({}, _snapshot(rnd))
-    if grids:
-        changes["grids"] = [None, sorted(g.code for g in grids)]
-    _record(actor, "evaluation.open", rnd, changes=changes)
+    rnd = create_recorded(EvaluationRound, {"area": matter.area, "matter": matter, "closes_at": closes_at,
+                                            "threshold": threshold, "min_responses": min_responses},
+                          m2m={"grids": grids}, actor=actor, action="governance.evaluation.open")
     _set_stage(actor, matter, Stage.EVALUATING, "evaluate")
     return rnd
 

@@ -36,7 +36,6 @@ from ._base import (
     _load_matter,
     _perm,
     _previous_done,
-    _record,
     _refuse_order,
     _require_stage,
     _set_stage,
@@ -138,8 +137,9 @@ def schedule_meeting(*, actor, matter, body_kind, scheduled_at, location, agenda
                       eligible_reason=eligible_reason if body_kind in ROSTER_BODIES and members != on_roster else "")
     meeting = create_recorded(meeting, actor=actor, action="governance.meeting.notice")
     if meeting.eligible_reason:
-        _record(actor, "meeting.eligible_override", meeting, reason=meeting.eligible_reason,
-                changes={"eligible": [on_roster, members]})
+        # The override is its own event (who changed the roster's count, from what, why).
+        audit.record(actor=actor, action="governance.meeting.eligible_override", target=meeting,
+                     reason=meeting.eligible_reason, changes={"eligible": [on_roster, members]})
     if step is not None and step.status == StepStatus.FAILED:
         # A step whose vote failed is open again for the new meeting.
         _change(actor, step, "step.reopen", status=StepStatus.PENDING)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import TransitionRefused
-from core.services import recheck, require_in_scope
+from core.recorded import create_recorded
+from core.services import require_in_scope
 
 from ..choices import (
     Capacity,
@@ -30,7 +31,6 @@ from ._base import (
     _load_matter,
     _perm,
     _previous_done,
-    _record,
     _refuse_order,
     _require_seat,
     _require_stage,
@@ -86,11 +86,7 @@ def post_publication(*, actor, matter, kind, content, photo_taken_at, channel=Pu
                               due_on=_publication_due(matter, kind), posted_at=now, photo_taken_at=photo_taken_at)
     if photo is not None:
         publication.photo = photo
-    publication.full_clean()
-    publication.save()
-    recheck(actor, publication, "add")
-    _record(actor, "publication.post", publication)
-    return publication
+    return create_recorded(publication, actor=actor, action="governance.publication.post")
 
 
 @transaction.atomic

@@ -4,27 +4,27 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
+from core.recorded import create_recorded, update_recorded
 from core.services import require_perm
 
 from ..models import (
     QuorumRule,
 )
-from ._base import _perm, _snapshot
+from ._base import _perm
 
 
 # --- reference data (admin) ------------------------------------------------------------------------------
 @transaction.atomic
 def save_reference(*, actor, instance):
-    """Save a category or a quorum rule (city-wide reference data) with its audit event."""
+    """Save a category or a quorum rule (city-wide reference data: a city-level holder of the permission
+    only) with its audit event; ``instance`` carries the values (an unsaved one is created)."""
     model = type(instance)
-    require_perm(actor, _perm(model, "change" if instance.pk else "add"))
-    before = _snapshot(model.objects.get(pk=instance.pk)) if instance.pk else {}
-    instance.full_clean()
-    instance.save()
-    audit.record(actor=actor, action=f"governance.{model._meta.model_name}.save", target=instance,
-                 changes=audit.diff(before, _snapshot(instance)))
-    return instance
+    action = f"governance.{model._meta.model_name}.save"
+    if not instance.pk:
+        return create_recorded(instance, actor=actor, action=action)
+    fields = [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
+    values = {name: getattr(instance, name) for name in fields}
+    return update_recorded(model.objects.get(pk=instance.pk), values, allowed=fields, actor=actor, action=action)
 
 
 CATEGORY_FIELDS = ["name", "response_days", "is_major", "major_amount", "publication_days"]
