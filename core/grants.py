@@ -10,7 +10,11 @@ and offered by forms through ``grantable_roles``:
   auditor's permissions, nor any role at the city, whose reach he does not hold);
 - the roles that need a second factor (city administrator, auditor) are given only by someone
   who holds one of them at an area covering it;
-- nobody grants to, or revokes from, themselves; a superuser's grants are a superuser's business.
+- nobody grants to, or revokes from, themselves; a superuser's grants are a superuser's business;
+- except that a role in ``APPOINTED_BY`` is given by a holder of one of its appointing roles at an
+  area covering it, *without* holding the role's permissions: the children's roles are approved by
+  civil-affairs officers who must not themselves open children's records (least privilege and
+  approval of staff access, 未成年人网络保护条例 Art. 36).
 
 ``actor=None`` (the system: commands, the demo loader, migrations) and superusers may do
 everything. The roles' permissions are read from their groups (``core.scope``), so a role
@@ -20,10 +24,21 @@ extended by an app, or edited in the admin, is judged by what it actually allows
 from django.utils.translation import gettext as _
 
 from .choices import SECOND_FACTOR_ROLES, Role
-from .scope import _group_perms, scope_for
+from .scope import role_permissions as _role_permissions
+from .scope import scope_for
 
 ADD = "core.add_staffgrant"
 DELETE = "core.delete_staffgrant"
+
+# Roles given by appointment: role -> the roles whose holders appoint to it (within their own area).
+# The bureau approves a rescue station's staff (stations are at the city or a county); the district's
+# civil-affairs office and the bureau appoint township supervisors (督导员) and village/community child
+# directors (儿童主任). None of the appointers sees a child's record.
+APPOINTED_BY: dict[str, set[str]] = {
+    Role.RESCUE_STAFF: {Role.CITY_ADMIN},
+    Role.CHILD_SUPERVISOR: {Role.CITY_ADMIN, Role.COUNTY_OFFICER},
+    Role.CHILD_DIRECTOR: {Role.CITY_ADMIN, Role.COUNTY_OFFICER},
+}
 
 
 class Refusal:
@@ -41,7 +56,7 @@ def _is_system(actor) -> bool:
 
 
 def role_permissions(role: str) -> set[str]:
-    return set(_group_perms({role}).get(role, ()))
+    return set(_role_permissions(role))
 
 
 def refusal(actor, role: str, area, *, user=None, action: str = ADD) -> Refusal | None:
@@ -58,16 +73,24 @@ def refusal(actor, role: str, area, *, user=None, action: str = ADD) -> Refusal 
         return Refusal(_("Only a superuser may change a superuser's roles."))
     if role not in Role.values:
         return Refusal(_("Unknown role %(role)s.") % {"role": role})
+    if _appoints(scope, role, area):
+        return None
     missing = [perm for perm in role_permissions(role) if not scope.covers(perm, area.code)]
     if missing:
         return Refusal(_("You may not grant %(role)s at %(area)s: it reaches further than your own roles.")
                        % {"role": Role(role).label, "area": area})
-    if role in SECOND_FACTOR_ROLES and not any(
-        any(area.code.startswith(prefix) for prefix, _level, _code in scope.roles.get(held, ()))
-        for held in SECOND_FACTOR_ROLES
-    ):
+    if role in SECOND_FACTOR_ROLES and not _holds_at(scope, SECOND_FACTOR_ROLES, area):
         return Refusal(_("Only a city administrator may grant %(role)s.") % {"role": Role(role).label})
     return None
+
+
+def _holds_at(scope, roles, area) -> bool:
+    """The actor holds one of ``roles`` at an area covering ``area``."""
+    return any(area.code.startswith(prefix) for held in roles for prefix, _level, _code in scope.roles.get(held, ()))
+
+
+def _appoints(scope, role: str, area) -> bool:
+    return role in APPOINTED_BY and _holds_at(scope, APPOINTED_BY[role], area)
 
 
 def can_grant(actor, role: str, area, *, user=None) -> bool:

@@ -251,6 +251,12 @@ def _group_perms(roles) -> dict[str, set[str]]:
     return _perms_cache.get(None if versions is None else versions[0], key, load)
 
 
+def role_permissions(role: str) -> frozenset[str]:
+    """The permissions ("app.codename") a role's group holds now: the public way for apps to ask what a
+    role allows (kept per process under the roles' version, like the rest of the scope)."""
+    return frozenset(_group_perms({role}).get(role, ()))
+
+
 def scope_for(user) -> Scope:
     """The user's scope, kept on the user object for the request and per process while the shared
     version holds (a grant or a role's permissions changed anywhere: every process re-reads).
