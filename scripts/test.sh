@@ -43,8 +43,20 @@ export PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium
 # Every service is here: a test skipped for want of PostgreSQL, Redis or Chromium is a failure.
 export PORTAL_FULL_STACK=1
 
+# Two test processes on CI's two cores (TEST_WORKERS=1 for one; at most 4 by default), each with its
+# own test database and Redis database (portal/settings.py). `--dist load`, not `loadfile`: pytest-django
+# sorts transactional tests (browser, Celery worker) last, and `load` hands each process its tests in that
+# order, so a flush never empties the reference rows under an ordinary test; `loadfile` sends a file's
+# transactional test along with its ordinary ones, early (63 failures when tried).
+cpus=$(nproc 2>/dev/null || echo 1)
+workers=${TEST_WORKERS:-$(( cpus < 4 ? cpus : 4 ))}
+xdist=()
+if [ "$workers" -gt 1 ] && ! printf '%s\n' "$@" | grep -qE '^(-n|--numprocesses)'; then
+    xdist=(-n "$workers" --dist load)
+fi
+
 status=0
-.venv/bin/python -m pytest "$@" || status=$?
+.venv/bin/python -m pytest "${xdist[@]}" "$@" || status=$?
 if [ "$status" -eq 5 ]; then
     echo "test.sh: pytest collected no tests (exit 5); treating that as a failure." >&2
     exit 1
