@@ -1,16 +1,37 @@
 """API of the social-organisations app: the same services and scoped querysets as the pages.
 Each step of an organisation's life is a POST action; a refused step answers 409 with the reason."""
 
+from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ScopedCreateListRetrieveViewSet
+from core.api.viewsets import ScopedCreateListRetrieveViewSet, Transition
 
 from .. import services
-from ..filtersets import ListingFilterSet, OrganisationFilterSet
-from ..models import AnnualReport, CommunityOrg, CreditListing, InspectionPlan, Organisation
+from ..choices import IncubationStatus, InspectionKind, SupportKind
+from ..filtersets import (
+    CentreFilterSet,
+    FeeInspectionFilterSet,
+    IncubationFilterSet,
+    ListingFilterSet,
+    LotteryAllocationFilterSet,
+    LotteryFundFilterSet,
+    OrganisationFilterSet,
+)
+from ..models import (
+    AnnualReport,
+    CommunityOrg,
+    CreditListing,
+    Incubation,
+    IncubationCentre,
+    Inspection,
+    InspectionPlan,
+    LotteryFund,
+    Organisation,
+    SupportGrant,
+)
 from . import serializers as s
 
 
@@ -145,3 +166,99 @@ class InspectionPlanViewSet(ScopedCreateListRetrieveViewSet):
         body.is_valid(raise_exception=True)
         plan = services.draw_plan(actor=request.user, plan=self.get_object(), seed=body.validated_data["seed"])
         return Response(s.PlanSerializer(plan).data)
+
+
+# --- fee inspections, welfare-lottery funds, incubation ------------------------------------------------
+class _UpdateViaService(mixins.UpdateModelMixin, ScopedCreateListRetrieveViewSet):
+    """Create, list, retrieve and PATCH/PUT, each write through a service (no delete)."""
+
+    update_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return self.update_serializer_class
+        return super().get_serializer_class()
+
+    def perform_update(self, serializer):
+        serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
+
+
+class FeeInspectionViewSet(_UpdateViaService):
+    """Fee inspections of industry associations and chambers (涉企收费检查): POST records one (two
+    inspectors at least, an association only); PATCH enters findings, refunds and the verified
+    rectification."""
+
+    queryset = Inspection.objects.filter(kind=InspectionKind.FEE).select_related("organisation")
+    serializer_class = s.FeeInspectionSerializer
+    update_serializer_class = s.FeeInspectionUpdateSerializer
+    filterset_class = FeeInspectionFilterSet
+
+    def create_object(self, data):
+        data = dict(data)
+        return services.record_fee_inspection(actor=self.request.user, org=data.pop("organisation"), **data)
+
+    def update_object(self, instance, data):
+        return services.update_fee_inspection(actor=self.request.user, inspection=instance, **data)
+
+
+class LotteryFundViewSet(_UpdateViaService):
+    """Welfare-lottery funds (福彩公益金), a fund per area and year, with their allocations; PATCH
+    changes the amount (never below what is allocated), the budget document and remarks."""
+
+    queryset = LotteryFund.objects.select_related("area").prefetch_related(
+        Prefetch("allocations", queryset=SupportGrant.objects.select_related("organisation", "area")
+                 .order_by("granted_on", "pk")))
+    serializer_class = s.LotteryFundSerializer
+    update_serializer_class = s.LotteryFundUpdateSerializer
+    filterset_class = LotteryFundFilterSet
+
+    def create_object(self, data):
+        return services.create_lottery_fund(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_lottery_fund(actor=self.request.user, fund=instance, **data)
+
+
+class LotteryAllocationViewSet(ScopedCreateListRetrieveViewSet):
+    """Allocations of welfare-lottery funds: POST allocates from a fund the caller may change (what
+    it pays for, to which organisation), refused beyond what is left or outside the fund's year."""
+
+    queryset = SupportGrant.objects.filter(kind=SupportKind.LOTTERY, fund__isnull=False).select_related(
+        "organisation", "area")
+    serializer_class = s.LotteryAllocationSerializer
+    filterset_class = LotteryAllocationFilterSet
+
+    def create_object(self, data):
+        return services.allocate_lottery_fund(actor=self.request.user, **data)
+
+
+class IncubationCentreViewSet(_UpdateViaService):
+    """The city's social-organisation service centre and the county incubation centres (孵化基地)."""
+
+    queryset = IncubationCentre.objects.select_related("area", "operator").annotate(
+        incubating=Count("incubations", filter=Q(incubations__status=IncubationStatus.INCUBATING)),
+        graduated=Count("incubations", filter=Q(incubations__status=IncubationStatus.GRADUATED)))
+    serializer_class = s.IncubationCentreSerializer
+    update_serializer_class = s.IncubationCentreUpdateSerializer
+    filterset_class = CentreFilterSet
+
+    def create_object(self, data):
+        return services.create_centre(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_centre(actor=self.request.user, centre=instance, **data)
+
+
+class IncubationViewSet(ScopedCreateListRetrieveViewSet):
+    """Incubated organisations: POST admits one to a centre the caller may change (within its free
+    space); ``end`` closes the term — graduated (出壳) or left before — with what happened."""
+
+    queryset = Incubation.objects.select_related("centre", "organisation")
+    serializer_class = s.IncubationSerializer
+    filterset_class = IncubationFilterSet
+    transitions = {
+        "end": Transition(services.end_incubation, input=s.EndIncubationSerializer, output=s.IncubationSerializer),
+    }
+
+    def create_object(self, data):
+        return services.admit_to_centre(actor=self.request.user, **data)
