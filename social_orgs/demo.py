@@ -42,6 +42,8 @@ DIRECTORY = 45
 LATE_REPORTS = 16      # + 3 unreachable + 2 warnings + 2 without a party organisation = 23 abnormal
 VENTURE = [80_000, 70_000, 60_000, 50_000, 40_000]  # 300,000 yuan
 LOTTERY = [("社会组织孵化基地运营", 150_000), ("社会组织能力建设培训", 100_000), ("社区社会组织公益服务项目", 150_000)]
+LOTTERY_YUAN = 400_000  # a year, allocated as LOTTERY says
+LOTTERY_YEARS = (2019, YEAR)
 
 _INDUSTRY = ["建筑业", "物流", "餐饮", "电子商务", "家具", "光伏", "玻璃", "食品", "纺织", "汽车销售", "房地产",
              "农机", "医药", "旅游", "广告", "印刷", "珠宝", "茶叶", "渔业", "物业管理", "软件", "装饰", "保险",
@@ -204,9 +206,15 @@ def _support(rng, city, directory):
         services.record_grant(actor=None, kind=SupportKind.VENTURE, area=org.area, org=org, year=YEAR, venture_round=rnd,
                               title=f"“智汇珠城 牵手公益”公益创投：{org.name}社区服务项目", amount=Decimal(amount),
                               granted_on=D(YEAR, 6, 30))
-    for title, amount in LOTTERY:
-        services.record_grant(actor=None, kind=SupportKind.LOTTERY, area=city, year=YEAR, title=title,
-                              amount=Decimal(amount), granted_on=D(YEAR, 4, 1))
+    # The city's welfare-lottery funds (福彩公益金), 400,000 yuan a year, each year allocated in full
+    # through the fund (what each allocation pays for shows on the fund's page and in the API).
+    for year in LOTTERY_YEARS:
+        fund = services.create_lottery_fund(actor=None, area=city, year=year, amount=Decimal(LOTTERY_YUAN),
+                                            source_ref=f"蚌民〔{year}〕福彩公益金使用计划",
+                                            note="福彩公益金用于扶持社会组织发展")
+        for title, amount in LOTTERY:
+            services.allocate_lottery_fund(actor=None, fund=fund, title=title, amount=Decimal(amount),
+                                           granted_on=D(year, 4, 1))
 
 
 def _community_orgs(rng) -> int:
