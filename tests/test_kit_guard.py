@@ -113,13 +113,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('writing API action', 'grids/api/views.py::IncidentViewSet.start'): LATER,
     ('writing API action', 'grids/api/views.py::IncidentViewSet.unable'): LATER,
     ('writing API action', 'grids/api/views.py::IncidentViewSet.verify'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::InspectionPlanViewSet.draw'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::ListingViewSet.remove'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::ListingViewSet.verify'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::OrganisationViewSet.deregister'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::OrganisationViewSet.establish'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::OrganisationViewSet.preparation'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::OrganisationViewSet.revoke'): LATER,
 }
 
 

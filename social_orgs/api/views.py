@@ -2,9 +2,7 @@
 Each step of an organisation's life is a POST action; a refused step answers 409 with the reason."""
 
 from django.db.models import Count, Prefetch, Q
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.viewsets import ScopedCreateListRetrieveViewSet, Transition
@@ -41,7 +39,16 @@ class OrganisationViewSet(mixins.UpdateModelMixin, ScopedCreateListRetrieveViewS
 
     queryset = Organisation.objects.select_related("area").defer("legal_rep_id_number", "legal_rep_id_number_index")
     filterset_class = OrganisationFilterSet
-    action_perms = {"establish": "change", "revoke": "delete", "deregister": "delete", "preparation": "change"}
+    transitions = {
+        "preparation": Transition(services.start_preparation, input=s.StepSerializer, output=s.OrganisationSerializer,
+                                  object_arg="org"),
+        "establish": Transition(services.establish, input=s.EstablishSerializer, output=s.OrganisationSerializer,
+                                object_arg="org"),
+        "revoke": Transition(services.revoke, input=s.RevokeSerializer, output=s.OrganisationSerializer,
+                             object_arg="org", perm="delete"),
+        "deregister": Transition(services.deregister, input=s.DeregisterSerializer, output=s.OrganisationSerializer,
+                                 object_arg="org", perm="delete"),
+    }
 
     def get_serializer_class(self):
         return s.OrganisationUpdateSerializer if self.action in ("update", "partial_update") else s.OrganisationSerializer
@@ -53,36 +60,6 @@ class OrganisationViewSet(mixins.UpdateModelMixin, ScopedCreateListRetrieveViewS
         serializer.instance = services.update_organisation(actor=self.request.user, org=serializer.instance,
                                                            **serializer.validated_data)
 
-    def _step(self, body_class, call, created=False):
-        body = body_class(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        result = call(self.get_object(), body.validated_data)
-        return result, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-
-    def _org(self, call, body_class):
-        org, code = self._step(body_class, lambda o, d: call(actor=self.request.user, org=o, **d))
-        return Response(s.OrganisationSerializer(org).data, status=code)
-
-    @extend_schema(request=s.StepSerializer, responses=s.OrganisationSerializer)
-    @action(detail=True, methods=["post"])
-    def preparation(self, request, pk=None):
-        return self._org(services.start_preparation, s.StepSerializer)
-
-    @extend_schema(request=s.EstablishSerializer, responses=s.OrganisationSerializer)
-    @action(detail=True, methods=["post"])
-    def establish(self, request, pk=None):
-        return self._org(services.establish, s.EstablishSerializer)
-
-    @extend_schema(request=s.RevokeSerializer, responses=s.OrganisationSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        return self._org(services.revoke, s.RevokeSerializer)
-
-    @extend_schema(request=s.DeregisterSerializer, responses=s.OrganisationSerializer)
-    @action(detail=True, methods=["post"])
-    def deregister(self, request, pk=None):
-        return self._org(services.deregister, s.DeregisterSerializer)
-
 
 class ListingViewSet(ScopedCreateListRetrieveViewSet):
     """Credit-list entries with their computed dates. POST enters an organisation on the list its
@@ -91,7 +68,12 @@ class ListingViewSet(ScopedCreateListRetrieveViewSet):
     queryset = CreditListing.objects.select_related("organisation")
     serializer_class = s.ListingSerializer
     filterset_class = ListingFilterSet
-    action_perms = {"verify": "change", "remove": "change"}
+    transitions = {
+        "verify": Transition(services.verify_rectification, input=s.VerifySerializer, output=s.ListingSerializer,
+                             object_arg="listing"),
+        "remove": Transition(services.remove_listing, input=s.RemoveSerializer, output=s.ListingSerializer,
+                             object_arg="listing"),
+    }
 
     def get_serializer_class(self):
         return s.ListSerializer if self.action == "create" else s.ListingSerializer
@@ -102,22 +84,6 @@ class ListingViewSet(ScopedCreateListRetrieveViewSet):
         data = dict(body.validated_data)
         listing = services.list_organisation(actor=request.user, org=data.pop("organisation"), **data)
         return Response(s.ListingSerializer(listing).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.VerifySerializer, responses=s.ListingSerializer)
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        body = s.VerifySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        listing = services.verify_rectification(actor=request.user, listing=self.get_object(), **body.validated_data)
-        return Response(s.ListingSerializer(listing).data)
-
-    @extend_schema(request=s.RemoveSerializer, responses=s.ListingSerializer)
-    @action(detail=True, methods=["post"])
-    def remove(self, request, pk=None):
-        body = s.RemoveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        listing = services.remove_listing(actor=request.user, listing=self.get_object(), **body.validated_data)
-        return Response(s.ListingSerializer(listing).data)
 
 
 class AnnualReportViewSet(ScopedCreateListRetrieveViewSet):
@@ -154,18 +120,12 @@ class InspectionPlanViewSet(ScopedCreateListRetrieveViewSet):
     queryset = InspectionPlan.objects.select_related("area")
     serializer_class = s.PlanSerializer
     filterset_fields = ["year", "level", "status"]
-    action_perms = {"draw": "change"}
+    transitions = {
+        "draw": Transition(services.draw_plan, input=s.SeedSerializer, output=s.PlanSerializer, object_arg="plan"),
+    }
 
     def create_object(self, data):
         return services.create_plan(actor=self.request.user, **data)
-
-    @extend_schema(request=s.SeedSerializer, responses=s.PlanSerializer)
-    @action(detail=True, methods=["post"])
-    def draw(self, request, pk=None):
-        body = s.SeedSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        plan = services.draw_plan(actor=request.user, plan=self.get_object(), seed=body.validated_data["seed"])
-        return Response(s.PlanSerializer(plan).data)
 
 
 # --- fee inspections, welfare-lottery funds, incubation ------------------------------------------------
