@@ -88,10 +88,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'grids/services.py::worker_leaves'): LATER,
     ('hand-written audited write', 'grids/services.py::bulk_create_profiles'):
         'bulk: set-wise writes with bulk audit rows',
-    ('hand-written audited write', 'social_orgs/services.py::approve_name'): LATER,
-    ('hand-written audited write', 'social_orgs/services.py::set_credit_rule'): LATER,
-    ('hand-written audited write', 'social_orgs/services.py::update_organisation'): LATER,
-    ('hand-written audited write', 'social_orgs/services.py::import_registered'): LATER,
     ('hand-written audited write', 'volunteers/services.py::update_record'):
         'on update_recorded; its adjust hook compares single fields with audit.snapshot to send a changed record back for approval',
     ('hand-written audited write', 'volunteers/applications.py::submit_application'):
