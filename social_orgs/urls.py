@@ -6,7 +6,7 @@ app_name = "social_orgs"
 
 urlpatterns = [
     path("social-orgs/", views.OrganisationListView.as_view(), name="org-list"),
-    path("social-orgs/new/", views.org_create, name="org-create"),
+    path("social-orgs/new/", views.OrganisationCreateView.as_view(), name="org-create"),
     path("social-orgs/<int:pk>/", views.OrganisationDetailView.as_view(), name="org-detail"),
     path("social-orgs/<int:pk>/<str:what>/", views.org_action, name="org-action"),
     path("social-orgs/lists/", views.ListingListView.as_view(), name="listing-list"),

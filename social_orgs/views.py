@@ -201,31 +201,26 @@ def org_action(request, pk, what):
     return render(request, "social_orgs/org_detail.html", _org_context(request, org, failed=(what, form)), status=400)
 
 
-@login_required
-def org_create(request):
-    """名称核准: the first record of a new organisation."""
-    if not scope_for(request.user).has_perm_somewhere("social_orgs.add_organisation"):
-        raise NoPermission(_("You do not have permission to see this page."))
-    areas = Area.objects.restrict(request.user, "view").filter(
-        level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.COMMUNITY]).order_by("code")
-    form = forms.NameApprovalForm(request.POST or None)
-    form.fields["area"].queryset = areas
-    forms.style(form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.approve_name(actor=request.user, **form.cleaned_data)
-        except (ValidationError, TransitionRefused) as exc:
-            if hasattr(exc, "error_dict"):
-                for field, msgs in exc.message_dict.items():
-                    for m in msgs:
-                        form.add_error(field if field in form.fields else None, m)
-            else:
-                for m in _error_text(exc):
-                    form.add_error(None, m)
-        else:
-            messages.success(request, _("Name approved: %(name)s.") % {"name": org.name})
-            return redirect(org)
-    return render(request, "social_orgs/org_form.html", {"form": form}, status=400 if form.errors else 200)
+class OrganisationCreateView(ScopedCreateView):
+    """名称核准: the first record of a new organisation, in an area the user may see at the levels an
+    authority registers (city, district/county; a community for a community social organisation)."""
+
+    model = Organisation
+    form_class = forms.NameApprovalForm
+    title = gettext_lazy("Name approval (名称核准)")
+
+    def get_form(self):
+        form = super().get_form()
+        form.fields["area"].queryset = Area.objects.restrict(self.request.user, "view").filter(
+            level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.COMMUNITY]).order_by("code")
+        return forms.style(form)
+
+    def perform(self, form):
+        return services.approve_name(actor=self.request.user, **form.cleaned_data)
+
+    def succeeded(self, result):
+        messages.success(self.request, _("Name approved: %(name)s.") % {"name": result.name})
+        return super().succeeded(result)
 
 
 class ListingListView(ScopedListView):
