@@ -36,8 +36,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-scoped function view', 'grids/views.py::incident_photo'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_create'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_photo'): LATER,
-    ('hand-scoped function view', 'social_orgs/views.py::listing_action'): LATER,
-    ('hand-scoped function view', 'social_orgs/views.py::org_action'): LATER,
     ('hand-written audited write', 'child_care/services.py::appoint'): LATER,
     ('hand-written audited write', 'child_care/services.py::link_relative'): LATER,
     ('hand-written audited write', 'child_care/services.py::record_survey'): LATER,
