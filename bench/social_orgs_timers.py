@@ -18,6 +18,8 @@ for a warning whose six months are up (automatic exit), 2 % listed and not yet d
   and the missed-report anti-join in plain SQL (reading only, nothing written);
 * ``services.run_timers(today)`` from cold, then again (idempotent: nothing listed, moved or
   removed a second time);
+* the app's supervision checks as the night runs them (core's runner: a finding per item), first
+  and again (nothing raised or resolved a second time), beside the checks' own queries alone;
 * the plan over the whole county frozen, then the draw (the pure function and the service),
   beside hashing every code once (the draw's irreducible work).
 """
@@ -40,6 +42,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from core import supervision  # noqa: E402
 from core.models import Area  # noqa: E402
 from social_orgs import draws, rules, services  # noqa: E402
 from social_orgs.models import CreditListing, Organisation  # noqa: E402
@@ -137,6 +140,7 @@ def main():
     parser.add_argument("--years", type=int, default=10)
     args = parser.parse_args()
     county = setup(args.orgs, args.years)
+    print("load average at the start: {:.2f} {:.2f} {:.2f} on {} cores".format(*os.getloadavg(), os.cpu_count()))
 
     rps, ms = healthz_baseline()
     sql_s, missed = missed_sql_baseline()
@@ -152,6 +156,23 @@ def main():
     t2 = time.perf_counter() - started
     print(f"nightly timers, again (idempotent): {t2:.1f} s {second}")
     assert not any(second.values()), "the second run changed something"
+
+    # The nightly supervision as it runs (core's runner over the app's checks): what the checks
+    # themselves cost (their queries and the Raise items), then the whole run with the findings.
+    supervision.discover()
+    ours = sorted(rule for rule in supervision.REGISTRY if rule.startswith("social_orgs."))
+    started = time.perf_counter()
+    items = sum(len(list(supervision.REGISTRY[rule](TODAY))) for rule in ours)
+    own_s = time.perf_counter() - started
+    print(f"the app's supervision checks alone (their queries, {items:,} items, nothing written): {own_s:.1f} s")
+    for night in ("first", "again (idempotent)"):
+        started = time.perf_counter()
+        summary = supervision.run_all(TODAY, only=ours)
+        elapsed = time.perf_counter() - started
+        totals = {key: sum(row[key] for row in summary.values()) for key in ("open", "raised", "resolved")}
+        print(f"supervision through core's runner, {night}: {elapsed:.1f} s {totals} "
+              f"({elapsed - own_s:.1f} s of it core's finding per item)")
+    assert not totals["raised"] and not totals["resolved"], "the second supervision run changed something"
 
     started = time.perf_counter()
     year = 2000 + (int(time.time()) % 90)
@@ -175,6 +196,7 @@ def main():
     print(f"draw over {len(plan.org_pool):,}: pure function {draw_s:.2f} s, service (lock, hash check, draw, save, "
           f"audit) {service_s:.2f} s (target < 1 s); baseline hashing every code once: {hash_s:.2f} s; "
           f"{len(result)} drawn")
+    print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

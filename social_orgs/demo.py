@@ -42,6 +42,9 @@ DIRECTORY = 45
 LATE_REPORTS = 16      # + 3 unreachable + 2 warnings + 2 without a party organisation = 23 abnormal
 VENTURE = [80_000, 70_000, 60_000, 50_000, 40_000]  # 300,000 yuan
 LOTTERY = [("社会组织孵化基地运营", 150_000), ("社会组织能力建设培训", 100_000), ("社区社会组织公益服务项目", 150_000)]
+LOTTERY_YUAN = 400_000  # a year, allocated as LOTTERY says
+LOTTERY_YEARS = (2019, YEAR)
+INCUBATION_COUNTIES = 3  # the city's centre and the incubation centres of the first counties
 
 _INDUSTRY = ["建筑业", "物流", "餐饮", "电子商务", "家具", "光伏", "玻璃", "食品", "纺织", "汽车销售", "房地产",
              "农机", "医药", "旅游", "广告", "印刷", "珠宝", "茶叶", "渔业", "物业管理", "软件", "装饰", "保险",
@@ -179,10 +182,11 @@ def load(*, scale: float, stdout=None) -> None:
                                    reason_text="符合条件未按要求建立党组织")
     _inspections(rng, associations, [o for o in directory if o.area.level == AreaLevel.CITY][:5] or directory[:5])
     _support(rng, city, directory)
+    centres = _incubation(rng, [city, *counties[:INCUBATION_COUNTIES]], others)
     communities = _community_orgs(rng)
     if stdout:
         stdout.write(f"social_orgs: {len(everyone) + ZOMBIES} organisations, {ZOMBIES} revoked, "
-                     f"{communities} community social organisations")
+                     f"{communities} community social organisations, {centres} incubation centres")
 
 
 def _inspections(rng, associations, inspected):
@@ -204,9 +208,45 @@ def _support(rng, city, directory):
         services.record_grant(actor=None, kind=SupportKind.VENTURE, area=org.area, org=org, year=YEAR, venture_round=rnd,
                               title=f"“智汇珠城 牵手公益”公益创投：{org.name}社区服务项目", amount=Decimal(amount),
                               granted_on=D(YEAR, 6, 30))
-    for title, amount in LOTTERY:
-        services.record_grant(actor=None, kind=SupportKind.LOTTERY, area=city, year=YEAR, title=title,
-                              amount=Decimal(amount), granted_on=D(YEAR, 4, 1))
+    # The city's welfare-lottery funds (福彩公益金), 400,000 yuan a year, each year allocated in full
+    # through the fund (what each allocation pays for shows on the fund's page and in the API).
+    for year in LOTTERY_YEARS:
+        fund = services.create_lottery_fund(actor=None, area=city, year=year, amount=Decimal(LOTTERY_YUAN),
+                                            source_ref=f"蚌民〔{year}〕福彩公益金使用计划",
+                                            note="福彩公益金用于扶持社会组织发展")
+        for title, amount in LOTTERY:
+            services.allocate_lottery_fund(actor=None, fund=fund, title=title, amount=Decimal(amount),
+                                           granted_on=D(year, 4, 1))
+
+
+def _incubation(rng, areas, others) -> int:
+    """The city's social-organisation service centre and incubation centres in the first counties
+    (孵化基地), each run by its area's hub organisation: organisations being prepared and registered
+    ones incubated for a year with space and services, about half of 2019's intake graduated."""
+    made = 0
+    for area in areas:
+        in_area = [o for o in others if o.area_id == area.pk]
+        hub = next((o for o in in_area if o.kind == OrgKind.HUB), None)
+        city = area.level == AreaLevel.CITY
+        centre = services.create_centre(
+            actor=None, name=f"{area.name}社会组织{'服务中心' if city else '孵化基地'}", area=area, operator=hub,
+            address=f"{area.name}政务服务中心{rng.randint(2, 6)}楼", space_sqm=1200 if city else 400,
+            opened_on=D(2017 if city else 2018, 6, 1), services="办公场地、登记指导、能力培训、财务代账、项目对接")
+        made += 1
+        registered = [o for o in in_area if o.kind != OrgKind.HUB][:2]
+        entrants = [{"organisation": org} for org in registered] + [
+            {"applicant_name": f"{area.name}{_TOPICS[(n * 7 + made) % len(_TOPICS)]}服务队（筹）"} for n in range(3)]
+        for n, who in enumerate(entrants):
+            started = D(2019 if n % 2 == 0 else YEAR, rng.randint(1, 6), rng.randint(1, 28))
+            inc = services.admit_to_centre(actor=None, centre=centre, started_on=started,
+                                           term_until=started.replace(year=started.year + 1),
+                                           space_sqm=rng.choice((20, 30, 40)), services_given="工位、培训、财务代账",
+                                           **who)
+            if started.year == 2019:
+                services.end_incubation(actor=None, incubation=inc, graduated=n != 2,
+                                        ended_on=started.replace(year=started.year + 1),
+                                        note="完成孵化，已登记并独立开展活动" if n != 2 else "负责人变动，提前退出")
+    return made
 
 
 def _community_orgs(rng) -> int:

@@ -1,6 +1,8 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import ScopedFilterSet
 from core.models import Area
@@ -19,6 +21,19 @@ from .choices import (
     PlanStatus,
 )
 from .models import CreditListing, Inspection, InspectionPlan, Organisation, VentureApplication, VentureRound
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(django_filters.Filter):
+    """A year (of a year field, or with ``lookup_expr="year"`` of a date field): a whole number in
+    [FIRST_YEAR, LAST_YEAR], else 400 with the field's message (a huge number cannot become SQL)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
 
 
 def _within(queryset, path, value):
@@ -65,7 +80,7 @@ class ListingFilterSet(ScopedFilterSet):
 
 
 class PlanFilterSet(ScopedFilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     level = django_filters.ChoiceFilter(label=_("Level"), choices=PlanLevel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanStatus.choices)
     area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
@@ -83,7 +98,7 @@ class InspectionFilterSet(ScopedFilterSet):
                                   lookup_expr="contains")
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=InspectionKind.choices)
     method = django_filters.ChoiceFilter(label=_("Inspection method"), choices=InspectionMethod.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="inspected_on", lookup_expr="year")
+    year = YearFilter(label=_("Year"), field_name="inspected_on", lookup_expr="year")
     area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
 
     class Meta:
@@ -99,7 +114,7 @@ class VentureFilterSet(ScopedFilterSet):
     venture_round = django_filters.ModelChoiceFilter(label=_("Venture-philanthropy round"),
                                                      queryset=VentureRound.objects.all())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
-    year = django_filters.NumberFilter(label=_("Year"), field_name="venture_round__year")
+    year = YearFilter(label=_("Year"), field_name="venture_round__year")
 
     class Meta:
         model = VentureApplication
@@ -115,7 +130,7 @@ class FeeInspectionFilterSet(ScopedFilterSet):
 
     q = django_filters.CharFilter(label=_("Social organisation"), field_name="organisation__name",
                                   lookup_expr="contains")
-    year = django_filters.NumberFilter(label=_("Year"), field_name="inspected_on", lookup_expr="year")
+    year = YearFilter(label=_("Year"), field_name="inspected_on", lookup_expr="year")
     violation = django_filters.ChoiceFilter(label=_("Violation found"), choices=FeeViolation.choices)
     rectification = django_filters.ChoiceFilter(
         label=_("Rectification"), method="filter_rectification",
@@ -139,7 +154,7 @@ class FeeInspectionFilterSet(ScopedFilterSet):
 
 
 class LotteryFundFilterSet(ScopedFilterSet):
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = YearFilter(label=_("Year"))
     area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
 
     class Meta:
@@ -164,3 +179,21 @@ class CentreFilterSet(ScopedFilterSet):
 
     def filter_area(self, queryset, name, value):
         return _within(queryset, "area", value)
+
+
+class LotteryAllocationFilterSet(ScopedFilterSet):
+    year = YearFilter(label=_("Year"))
+
+    class Meta:
+        from .models import SupportGrant
+
+        model = SupportGrant
+        fields = ["fund", "year"]
+
+
+class IncubationFilterSet(ScopedFilterSet):
+    class Meta:
+        from .models import Incubation
+
+        model = Incubation
+        fields = ["centre", "status"]

@@ -127,22 +127,24 @@ def approve_name(*, actor, name: str, org_type: str, area, registration_level: s
                  is_industry_association: bool = False, purpose: str = "", business_scope: str = "",
                  address: str = "", on: datetime.date | None = None, on_behalf_of: str = "") -> Organisation:
     """名称核准: the first step; the organisation exists from here, without a code yet."""
+    from core.recorded import create_recorded
+
     require_in_scope(actor, _perm(Organisation, "add"), area.code)
-    org = Organisation(name=(name or "").strip(), org_type=org_type, area=area, registration_level=registration_level,
-                       legal_rep_name=(legal_rep_name or "").strip(), sponsor_unit=sponsor_unit, kind=kind,
-                       parent=parent, is_industry_association=is_industry_association, purpose=purpose,
-                       business_scope=business_scope, address=address, status=OrgStatus.NAME_APPROVED)
-    if parent is not None and (org_type == OrgType.SERVICE or parent.org_type == OrgType.SERVICE):
-        raise ValidationError({"parent": _("A social service agency has no branches.")})
-    org.full_clean(exclude=["legal_rep_id_number_index"])
-    _check_area(org)
-    org.save()
-    on = _today(on)
-    StatusChange.objects.create(organisation=org, from_status="", to_status=org.status, on=on, step="name_approval",
-                                decided_by=actor, on_behalf_of=on_behalf_of)
-    audit.record(actor=actor, action="social_orgs.organisation.name_approval", target=org,
-                 changes=audit.snapshot(org, ["name", "org_type", "area", "registration_level", "sponsor_unit"]))
-    recheck(actor, org)
+
+    def rules_of(org, before):
+        if parent is not None and (org_type == OrgType.SERVICE or parent.org_type == OrgType.SERVICE):
+            raise ValidationError({"parent": _("A social service agency has no branches.")})
+        _check_area(org)
+
+    org = create_recorded(Organisation, {
+        "name": (name or "").strip(), "org_type": org_type, "area": area, "registration_level": registration_level,
+        "legal_rep_name": (legal_rep_name or "").strip(), "sponsor_unit": sponsor_unit, "kind": kind, "parent": parent,
+        "is_industry_association": is_industry_association, "purpose": purpose, "business_scope": business_scope,
+        "address": address, "status": OrgStatus.NAME_APPROVED,
+    }, actor=actor, action="social_orgs.organisation.name_approval", adjust=rules_of,
+        exclude=["legal_rep_id_number_index"])
+    StatusChange.objects.create(organisation=org, from_status="", to_status=org.status, on=_today(on),
+                                step="name_approval", decided_by=actor, on_behalf_of=on_behalf_of)
     return org
 
 
@@ -293,19 +295,13 @@ UPDATABLE = ["address", "purpose", "business_scope", "full_time_staff", "party_m
 @transaction.atomic
 def update_organisation(*, actor, org: Organisation, **fields) -> Organisation:
     """Corrections of data that are not registration items (those go through a change)."""
-    org = _locked(org, actor)
+    from core.recorded import update_recorded
+
     unknown = set(fields) - set(UPDATABLE)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("This is a registration item: apply for a change.")})
-    before = audit.snapshot(org, UPDATABLE)
-    for key, value in fields.items():
-        setattr(org, key, value)
-    org.full_clean(exclude=["legal_rep_id_number_index"])
-    org.save()
-    audit.record(actor=actor, action="social_orgs.organisation.update", target=org,
-                 changes=audit.diff(before, audit.snapshot(org, UPDATABLE)))
-    recheck(actor, org)
-    return org
+    return update_recorded(org, fields, allowed=UPDATABLE, actor=actor, action="social_orgs.organisation.update",
+                           exclude=["legal_rep_id_number_index"])
 
 
 # The registry's items compared on a re-import (a difference is a change of registration, not an
@@ -326,6 +322,7 @@ def import_registered(*, actor, uscc: str, name: str, org_type: str, area, regis
     different registration item is refused (that is a change of registration, decided on the
     organisation's page). Scope: the area must be the actor's, and so must an existing record."""
     from core.exceptions import OutOfScope
+    from core.recorded import create_recorded, update_recorded
 
     require_in_scope(actor, _perm(Organisation, "add"), area.code)
     code = validate_uscc(uscc, org_type)
@@ -347,29 +344,20 @@ def import_registered(*, actor, uscc: str, name: str, org_type: str, area, regis
         wanted = {k: v for k, v in descriptive.items() if v and getattr(existing, k) != v}
         if not wanted:
             return existing, "unchanged"
-        before = audit.snapshot(existing, IMPORT_UPDATABLE)
-        for key, value in wanted.items():
-            setattr(existing, key, value)
-        existing.full_clean(exclude=["legal_rep_id_number_index"])
-        existing.save()
-        audit.record(actor=actor, action="social_orgs.organisation.import_update", target=existing, reason=source,
-                     changes=audit.diff(before, audit.snapshot(existing, IMPORT_UPDATABLE)))
+        existing = update_recorded(existing, wanted, allowed=IMPORT_UPDATABLE, actor=actor,
+                                   action="social_orgs.organisation.import_update", reason=source,
+                                   exclude=["legal_rep_id_number_index"])
         return existing, "updated"
     if founded_on is None:
         raise ValidationError({"founded_on": _("A registered organisation has its date of establishment.")})
     if founded_on > timezone.localdate():
         raise ValidationError({"founded_on": _("The date of establishment has not come yet.")})
-    org = Organisation(uscc=code, kind=kind, status=OrgStatus.ACTIVE, first_activity_on=None, **incoming,
-                       **descriptive)
-    org.full_clean(exclude=["legal_rep_id_number_index"])
-    _check_area(org)
-    org.save()
+    org = create_recorded(Organisation, {"uscc": code, "kind": kind, "status": OrgStatus.ACTIVE,
+                                         "first_activity_on": None, **incoming, **descriptive},
+                          actor=actor, action="social_orgs.organisation.import", reason=source,
+                          adjust=lambda o, before: _check_area(o), exclude=["legal_rep_id_number_index"])
     StatusChange.objects.create(organisation=org, from_status="", to_status=OrgStatus.ACTIVE, on=founded_on,
                                 step="register_import", reason=source, decided_by=actor)
-    audit.record(actor=actor, action="social_orgs.organisation.import", target=org, reason=source,
-                 changes=audit.snapshot(org, ["uscc", "name", "org_type", "area", "registration_level",
-                                              "sponsor_unit", "founded_on"]))
-    recheck(actor, org)
     return org, "created"
 
 
@@ -1110,21 +1098,16 @@ def bulk_file_community_orgs(rows: list[CommunityOrg]) -> int:
 @transaction.atomic
 def set_credit_rule(*, actor, key: str, value: int, legal_source: str):
     """A rule value changed by the city (a new local rule or amended law), with its source."""
+    from core.recorded import update_recorded
     from core.services import require_perm
 
     from .models import CreditRule
 
     require_perm(actor, "social_orgs.change_creditrule")
-    rule = CreditRule.objects.select_for_update().get(key=key)
     if not (legal_source or "").strip():
         raise ValidationError({"legal_source": _("Name the legal source of the value.")})
-    before = audit.snapshot(rule, ["value", "legal_source"])
-    rule.value, rule.legal_source = value, legal_source.strip()
-    rule.full_clean()
-    rule.save()
-    audit.record(actor=actor, action="social_orgs.creditrule.change", target=rule,
-                 changes=audit.diff(before, audit.snapshot(rule, ["value", "legal_source"])))
-    return rule
+    return update_recorded(CreditRule.objects.get(key=key), {"value": value, "legal_source": legal_source.strip()},
+                           allowed=["value", "legal_source"], actor=actor, action="social_orgs.creditrule.change")
 
 
 # --- random inspections (双随机一公开) -----------------------------------------------------------------

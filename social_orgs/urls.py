@@ -6,12 +6,12 @@ app_name = "social_orgs"
 
 urlpatterns = [
     path("social-orgs/", views.OrganisationListView.as_view(), name="org-list"),
-    path("social-orgs/new/", views.org_create, name="org-create"),
+    path("social-orgs/new/", views.OrganisationCreateView.as_view(), name="org-create"),
     path("social-orgs/<int:pk>/", views.OrganisationDetailView.as_view(), name="org-detail"),
-    path("social-orgs/<int:pk>/<str:what>/", views.org_action, name="org-action"),
+    path("social-orgs/<int:pk>/<str:what>/", views.OrganisationStepView.as_view(), name="org-action"),
     path("social-orgs/lists/", views.ListingListView.as_view(), name="listing-list"),
     path("social-orgs/lists/<int:pk>/", views.ListingDetailView.as_view(), name="listing-detail"),
-    path("social-orgs/lists/<int:pk>/<str:what>/", views.listing_action, name="listing-action"),
+    path("social-orgs/lists/<int:pk>/<str:what>/", views.ListingStepView.as_view(), name="listing-action"),
     path("social-orgs/plans/", views.PlanListView.as_view(), name="plan-list"),
     path("social-orgs/plans/new/", views.PlanCreateView.as_view(), name="plan-create"),
     path("social-orgs/plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),

@@ -3,15 +3,13 @@ steps of its life (each refusal shown beside the kept input), the credit lists w
 way out, the name-approval form, and the public pages (index and the two lists)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from core.choices import AreaLevel
 from core.exceptions import NoPermission, TransitionRefused
@@ -176,56 +174,97 @@ ORG_ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def org_action(request, pk, what):
-    """One step of an organisation's life; a refusal shows the page again with the kept input."""
-    if what not in ORG_ACTIONS:
-        raise Http404
-    org = Organisation.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
-    if org is None:
-        raise Http404(_("No such record."))
-    if not scope_for(request.user).has_perm_somewhere("social_orgs.change_organisation"):
-        raise NoPermission(_("You do not have permission to do this."))
-    form = _form(what, org, request.POST)
-    if form.is_valid():
+class _StepOnRecordPage(ScopedActionView):
+    """A step posted from the forms on a record's page (``steps``: what -> (form, call)): the record
+    as the user sees it or 404 first, then the step's permission somewhere (403); the service checks
+    the record against the user's areas. A refusal shows the record's page again, the step's form
+    open with the input kept and the reasons above it (400); success returns to the record's page."""
+
+    http_method_names = ["post"]
+    scope_action = "view"
+    change_perm = ""
+    steps: dict = {}
+    labels: dict = {}
+    page_template = ""
+
+    def post(self, request, *args, **kwargs):
+        if kwargs["what"] not in self.steps:
+            raise Http404
+        self.object = self.get_object()  # 404 first
+        if not scope_for(request.user).has_perm_somewhere(self.change_perm):
+            raise NoPermission(_("You do not have permission to do this."))
+        form = self.get_form()
+        return self.submit(form, lambda: self.perform(self.object, form))
+
+    def perform(self, obj, form):
         try:
-            ORG_ACTIONS[what][1](request.user, org, form.cleaned_data)
+            return self.steps[self.kwargs["what"]][1](self.request.user, obj, form.cleaned_data)
         except (ValidationError, TransitionRefused) as exc:
-            for message in _error_text(exc):
+            self.reasons = _error_text(exc)
+            raise
+
+    def page_context(self, failed):
+        raise NotImplementedError
+
+    def render_form(self, form, refusal=(), status=200):
+        from django.forms.utils import ErrorDict
+
+        reasons = getattr(self, "reasons", None)
+        if reasons is not None:  # the service's reasons above the form, as the page has always shown them
+            form._errors = ErrorDict()
+            for message in reasons:
                 form.add_error(None, message)
-        else:
-            messages.success(request, _("Recorded: %(step)s.") % {"step": ACTION_LABELS[what]})
-            return redirect(org)
-    org.refresh_from_db()
-    return render(request, "social_orgs/org_detail.html", _org_context(request, org, failed=(what, form)), status=400)
+        self.object.refresh_from_db()
+        return render(self.request, self.page_template, self.page_context((self.kwargs["what"], form)),
+                      status=403 if status == 403 else 400)
+
+    def get_success_url(self, result):
+        return self.object.get_absolute_url()
+
+    def succeeded(self, result):
+        messages.success(self.request, _("Recorded: %(step)s.") % {"step": self.labels[self.kwargs["what"]]})
+        return super().succeeded(result)
 
 
-@login_required
-def org_create(request):
-    """名称核准: the first record of a new organisation."""
-    if not scope_for(request.user).has_perm_somewhere("social_orgs.add_organisation"):
-        raise NoPermission(_("You do not have permission to see this page."))
-    areas = Area.objects.restrict(request.user, "view").filter(
-        level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.COMMUNITY]).order_by("code")
-    form = forms.NameApprovalForm(request.POST or None)
-    form.fields["area"].queryset = areas
-    forms.style(form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.approve_name(actor=request.user, **form.cleaned_data)
-        except (ValidationError, TransitionRefused) as exc:
-            if hasattr(exc, "error_dict"):
-                for field, msgs in exc.message_dict.items():
-                    for m in msgs:
-                        form.add_error(field if field in form.fields else None, m)
-            else:
-                for m in _error_text(exc):
-                    form.add_error(None, m)
-        else:
-            messages.success(request, _("Name approved: %(name)s.") % {"name": org.name})
-            return redirect(org)
-    return render(request, "social_orgs/org_form.html", {"form": form}, status=400 if form.errors else 200)
+class OrganisationStepView(_StepOnRecordPage):
+    """One step of an organisation's life (ORG_ACTIONS)."""
+
+    model = Organisation
+    change_perm = "social_orgs.change_organisation"
+    steps = ORG_ACTIONS
+    labels = ACTION_LABELS
+    page_template = "social_orgs/org_detail.html"
+
+    def base_queryset(self):
+        return Organisation.objects.select_related("area")
+
+    def get_form(self):
+        return _form(self.kwargs["what"], self.object, self.request.POST)
+
+    def page_context(self, failed):
+        return _org_context(self.request, self.object, failed=failed)
+
+
+class OrganisationCreateView(ScopedCreateView):
+    """名称核准: the first record of a new organisation, in an area the user may see at the levels an
+    authority registers (city, district/county; a community for a community social organisation)."""
+
+    model = Organisation
+    form_class = forms.NameApprovalForm
+    title = gettext_lazy("Name approval (名称核准)")
+
+    def get_form(self):
+        form = super().get_form()
+        form.fields["area"].queryset = Area.objects.restrict(self.request.user, "view").filter(
+            level__in=[AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.COMMUNITY]).order_by("code")
+        return forms.style(form)
+
+    def perform(self, form):
+        return services.approve_name(actor=self.request.user, **form.cleaned_data)
+
+    def succeeded(self, result):
+        messages.success(self.request, _("Name approved: %(name)s.") % {"name": result.name})
+        return super().succeeded(result)
 
 
 class ListingListView(ScopedListView):
@@ -287,30 +326,23 @@ LISTING_ACTIONS = {
 }
 
 
-@login_required
-@require_POST
-def listing_action(request, pk, what):
-    if what not in LISTING_ACTIONS:
-        raise Http404
-    listing = CreditListing.objects.restrict(request.user, "view").select_related("organisation__area").filter(
-        pk=pk).first()
-    if listing is None:
-        raise Http404(_("No such record."))
-    if not scope_for(request.user).has_perm_somewhere("social_orgs.change_creditlisting"):
-        raise NoPermission(_("You do not have permission to do this."))
-    form = forms.style(LISTING_ACTIONS[what][0](request.POST))
-    if form.is_valid():
-        try:
-            LISTING_ACTIONS[what][1](request.user, listing, form.cleaned_data)
-        except (ValidationError, TransitionRefused) as exc:
-            for message in _error_text(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Recorded: %(step)s.") % {"step": LISTING_LABELS[what]})
-            return redirect(listing)
-    listing.refresh_from_db()
-    return render(request, "social_orgs/listing_detail.html", _listing_context(request, listing, (what, form)),
-                  status=400)
+class ListingStepView(_StepOnRecordPage):
+    """Verify a rectification or remove a listing (LISTING_ACTIONS)."""
+
+    model = CreditListing
+    change_perm = "social_orgs.change_creditlisting"
+    steps = LISTING_ACTIONS
+    labels = LISTING_LABELS
+    page_template = "social_orgs/listing_detail.html"
+
+    def base_queryset(self):
+        return CreditListing.objects.select_related("organisation__area")
+
+    def get_form(self):
+        return forms.style(LISTING_ACTIONS[self.kwargs["what"]][0](self.request.POST))
+
+    def page_context(self, failed):
+        return _listing_context(self.request, self.object, failed)
 
 
 # --- public pages (公开): no personal data, only what the lists publish -------------------------------

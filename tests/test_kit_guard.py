@@ -36,9 +36,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-scoped function view', 'grids/views.py::incident_photo'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_create'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_photo'): LATER,
-    ('hand-scoped function view', 'social_orgs/views.py::listing_action'): LATER,
-    ('hand-scoped function view', 'social_orgs/views.py::org_action'): LATER,
-    ('hand-scoped function view', 'social_orgs/views.py::org_create'): LATER,
     ('hand-written audited write', 'child_care/services.py::appoint'): LATER,
     ('hand-written audited write', 'child_care/services.py::link_relative'): LATER,
     ('hand-written audited write', 'child_care/services.py::record_survey'): LATER,
@@ -66,10 +63,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'grids/services.py::worker_leaves'): LATER,
     ('hand-written audited write', 'grids/services.py::bulk_create_profiles'):
         'bulk: set-wise writes with bulk audit rows',
-    ('hand-written audited write', 'social_orgs/services.py::approve_name'): LATER,
-    ('hand-written audited write', 'social_orgs/services.py::set_credit_rule'): LATER,
-    ('hand-written audited write', 'social_orgs/services.py::update_organisation'): LATER,
-    ('hand-written audited write', 'social_orgs/services.py::import_registered'): LATER,
     ('writing API action', 'child_care/api/views.py::CategoryRecordViewSet.end'): LATER,
     ('writing API action', 'child_care/api/views.py::PersonViewSet.reveal'): LATER,
     ('writing API action', 'child_care/api/views.py::PersonViewSet.review'): LATER,
@@ -87,13 +80,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('writing API action', 'grids/api/views.py::IncidentViewSet.start'): LATER,
     ('writing API action', 'grids/api/views.py::IncidentViewSet.unable'): LATER,
     ('writing API action', 'grids/api/views.py::IncidentViewSet.verify'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::InspectionPlanViewSet.draw'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::ListingViewSet.remove'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::ListingViewSet.verify'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::OrganisationViewSet.deregister'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::OrganisationViewSet.establish'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::OrganisationViewSet.preparation'): LATER,
-    ('writing API action', 'social_orgs/api/views.py::OrganisationViewSet.revoke'): LATER,
 }
 
 

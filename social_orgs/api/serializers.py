@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -5,7 +7,18 @@ from rest_framework import serializers
 from core.models import Area
 
 from ..choices import ListingReason, OrgKind, OrgType, RegistrationLevel, RevocationGround
-from ..models import AnnualReport, CommunityOrg, CreditListing, InspectionPlan, Organisation
+from ..models import (
+    AnnualReport,
+    CommunityOrg,
+    CreditListing,
+    Incubation,
+    IncubationCentre,
+    Inspection,
+    InspectionPlan,
+    LotteryFund,
+    Organisation,
+    SupportGrant,
+)
 
 
 def area_field(**kwargs):
@@ -158,3 +171,132 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class SeedSerializer(serializers.Serializer):
     seed = serializers.CharField(max_length=200)
+
+
+# --- fee inspections, welfare-lottery funds, incubation (the pages' services) ---------------------------
+class ScopedViewOrganisationField(ScopedOrganisationField):
+    """An organisation the caller may see (the service checks it against the fund's or centre's area)."""
+
+    scope_action = "view"
+
+
+class FeeInspectionSerializer(serializers.ModelSerializer):
+    """A fee inspection of an industry association or chamber (涉企收费检查), entered on the inspectors' behalf."""
+
+    organisation = organisation_field()
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    inspectors = serializers.ListField(child=serializers.CharField(max_length=50), min_length=2, write_only=True)
+    inspector_names = serializers.CharField(source="inspectors", read_only=True)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "organisation", "organisation_name", "method", "inspected_on", "inspectors", "inspector_names",
+                  "findings", "violation", "rectification_deadline", "refund_yuan", "rectified_on",
+                  "rectification_note", "published"]
+        read_only_fields = ["rectified_on", "rectification_note"]
+
+
+class FeeInspectionUpdateSerializer(serializers.ModelSerializer):
+    """Findings, refunds and the verified rectification of a fee inspection."""
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "findings", "violation", "rectification_deadline", "refund_yuan", "rectified_on",
+                  "rectification_note", "published"]
+
+
+class LotteryAllocationSerializer(serializers.ModelSerializer):
+    """What an allocation of welfare-lottery funds pays for, and to which organisation (if one)."""
+
+    fund = serializers.PrimaryKeyRelatedField(queryset=LotteryFund.objects.all())
+    organisation = ScopedViewOrganisationField(required=False, allow_null=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default="")
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = SupportGrant
+        fields = ["id", "fund", "title", "organisation", "organisation_name", "amount", "granted_on", "area", "year"]
+        read_only_fields = ["area", "year"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:  # a fund the caller may change; one outside their areas does not exist
+            fields["fund"].queryset = LotteryFund.objects.restrict(request.user, "change")
+        return fields
+
+
+class LotteryFundSerializer(serializers.ModelSerializer):
+    """A year's welfare-lottery funds (福彩公益金) put into support, what is allocated and what is left."""
+
+    area = area_field()
+    allocated = serializers.SerializerMethodField()
+    left = serializers.SerializerMethodField()
+    allocations = LotteryAllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LotteryFund
+        fields = ["id", "area", "year", "amount", "source_ref", "note", "allocated", "left", "allocations"]
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_allocated(self, fund):
+        return str(sum((a.amount for a in fund.allocations.all()), Decimal(0)))
+
+    @extend_schema_field(OpenApiTypes.DECIMAL)
+    def get_left(self, fund):
+        return str(fund.amount - sum((a.amount for a in fund.allocations.all()), Decimal(0)))
+
+
+class LotteryFundUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LotteryFund
+        fields = ["id", "amount", "source_ref", "note"]
+
+
+class IncubationCentreSerializer(serializers.ModelSerializer):
+    """The city's social-organisation service centre or a county's incubation centre (孵化基地)."""
+
+    area = area_field()
+    operator = ScopedViewOrganisationField(required=False, allow_null=True)
+    incubating = serializers.IntegerField(read_only=True)
+    graduated = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = IncubationCentre
+        fields = ["id", "name", "area", "operator", "address", "space_sqm", "opened_on", "services", "incubating",
+                  "graduated"]
+
+
+class IncubationCentreUpdateSerializer(serializers.ModelSerializer):
+    area = area_field()
+    operator = ScopedViewOrganisationField(required=False, allow_null=True)
+
+    class Meta:
+        model = IncubationCentre
+        fields = ["id", "name", "area", "operator", "address", "space_sqm", "opened_on", "services"]
+
+
+class IncubationSerializer(serializers.ModelSerializer):
+    """An organisation's term at a centre: the space and services given, and how it ended."""
+
+    centre = serializers.PrimaryKeyRelatedField(queryset=IncubationCentre.objects.all())
+    organisation = ScopedViewOrganisationField(required=False, allow_null=True)
+
+    class Meta:
+        model = Incubation
+        fields = ["id", "centre", "organisation", "applicant_name", "started_on", "term_until", "space_sqm",
+                  "services_given", "status", "ended_on", "outcome_note"]
+        read_only_fields = ["status", "ended_on", "outcome_note"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:  # a centre the caller may change; one outside their areas does not exist
+            fields["centre"].queryset = IncubationCentre.objects.restrict(request.user, "change")
+        return fields
+
+
+class EndIncubationSerializer(serializers.Serializer):
+    graduated = serializers.BooleanField(help_text="true: graduated (出壳); false: left before the term's end")
+    ended_on = serializers.DateField()
+    note = serializers.CharField()

@@ -1,16 +1,35 @@
 """API of the social-organisations app: the same services and scoped querysets as the pages.
 Each step of an organisation's life is a POST action; a refused step answers 409 with the reason."""
 
-from drf_spectacular.utils import extend_schema
+from django.db.models import Count, Prefetch, Q
 from rest_framework import mixins, status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.viewsets import ScopedCreateListRetrieveViewSet
+from core.api.viewsets import ScopedCreateListRetrieveViewSet, Transition
 
 from .. import services
-from ..filtersets import ListingFilterSet, OrganisationFilterSet
-from ..models import AnnualReport, CommunityOrg, CreditListing, InspectionPlan, Organisation
+from ..choices import IncubationStatus, InspectionKind, SupportKind
+from ..filtersets import (
+    CentreFilterSet,
+    FeeInspectionFilterSet,
+    IncubationFilterSet,
+    ListingFilterSet,
+    LotteryAllocationFilterSet,
+    LotteryFundFilterSet,
+    OrganisationFilterSet,
+)
+from ..models import (
+    AnnualReport,
+    CommunityOrg,
+    CreditListing,
+    Incubation,
+    IncubationCentre,
+    Inspection,
+    InspectionPlan,
+    LotteryFund,
+    Organisation,
+    SupportGrant,
+)
 from . import serializers as s
 
 
@@ -20,7 +39,16 @@ class OrganisationViewSet(mixins.UpdateModelMixin, ScopedCreateListRetrieveViewS
 
     queryset = Organisation.objects.select_related("area").defer("legal_rep_id_number", "legal_rep_id_number_index")
     filterset_class = OrganisationFilterSet
-    action_perms = {"establish": "change", "revoke": "delete", "deregister": "delete", "preparation": "change"}
+    transitions = {
+        "preparation": Transition(services.start_preparation, input=s.StepSerializer, output=s.OrganisationSerializer,
+                                  object_arg="org"),
+        "establish": Transition(services.establish, input=s.EstablishSerializer, output=s.OrganisationSerializer,
+                                object_arg="org"),
+        "revoke": Transition(services.revoke, input=s.RevokeSerializer, output=s.OrganisationSerializer,
+                             object_arg="org", perm="delete"),
+        "deregister": Transition(services.deregister, input=s.DeregisterSerializer, output=s.OrganisationSerializer,
+                                 object_arg="org", perm="delete"),
+    }
 
     def get_serializer_class(self):
         return s.OrganisationUpdateSerializer if self.action in ("update", "partial_update") else s.OrganisationSerializer
@@ -32,36 +60,6 @@ class OrganisationViewSet(mixins.UpdateModelMixin, ScopedCreateListRetrieveViewS
         serializer.instance = services.update_organisation(actor=self.request.user, org=serializer.instance,
                                                            **serializer.validated_data)
 
-    def _step(self, body_class, call, created=False):
-        body = body_class(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        result = call(self.get_object(), body.validated_data)
-        return result, status.HTTP_201_CREATED if created else status.HTTP_200_OK
-
-    def _org(self, call, body_class):
-        org, code = self._step(body_class, lambda o, d: call(actor=self.request.user, org=o, **d))
-        return Response(s.OrganisationSerializer(org).data, status=code)
-
-    @extend_schema(request=s.StepSerializer, responses=s.OrganisationSerializer)
-    @action(detail=True, methods=["post"])
-    def preparation(self, request, pk=None):
-        return self._org(services.start_preparation, s.StepSerializer)
-
-    @extend_schema(request=s.EstablishSerializer, responses=s.OrganisationSerializer)
-    @action(detail=True, methods=["post"])
-    def establish(self, request, pk=None):
-        return self._org(services.establish, s.EstablishSerializer)
-
-    @extend_schema(request=s.RevokeSerializer, responses=s.OrganisationSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request, pk=None):
-        return self._org(services.revoke, s.RevokeSerializer)
-
-    @extend_schema(request=s.DeregisterSerializer, responses=s.OrganisationSerializer)
-    @action(detail=True, methods=["post"])
-    def deregister(self, request, pk=None):
-        return self._org(services.deregister, s.DeregisterSerializer)
-
 
 class ListingViewSet(ScopedCreateListRetrieveViewSet):
     """Credit-list entries with their computed dates. POST enters an organisation on the list its
@@ -70,7 +68,12 @@ class ListingViewSet(ScopedCreateListRetrieveViewSet):
     queryset = CreditListing.objects.select_related("organisation")
     serializer_class = s.ListingSerializer
     filterset_class = ListingFilterSet
-    action_perms = {"verify": "change", "remove": "change"}
+    transitions = {
+        "verify": Transition(services.verify_rectification, input=s.VerifySerializer, output=s.ListingSerializer,
+                             object_arg="listing"),
+        "remove": Transition(services.remove_listing, input=s.RemoveSerializer, output=s.ListingSerializer,
+                             object_arg="listing"),
+    }
 
     def get_serializer_class(self):
         return s.ListSerializer if self.action == "create" else s.ListingSerializer
@@ -81,22 +84,6 @@ class ListingViewSet(ScopedCreateListRetrieveViewSet):
         data = dict(body.validated_data)
         listing = services.list_organisation(actor=request.user, org=data.pop("organisation"), **data)
         return Response(s.ListingSerializer(listing).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=s.VerifySerializer, responses=s.ListingSerializer)
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        body = s.VerifySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        listing = services.verify_rectification(actor=request.user, listing=self.get_object(), **body.validated_data)
-        return Response(s.ListingSerializer(listing).data)
-
-    @extend_schema(request=s.RemoveSerializer, responses=s.ListingSerializer)
-    @action(detail=True, methods=["post"])
-    def remove(self, request, pk=None):
-        body = s.RemoveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        listing = services.remove_listing(actor=request.user, listing=self.get_object(), **body.validated_data)
-        return Response(s.ListingSerializer(listing).data)
 
 
 class AnnualReportViewSet(ScopedCreateListRetrieveViewSet):
@@ -133,15 +120,105 @@ class InspectionPlanViewSet(ScopedCreateListRetrieveViewSet):
     queryset = InspectionPlan.objects.select_related("area")
     serializer_class = s.PlanSerializer
     filterset_fields = ["year", "level", "status"]
-    action_perms = {"draw": "change"}
+    transitions = {
+        "draw": Transition(services.draw_plan, input=s.SeedSerializer, output=s.PlanSerializer, object_arg="plan"),
+    }
 
     def create_object(self, data):
         return services.create_plan(actor=self.request.user, **data)
 
-    @extend_schema(request=s.SeedSerializer, responses=s.PlanSerializer)
-    @action(detail=True, methods=["post"])
-    def draw(self, request, pk=None):
-        body = s.SeedSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        plan = services.draw_plan(actor=request.user, plan=self.get_object(), seed=body.validated_data["seed"])
-        return Response(s.PlanSerializer(plan).data)
+
+# --- fee inspections, welfare-lottery funds, incubation ------------------------------------------------
+class _UpdateViaService(mixins.UpdateModelMixin, ScopedCreateListRetrieveViewSet):
+    """Create, list, retrieve and PATCH/PUT, each write through a service (no delete)."""
+
+    update_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return self.update_serializer_class
+        return super().get_serializer_class()
+
+    def perform_update(self, serializer):
+        serializer.instance = self.update_object(serializer.instance, serializer.validated_data)
+
+
+class FeeInspectionViewSet(_UpdateViaService):
+    """Fee inspections of industry associations and chambers (涉企收费检查): POST records one (two
+    inspectors at least, an association only); PATCH enters findings, refunds and the verified
+    rectification."""
+
+    queryset = Inspection.objects.filter(kind=InspectionKind.FEE).select_related("organisation")
+    serializer_class = s.FeeInspectionSerializer
+    update_serializer_class = s.FeeInspectionUpdateSerializer
+    filterset_class = FeeInspectionFilterSet
+
+    def create_object(self, data):
+        data = dict(data)
+        return services.record_fee_inspection(actor=self.request.user, org=data.pop("organisation"), **data)
+
+    def update_object(self, instance, data):
+        return services.update_fee_inspection(actor=self.request.user, inspection=instance, **data)
+
+
+class LotteryFundViewSet(_UpdateViaService):
+    """Welfare-lottery funds (福彩公益金), a fund per area and year, with their allocations; PATCH
+    changes the amount (never below what is allocated), the budget document and remarks."""
+
+    queryset = LotteryFund.objects.select_related("area").prefetch_related(
+        Prefetch("allocations", queryset=SupportGrant.objects.select_related("organisation", "area")
+                 .order_by("granted_on", "pk")))
+    serializer_class = s.LotteryFundSerializer
+    update_serializer_class = s.LotteryFundUpdateSerializer
+    filterset_class = LotteryFundFilterSet
+
+    def create_object(self, data):
+        return services.create_lottery_fund(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_lottery_fund(actor=self.request.user, fund=instance, **data)
+
+
+class LotteryAllocationViewSet(ScopedCreateListRetrieveViewSet):
+    """Allocations of welfare-lottery funds: POST allocates from a fund the caller may change (what
+    it pays for, to which organisation), refused beyond what is left or outside the fund's year."""
+
+    queryset = SupportGrant.objects.filter(kind=SupportKind.LOTTERY, fund__isnull=False).select_related(
+        "organisation", "area")
+    serializer_class = s.LotteryAllocationSerializer
+    filterset_class = LotteryAllocationFilterSet
+
+    def create_object(self, data):
+        return services.allocate_lottery_fund(actor=self.request.user, **data)
+
+
+class IncubationCentreViewSet(_UpdateViaService):
+    """The city's social-organisation service centre and the county incubation centres (孵化基地)."""
+
+    queryset = IncubationCentre.objects.select_related("area", "operator").annotate(
+        incubating=Count("incubations", filter=Q(incubations__status=IncubationStatus.INCUBATING)),
+        graduated=Count("incubations", filter=Q(incubations__status=IncubationStatus.GRADUATED)))
+    serializer_class = s.IncubationCentreSerializer
+    update_serializer_class = s.IncubationCentreUpdateSerializer
+    filterset_class = CentreFilterSet
+
+    def create_object(self, data):
+        return services.create_centre(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.update_centre(actor=self.request.user, centre=instance, **data)
+
+
+class IncubationViewSet(ScopedCreateListRetrieveViewSet):
+    """Incubated organisations: POST admits one to a centre the caller may change (within its free
+    space); ``end`` closes the term — graduated (出壳) or left before — with what happened."""
+
+    queryset = Incubation.objects.select_related("centre", "organisation")
+    serializer_class = s.IncubationSerializer
+    filterset_class = IncubationFilterSet
+    transitions = {
+        "end": Transition(services.end_incubation, input=s.EndIncubationSerializer, output=s.IncubationSerializer),
+    }
+
+    def create_object(self, data):
+        return services.admit_to_centre(actor=self.request.user, **data)

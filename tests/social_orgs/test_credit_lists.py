@@ -201,3 +201,29 @@ def test_the_nightly_run_works_in_batches_and_every_change_keeps_its_own_audit_e
                              + ["social_orgs.creditlisting.escalate", "social_orgs.creditlisting.enter"] * 2
                              + ["social_orgs.revocationproposal.propose"])
     assert services.run_timers(D(2020, 6, 1)) == {"listed": 0, "escalated": 0, "expired": 0, "proposed": 0}
+
+
+def test_the_apps_nightly_supervision_run_twice_raises_and_resolves_nothing_the_second_time(world):
+    """The night as core runs it (the timers inside ``credit_timers``, then every check of the app):
+    the first night opens findings for what the timers did and what is due; the same night again
+    changes nothing (no finding raised or resolved, no listing, no audit event)."""
+    from core.models import AuditEvent
+    from core.supervision import REGISTRY, discover
+
+    discover()
+    ours = sorted(rule for rule in REGISTRY if rule.startswith("social_orgs."))
+    late = organisation(world.district_a, founded_on=D(2018, 3, 1))  # no 2019 report by 31 May 2020
+    services.record_activity(actor=None, org=late, on=D(2018, 5, 1), what="成立大会")
+    organisation(world.district_a, founded_on=D(2020, 5, 6))  # party documents due 13 May, not forwarded
+    zombie = organisation(world.district_a, founded_on=D(2019, 3, 1))  # nothing since its certificate
+    night = D(2020, 6, 1)
+    first = run_all(night, only=ours)
+    assert first["social_orgs.credit_timers"]["raised"] == 2  # both without a 2019 report
+    assert _listing(late).basis_ref == _listing(zombie).basis_ref == "annual-report:2019"
+    assert first["social_orgs.zombie_revocation"]["raised"] == 1
+    assert first["social_orgs.party_documents"]["raised"] >= 1
+    events, listings = AuditEvent.objects.count(), CreditListing.objects.count()
+    again = run_all(night, only=ours)
+    assert all(row["raised"] == 0 and row["resolved"] == 0 for row in again.values()), again
+    assert {rule: row["open"] for rule, row in again.items()} == {rule: row["open"] for rule, row in first.items()}
+    assert AuditEvent.objects.count() == events and CreditListing.objects.count() == listings

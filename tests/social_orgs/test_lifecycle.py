@@ -108,3 +108,39 @@ def test_party_documents_are_due_five_working_days_after_registration(world):
     services.forward_party_documents(actor=world.officer_a, org=org, on=D(2020, 10, 13))
     run_all(today=D(2020, 10, 14), only=["social_orgs.party_documents"])
     assert not Finding.objects.filter(rule="social_orgs.party_documents", status="open").exists()
+
+
+def test_a_local_day_off_moves_the_party_documents_due_date_and_the_check_reads_once_for_many(
+        world, django_assert_max_num_queries):
+    from core.models import Finding, WorkdayOverride
+    from core.supervision import run_all
+    from social_orgs.supervision import party_documents
+
+    WorkdayOverride.objects.create(date=D(2020, 10, 12), is_workday=False, reason="本市停工")
+    for _ in range(6):
+        organisation(world.district_a, founded_on=D(2020, 9, 28))
+    run_all(today=D(2020, 10, 13), only=["social_orgs.party_documents"])
+    assert not Finding.objects.filter(rule="social_orgs.party_documents").exists()  # due 13 October now
+    run_all(today=D(2020, 10, 14), only=["social_orgs.party_documents"])
+    assert set(Finding.objects.filter(rule="social_orgs.party_documents").values_list("due_date", flat=True)) == {
+        D(2020, 10, 13)}
+    assert run_all(today=D(2020, 10, 14), only=["social_orgs.party_documents"])[
+        "social_orgs.party_documents"] == {"open": 6, "raised": 0, "resolved": 0}  # a second run changes nothing
+    with django_assert_max_num_queries(4):  # the rules, the overrides, the late organisations: not one per row
+        assert len(list(party_documents(D(2020, 10, 14)))) == 6
+
+
+def test_the_working_day_table_answers_as_core_does_across_holidays_and_local_overrides():
+    from core.models import WorkdayOverride
+    from core.workdays import add_working_days
+    from social_orgs.dates import WorkingDays
+
+    WorkdayOverride.objects.create(date=D(2020, 5, 6), is_workday=False, reason="本市停工")
+    WorkdayOverride.objects.create(date=D(2020, 10, 10), is_workday=True, reason="本市补班")
+    table = WorkingDays(D(2019, 12, 1), D(2020, 12, 31))
+    day = D(2019, 12, 1)
+    while day <= D(2020, 12, 31):
+        for n in (0, 1, 5, 10):
+            assert table.add(day, n) == add_working_days(day, n), (day, n)
+        day += datetime.timedelta(days=1)
+    assert table.add(D(2018, 1, 1), 5) == add_working_days(D(2018, 1, 1), 5)  # outside the span: asked of core
