@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -447,21 +447,68 @@ def raise_finding(
     return finding, created
 
 
+def raise_findings(*, rule: str, items) -> tuple[int, list[tuple[str, str]]]:
+    """``raise_finding`` for many records of one rule at once (the nightly runner): the rule's open
+    findings are read in one query, the missing ones created in bulk with their audit rows in bulk.
+    ``items`` are ``core.supervision.Raise``; returns (how many were opened, every item's key).
+    A finding opened meanwhile by someone else (the one-open-per-record constraint) sends that
+    batch through ``raise_finding`` one by one instead, so nothing is lost or doubled."""
+    open_keys = _open_finding_keys(rule)
+    keys, new, labels, seen = [], [], [], set()
+    for item in items:
+        key = (item.target._meta.label_lower, str(item.target.pk))
+        keys.append(key)
+        if key in open_keys or key in seen:
+            continue
+        seen.add(key)
+        labels.append(str(item.target))
+        new.append((item, Finding(
+            rule=rule, target_type=key[0], target_id=key[1], area=item.area, level=item.area.level,
+            title=item.title[:200], detail=item.detail, severity=item.severity, due_date=item.due_date,
+            target_label=labels[-1][:200], target_url=item.url)))
+    opened = 0
+    for start in range(0, len(new), FINDINGS_BATCH):
+        batch = new[start:start + FINDINGS_BATCH]
+        try:
+            with transaction.atomic():
+                Finding.objects.bulk_create([f for _i, f in batch])
+                audit.record_many([
+                    audit.build(actor=None, action="core.finding.raise", target=f, area=f.area,
+                                changes={"rule": [None, rule], "target": [None, label]})
+                    for (_i, f), label in zip(batch, labels[start:start + FINDINGS_BATCH], strict=True)])
+            opened += len(batch)
+        except IntegrityError:
+            for item, _f in batch:
+                opened += raise_finding(rule=rule, target=item.target, area=item.area, title=item.title,
+                                        detail=item.detail, severity=item.severity, due_date=item.due_date,
+                                        target_url=item.url)[1]
+    return opened, keys
+
+
+FINDINGS_BATCH = 2000
+
+
+def _open_finding_keys(rule: str) -> set[tuple[str, str]]:
+    return set(Finding.objects.filter(rule=rule, status=FindingStatus.OPEN).values_list("target_type", "target_id"))
+
+
 def resolve_stale_findings(*, rule: str, still_true: Iterable[tuple[str, str]]) -> int:
-    """Close the open findings of ``rule`` whose condition no longer holds (system action)."""
+    """Close the open findings of ``rule`` whose condition no longer holds (system action): locked,
+    closed in one UPDATE, one audit row each written in bulk."""
     keep = set(still_true)
-    stale = [
-        f for f in Finding.objects.filter(rule=rule, status=FindingStatus.OPEN)
-        if (f.target_type, f.target_id) not in keep
-    ]
-    now = timezone.now()
     with transaction.atomic():
-        for f in stale:
-            updated = Finding.objects.filter(pk=f.pk, status=FindingStatus.OPEN).update(
-                status=FindingStatus.RESOLVED, closed_at=now, resolution=_("The condition no longer holds.")
-            )
-            if updated:  # 0 rows: someone else closed it meanwhile
-                audit.record(actor=None, action="core.finding.auto_resolve", target=f, area=f.area)
+        stale = [
+            f for f in Finding.objects.filter(rule=rule, status=FindingStatus.OPEN).select_for_update(of=("self",))
+            .select_related("area").only("pk", "target_type", "target_id", "title", "area")
+            if (f.target_type, f.target_id) not in keep
+        ]
+        ids = [f.pk for f in stale]
+        for start in range(0, len(ids), FINDINGS_BATCH):
+            Finding.objects.filter(pk__in=ids[start:start + FINDINGS_BATCH]).update(
+                status=FindingStatus.RESOLVED, closed_at=timezone.now(),
+                resolution=_("The condition no longer holds."))
+        audit.record_many([audit.build(actor=None, action="core.finding.auto_resolve", target=f, area=f.area)
+                           for f in stale])
     return len(stale)
 
 
