@@ -71,6 +71,18 @@ class RevealSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class RevealedSerializer(serializers.Serializer):
+    """A revealed value: which field and its plaintext."""
+
+    field = serializers.CharField()
+    value = serializers.CharField()
+
+
+class CategoryEndSerializer(serializers.Serializer):
+    ends_on = serializers.DateField()
+    reason = serializers.CharField()
+
+
 # --- roster, rescue, consent --------------------------------------------------------------------------
 from ..models import Consent, FollowUp, RescueCase, RosterEntry, RosterImport  # noqa: E402
 
