@@ -86,9 +86,9 @@ class VisitViewSet(ScopedReadOnlyViewSet):
         """The caller's overdue visits and those due within 7 days."""
         from core.readaudit import audit_read
 
-        lists = selectors.due_lists(request.user, timezone.localdate())
+        lists = selectors.due_lists(request.user, timezone.localdate(), with_people=False)
         audit_read(request, lists["overdue"] + lists["due_soon"], "VisitViewSet due", model=Visit)
-        return Response({key: s.ChildVisitSerializer(rows, many=True).data for key, rows in lists.items()})
+        return Response({key: s.visit_rows(rows) for key, rows in lists.items()})
 
 
 # --- roster, rescue, consent --------------------------------------------------------------------------
