@@ -15,6 +15,7 @@ from core.exceptions import OutOfScope, TransitionRefused
 from core.personal import PersonalKind, mask, normalise, str_plain, validate_id_number
 from core.personal import birth_date as id_birth_date
 from core.personal import sex as id_sex
+from core.recorded import create_recorded, update_recorded
 
 from . import rules
 from .choices import (
@@ -68,6 +69,13 @@ def _require(actor, perm, area):
     core_services.require_in_scope(actor, perm, area.code)
 
 
+def _visible(model, actor, pk, action="change"):
+    """The record exists for the actor (``action`` within its area), else 404, as ``_locked`` answers: asked
+    before core's recorded writes, which answer 403 to one without the permission anywhere."""
+    if actor is not None and not model.objects.restrict(actor, action).filter(pk=pk).exists():
+        raise OutOfScope(_("No such record."))
+
+
 # --- people -------------------------------------------------------------------------------------
 def _derive(person):
     """Birth date and sex from the ID number (core's functions), never typed twice."""
@@ -88,15 +96,15 @@ def register_person(*, actor, kind=PersonKind.CHILD, name, id_number, area, huko
                     area=area, household=household, address=address, risk_tier=risk_tier, director=director,
                     report_stage=ReportStage.ENTERED, entered_by=actor if actor and actor.pk else None,
                     entered_at=timezone.now())
-    _derive(person)
-    person.full_clean(exclude=["birth_date", "sex"])
-    if Person.objects.alive().filter(id_number_index=_index_of(person)).exists():
-        raise ValidationError({"id_number": _("This ID number is already in the registry.")})
-    person.save()
-    core_services.recheck(actor, person, "add")
-    audit.record(actor=actor, action="child_care.person.create", target=person,
-                 changes=audit.diff({}, audit.snapshot(person, PERSON_FIELDS)))
-    return person
+
+    def derive_and_check(person, _before):
+        _derive(person)
+        person.full_clean(exclude=["birth_date", "sex"])  # the fields' messages before the duplicate's
+        if Person.objects.alive().filter(id_number_index=_index_of(person)).exists():
+            raise ValidationError({"id_number": _("This ID number is already in the registry.")})
+
+    return create_recorded(person, actor=actor, action="child_care.person.create", adjust=derive_and_check,
+                           exclude=["birth_date", "sex"])
 
 
 def _index_of(person):
@@ -107,22 +115,21 @@ def _index_of(person):
 
 @transaction.atomic
 def update_person(*, actor, person, **fields) -> Person:
-    person = _locked(Person, actor, person.pk)
-    if person.is_deleted:
-        raise TransitionRefused(_("This record was deleted."))
-    unknown = set(fields) - (set(PERSON_FIELDS) - {"kind", "id_number"})
-    if unknown:
-        raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    before = audit.snapshot(person, PERSON_FIELDS)
-    old_hukou = person.hukou
-    for key, value in fields.items():
-        setattr(person, key, value)
-    person.full_clean(exclude=["birth_date", "sex"])
-    person.save()
-    core_services.recheck(actor, person)
-    audit.record(actor=actor, action="child_care.person.update", target=person,
-                 changes=audit.diff(before, audit.snapshot(person, PERSON_FIELDS)))
-    if "hukou" in fields and old_hukou != person.hukou:
+    _visible(Person, actor, person.pk)
+    allowed = set(PERSON_FIELDS) - {"kind", "id_number"}
+    before = {}
+
+    def check(person):
+        if person.is_deleted:
+            raise TransitionRefused(_("This record was deleted."))
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValidationError(_("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        before["hukou"] = person.hukou
+
+    person = update_recorded(person, fields, allowed=allowed, actor=actor, action="child_care.person.update",
+                             check=check, exclude=["birth_date", "sex"])
+    if "hukou" in fields and before["hukou"] != person.hukou:
         evaluate_rules(person=person, today=timezone.localdate(), facts_changed={"hukou"})
     return person
 
@@ -161,12 +168,9 @@ def link_relative(*, actor, child, relative, relation, situation=ParentSituation
         raise OutOfScope(_("No such record."))
     if child.pk == relative.pk:
         raise ValidationError({"relative": _("A person cannot be their own relative.")})
-    link = Relationship(child=child, relative=relative, relation=relation, situation=situation,
-                        work_place=work_place, entrusted_guardian=entrusted_guardian)
-    link.full_clean()
-    link.save()
-    audit.record(actor=actor, action="child_care.relationship.create", target=link, area=child.area,
-                 changes=audit.diff({}, audit.snapshot(link)))
+    link = create_recorded(Relationship(child=child, relative=relative, relation=relation, situation=situation,
+                                        work_place=work_place, entrusted_guardian=entrusted_guardian),
+                           actor=actor, action="child_care.relationship.create", area=child.area)
     evaluate_rules(person=child, today=timezone.localdate(), facts_changed={"parents"})
     return link
 
@@ -174,20 +178,19 @@ def link_relative(*, actor, child, relative, relation, situation=ParentSituation
 @transaction.atomic
 def set_situation(*, actor, relationship, situation, work_place=None) -> Relationship:
     """A parent leaves, returns or can no longer care: the rules then propose what follows."""
-    link = _locked(Relationship, actor, relationship.pk)
-    if situation not in ParentSituation.values:
-        raise ValidationError({"situation": _("Choose a situation from the list.")})
-    before = audit.snapshot(link, ["situation", "work_place"])
-    returned = link.situation == ParentSituation.AWAY and situation == ParentSituation.AT_HOME
-    link.situation = situation
-    if work_place is not None:
-        link.work_place = work_place
-    link.full_clean()
-    link.save()
-    audit.record(actor=actor, action="child_care.relationship.situation", target=link, area=link.child.area,
-                 changes=audit.diff(before, audit.snapshot(link, ["situation", "work_place"])))
+    _visible(Relationship, actor, relationship.pk)
+    returned = {}
+
+    def check(link):
+        if situation not in ParentSituation.values:
+            raise ValidationError({"situation": _("Choose a situation from the list.")})
+        returned["parent"] = link.situation == ParentSituation.AWAY and situation == ParentSituation.AT_HOME
+
+    values = {"situation": situation, **({"work_place": work_place} if work_place is not None else {})}
+    link = update_recorded(relationship, values, allowed=("situation", "work_place"), actor=actor,
+                           action="child_care.relationship.situation", check=check)
     evaluate_rules(person=link.child, today=timezone.localdate(),
-                   facts_changed={"parent_returned"} if returned else {"parents"})
+                   facts_changed={"parent_returned"} if returned["parent"] else {"parents"})
     return link
 
 
@@ -392,13 +395,9 @@ def submit_entry(*, actor, person) -> Person:
 def record_survey(*, actor, person, surveyed_on, **answers) -> Survey:
     person = _locked(Person, actor, person.pk, "view")
     core_services.require_in_scope(actor, "child_care.add_survey", person.area.code)
-    survey = Survey(person=person, area=person.area, surveyed_on=surveyed_on,
-                    recorded_by=actor if actor and actor.pk else None, **answers)
-    survey.full_clean()
-    survey.save()
-    audit.record(actor=actor, action="child_care.survey.create", target=survey,
-                 changes=audit.diff({}, audit.snapshot(survey)))
-    return survey
+    return create_recorded(Survey(person=person, area=person.area, surveyed_on=surveyed_on,
+                                  recorded_by=actor if actor and actor.pk else None, **answers),
+                           actor=actor, action="child_care.survey.create")
 
 
 # --- visits -----------------------------------------------------------------------------------------
@@ -463,13 +462,9 @@ def reveal(*, actor, person, field, reason) -> str:
 @transaction.atomic
 def appoint(*, actor, post, area, name, starts_on, user=None, ends_on=None, trained_on=None) -> Appointment:
     _require(actor, "child_care.add_appointment", area)
-    appointment = Appointment(post=post, area=area, name=name, user=user, starts_on=starts_on, ends_on=ends_on,
-                              trained_on=trained_on)
-    appointment.full_clean()
-    appointment.save()
-    audit.record(actor=actor, action="child_care.appointment.create", target=appointment,
-                 changes=audit.diff({}, audit.snapshot(appointment)))
-    return appointment
+    return create_recorded(Appointment(post=post, area=area, name=name, user=user, starts_on=starts_on,
+                                       ends_on=ends_on, trained_on=trained_on),
+                           actor=actor, action="child_care.appointment.create")
 
 
 # --- school-roster reconciliation (学籍比对) ----------------------------------------------------------

@@ -39,12 +39,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-scoped function view', 'social_orgs/views.py::listing_action'): LATER,
     ('hand-scoped function view', 'social_orgs/views.py::org_action'): LATER,
     ('hand-scoped function view', 'social_orgs/views.py::org_create'): LATER,
-    ('hand-written audited write', 'child_care/services.py::appoint'): LATER,
-    ('hand-written audited write', 'child_care/services.py::link_relative'): LATER,
-    ('hand-written audited write', 'child_care/services.py::record_survey'): LATER,
-    ('hand-written audited write', 'child_care/services.py::register_person'): LATER,
-    ('hand-written audited write', 'child_care/services.py::set_situation'): LATER,
-    ('hand-written audited write', 'child_care/services.py::update_person'): LATER,
     ('hand-written audited write', 'core/services.py::create_area'):
         "an area's scope is its parent's code, which create_recorded (the record's own area) cannot express",
     ('hand-written audited write', 'core/services.py::save_staff_profile'):
