@@ -14,6 +14,7 @@ import re
 
 from django.db import connection
 
+NULL = "\\N"
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]").search
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -25,7 +26,7 @@ def is_postgres() -> bool:
 def copy_text(value) -> str:
     """One value in COPY's text format."""
     if value is None:
-        return "\\N"
+        return NULL
     if value is True:
         return "t"
     if value is False:
@@ -64,7 +65,11 @@ class UpdateFrom:
                            f"({', '.join(f'{c} {t}' for c, t in columns)}) ON COMMIT DROP")
 
     def add(self, values) -> None:
-        self.lines.append(copy_line(values))
+        self.add_line(copy_line(values))
+
+    def add_line(self, line: str) -> None:
+        """A row already written as a COPY line (its columns in ``columns``' order)."""
+        self.lines.append(line)
         if len(self.lines) >= 10_000:
             self.flush()
 

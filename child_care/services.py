@@ -550,20 +550,33 @@ def _roster_row(line, row, roster, areas):
 
 
 def _stage_copy_line(roster_id, values, seal, index):
-    """A staged row as a COPY line: the ID number encrypted, blind-indexed and masked as the model's fields
-    would on save (``PersonalDataField``, ``BlindIndexField``, ``MaskedCopyField``)."""
+    """A staged row as a COPY line (``STAGE_COLUMNS``): the ID number encrypted, blind-indexed and masked as the
+    model's fields would on save (``PersonalDataField``, ``BlindIndexField``, ``MaskedCopyField``). Only what the
+    file wrote is escaped; the rest (numbers, dates, base64, hex, choice values) never needs it."""
     from . import bulk
     from .choices import Decision, MatchMethod
 
+    null, text = bulk.NULL, bulk.copy_text
     plain = values["id_number"]
     if plain:
         plain = normalise(PersonalKind.ID_NUMBER, plain)
-    return bulk.copy_line([
-        roster_id, values["line"], values["area"].pk, values["name"],
-        seal(plain) if plain else None, index(plain) if plain else None,
-        mask(PersonalKind.ID_NUMBER, plain) if plain else None,
-        values["birth_date"], values["sex"], values["school"], values["enrolment"], values["roster_left_behind"],
-        None, MatchMethod.NONE, "", "[]", Decision.OPEN, ""])
+        sealed, indexed, masked = seal(plain), index(plain), text(mask(PersonalKind.ID_NUMBER, plain))
+    else:
+        sealed = indexed = masked = null
+    flag = values["roster_left_behind"]
+    return (f"{roster_id}\t{values['line']}\t{values['area'].pk}\t{text(values['name'])}\t{sealed}\t{indexed}\t"
+            f"{masked}\t{values['birth_date'].isoformat()}\t{values['sex']}\t{text(values['school'])}\t"
+            f"{values['enrolment']}\t{null if flag is None else 't' if flag else 'f'}\t{null}\t{MatchMethod.NONE}\t\t"
+            f"[]\t{Decision.OPEN}\t\n")
+
+
+def _result_line(entry_id, person_id, match, score, bucket, differences, area_id, decision) -> str:
+    """A comparison's result as a COPY line for ``bulk.UpdateFrom`` (the columns of ``reconcile_roster``)."""
+    from . import bulk
+
+    null = bulk.NULL
+    return (f"{entry_id}\t{null if person_id is None else person_id}\t{match}\t{null if score is None else score}\t"
+            f"{bucket}\t{bulk.copy_text(differences) if differences else '[]'}\t{area_id}\t{decision}\n")
 
 
 def stage_roster(*, actor, area, source, filename="") -> "RosterImport":
@@ -617,16 +630,16 @@ def stage_roster(*, actor, area, source, filename="") -> "RosterImport":
     return roster
 
 
-def _fingerprint_of(id_number_index, name, birth_date, sex) -> str:
+def _fingerprint_of(id_number_index, name, birth_date, sex, key=None) -> str:
     """The keyed hash naming a roster child in ``NotSamePerson``: its ID's blind index, else its name's
-    pinyin + birth date + sex (so the next roster's same child is recognised)."""
+    pinyin + birth date + sex (so the next roster's same child is recognised). ``key``: the run's pinyin."""
     from core.personal import blind_index
 
     from .matching import name_key
 
     if id_number_index:
         return "id:" + id_number_index[:60]
-    return blind_index("roster_name", f"{name_key(name)}|{birth_date}|{sex}")
+    return blind_index("roster_name", f"{(key or name_key)(name)}|{birth_date}|{sex}")
 
 
 def _fingerprint(entry) -> str:
@@ -791,7 +804,7 @@ def reconcile_roster(*, actor, roster, today=None) -> "RosterImport":
                 block = [p for p in blocks.get((born, sex_), ()) if p not in matched
                          and area_code[people[p][0]].startswith(here)]
                 if block:
-                    fp = _fingerprint_of(index, name, born, sex_)
+                    fp = _fingerprint_of(index, name, born, sex_, key=matcher.key)
                     block = [(p, people[p][1]) for p in block if (p, fp) not in not_same]
                 person_id, score = matcher.best(name, block) if block else (None, 0)
                 match = MatchMethod.NAME if person_id else MatchMethod.NONE
@@ -816,7 +829,8 @@ def reconcile_roster(*, actor, roster, today=None) -> "RosterImport":
             if person_id is None and not bucket:
                 continue  # a child of no concern to the registry: the staged row stays as it is
             if copy:
-                results.add((entry_id, person_id, match, score, bucket, differences, area_id, decision))
+                results.add_line(_result_line(entry_id, person_id, match, score, bucket, differences, area_id,
+                                              decision))
             else:
                 changed.append(RosterEntry(pk=entry_id, person_id=person_id, match=match, name_score=score,
                                            bucket=bucket, differences=differences, area_id=area_id,
