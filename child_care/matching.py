@@ -63,3 +63,42 @@ def best_candidate(name: str, candidates, skip=()) -> tuple[int | None, int]:
         if score >= NAME_THRESHOLD and (score > best_score or (score == best_score and pk < best)):
             best, best_score = pk, score
     return best, best_score
+
+
+class NameMatcher:
+    """``best_candidate`` for a whole roster: the pinyin of every name is computed once in the run (a province's
+    registry holds more names than ``name_key``'s cache) and rapidfuzz stops early below the threshold. At or
+    above the threshold the scores are ``name_score``'s, below it 0 (tested)."""
+
+    def __init__(self):
+        self._keys: dict[str, str] = {}
+        self._key = name_key.__wrapped__
+
+    def key(self, name: str) -> str:
+        found = self._keys.get(name)
+        if found is None:
+            found = self._keys[name] = self._key(name)
+        return found
+
+    def score(self, a: str, b: str) -> int:
+        a, b = clean_name(a), clean_name(b)
+        if not a or not b:
+            return 0
+        if a == b:
+            return 100
+        ka, kb = self.key(a), self.key(b)
+        if ka == kb:
+            return 95
+        # round() as name_score's: a ratio below 84.5 can never round up to the threshold of 85
+        ratio = fuzz.ratio(ka, kb, score_cutoff=NAME_THRESHOLD - 0.5)
+        return min(94, int(round(ratio)))
+
+    def best(self, name: str, candidates) -> tuple[int | None, int]:
+        """As ``best_candidate``: the best [(person id, registered name)] at or above the threshold, ties to
+        the lower id."""
+        best, best_score = None, 0
+        for pk, other in candidates:
+            score = self.score(name, other)
+            if score >= NAME_THRESHOLD and (score > best_score or (score == best_score and pk < best)):
+                best, best_score = pk, score
+        return best, best_score

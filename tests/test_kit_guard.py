@@ -36,12 +36,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-scoped function view', 'grids/views.py::incident_photo'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_create'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_photo'): LATER,
-    ('hand-written audited write', 'child_care/services.py::appoint'): LATER,
-    ('hand-written audited write', 'child_care/services.py::link_relative'): LATER,
-    ('hand-written audited write', 'child_care/services.py::record_survey'): LATER,
-    ('hand-written audited write', 'child_care/services.py::register_person'): LATER,
-    ('hand-written audited write', 'child_care/services.py::set_situation'): LATER,
-    ('hand-written audited write', 'child_care/services.py::update_person'): LATER,
     ('hand-written audited write', 'core/services.py::import_areas'):
         'bulk: set-wise writes with bulk audit rows',
     ('hand-written audited write', 'core/services.py::redivide_areas'):
@@ -63,15 +57,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'grids/services.py::worker_leaves'): LATER,
     ('hand-written audited write', 'grids/services.py::bulk_create_profiles'):
         'bulk: set-wise writes with bulk audit rows',
-    ('writing API action', 'child_care/api/views.py::CategoryRecordViewSet.end'): LATER,
-    ('writing API action', 'child_care/api/views.py::PersonViewSet.reveal'): LATER,
-    ('writing API action', 'child_care/api/views.py::PersonViewSet.review'): LATER,
-    ('writing API action', 'child_care/api/views.py::PersonViewSet.soft_delete'): LATER,
-    ('writing API action', 'child_care/api/views.py::PersonViewSet.submit'): LATER,
-    ('writing API action', 'child_care/api/views.py::ProposalViewSet.approve'): LATER,
-    ('writing API action', 'child_care/api/views.py::ProposalViewSet.confirm'): LATER,
-    ('writing API action', 'child_care/api/views.py::ProposalViewSet.reject'): LATER,
-    ('writing API action', 'child_care/api/views.py::VisitViewSet.record'): LATER,
     ('writing API action', 'grids/api/views.py::IncidentViewSet.close'): LATER,
     ('writing API action', 'grids/api/views.py::IncidentViewSet.duplicate'): LATER,
     ('writing API action', 'grids/api/views.py::IncidentViewSet.not_responsible'): LATER,

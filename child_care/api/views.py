@@ -21,7 +21,16 @@ class PersonViewSet(ScopedModelViewSet):
     queryset = Person.objects.select_related("area").defer("id_number", "phone")
     filterset_class = PersonFilterSet
     http_method_names = ["get", "post", "patch", "head", "options"]
-    action_perms = {"review": "change", "submit": "change", "soft_delete": "delete", "reveal": "view"}
+    transitions = {
+        "review": Transition(services.review_entry, output=s.PersonSerializer),
+        "submit": Transition(services.submit_entry, output=s.PersonSerializer),
+        "soft_delete": Transition(services.delete_person, input=s.ChildReasonSerializer, output=s.PersonSerializer,
+                                  perm="delete", url_path="delete"),
+        # The plaintext, never stored by a cache (finalize_response): {"field": ..., "value": ...}.
+        "reveal": Transition(services.reveal, input=s.RevealSerializer, output=s.RevealedSerializer, perm="view",
+                             respond=lambda view, person, value: {"field": view.request.data.get("field"),
+                                                                  "value": value}),
+    }
 
     def get_serializer_class(self):
         return s.PersonUpdateSerializer if self.action in ("update", "partial_update") else s.PersonSerializer
@@ -32,33 +41,10 @@ class PersonViewSet(ScopedModelViewSet):
     def update_object(self, instance, data):
         return services.update_person(actor=self.request.user, person=instance, **data)
 
-    @extend_schema(request=None, responses=s.PersonSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        return Response(s.PersonSerializer(services.review_entry(actor=request.user, person=self.get_object())).data)
-
-    @extend_schema(request=None, responses=s.PersonSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        return Response(s.PersonSerializer(services.submit_entry(actor=request.user, person=self.get_object())).data)
-
-    @extend_schema(request=s.ChildReasonSerializer, responses=s.PersonSerializer)
-    @action(detail=True, methods=["post"], url_path="delete")
-    def soft_delete(self, request, pk=None):
-        body = s.ChildReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        person = services.delete_person(actor=request.user, person=self.get_object(), **body.validated_data)
-        return Response(s.PersonSerializer(person).data)
-
-    @extend_schema(request=s.RevealSerializer, responses={200: dict})
-    @action(detail=True, methods=["post"])
-    def reveal(self, request, pk=None):
-        body = s.RevealSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        person = Person.objects.get(pk=self.get_object().pk)
-        value = services.reveal(actor=request.user, person=person, **body.validated_data)
-        response = Response({"field": body.validated_data["field"], "value": value})
-        response["Cache-Control"] = "no-store"
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.action == "reveal":
+            response["Cache-Control"] = "no-store"
         return response
 
 
@@ -68,69 +54,31 @@ class CategoryRecordViewSet(ScopedCreateListRetrieveViewSet):
     queryset = CategoryRecord.objects.select_related("person", "area")
     serializer_class = s.CategoryRecordSerializer
     filterset_class = RecordFilterSet
-    action_perms = {"end": "change"}
+    transitions = {"end": Transition(services.end_category, input=s.CategoryEndSerializer,
+                                      output=s.CategoryRecordSerializer, object_arg="record")}
 
     def create_object(self, data):
         return services.start_category(actor=self.request.user, person=data["person"], category=data["category"],
                                        starts_on=data["starts_on"], reason=data.get("start_reason", ""),
                                        difficulty_kind=data.get("difficulty_kind", ""))
 
-    @extend_schema(request=s.ChildReasonSerializer, responses=s.CategoryRecordSerializer)
-    @action(detail=True, methods=["post"])
-    def end(self, request, pk=None):
-        from rest_framework import serializers
-
-        class EndSerializer(serializers.Serializer):
-            ends_on = serializers.DateField()
-            reason = serializers.CharField()
-
-        body = EndSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        record = services.end_category(actor=request.user, record=self.get_object(), **body.validated_data)
-        return Response(s.CategoryRecordSerializer(record).data)
-
 
 class ProposalViewSet(ScopedReadOnlyViewSet):
     queryset = Proposal.objects.select_related("person", "area")
     serializer_class = s.ProposalSerializer
     filterset_class = ProposalFilterSet
-    action_perms = {"confirm": "change", "approve": "change", "reject": "change"}
-
-    def _decide(self, fn):
-        body = s.ChildNoteSerializer(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        return Response(s.ProposalSerializer(fn(actor=self.request.user, proposal=self.get_object(),
-                                                **body.validated_data)).data)
-
-    @extend_schema(request=s.ChildNoteSerializer, responses=s.ProposalSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self._decide(services.confirm_proposal)
-
-    @extend_schema(request=s.ChildNoteSerializer, responses=s.ProposalSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._decide(services.approve_proposal)
-
-    @extend_schema(request=s.ChildNoteSerializer, responses=s.ProposalSerializer)
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._decide(services.reject_proposal)
+    transitions = {name: Transition(fn, input=s.ChildNoteSerializer, output=s.ProposalSerializer)
+                   for name, fn in (("confirm", services.confirm_proposal), ("approve", services.approve_proposal),
+                                    ("reject", services.reject_proposal))}
 
 
 class VisitViewSet(ScopedReadOnlyViewSet):
     queryset = Visit.objects.select_related("person", "area")
     serializer_class = s.ChildVisitSerializer
     filterset_class = VisitFilterSet
-    action_perms = {"record": "change", "due": "view"}
-
-    @extend_schema(request=s.VisitRecordSerializer, responses=s.ChildVisitSerializer)
-    @action(detail=True, methods=["post"])
-    def record(self, request, pk=None):
-        body = s.VisitRecordSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        visit = services.record_visit(actor=request.user, visit=self.get_object(), **body.validated_data)
-        return Response(s.ChildVisitSerializer(visit).data)
+    action_perms = {"due": "view"}
+    transitions = {"record": Transition(services.record_visit, input=s.VisitRecordSerializer,
+                                         output=s.ChildVisitSerializer)}
 
     @extend_schema(responses=s.ChildVisitSerializer(many=True))
     @action(detail=False, methods=["get"])
@@ -138,9 +86,9 @@ class VisitViewSet(ScopedReadOnlyViewSet):
         """The caller's overdue visits and those due within 7 days."""
         from core.readaudit import audit_read
 
-        lists = selectors.due_lists(request.user, timezone.localdate())
+        lists = selectors.due_lists(request.user, timezone.localdate(), with_people=False)
         audit_read(request, lists["overdue"] + lists["due_soon"], "VisitViewSet due", model=Visit)
-        return Response({key: s.ChildVisitSerializer(rows, many=True).data for key, rows in lists.items()})
+        return Response({key: s.visit_rows(rows) for key, rows in lists.items()})
 
 
 # --- roster, rescue, consent --------------------------------------------------------------------------

@@ -172,3 +172,51 @@ def test_a_director_cannot_upload_a_roster_and_another_district_cannot_compare_i
     other = staff("supervisor_b", "child_supervisor", world.village_b.parent)
     with pytest.raises(OutOfScope):
         services.reconcile_roster(actor=other, roster=roster)
+
+
+def test_a_child_an_id_number_claims_later_in_the_file_is_no_earlier_name_s_candidate(world, cc, registry):
+    """The ID matches are taken first: a homophone row above the child's own ID row does not take the child
+    (the row-by-row comparison gave the child to both rows)."""
+    rows = _rows(registry, world.community_a)
+    rows.insert(0, {"姓名": "章伟", "出生日期": "2012-03-10", "性别": "男", "当前状态": "在读", "是否农村留守儿童": "是",
+                    "户籍地区划代码": world.community_a.code})  # 张伟's homophone, same birth date and sex
+    roster = _reconcile(world, cc, rows)
+    assert _entry(roster, "张伟").person == registry["zhangwei"] and _entry(roster, "张伟").match == MatchMethod.ID
+    homophone = _entry(roster, "章伟")
+    assert homophone.person is None and homophone.bucket == Bucket.UNKNOWN
+    assert RosterEntry.objects.filter(roster=roster, person=registry["zhangwei"]).count() == 1
+
+
+def test_cells_with_tabs_and_backslashes_are_stored_as_written(world, cc, registry):
+    rows = _rows(registry, world.community_a)
+    rows[0]["学校"] = "第一\t小学\\分校"
+    rows[5]["姓名"] = "周\\杰"
+    roster = services.stage_roster(actor=cc.supervisor_a, area=world.street_a, source=roster_file(rows))
+    assert RosterEntry.objects.get(roster=roster, line=2).school == "第一\t小学\\分校"
+    assert RosterEntry.objects.filter(roster=roster, name="周\\杰").exists()
+
+
+def test_the_staged_id_number_is_encrypted_indexed_and_masked_as_the_fields_would_on_save(world, cc, registry):
+    from core.personal import index_lookup
+
+    number = str(registry["zhangwei"].id_number.reveal_unchecked())
+    roster = services.stage_roster(actor=cc.supervisor_a, area=world.street_a,
+                                   source=roster_file(_rows(registry, world.community_a)))
+    entry = RosterEntry.objects.get(roster=roster, **index_lookup(RosterEntry, "id_number", number))
+    assert entry.id_number.reveal_unchecked() == number
+    assert entry.id_number_masked == number[:6] + "********" + number[-4:]
+    assert RosterEntry.objects.get(roster=roster, name="汪芳").id_number is None
+
+
+def test_the_roster_s_name_scores_are_the_candidate_scores_of_single_comparisons():
+    from child_care.matching import NAME_THRESHOLD, NameMatcher, best_candidate, name_score
+
+    names = ["张伟", "張偉", "章伟", "张卫", "张伟伟", "王芳", "汪芳", "陳曉明", "陈晓明", "陈小明", "陈晓敏", "李 娜", "",
+             "欧阳娜娜", "欧阳那那", "Zhang Wei"]
+    matcher = NameMatcher()
+    for a in names:
+        for b in names:
+            single, roster = name_score(a, b), matcher.score(a, b)  # below the threshold the matcher stops early
+            assert (roster == single) if single >= NAME_THRESHOLD else (roster < NAME_THRESHOLD), (a, b, roster)
+        candidates = list(enumerate(names))
+        assert matcher.best(a, candidates) == best_candidate(a, candidates)

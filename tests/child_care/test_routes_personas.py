@@ -2,6 +2,7 @@
 in scope, B's village director is not, a user with no role is refused."""
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -162,3 +163,25 @@ def test_the_due_list_splits_overdue_from_due_within_7_days_and_leaves_later_one
     assert [v.pk for v in lists["overdue"]] == [due[-3].pk]
     assert [v.pk for v in lists["due_soon"]] == [due[0].pk, due[7].pk]
     assert selectors.due_lists(cc.director_b, today) == {"overdue": [], "due_soon": []}
+
+
+@pytest.mark.django_db
+def test_the_due_list_api_answers_what_the_visit_serializer_would_and_logs_the_read(world, cc, api):
+    """The API's due list is written without DRF's serializer (speed): the same JSON, one read event."""
+    from child_care.api.serializers import ChildVisitSerializer
+    from core.models import AuditEvent
+
+    today = datetime.date.today()
+    visits = []
+    for days in (-3, 2):
+        kid = child(world.community_a)
+        visits.append(services.schedule_visit(actor=None, person=kid, visitor=cc.director_a,
+                                              due_on=today + datetime.timedelta(days=days)))
+    response = api(cc.director_a).get("/api/v1/child-care/visits/due/")
+    assert response.status_code == 200
+    expected = {"overdue": ChildVisitSerializer(visits[:1], many=True).data,
+                "due_soon": ChildVisitSerializer(visits[1:], many=True).data}
+    assert response.json() == json.loads(json.dumps(expected))
+    assert response.json()["overdue"][0]["due_on"] == (today - datetime.timedelta(days=3)).isoformat()
+    event = AuditEvent.objects.filter(actor=cc.director_a, action="core.read").latest("id")
+    assert sorted(event.changes["ids"]) == sorted(str(v.pk) for v in visits) and event.area == world.community_a
