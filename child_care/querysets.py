@@ -74,13 +74,12 @@ def _prefixes_besides_station(scope, perm):
     station role holds the rescue-case permissions only for its station's cases, never for the cases of
     the children living in its area, so its grants must not count here."""
     from core.choices import LEVEL_PREFIX, AreaLevel
-    from core.scope import _group_perms
+    from core.scope import role_permissions
 
     others = {role: grants for role, grants in scope.roles.items() if role != STATION_ROLE}
-    perms = _group_perms(set(others)) if others else {}
     prefixes = set()
     for role, grants in others.items():
-        if perm not in perms.get(role, ()):
+        if perm not in role_permissions(role):
             continue
         for prefix, level, _code in grants:
             if level == AreaLevel.CITY:
@@ -99,7 +98,7 @@ class StationBoundQuerySet(RestrictedQuerySet):
 
     def restrict(self, user, action: str = "view"):
         from core.querysets import perm_name
-        from core.scope import scope_for
+        from core.scope import role_permissions, scope_for
 
         scope = scope_for(user)
         if scope.unrestricted or STATION_ROLE not in scope.roles:
@@ -111,15 +110,9 @@ class StationBoundQuerySet(RestrictedQuerySet):
         q = models.Q(pk__in=[])
         for prefix in home:
             q |= models.Q(area__code__startswith=prefix)
-        if action in self.station_actions and perm in _group_perms_of(STATION_ROLE):
+        if action in self.station_actions and perm in role_permissions(STATION_ROLE):
             q |= models.Q(**{f"{self.station_path}__area__code__in": sorted(station_area_codes(user))})
         return self.filter(q)
-
-
-def _group_perms_of(role):
-    from core.scope import _group_perms
-
-    return _group_perms({role}).get(role, set())
 
 
 class RescueCaseQuerySet(StationBoundQuerySet):
