@@ -357,6 +357,9 @@ class RosterImport(models.Model):
                                     blank=True, related_name="+")
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     reconciled_at = models.DateTimeField(_("compared"), null=True, blank=True)
+    # The upload on core's staged import (child_care.imports.RosterImporter) this roster came from.
+    staged_import = models.OneToOneField("core.StagedImport", verbose_name=_("data import"), null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="school_roster")
 
     objects = querysets.AreaBoundQuerySet.as_manager()
 

@@ -509,8 +509,8 @@ def _roster_date(text: str):
 
 
 def _roster_row(line, row, roster, areas):
-    """({field: value}, [RowError]) for one roster row: every bad cell named, in the clerk's words. The ID
-    number is the plaintext here (the caller encrypts it)."""
+    """({field: value}, [RowError]) for one roster row: every bad cell named (by its field; the report shows
+    the file's own header), in the clerk's words. The ID number is the plaintext here (the caller encrypts it)."""
     from core.tabular import RowError
 
     from .choices import ENROLMENT_WORDS
@@ -518,29 +518,29 @@ def _roster_row(line, row, roster, areas):
     errors = []
     name = (row.get("name") or "").strip()
     if not name:
-        errors.append(RowError(line, "姓名", _("is empty")))
+        errors.append(RowError(line, "name", _("is empty")))
     born = _roster_date(row.get("birth_date", ""))
     if born is None:
-        errors.append(RowError(line, "出生日期", _("is not a date (write 2013-04-05)")))
+        errors.append(RowError(line, "birth_date", _("is not a date (write 2013-04-05)")))
     sex_word = (row.get("sex") or "").strip().lower()
     if sex_word not in _SEX_WORDS:
-        errors.append(RowError(line, "性别", _("write 男 or 女")))
+        errors.append(RowError(line, "sex", _("write 男 or 女")))
     enrolment = ""
     if (row.get("enrolment") or "").strip():
         enrolment = ENROLMENT_WORDS.get(row["enrolment"].strip(), "")
         if not enrolment:
-            errors.append(RowError(line, "当前状态", _("unknown status; use one of %(words)s")
+            errors.append(RowError(line, "enrolment", _("unknown status; use one of %(words)s")
                                    % {"words": "、".join(ENROLMENT_WORDS)}))
     flag = (row.get("left_behind") or "").strip().lower()
     left_behind = True if flag in _YES else False if flag in _NO else None
     if flag and left_behind is None:
-        errors.append(RowError(line, "是否农村留守儿童", _("write 是 or 否")))
+        errors.append(RowError(line, "left_behind", _("write 是 or 否")))
     area = roster.area
     code = (row.get("area") or "").strip()
     if code:
         area = areas.get(code)
         if area is None:
-            errors.append(RowError(line, "户籍地区划代码", _("not an area within %(area)s") % {"area": roster.area.name}))
+            errors.append(RowError(line, "area", _("not an area within %(area)s") % {"area": roster.area.name}))
     if errors:
         return None, errors
     return {"line": line, "area": area, "name": name[:50],
@@ -579,26 +579,55 @@ def _result_line(entry_id, person_id, match, score, bucket, differences, area_id
             f"{bucket}\t{bulk.copy_text(differences) if differences else '[]'}\t{area_id}\t{decision}\n")
 
 
-def stage_roster(*, actor, area, source, filename="") -> "RosterImport":
+def read_roster(*, area, source, filename="", report=None):
+    """The good rows of a roster file for ``area`` as ``_roster_row`` values, streamed; every bad cell goes to
+    ``report.errors`` by line and field (``report.headers`` learns the file's own header of each column). A
+    file that does not read (not a table, required columns missing) raises ``core.tabular.TableError``. What
+    the staged import's preview runs: nothing is written."""
+    from core.models import Area
+    from core.tabular import ImportReport, read_table
+
+    report = report if report is not None else ImportReport()
+    roster = RosterImport(area=area)
+    areas = {a.code: a for a in Area.objects.filter(code__startswith=area.prefix)}
+    for line, row in read_table(source, ROSTER_COLUMNS, required=ROSTER_REQUIRED, filename=filename,
+                                headers=report.headers):
+        values, bad = _roster_row(line, row, roster, areas)
+        report.errors.extend(bad)
+        if values is not None:
+            yield values
+
+
+def roster_error_texts(report) -> list[str]:
+    """The bad cells as kept on the roster (the first 1,000): line and the file's own header."""
+    from core.tabular import RowError
+
+    own = {**{field: names[0] for field, names in ROSTER_COLUMNS.items()}, **report.headers}
+    return [str(RowError(e.line, own.get(e.column, e.column), e.reason)) for e in report.errors[:1000]]
+
+
+def stage_roster(*, actor, area, source, filename="", report=None, staged_import=None,
+                 progress=None) -> "RosterImport":
     """Read the education bureau's roster (CSV/XLSX, Chinese headers) into staged rows: every bad cell is
     reported with its line and column (the good rows are kept); nothing is compared yet. The file is read
-    as a stream and stored in batches (COPY on PostgreSQL), never held whole."""
-    from core.models import Area
+    as a stream and stored in batches (COPY on PostgreSQL), never held whole. ``report`` (an ``ImportReport``)
+    receives the bad cells by field, ``staged_import`` is core's job the file came from, ``progress(n)`` is
+    told the rows kept after each batch."""
     from core.personal import blind_indexer, encrypter
-    from core.tabular import TableError, read_table
+    from core.tabular import ImportReport, TableError
 
     from . import bulk
     from .models import RosterEntry, RosterImport
 
     _require(actor, "child_care.add_rosterimport", area)
+    report = report if report is not None else ImportReport()
     roster = RosterImport(area=area, filename=(filename or getattr(source, "name", "") or "roster")[:200],
-                          uploaded_by=actor if actor and actor.pk else None)
-    roster.full_clean()
-    areas = {a.code: a for a in Area.objects.filter(code__startswith=area.prefix)}
+                          uploaded_by=actor if actor and actor.pk else None, staged_import=staged_import)
+    roster.full_clean(exclude=["staged_import"])
     copy = bulk.is_postgres()
     seal, index = encrypter(), blind_indexer(PersonalKind.ID_NUMBER)
     table = RosterEntry._meta.db_table
-    errors, batch, rows = [], [], 0
+    batch, rows = [], 0
 
     def flush():
         if copy:
@@ -606,15 +635,13 @@ def stage_roster(*, actor, area, source, filename="") -> "RosterImport":
         else:
             RosterEntry.objects.bulk_create(batch)
         batch.clear()
+        if progress:
+            progress(rows)
 
     with transaction.atomic():
         roster.save()
         try:
-            for line, row in read_table(source, ROSTER_COLUMNS, required=ROSTER_REQUIRED, filename=filename):
-                values, bad = _roster_row(line, row, roster, areas)
-                errors.extend(bad)
-                if values is None:
-                    continue
+            for values in read_roster(area=area, source=source, filename=filename, report=report):
                 batch.append(_stage_copy_line(roster.pk, values, seal, index) if copy
                              else RosterEntry(roster=roster, **values))
                 rows += 1
@@ -623,10 +650,10 @@ def stage_roster(*, actor, area, source, filename="") -> "RosterImport":
         except TableError as exc:
             raise ValidationError({"file": str(exc)})
         flush()
-        roster.rows, roster.errors = rows, [str(e) for e in errors[:1000]]
+        roster.rows, roster.errors = rows, roster_error_texts(report)
         roster.save(update_fields=["rows", "errors"])
         audit.record(actor=actor, action="child_care.roster.stage", target=roster,
-                     changes={"rows": [None, rows], "bad_rows": [None, len(errors)]})
+                     changes={"rows": [None, rows], "bad_rows": [None, len(report.errors)]})
     return roster
 
 

@@ -302,24 +302,25 @@ class RosterListView(ScopedListView):
 @login_required
 @require_POST
 def roster_upload(request):
-    """Stage the roster and compare it; bad cells listed by line and column beside the kept form."""
+    """Hand the roster to core's staged import (``child_care.imports.RosterImporter``): the file is kept
+    encrypted and previewed, and the supervisor lands on the preview (bad cells by line and the file's own
+    header) to confirm; the comparison then runs in the background, not in this request. A refused file
+    (not a table, required columns missing) is shown beside the kept form."""
+    from core.imports import services as imports
+
+    from .imports import RosterImporter
+
     _require(request.user, "child_care.add_rosterimport")
     form = RosterUploadForm(request.POST, request.FILES, user=request.user)
     error = None
     if form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            roster = services.stage_roster(actor=request.user, area=form.cleaned_data["area"], source=upload,
-                                           filename=upload.name)
-            roster = services.reconcile_roster(actor=request.user, roster=roster)
-        except (ValidationError, TransitionRefused) as exc:
+            job = imports.stage(actor=request.user, importer=RosterImporter, upload=form.cleaned_data["file"],
+                                area=form.cleaned_data["area"])
+        except ValidationError as exc:
             error = _error_text(exc)
         else:
-            if roster.errors:
-                messages.warning(request, _("%(n)s bad rows were left out; see the list below the counts.")
-                                 % {"n": len(roster.errors)})
-            messages.success(request, _("Roster compared."))
-            return redirect(roster.get_absolute_url())
+            return redirect(job.get_absolute_url())
     view = RosterListView.as_view()
     request.method = "GET"
     response = view(request)

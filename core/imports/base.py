@@ -118,6 +118,16 @@ class Importer:
         self.actor, self.job = actor, job
         self.area = area if area is not None else getattr(job, "area", None)
 
+    def check(self, source, *, filename: str = "") -> ImportReport:
+        """What the preview runs (inside a transaction rolled back): ``run`` itself by default, so the
+        preview applies the commit's own rules. A bulk importer whose run is too long for a web request
+        overrides it to read and check the file only (child_care's school roster)."""
+        return self.run(source, filename=filename)
+
+    def result_url(self) -> str:
+        """Where a finished job's page leads for what the import made (``self.job`` set); "" for none."""
+        return ""
+
     def commit_row(self, line: int, values: dict) -> str:
         """Write one row through the app's service; return "created", "updated" or "unchanged"."""
         raise NotImplementedError
@@ -168,7 +178,7 @@ def preview(importer: Importer, source, *, filename: str = "") -> ImportReport:
     result = {}
     try:
         with transaction.atomic():
-            result["report"] = importer.run(source, filename=filename)
+            result["report"] = importer.check(source, filename=filename)
             raise _RolledBack
     except _RolledBack:
         pass

@@ -100,7 +100,9 @@ def job_detail(request, pk: int):
                "can_confirm": job.status == StagedImportStatus.STAGED and job.created_by_id == request.user.pk
                and services.would_write(job) > 0 and bool(job.file),
                "shown_errors": (job.preview.get("errors", []) if job.status == StagedImportStatus.STAGED
-                                else job.errors)[:500]}
+                                else job.errors)[:500],
+               "result_url": importer(actor=request.user, job=job).result_url()
+               if importer and job.status == StagedImportStatus.DONE else ""}
     if request.headers.get("HX-Request"):
         response = render(request, "core/imports/progress.html", context)
         if not job.in_progress:
