@@ -28,7 +28,7 @@ class RosterImporter(Importer):
     """学籍名册: one row per pupil; compared with the registry of the area the file is for."""
 
     key = "school_roster"
-    label = gettext_lazy("School enrolment roster (学籍比对)")
+    label = gettext_lazy("School enrolment roster")
     permission = "child_care.add_rosterimport"
     area_levels = (AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.COMMUNITY)  # as the roster form offered
     pages = True  # a bulk importer (it overrides ``run``) on core's generic pages

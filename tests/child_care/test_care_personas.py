@@ -4,6 +4,7 @@ no role 403; every read of these children's rows is audited."""
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.urls import reverse
@@ -176,14 +177,21 @@ class TestConsentCreatePage(_Consent, Pages.Action):
 class TestSignedInCarePages(ChildCarePersonas):
     covers_routes = ["child_care:roster-upload", "child_care:rescue-create"]
 
-    def test_a_supervisor_uploads_a_roster_and_lands_on_its_comparison(self, world, web):
+    def test_a_supervisor_uploads_a_roster_and_lands_on_its_comparison(self, world, web,
+                                                                        django_capture_on_commit_callbacks):
         named_child(world.community_a, "张伟", datetime.date(2012, 3, 10))
         upload = roster_file([{"姓名": "張偉", "出生日期": "2012-03-10", "性别": "男", "是否农村留守儿童": "是",
                                "户籍地区划代码": world.community_a.code}])
-        response = web(world.supervisor_a).post(reverse("child_care:roster-upload"),
-                                                {"area": world.street_a.pk, "file": upload})
-        assert response.status_code == 302 and "roster=" in response["Location"]
-        page = web(world.director_a).get(response["Location"]).content.decode()
+        supervisor = web(world.supervisor_a)
+        response = supervisor.post(reverse("child_care:roster-upload"), {"area": world.street_a.pk, "file": upload})
+        assert response.status_code == 302 and "/imports/jobs/" in response["Location"]  # the preview, to confirm
+        job = response["Location"]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert supervisor.post(job + "confirm/").status_code == 302
+        result = supervisor.get(job).content.decode()
+        link = re.search(r'href="([^"]*\?roster=\d+)" id="import-result-link"', result)  # the result leads on
+        assert link, result
+        page = web(world.director_a).get(link.group(1).replace("&amp;", "&")).content.decode()
         assert "張偉" in page and "张伟" in page
         assert AuditEvent.objects.filter(actor=world.director_a, action="core.read",
                                          target_type="child_care.rosterentry").exists()
