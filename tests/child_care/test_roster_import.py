@@ -112,3 +112,21 @@ def test_a_director_finds_no_roster_import(world, cc, registry, web):  # noqa: F
     assert _upload(director, world, _rows(registry, world.community_a)).status_code == 404
     assert director.get(job.get_absolute_url()).status_code == 404
     assert StagedImport.objects.count() == 1 and not RosterImport.objects.exists()
+
+
+def test_the_roster_import_pages_speak_chinese(world, cc, registry, web,  # noqa: F811
+                                               django_capture_on_commit_callbacks):
+    from tests.test_pages_language import _zh, english_in
+
+    rows = _rows(registry, world.community_a) + [{"姓名": "郑好", "出生日期": "去年", "性别": "男"}]
+    client = _zh(cc.supervisor_a)
+    pages = {"list": reverse("child_care:roster-list"), "upload": reverse("import-upload", args=[KEY])}
+    job = _upload(client, world, rows)["Location"]
+    pages["preview"] = job
+    htmls = {name: client.get(url).content.decode() for name, url in pages.items()}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job + "confirm/")
+    htmls["result"] = client.get(job).content.decode()
+    assert "查看导入结果" in htmls["result"] and "上传并检查" in htmls["list"] and "学籍名册比对" in htmls["upload"]
+    leaks = {name: english_in(html, {"supervisor_a"}) for name, html in htmls.items()}
+    assert not any(leaks.values()), leaks
