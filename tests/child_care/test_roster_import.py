@@ -130,3 +130,36 @@ def test_the_roster_import_pages_speak_chinese(world, cc, registry, web,  # noqa
     assert "查看导入结果" in htmls["result"] and "上传并检查" in htmls["list"] and "学籍名册比对" in htmls["upload"]
     leaks = {name: english_in(html, {"supervisor_a"}) for name, html in htmls.items()}
     assert not any(leaks.values()), leaks
+
+
+def test_the_api_uploads_previews_and_commits_the_roster(world, cc, registry, api,  # noqa: F811
+                                                         django_capture_on_commit_callbacks):
+    client = api(cc.supervisor_a)
+    rows = _rows(registry, world.community_a) + [{"姓名": "郑好", "出生日期": "2012-01-01", "性别": "未知"}]
+    response = client.post(reverse("api:stagedimport-list"), {"key": KEY, "area": world.street_a.code,
+                                                              "file": _file(rows)}, format="multipart")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [(e["line"], e["column"], e["field"]) for e in body["preview"]["errors"]] == [(9, "性别", "sex")]
+    assert not RosterImport.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("api:stagedimport-commit", args=[body["id"]])).status_code == 202
+    result = client.get(reverse("api:stagedimport-detail", args=[body["id"]])).json()
+    assert (result["status"], result["created"], result["error_count"]) == ("done", 7, 1)
+    assert RosterImport.objects.get().counts["conflict"] == 1
+
+
+def test_a_run_taken_over_from_a_dead_worker_compares_the_roster_it_had_staged(world, cc, registry, web):  # noqa: F811
+    from child_care import services
+    from core.imports.tasks import run_staged_import
+
+    _upload(web(cc.supervisor_a), world, _rows(registry, world.community_a))
+    job = StagedImport.objects.get(key=KEY)
+    StagedImport.objects.filter(pk=job.pk).update(status="queued")  # confirmed; the first worker died after staging
+    with job.file.open("rb") as source:
+        services.stage_roster(actor=cc.supervisor_a, area=world.street_a, source=source, filename=job.filename,
+                              staged_import=job)
+    assert run_staged_import(job.pk) == "done"
+    roster = RosterImport.objects.get()  # the same roster, not a second one
+    assert (roster.staged_import_id, roster.status, roster.rows) == (job.pk, "reconciled", 7)
+    assert RosterEntry.objects.filter(roster=roster, line__isnull=False).count() == 7
