@@ -25,8 +25,8 @@ from core.api.serializers import ScopedSerializer
 from core.api.viewsets import ScopedViewSetMixin, Transition
 from core.models import Area
 
-from . import services
-from .models import StagedImport
+from . import base, services
+from .models import StagedImport, StagedImportStatus
 
 
 class ColumnSerializer(serializers.Serializer):
@@ -102,12 +102,22 @@ class StagedImportSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     preview = PreviewSerializer(read_only=True)
     errors = ImportErrorSerializer(many=True, read_only=True)
+    result_url = serializers.SerializerMethodField(
+        help_text="once done: the page of what the import made, when the importer names one (else empty)")
 
     class Meta:
         model = StagedImport
         fields = ["id", "key", "area", "filename", "status", "preview", "processed", "created", "updated",
-                  "unchanged", "error_count", "errors", "message", "created_at", "committed_at", "finished_at"]
+                  "unchanged", "error_count", "errors", "message", "created_at", "committed_at", "finished_at",
+                  "result_url"]
         read_only_fields = fields
+
+    def get_result_url(self, job) -> str:
+        importer = base.get(job.key) if job.status == StagedImportStatus.DONE else None
+        if importer is None:
+            return ""
+        request = self.context.get("request")
+        return importer(actor=getattr(request, "user", None), job=job).result_url()
 
 
 class UploadSerializer(ScopedSerializer):

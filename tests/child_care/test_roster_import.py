@@ -146,7 +146,8 @@ def test_the_api_uploads_previews_and_commits_the_roster(world, cc, registry, ap
         assert client.post(reverse("api:stagedimport-commit", args=[body["id"]])).status_code == 202
     result = client.get(reverse("api:stagedimport-detail", args=[body["id"]])).json()
     assert (result["status"], result["created"], result["error_count"]) == ("done", 7, 1)
-    assert RosterImport.objects.get().counts["conflict"] == 1
+    roster = RosterImport.objects.get()
+    assert roster.counts["conflict"] == 1 and result["result_url"] == roster.get_absolute_url()
 
 
 def test_a_run_taken_over_from_a_dead_worker_compares_the_roster_it_had_staged(world, cc, registry, web):  # noqa: F811
