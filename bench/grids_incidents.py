@@ -170,17 +170,26 @@ def _chunk(cur, prefix, cats, start, stop, total, events, year):
     return cur.rowcount
 
 
-def officer(street):
+def officer(area, username, role):
     from django.contrib.auth import get_user_model
 
     from core import services as core_services
-    from core.choices import Role
 
-    user = get_user_model().objects.filter(username="bench_grids_street").first()
+    user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        user = core_services.add_staff(actor=None, username="bench_grids_street", role=Role.TOWNSHIP_OFFICER,
-                                       area_code=street.code, password="Bench-pass-2020!", full_name="基准")
+        user = core_services.add_staff(actor=None, username=username, role=role, area_code=area.code,
+                                       password="Bench-pass-2020!", full_name="基准")
     return user
+
+
+def session_cookie(user) -> str:
+    """A signed-in session for the list page (as a browser holds it after signing in)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def explain(sql, params):
@@ -196,6 +205,7 @@ def main():
     from rest_framework.authtoken.models import Token
     from volunteers_api import free_port, load, production_env, report  # the other benches' harness
 
+    from core.choices import Role
     from reports import engine, registry
     from reports.periods import Period
 
@@ -214,14 +224,21 @@ def main():
     if args.build_only:
         return
     street = grids[0].parent.parent
-    user = officer(street)
-    token = Token.objects.get_or_create(user=user)[0].key
+    district = street.parent
+    officers = {"street": officer(street, "bench_grids_street", Role.TOWNSHIP_OFFICER),
+                "district": officer(district, "bench_grids_district", Role.COUNTY_OFFICER)}
+    tokens = {k: Token.objects.get_or_create(user=u)[0].key for k, u in officers.items()}
+    cookies = {k: session_cookie(u) for k, u in officers.items()}
     in_street = Incident.objects.filter(area__code__startswith=street.prefix).count()
+    in_district = Incident.objects.filter(area__code__startswith=district.prefix).count()
     total, changes = Incident.objects.count(), IncidentEvent.objects.count()
-    if args.explain:  # the list's page, restricted as the API does
-        qs = Incident.objects.restrict(user, "view").select_related("area", "category", "unit").order_by(
+    if args.explain:  # the API's page and the list page's, restricted as they are
+        user = officers["street"]
+        api = Incident.objects.restrict(user, "view").select_related("area", "category", "unit").order_by("-id")[:51]
+        print(explain(*api.query.sql_with_params()))
+        page = Incident.objects.restrict(user, "view").select_related("area", "category__parent", "unit").order_by(
             "-filed_at", "-id")[:50]
-        print(explain(*qs.query.sql_with_params()))
+        print(explain(*page.query.sql_with_params()))
 
     # The city's incident indicators (four on-time classes; one grouped query) beside COUNT(*).
     period = Period.parse(str(args.year))
@@ -242,37 +259,51 @@ def main():
           f"{args.year}): {indicators_time:.2f} s {values}", flush=True)
 
     port = free_port()
+    # DEBUG off serves hashed static files: the pages need them collected first.
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"], cwd=ROOT,
+                   env={**os.environ, **production_env()}, check=True)
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi", "-w", str(args.workers),
                                "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning"],
                               cwd=ROOT, env={**os.environ, **production_env()})
-    path = "/api/v1/grids/incidents/?page_size=50"
-    headers = {"Authorization": f"Token {token}", "Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+    base = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+    api = "/api/v1/grids/incidents/?page_size=50"
+    runs = [  # (label, path, headers)
+        ("baseline: /healthz", "/healthz", base),
+        ("street officer's incident list, API (token, scoped, 50 rows)", api, {**base, "Authorization": f"Token {tokens['street']}"}),
+        ("the same, filtered to in progress", api + "&state=in_progress",
+         {**base, "Authorization": f"Token {tokens['street']}"}),
+        ("street officer's incident list page (signed in, first page, default order, counters)", "/grids/incidents/",
+         {**base, "Cookie": cookies["street"]}),
+        ("the same page, filtered to urgent", "/grids/incidents/?priority=urgent", {**base, "Cookie": cookies["street"]}),
+        ("district officer's incident list, API", api, {**base, "Authorization": f"Token {tokens['district']}"}),
+        ("district officer's incident list page", "/grids/incidents/", {**base, "Cookie": cookies["district"]}),
+    ]
+    figures = []
     try:
         for _ in range(100):
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request("GET", path, headers=headers)
-                response = conn.getresponse()
-                body = response.read()
-                assert response.status == 200, body[:300]
+                conn.request("GET", "/healthz", headers=base)
+                conn.getresponse().read()
                 break
             except (ConnectionRefusedError, OSError):
                 time.sleep(0.2)
-        baseline = load(port, "/healthz", {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}, args.clients,
-                        args.seconds)
-        measured = load(port, path, headers, args.clients, args.seconds)
-        filtered = load(port, path + "&state=in_progress", headers, args.clients, args.seconds)
+        for label, path, headers in runs:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+            assert response.status == 200, (label, response.status, body[:300])
+            figures.append((label, load(port, path, headers, args.clients, args.seconds)))
     finally:
         server.terminate()
         server.wait()
     print(f"city {CITY}: {len(grids):,} grids, {total:,} incidents, {changes:,} state changes; street "
-          f"{street.name}: {in_street:,} incidents; {args.clients} clients, gunicorn -w {args.workers}, "
-          f"{args.seconds} s each")
-    for label, figures in (("baseline: /healthz", baseline),
-                           ("street officer's incident list (API, token, scoped, 50 rows)", measured),
-                           ("the same, filtered to in progress", filtered)):
-        if figures[1]:
-            report(label, *figures)
+          f"{street.name}: {in_street:,} incidents; district {district.name}: {in_district:,}; {args.clients} clients, "
+          f"gunicorn -w {args.workers}, {args.seconds} s each; load average {os.getloadavg()[0]:.2f}")
+    for label, result in figures:
+        if result[1]:
+            report(label, *result)
         else:  # every client still warming up when the time ran out (a very busy machine)
             print(f"{label}: no request measured within {args.seconds} s; use more --seconds")
     print("targets: list p95 < 100 ms at 8 clients; city indicators < 10 s")

@@ -88,6 +88,36 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = ["ref", "state", "unit", "filed_at", "due_on", "closed_on", "duplicate_of", "reason",
                             "reopened_count", "satisfaction"]
 
+    def to_representation(self, instance):
+        """The same output as the fields above, read straight from the row: DRF's generic path (a callable
+        check and a choices lookup per field and row) was 60% of a list page's time at 50 rows."""
+        labels = self._state_labels()
+        fields = self.fields
+        i = instance
+        return {
+            "id": i.pk, "ref": i.ref, "area": i.area.code, "source": i.source, "category": i.category.code,
+            "place": i.place, "description": i.description, "priority": i.priority, "reporter_name": i.reporter_name,
+            "state": i.state, "state_display": labels.get(i.state, i.state),
+            "unit": str(i.unit) if i.unit_id else None,
+            "filed_at": fields["filed_at"].to_representation(i.filed_at) if i.filed_at else None,
+            "due_on": fields["due_on"].to_representation(i.due_on) if i.due_on else None,
+            "closed_on": fields["closed_on"].to_representation(i.closed_on) if i.closed_on else None,
+            "duplicate_of": i.duplicate_of_id, "reason": i.reason, "reopened_count": i.reopened_count,
+            "satisfaction": i.satisfaction, "is_overdue": i.is_overdue,
+        }
+
+    def _state_labels(self) -> dict:
+        from django.utils.translation import get_language
+
+        from ..choices import State
+
+        root = self.root
+        cache = root.__dict__.setdefault("_state_labels", {})
+        language = get_language()
+        if language not in cache:
+            cache[language] = {value: str(label) for value, label in State.choices}
+        return cache[language]
+
 
 class IncidentNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")

@@ -100,7 +100,7 @@ class IncidentViewSet(ScopedCreateListRetrieveViewSet):
                                   "reopen"), "change")
 
     def base_queryset(self):
-        return Incident.objects.select_related("area", "category", "unit", "duplicate_of")
+        return Incident.objects.select_related("area", "category", "unit").defer("photo", "visit", "external_ref")
 
     def create_object(self, data):
         return services.file_incident(actor=self.request.user, **data)
