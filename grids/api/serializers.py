@@ -88,6 +88,37 @@ class IncidentSerializer(serializers.ModelSerializer):
         read_only_fields = ["ref", "state", "unit", "filed_at", "due_on", "closed_on", "duplicate_of", "reason",
                             "reopened_count", "satisfaction"]
 
+    # The list reads these columns only (``values()``, no model instances) and builds each row with
+    # ``list_row``: the same output as ``to_representation`` below, at a fraction of the cost.
+    LIST_COLUMNS = ("id", "ref", "area__code", "source", "category__code", "place", "description", "priority",
+                    "reporter_name", "state", "unit__name", "unit_id", "filed_at", "due_on", "closed_on",
+                    "duplicate_of_id", "reason", "reopened_count", "satisfaction")
+
+    @classmethod
+    def list_rows(cls, rows) -> list[dict]:
+        from django.utils import timezone
+
+        from ..choices import ENDED_STATES, State
+
+        labels = {value: str(label) for value, label in State.choices}
+        stamp = serializers.DateTimeField()
+        today = timezone.localdate()
+        out = []
+        for r in rows:
+            state, due, closed = r["state"], r["due_on"], r["closed_on"]
+            overdue = bool(closed and closed > due) if state in ENDED_STATES else today > due
+            out.append({
+                "id": r["id"], "ref": r["ref"], "area": r["area__code"], "source": r["source"],
+                "category": r["category__code"], "place": r["place"], "description": r["description"],
+                "priority": r["priority"], "reporter_name": r["reporter_name"], "state": state,
+                "state_display": labels.get(state, state), "unit": r["unit__name"] if r["unit_id"] else None,
+                "filed_at": stamp.to_representation(r["filed_at"]) if r["filed_at"] else None,
+                "due_on": due.isoformat() if due else None, "closed_on": closed.isoformat() if closed else None,
+                "duplicate_of": r["duplicate_of_id"], "reason": r["reason"], "reopened_count": r["reopened_count"],
+                "satisfaction": r["satisfaction"], "is_overdue": overdue,
+            })
+        return out
+
     def to_representation(self, instance):
         """The same output as the fields above, read straight from the row: DRF's generic path (a callable
         check and a choices lookup per field and row) was 60% of a list page's time at 50 rows."""

@@ -105,6 +105,12 @@ class IncidentViewSet(ScopedCreateListRetrieveViewSet):
     def create_object(self, data):
         return services.file_incident(actor=self.request.user, **data)
 
+    def list(self, request, *args, **kwargs):
+        # Rows as plain values (no model instances, no serializer fields): bench/grids_incidents.py
+        queryset = self.filter_queryset(self.get_queryset()).values(*s.IncidentSerializer.LIST_COLUMNS)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.IncidentSerializer.list_rows(page))
+
     def _step(self, request, serializer_class, fn):
         incident = self.get_object()
         data = _body(serializer_class, request) if serializer_class else {}

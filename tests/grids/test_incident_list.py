@@ -34,6 +34,23 @@ def test_the_api_row_is_what_drfs_generic_serialisation_gives(world, language):
             assert IncidentSerializer(incident).data == dict(generic)
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_api_list_rows_are_what_drfs_generic_serialisation_gives(world, api, language):
+    routed = f.incident(world.grid_a)
+    other = f.incident(world.grid_a, code="littering")
+    Incident.objects.filter(pk=other.pk).update(state=State.CLOSED, closed_on=timezone.localdate(), reason="已处置",
+                                                duplicate_of=routed, unit=None, satisfaction=4)
+    overdue = f.incident(world.grid_a)
+    Incident.objects.filter(pk=overdue.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=3))
+    response = api(world.officer_a).get(reverse("api:grids-incident-list"), HTTP_ACCEPT_LANGUAGE=language)
+    rows = {r["id"]: r for r in response.json()["results"]}
+    with translation.override(language):
+        for incident in Incident.objects.select_related("area", "category", "unit"):
+            generic = serializers.ModelSerializer.to_representation(IncidentSerializer(), incident)
+            assert rows[incident.pk] == dict(generic)
+    assert rows[overdue.pk]["is_overdue"] and rows[other.pk]["unit"] is None
+
+
 def test_the_counters_follow_a_change_in_the_scope_after_commit(world, web, django_capture_on_commit_callbacks):
     f.incident(world.grid_a)
     client = web(world.street_officer_a)
