@@ -261,3 +261,25 @@ class GridCertificateSerializer(ScopedModelSerializer):
         fields = ["id", "number", "area", "cert_type", "cert_type_name", "resident_name", "purpose", "body",
                   "issued_on", "seal_use_at"]
         read_only_fields = ["number", "body", "issued_on"]
+
+
+# --- the city-wide reference lists (read-only) -------------------------------------------------------------
+class ServiceItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceItem
+        fields = ["id", "code", "name", "legal_basis", "owner_department", "time_limit_days", "same_day", "active"]
+
+
+class WorkItemSerializer(serializers.ModelSerializer):
+    work_list_display = serializers.CharField(source="get_work_list_display", read_only=True)
+
+    class Meta:
+        model = WorkItem
+        fields = ["id", "work_list", "work_list_display", "code", "name", "legal_basis", "funds_follow", "active"]
+
+
+class CertificateTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CertificateType
+        fields = ["id", "code", "name", "allowed", "legal_basis", "owner_department", "batch", "same_day",
+                  "template"]

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -27,6 +28,7 @@ from ..filtersets import (
 from ..models import (
     AdmissionRequest,
     Certificate,
+    CertificateType,
     CommunityTask,
     CommunityWorker,
     GridProfile,
@@ -35,7 +37,9 @@ from ..models import (
     PatrolVisit,
     Pilot,
     PostQuota,
+    ServiceItem,
     WindowRequest,
+    WorkItem,
 )
 from . import serializers as s
 
@@ -243,3 +247,36 @@ class CertificateViewSet(ScopedCreateListRetrieveViewSet):
 
     def create_object(self, data):
         return services.issue_certificate(actor=self.request.user, **data)
+
+
+# --- the city-wide reference lists --------------------------------------------------------------------------
+class _ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """City-wide reference data, the same for every area: whoever holds its view permission (every grids
+    role) reads it, anonymous callers get 401 and users without a grids role 403 (core's
+    ScopedModelPermissions). The city changes it in the admin; nothing is written here."""
+
+    filterset_fields: list[str] = []
+
+
+class ServiceItemViewSet(_ReferenceViewSet):
+    """The one window's catalogue (一窗受理): legal basis, owning department, time limit, same day or not."""
+
+    queryset = ServiceItem.objects.all()
+    serializer_class = s.ServiceItemSerializer
+    filterset_fields = ["active", "same_day"]
+
+
+class WorkItemViewSet(_ReferenceViewSet):
+    """The two lists of community work (依法履职, 协助政府) a department's task must cite."""
+
+    queryset = WorkItem.objects.all()
+    serializer_class = s.WorkItemSerializer
+    filterset_fields = ["work_list", "active"]
+
+
+class CertificateTypeViewSet(_ReferenceViewSet):
+    """Certificates a community may issue and the 民发〔2020〕20号 negative list, with the owning department."""
+
+    queryset = CertificateType.objects.all()
+    serializer_class = s.CertificateTypeSerializer
+    filterset_fields = ["allowed"]
