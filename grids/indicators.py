@@ -172,9 +172,17 @@ CLOSED = Q(state=State.CLOSED, closed_on__isnull=False)
 
 
 def _closed_incidents(period):
+    """Closed incidents filed in the period's local days, as a range of the stored instant (an index-friendly
+    comparison, not a conversion of every row's time to a date)."""
+    import datetime
+
     from .models import Incident
 
-    return Incident.objects.filter(CLOSED, filed_at__date__gte=period.start, filed_at__date__lte=period.end)
+    def midnight(day):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    return Incident.objects.filter(CLOSED, filed_at__gte=midnight(period.start),
+                                   filed_at__lt=midnight(period.end + datetime.timedelta(days=1)))
 
 
 DAYS_TO_CLOSE = DaysBetween(F("closed_on"), TruncDate("filed_at"))

@@ -138,11 +138,17 @@ def evaluate_distributions(distributions: list[Distribution], period: Period, ar
               .values(area_key=F(dist.area_path), bucket=F("dist_value")).annotate(rows=Count("pk")))
         rolled: dict[int, dict] = defaultdict(lambda: defaultdict(int))
         for area_key, bucket, rows in qs.values_list("area_key", "bucket", "rows"):
-            area = areas.get(area_key)
-            if area is None or bucket is None:
-                continue
-            for area_id in area.chain:
-                rolled[area_id][bucket] += rows
+            if bucket is not None and area_key in areas:
+                rolled[area_key][bucket] += rows
+        # Up the tree level by level, deepest first: each area's histogram is added once to its parent's
+        # (not each row to every ancestor), so the cost follows the number of (area, value) pairs.
+        for length in sorted({len(a.chain) for a in areas.values()}, reverse=True):
+            for area_id in [a for a in rolled if len(areas[a].chain) == length]:
+                chain = areas[area_id].chain
+                if len(chain) > 1:
+                    parent = rolled[chain[1]]
+                    for bucket, rows in rolled[area_id].items():
+                        parent[bucket] += rows
         histograms[id(dist)] = rolled
         queries += 1
     return histograms, queries

@@ -1,10 +1,7 @@
 """API for the grids' registries and every incident transition (409 with the reason when refused)."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from core.api.pagination import CursorPagination
 from core.api.viewsets import (
@@ -86,10 +83,19 @@ class VisitViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.PatrolVisitSerializer
 
 
-def _body(serializer_class, request):
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
+def _not_responsible(*, actor, incident, reason, unit=None):
+    """The unit says the incident is not theirs; the unit it names instead must be one the caller sees."""
+    if unit is not None and not HandlingUnit.objects.restrict(actor, "view").filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": "No such unit."})
+    return services.not_responsible(actor=actor, incident=incident, reason=reason, unit=unit)
+
+
+def _duplicate(*, actor, incident, of):
+    """Marked a duplicate of the incident with reference ``of``, found within the caller's scope."""
+    original = Incident.objects.restrict(actor, "view").filter(ref=of.strip()).first()
+    if original is None:
+        raise ValidationError({"of": "No incident with this reference."})
+    return services.mark_duplicate(actor=actor, incident=incident, of=original)
 
 
 class IncidentViewSet(ScopedCreateListRetrieveViewSet):
@@ -100,8 +106,17 @@ class IncidentViewSet(ScopedCreateListRetrieveViewSet):
     pagination_class = CursorPagination
     serializer_class = s.IncidentSerializer
     filterset_class = IncidentFilterSet
-    action_perms = dict.fromkeys(("start", "resolve", "verify", "close", "not_responsible", "duplicate", "unable",
-                                  "reopen"), "change")
+    transitions = {
+        "start": Transition(services.start_incident, input=s.IncidentNoteSerializer, object_arg="incident"),
+        "resolve": Transition(services.resolve_incident, input=s.RequiredNoteSerializer, object_arg="incident"),
+        "verify": Transition(services.verify_incident, input=s.IncidentNoteSerializer, object_arg="incident"),
+        "close": Transition(services.close_incident, input=s.CloseSerializer, object_arg="incident"),
+        "not_responsible": Transition(_not_responsible, input=s.NotResponsibleSerializer, object_arg="incident",
+                                      url_path="not-responsible"),
+        "duplicate": Transition(_duplicate, input=s.DuplicateSerializer, object_arg="incident"),
+        "unable": Transition(services.mark_unable, input=s.IncidentReasonSerializer, object_arg="incident"),
+        "reopen": Transition(services.reopen_incident, input=s.IncidentReasonSerializer, object_arg="incident"),
+    }
 
     def base_queryset(self):
         return Incident.objects.select_related("area", "category", "unit").defer("photo", "visit", "external_ref")
@@ -114,64 +129,6 @@ class IncidentViewSet(ScopedCreateListRetrieveViewSet):
         queryset = self.filter_queryset(self.get_queryset()).values(*s.IncidentSerializer.LIST_COLUMNS)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(s.IncidentSerializer.list_rows(page))
-
-    def _step(self, request, serializer_class, fn):
-        incident = self.get_object()
-        data = _body(serializer_class, request) if serializer_class else {}
-        result = fn(actor=request.user, incident=incident, **data)
-        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=s.IncidentNoteSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        return self._step(request, s.IncidentNoteSerializer, services.start_incident)
-
-    @extend_schema(request=s.RequiredNoteSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self._step(request, s.RequiredNoteSerializer, services.resolve_incident)
-
-    @extend_schema(request=s.IncidentNoteSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        return self._step(request, s.IncidentNoteSerializer, services.verify_incident)
-
-    @extend_schema(request=s.CloseSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._step(request, s.CloseSerializer, services.close_incident)
-
-    @extend_schema(request=s.NotResponsibleSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"], url_path="not-responsible")
-    def not_responsible(self, request, pk=None):
-        incident = self.get_object()
-        data = _body(s.NotResponsibleSerializer, request)
-        unit = data.get("unit")
-        if unit is not None and not HandlingUnit.objects.restrict(request.user, "view").filter(pk=unit.pk).exists():
-            raise ValidationError({"unit": "No such unit."})
-        result = services.not_responsible(actor=request.user, incident=incident, **data)
-        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=s.DuplicateSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def duplicate(self, request, pk=None):
-        incident = self.get_object()
-        ref = _body(s.DuplicateSerializer, request)["of"]
-        original = Incident.objects.restrict(request.user, "view").filter(ref=ref.strip()).first()
-        if original is None:
-            raise ValidationError({"of": "No incident with this reference."})
-        result = services.mark_duplicate(actor=request.user, incident=incident, of=original)
-        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=s.IncidentReasonSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def unable(self, request, pk=None):
-        return self._step(request, s.IncidentReasonSerializer, services.mark_unable)
-
-    @extend_schema(request=s.IncidentReasonSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._step(request, s.IncidentReasonSerializer, services.reopen_incident)
 
 
 # --- one window, burden reduction, certificates ---------------------------------------------------------
