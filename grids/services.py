@@ -19,6 +19,7 @@ from core import services as core_services
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
 from core.models import Area
+from core.recorded import update_recorded
 from core.services import recheck, require_in_scope
 from core.workdays import add_working_days
 
@@ -635,49 +636,37 @@ def receive_window_request(*, actor, area, item, resident_name, request, on_the_
     return req
 
 
-def _load_window(actor, req):
-    from .models import WindowRequest
-
-    req = WindowRequest.objects.select_for_update(of=("self",)).select_related("area", "item").get(pk=req.pk)
-    require_in_scope(actor, _perm(WindowRequest, "change"), req.area.code)
-    return req
-
-
-@transaction.atomic
 def complete_window_request(*, actor, window_request, result, at=None):
     """The back office's result is in: the request is done; the resident is still to be told."""
     from .choices import WindowState
 
-    req = _load_window(actor, window_request)
-    if req.state != WindowState.BACK_OFFICE:
-        raise TransitionRefused(_("Only a request with the back office can be completed; this one is “%(state)s”.")
-                                % {"state": req.get_state_display()})
-    result = _require_reason(result, "result")
-    before = _snapshot(req)
-    req.state, req.result, req.done_at = WindowState.DONE, result, at or timezone.now()
-    req.full_clean()
-    req.save()
-    _record(actor, "window.complete", req, before)
-    return req
+    def check(req):
+        if req.state != WindowState.BACK_OFFICE:
+            raise TransitionRefused(_("Only a request with the back office can be completed; this one is "
+                                      "“%(state)s”.") % {"state": req.get_state_display()})
+        _require_reason(result, "result")
+
+    return update_recorded(window_request, {"state": WindowState.DONE, "result": (result or "").strip(),
+                                            "done_at": at or timezone.now()},
+                           allowed=("state", "result", "done_at"), actor=actor, action="grids.window.complete",
+                           check=check)
 
 
-@transaction.atomic
 def notify_resident(*, actor, window_request, channel, note="", at=None):
     """The resident is told the result: the request is closed."""
     from .choices import NotifyChannel, WindowState
 
-    req = _load_window(actor, window_request)
-    if req.state != WindowState.DONE:
-        raise TransitionRefused(_("The resident is told once the result is in; this request is “%(state)s”.")
-                                % {"state": req.get_state_display()})
-    if channel not in NotifyChannel.values:
-        raise ValidationError({"channel": _("Say how the resident was told.")})
-    before = _snapshot(req)
-    req.state, req.notify_channel, req.notified_at = WindowState.CLOSED, channel, at or timezone.now()
-    req.full_clean()
-    req.save()
-    _record(actor, "window.notify", req, before, reason=note)
-    return req
+    def check(req):
+        if req.state != WindowState.DONE:
+            raise TransitionRefused(_("The resident is told once the result is in; this request is “%(state)s”.")
+                                    % {"state": req.get_state_display()})
+        if channel not in NotifyChannel.values:
+            raise ValidationError({"channel": _("Say how the resident was told.")})
+
+    return update_recorded(window_request, {"state": WindowState.CLOSED, "notify_channel": channel,
+                                            "notified_at": at or timezone.now()},
+                           allowed=("state", "notify_channel", "notified_at"), actor=actor,
+                           action="grids.window.notify", reason=note, check=check)
 
 
 # --- burden reduction (社区减负增效) -----------------------------------------------------------------------
@@ -712,23 +701,20 @@ def apply_for_admission(*, actor, area, department, title, legal_basis, starts_o
     return req
 
 
-@transaction.atomic
 def decide_admission(*, actor, admission, admit: bool, note, on=None):
     from .choices import AdmissionState
-    from .models import AdmissionRequest
 
-    req = AdmissionRequest.objects.select_for_update().select_related("area").get(pk=admission.pk)
-    require_in_scope(actor, _perm(AdmissionRequest, "change"), req.area.code)
-    if req.state != AdmissionState.PENDING:
-        raise TransitionRefused(_("This request was already decided (%(state)s).") % {"state": req.get_state_display()})
-    note = _require_reason(note, "note")
-    before = _snapshot(req)
-    req.state = AdmissionState.ADMITTED if admit else AdmissionState.REJECTED
-    req.decided_on, req.decision_note = on or timezone.localdate(), note
-    req.full_clean()
-    req.save()
-    _record(actor, "admission.decide", req, before, reason=note)
-    return req
+    def check(req):
+        if req.state != AdmissionState.PENDING:
+            raise TransitionRefused(_("This request was already decided (%(state)s).")
+                                    % {"state": req.get_state_display()})
+        _require_reason(note, "note")
+
+    note_text = (note or "").strip()
+    return update_recorded(admission, {"state": AdmissionState.ADMITTED if admit else AdmissionState.REJECTED,
+                                       "decided_on": on or timezone.localdate(), "decision_note": note_text},
+                           allowed=("state", "decided_on", "decision_note"), actor=actor,
+                           action="grids.admission.decide", reason=note_text, check=check)
 
 
 @transaction.atomic
@@ -754,15 +740,6 @@ def push_task(*, actor, area, department, title, description="", item=None, admi
     return task
 
 
-def _load_task(actor, task):
-    from .models import CommunityTask
-
-    task = CommunityTask.objects.select_for_update(of=("self",)).select_related("area", "item", "admission").get(
-        pk=task.pk)
-    require_in_scope(actor, _perm(CommunityTask, "change"), task.area.code)
-    return task
-
-
 def _unlisted_reason(task) -> str:
     if task.admission_id:
         return _("The admission request “%(title)s” is %(state)s, not admitted.") % {
@@ -771,39 +748,35 @@ def _unlisted_reason(task) -> str:
              "request: a department applies for admission 30 working days ahead.")
 
 
-@transaction.atomic
 def accept_task(*, actor, task, on=None):
     """A community takes on a task only if it cites a listed item or an admitted request."""
     from .choices import TaskState
 
-    task = _load_task(actor, task)
-    if task.state != TaskState.RECEIVED:
-        raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": task.get_state_display()})
-    if not task.listed:
-        raise TransitionRefused(_("Not accepted: %(why)s Refuse it instead.") % {"why": _unlisted_reason(task)})
-    before = _snapshot(task)
-    task.state, task.decided_on = TaskState.ACCEPTED, on or timezone.localdate()
-    task.save()
-    _record(actor, "task.accept", task, before)
-    return task
+    def check(t):
+        if t.state != TaskState.RECEIVED:
+            raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": t.get_state_display()})
+        if not t.listed:
+            raise TransitionRefused(_("Not accepted: %(why)s Refuse it instead.") % {"why": _unlisted_reason(t)})
+
+    return update_recorded(task, {"state": TaskState.ACCEPTED, "decided_on": on or timezone.localdate()},
+                           allowed=("state", "decided_on"), actor=actor, action="grids.task.accept", check=check)
 
 
-@transaction.atomic
 def refuse_task(*, actor, task, on=None):
     """One step: the community refuses an unlisted task; the reason is the rule, recorded."""
     from .choices import TaskState
 
-    task = _load_task(actor, task)
-    if task.state != TaskState.RECEIVED:
-        raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": task.get_state_display()})
-    if task.listed:
-        raise TransitionRefused(_("“%(item)s” is on the lists: a listed task is not refused.")
-                                % {"item": task.item or task.admission})
-    before = _snapshot(task)
-    task.state, task.decided_on, task.reason = TaskState.REFUSED, on or timezone.localdate(), _unlisted_reason(task)
-    task.save()
-    _record(actor, "task.refuse", task, before, reason=task.reason)
-    return task
+    def check(t):
+        if t.state != TaskState.RECEIVED:
+            raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": t.get_state_display()})
+        if t.listed:
+            raise TransitionRefused(_("“%(item)s” is on the lists: a listed task is not refused.")
+                                    % {"item": t.item or t.admission})
+
+    why = _unlisted_reason(task)
+    return update_recorded(task, {"state": TaskState.REFUSED, "decided_on": on or timezone.localdate(), "reason": why},
+                           allowed=("state", "decided_on", "reason"), actor=actor, action="grids.task.refuse",
+                           reason=why, check=check)
 
 
 # --- certificates (社区出具证明) -----------------------------------------------------------------------
