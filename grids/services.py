@@ -443,48 +443,51 @@ def _require_reason(reason, field="reason"):
     return reason.strip()
 
 
-def _move(actor, incident, to_state, action, note="", reason="", at=None):
-    """``at``: when the step happened, for records entered afterwards (an import, the demo); now by default."""
-    before = _snapshot(incident)
-    from_state = incident.state
-    incident.state = to_state
+def _step(actor, incident, to_state, action, *, states, label, values=None, note="", reason="", at=None,
+          check=None, adjust=None):
+    """One step of an incident on core's kit (``update_recorded``: the row locked, the actor's scope, the
+    state the step needs, ``full_clean``, one audit event) and its ``IncidentEvent``. ``at``: when the step
+    happened, for records entered afterwards (an import, the demo); now by default."""
+    seen = {}
+
+    def _check(locked):
+        _require_state(locked, states, label)
+        seen["from"] = locked.state
+        if check is not None:
+            check(locked)
+
+    values = {**(values or {}), "state": to_state}
     if to_state in ENDED_STATES:
-        incident.closed_on = timezone.localdate(at) if at else timezone.localdate()
-    incident.full_clean()
-    incident.save()
-    _event(actor, incident, from_state, note=note or reason, at=at)
-    _record(actor, f"incident.{action}", incident, before, reason=reason)
+        values["closed_on"] = timezone.localdate(at) if at else timezone.localdate()
+    incident = update_recorded(incident, values, allowed=tuple(values), actor=actor, action=f"grids.incident.{action}",
+                               reason=reason, check=_check, adjust=adjust)
+    _event(actor, incident, seen["from"], note=note or reason, at=at)
     return incident
 
 
 @transaction.atomic
 def start_incident(*, actor, incident, note="", at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.ROUTED], _("Start handling"))
-    return _move(actor, incident, State.IN_PROGRESS, "start", note=note, at=at)
+    return _step(actor, incident, State.IN_PROGRESS, "start", states=[State.ROUTED], label=_("Start handling"),
+                 note=note, at=at)
 
 
 @transaction.atomic
 def resolve_incident(*, actor, incident, note, at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.IN_PROGRESS], _("Resolve"))
-    return _move(actor, incident, State.RESOLVED, "resolve", note=_require_reason(note, "note"), at=at)
+    return _step(actor, incident, State.RESOLVED, "resolve", states=[State.IN_PROGRESS], label=_("Resolve"),
+                 note=(note or "").strip(), at=at, check=lambda i: _require_reason(note, "note"))
 
 
 @transaction.atomic
 def verify_incident(*, actor, incident, note="", at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.RESOLVED], _("Verify"))
-    return _move(actor, incident, State.VERIFIED, "verify", note=note, at=at)
+    return _step(actor, incident, State.VERIFIED, "verify", states=[State.RESOLVED], label=_("Verify"), note=note,
+                 at=at)
 
 
 @transaction.atomic
 def close_incident(*, actor, incident, satisfaction=None, note="", at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.VERIFIED], _("Close"))
-    if satisfaction is not None:
-        incident.satisfaction = satisfaction
-    return _move(actor, incident, State.CLOSED, "close", note=note, at=at)
+    values = {"satisfaction": satisfaction} if satisfaction is not None else {}
+    return _step(actor, incident, State.CLOSED, "close", states=[State.VERIFIED], label=_("Close"), values=values,
+                 note=note, at=at)
 
 
 @transaction.atomic
@@ -511,37 +514,37 @@ def not_responsible(*, actor, incident, reason, unit=None) -> Incident:
 
 @transaction.atomic
 def mark_duplicate(*, actor, incident, of, at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.FILED, State.ROUTED, State.IN_PROGRESS], _("Duplicate"))
     original = Incident.objects.restrict(actor, "view").filter(pk=of.pk).first() if actor else of
-    if original is None or original.pk == incident.pk:
-        raise ValidationError({"of": _("Name another incident of the same community.")})
-    if original.area.parent_id != incident.area.parent_id:
-        raise ValidationError({"of": _("Name another incident of the same community.")})
-    if original.state == State.DUPLICATE:
-        raise ValidationError({"of": _("%(ref)s is itself a duplicate; name the original.") % {"ref": original.ref}})
-    incident.duplicate_of = original
-    return _move(actor, incident, State.DUPLICATE, "duplicate", note=original.ref, at=at)
+
+    def check(locked):
+        if original is None or original.pk == locked.pk or original.area.parent_id != locked.area.parent_id:
+            raise ValidationError({"of": _("Name another incident of the same community.")})
+        if original.state == State.DUPLICATE:
+            raise ValidationError({"of": _("%(ref)s is itself a duplicate; name the original.")
+                                   % {"ref": original.ref}})
+
+    return _step(actor, incident, State.DUPLICATE, "duplicate", states=[State.FILED, State.ROUTED, State.IN_PROGRESS],
+                 label=_("Duplicate"), values={"duplicate_of": original}, note=original.ref if original else "",
+                 at=at, check=check)
 
 
 @transaction.atomic
 def mark_unable(*, actor, incident, reason, at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.ROUTED, State.IN_PROGRESS], _("Unable to handle"))
-    reason = _require_reason(reason)
-    incident.reason = reason
-    return _move(actor, incident, State.UNABLE, "unable", reason=reason, at=at)
+    return _step(actor, incident, State.UNABLE, "unable", states=[State.ROUTED, State.IN_PROGRESS],
+                 label=_("Unable to handle"), values={"reason": (reason or "").strip()}, reason=(reason or "").strip(),
+                 at=at, check=lambda i: _require_reason(reason))
 
 
 @transaction.atomic
 def reopen_incident(*, actor, incident, reason, at=None) -> Incident:
     """Reopened on a complaint: handled again by its unit, counted in the reopen rate."""
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.CLOSED, State.UNABLE], _("Reopen"))
-    reason = _require_reason(reason)
-    incident.reopened_count += 1
-    incident.closed_on = None
-    return _move(actor, incident, State.IN_PROGRESS, "reopen", reason=reason, at=at)
+
+    def count(locked, before):
+        locked.reopened_count += 1
+
+    return _step(actor, incident, State.IN_PROGRESS, "reopen", states=[State.CLOSED, State.UNABLE], label=_("Reopen"),
+                 values={"closed_on": None}, reason=(reason or "").strip(), at=at,
+                 check=lambda i: _require_reason(reason), adjust=count)
 
 
 @transaction.atomic

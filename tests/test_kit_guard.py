@@ -71,7 +71,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "the many-to-many grids are added after the save; create_recorded's snapshot would miss them",
     ('hand-written audited write', 'governance/services/reference.py::save_reference'):
         'city-wide reference models without a scoped manager',
-    ('hand-written audited write', 'grids/services.py::_move'): LATER,
     ('hand-written audited write', 'grids/services.py::_record'): LATER,
     ('hand-written audited write', 'grids/services.py::_snapshot'): LATER,
     ('hand-written audited write', 'grids/services.py::create_patrol_plan'): LATER,
