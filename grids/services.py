@@ -19,7 +19,7 @@ from core import services as core_services
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
 from core.models import Area
-from core.recorded import update_recorded
+from core.recorded import create_recorded, update_recorded
 from core.services import recheck, require_in_scope
 from core.workdays import add_working_days
 
@@ -78,20 +78,13 @@ def save_grid_profile(*, actor, area, **values) -> GridProfile:
     """Create or change the profile of a grid. Its households and residents are the grid's own
     figures: nothing here touches ``core.AreaPopulation``."""
     _require_level(area, AreaLevel.GRID)
-    profile = GridProfile.objects.select_for_update().filter(area=area).first()
-    action = "change" if profile else "add"
-    require_in_scope(actor, _perm(GridProfile, action), area.code)
-    before = _snapshot(profile) if profile else {}
-    profile = profile or GridProfile(area=area)
-    for key, value in values.items():
+    for key in values:
         if key not in PROFILE_FIELDS:
             raise TypeError(key)
-        setattr(profile, key, value)
-    profile.full_clean()
-    profile.save()
-    recheck(actor, profile, action)
-    _record(actor, f"profile.{'update' if action == 'change' else 'create'}", profile, before)
-    return profile
+    profile = GridProfile.objects.filter(area=area).first()
+    if profile is None:
+        return create_recorded(GridProfile, {"area": area, **values}, actor=actor, action="grids.profile.create")
+    return update_recorded(profile, values, allowed=PROFILE_FIELDS, actor=actor, action="grids.profile.update")
 
 
 def bulk_create_profiles(*, actor, rows: list[dict]) -> int:
@@ -124,19 +117,19 @@ def _recount(quota: PostQuota, today=None) -> None:
 
 @transaction.atomic
 def set_post_quota(*, actor, area, year: int, approved: int, decided_by: str = "", vacant_since=None) -> PostQuota:
+    """The approved posts (员额) of a community for a year; filled and vacant are recounted from the workers."""
     _require_level(area, AreaLevel.COMMUNITY)
-    quota = PostQuota.objects.select_for_update().filter(area=area, year=year).first()
-    action = "change" if quota else "add"
-    require_in_scope(actor, _perm(PostQuota, action), area.code)
-    before = _snapshot(quota) if quota else {}
-    quota = quota or PostQuota(area=area, year=year)
-    quota.approved, quota.decided_by = approved, decided_by or quota.decided_by
-    _recount(quota, vacant_since)
-    quota.full_clean()
-    quota.save()
-    recheck(actor, quota, action)
-    _record(actor, f"quota.{'update' if action == 'change' else 'create'}", quota, before)
-    return quota
+    quota = PostQuota.objects.filter(area=area, year=year).first()
+
+    def recount(instance, before):
+        _recount(instance, vacant_since)
+
+    if quota is None:
+        return create_recorded(PostQuota, {"area": area, "year": year, "approved": approved, "decided_by": decided_by},
+                               actor=actor, action="grids.quota.create", adjust=recount)
+    values = {"approved": approved, **({"decided_by": decided_by} if decided_by else {})}
+    return update_recorded(quota, values, allowed=("approved", "decided_by"), actor=actor,
+                           action="grids.quota.update", adjust=recount)
 
 
 def rule_for(post_type, on) -> PayRule:

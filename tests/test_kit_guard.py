@@ -76,9 +76,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'grids/services.py::create_patrol_plan'): LATER,
     ('hand-written audited write', 'grids/services.py::issue_certificate'): LATER,
     ('hand-written audited write', 'grids/services.py::not_responsible'): LATER,
-    ('hand-written audited write', 'grids/services.py::save_grid_profile'): LATER,
     ('hand-written audited write', 'grids/services.py::set_grade'): LATER,
-    ('hand-written audited write', 'grids/services.py::set_post_quota'): LATER,
     ('hand-written audited write', 'grids/services.py::worker_leaves'): LATER,
     ('hand-written audited write', 'grids/services.py::bulk_create_profiles'):
         'bulk: set-wise writes with bulk audit rows',
