@@ -194,36 +194,41 @@ def _load_worker(actor, worker, action="change"):
 
 @transaction.atomic
 def set_grade(*, actor, worker, grade: int, monthly_pay, since, reason: str) -> CommunityWorker:
-    worker = _load_worker(actor, worker)
-    if since < worker.grade_since:
-        raise ValidationError({"since": _("A new grade starts after the current one (%(d)s).")
-                               % {"d": worker.grade_since}})
-    rule = _check_grade(worker.post_type, grade, monthly_pay, since)
-    before = _snapshot(worker)
-    worker.grade, worker.monthly_pay, worker.grade_since = grade, monthly_pay, since
-    worker.full_clean()
-    worker.save()
-    GradeChange.objects.create(worker=worker, grade=grade, since=since, monthly_pay=monthly_pay, rule=rule,
+    """A new grade on the 三岗十八级 ladder from ``since``, with its pay (not below the floor in force), kept
+    in the grade history."""
+    rules = {}
+
+    def check(locked):
+        if since < locked.grade_since:
+            raise ValidationError({"since": _("A new grade starts after the current one (%(d)s).")
+                                   % {"d": locked.grade_since}})
+        rules["rule"] = _check_grade(locked.post_type, grade, monthly_pay, since)
+
+    worker = update_recorded(worker, {"grade": grade, "monthly_pay": monthly_pay, "grade_since": since},
+                             allowed=("grade", "monthly_pay", "grade_since"), actor=actor, action="grids.worker.grade",
+                             reason=reason, check=check)
+    GradeChange.objects.create(worker=worker, grade=grade, since=since, monthly_pay=monthly_pay, rule=rules["rule"],
                                reason=reason)
-    _record(actor, "worker.grade", worker, before, reason=reason)
     return worker
 
 
 @transaction.atomic
 def worker_leaves(*, actor, worker, left_on, reason: str) -> CommunityWorker:
-    worker = _load_worker(actor, worker)
-    if worker.status != WorkerStatus.ACTIVE:
-        raise TransitionRefused(_("%(name)s has already left.") % {"name": worker})
-    before = _snapshot(worker)
-    worker.status, worker.left_on = WorkerStatus.LEFT, left_on
-    worker.full_clean()
-    worker.save()
+    """A worker leaves their post: their grid assignments end that day and the community's posts are
+    recounted (a vacancy from that day)."""
+
+    def check(locked):
+        if locked.status != WorkerStatus.ACTIVE:
+            raise TransitionRefused(_("%(name)s has already left.") % {"name": locked})
+
+    worker = update_recorded(worker, {"status": WorkerStatus.LEFT, "left_on": left_on},
+                             allowed=("status", "left_on"), actor=actor, action="grids.worker.leave", reason=reason,
+                             check=check)
     GridAssignment.objects.filter(worker=worker).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).update(
         ends_on=left_on)
     for quota in PostQuota.objects.select_for_update().filter(area=worker.area, year=left_on.year):
         _recount(quota, left_on)
         quota.save()
-    _record(actor, "worker.leave", worker, before, reason=reason)
     return worker
 
 

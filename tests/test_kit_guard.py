@@ -76,8 +76,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-written audited write', 'grids/services.py::create_patrol_plan'): LATER,
     ('hand-written audited write', 'grids/services.py::issue_certificate'): LATER,
     ('hand-written audited write', 'grids/services.py::not_responsible'): LATER,
-    ('hand-written audited write', 'grids/services.py::set_grade'): LATER,
-    ('hand-written audited write', 'grids/services.py::worker_leaves'): LATER,
     ('hand-written audited write', 'grids/services.py::bulk_create_profiles'):
         'bulk: set-wise writes with bulk audit rows',
     ('hand-written audited write', 'social_orgs/services.py::approve_name'): LATER,
