@@ -86,8 +86,8 @@ class IncidentFilterSet(WithinFilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices, label=_("State"))
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
     priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("Priority"))
-    category = django_filters.ModelChoiceFilter(queryset=IncidentCategory.objects.filter(parent__isnull=False),
-                                                label=_("Category"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=IncidentCategory.objects.filter(parent__isnull=False).select_related("parent"), label=_("Category"))
     on_time = django_filters.ChoiceFilter(choices=OnTime.choices, label=_("On time"), method="filter_on_time")
 
     class Meta:

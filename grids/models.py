@@ -486,6 +486,9 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["area", "state", "filed_at"], name="grids_incident_grid_state"),
             models.Index(fields=["unit", "state"], name="grids_incident_unit_state"),
+            # The list's order (newest filed first, id as tie-breaker) walked backwards: a street's or a
+            # district's first page reads about a page of its rows, not the million (bench/grids_incidents.py).
+            models.Index(fields=["filed_at", "id"], name="grids_incident_filed"),
         ]
         constraints = [models.UniqueConstraint(fields=["external_ref"], condition=~models.Q(external_ref=""),
                                                name="grids_incident_external_ref_once")]

@@ -19,6 +19,7 @@ from core import services as core_services
 from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
 from core.models import Area
+from core.recorded import create_recorded, update_recorded
 from core.services import recheck, require_in_scope
 from core.workdays import add_working_days
 
@@ -77,20 +78,13 @@ def save_grid_profile(*, actor, area, **values) -> GridProfile:
     """Create or change the profile of a grid. Its households and residents are the grid's own
     figures: nothing here touches ``core.AreaPopulation``."""
     _require_level(area, AreaLevel.GRID)
-    profile = GridProfile.objects.select_for_update().filter(area=area).first()
-    action = "change" if profile else "add"
-    require_in_scope(actor, _perm(GridProfile, action), area.code)
-    before = _snapshot(profile) if profile else {}
-    profile = profile or GridProfile(area=area)
-    for key, value in values.items():
+    for key in values:
         if key not in PROFILE_FIELDS:
             raise TypeError(key)
-        setattr(profile, key, value)
-    profile.full_clean()
-    profile.save()
-    recheck(actor, profile, action)
-    _record(actor, f"profile.{'update' if action == 'change' else 'create'}", profile, before)
-    return profile
+    profile = GridProfile.objects.filter(area=area).first()
+    if profile is None:
+        return create_recorded(GridProfile, {"area": area, **values}, actor=actor, action="grids.profile.create")
+    return update_recorded(profile, values, allowed=PROFILE_FIELDS, actor=actor, action="grids.profile.update")
 
 
 def bulk_create_profiles(*, actor, rows: list[dict]) -> int:
@@ -123,19 +117,19 @@ def _recount(quota: PostQuota, today=None) -> None:
 
 @transaction.atomic
 def set_post_quota(*, actor, area, year: int, approved: int, decided_by: str = "", vacant_since=None) -> PostQuota:
+    """The approved posts (员额) of a community for a year; filled and vacant are recounted from the workers."""
     _require_level(area, AreaLevel.COMMUNITY)
-    quota = PostQuota.objects.select_for_update().filter(area=area, year=year).first()
-    action = "change" if quota else "add"
-    require_in_scope(actor, _perm(PostQuota, action), area.code)
-    before = _snapshot(quota) if quota else {}
-    quota = quota or PostQuota(area=area, year=year)
-    quota.approved, quota.decided_by = approved, decided_by or quota.decided_by
-    _recount(quota, vacant_since)
-    quota.full_clean()
-    quota.save()
-    recheck(actor, quota, action)
-    _record(actor, f"quota.{'update' if action == 'change' else 'create'}", quota, before)
-    return quota
+    quota = PostQuota.objects.filter(area=area, year=year).first()
+
+    def recount(instance, before):
+        _recount(instance, vacant_since)
+
+    if quota is None:
+        return create_recorded(PostQuota, {"area": area, "year": year, "approved": approved, "decided_by": decided_by},
+                               actor=actor, action="grids.quota.create", adjust=recount)
+    values = {"approved": approved, **({"decided_by": decided_by} if decided_by else {})}
+    return update_recorded(quota, values, allowed=("approved", "decided_by"), actor=actor,
+                           action="grids.quota.update", adjust=recount)
 
 
 def rule_for(post_type, on) -> PayRule:
@@ -200,36 +194,41 @@ def _load_worker(actor, worker, action="change"):
 
 @transaction.atomic
 def set_grade(*, actor, worker, grade: int, monthly_pay, since, reason: str) -> CommunityWorker:
-    worker = _load_worker(actor, worker)
-    if since < worker.grade_since:
-        raise ValidationError({"since": _("A new grade starts after the current one (%(d)s).")
-                               % {"d": worker.grade_since}})
-    rule = _check_grade(worker.post_type, grade, monthly_pay, since)
-    before = _snapshot(worker)
-    worker.grade, worker.monthly_pay, worker.grade_since = grade, monthly_pay, since
-    worker.full_clean()
-    worker.save()
-    GradeChange.objects.create(worker=worker, grade=grade, since=since, monthly_pay=monthly_pay, rule=rule,
+    """A new grade on the 三岗十八级 ladder from ``since``, with its pay (not below the floor in force), kept
+    in the grade history."""
+    rules = {}
+
+    def check(locked):
+        if since < locked.grade_since:
+            raise ValidationError({"since": _("A new grade starts after the current one (%(d)s).")
+                                   % {"d": locked.grade_since}})
+        rules["rule"] = _check_grade(locked.post_type, grade, monthly_pay, since)
+
+    worker = update_recorded(worker, {"grade": grade, "monthly_pay": monthly_pay, "grade_since": since},
+                             allowed=("grade", "monthly_pay", "grade_since"), actor=actor, action="grids.worker.grade",
+                             reason=reason, check=check)
+    GradeChange.objects.create(worker=worker, grade=grade, since=since, monthly_pay=monthly_pay, rule=rules["rule"],
                                reason=reason)
-    _record(actor, "worker.grade", worker, before, reason=reason)
     return worker
 
 
 @transaction.atomic
 def worker_leaves(*, actor, worker, left_on, reason: str) -> CommunityWorker:
-    worker = _load_worker(actor, worker)
-    if worker.status != WorkerStatus.ACTIVE:
-        raise TransitionRefused(_("%(name)s has already left.") % {"name": worker})
-    before = _snapshot(worker)
-    worker.status, worker.left_on = WorkerStatus.LEFT, left_on
-    worker.full_clean()
-    worker.save()
+    """A worker leaves their post: their grid assignments end that day and the community's posts are
+    recounted (a vacancy from that day)."""
+
+    def check(locked):
+        if locked.status != WorkerStatus.ACTIVE:
+            raise TransitionRefused(_("%(name)s has already left.") % {"name": locked})
+
+    worker = update_recorded(worker, {"status": WorkerStatus.LEFT, "left_on": left_on},
+                             allowed=("status", "left_on"), actor=actor, action="grids.worker.leave", reason=reason,
+                             check=check)
     GridAssignment.objects.filter(worker=worker).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=left_on)).update(
         ends_on=left_on)
     for quota in PostQuota.objects.select_for_update().filter(area=worker.area, year=left_on.year):
         _recount(quota, left_on)
         quota.save()
-    _record(actor, "worker.leave", worker, before, reason=reason)
     return worker
 
 
@@ -442,48 +441,51 @@ def _require_reason(reason, field="reason"):
     return reason.strip()
 
 
-def _move(actor, incident, to_state, action, note="", reason="", at=None):
-    """``at``: when the step happened, for records entered afterwards (an import, the demo); now by default."""
-    before = _snapshot(incident)
-    from_state = incident.state
-    incident.state = to_state
+def _step(actor, incident, to_state, action, *, states, label, values=None, note="", reason="", at=None,
+          check=None, adjust=None):
+    """One step of an incident on core's kit (``update_recorded``: the row locked, the actor's scope, the
+    state the step needs, ``full_clean``, one audit event) and its ``IncidentEvent``. ``at``: when the step
+    happened, for records entered afterwards (an import, the demo); now by default."""
+    seen = {}
+
+    def _check(locked):
+        _require_state(locked, states, label)
+        seen["from"] = locked.state
+        if check is not None:
+            check(locked)
+
+    values = {**(values or {}), "state": to_state}
     if to_state in ENDED_STATES:
-        incident.closed_on = timezone.localdate(at) if at else timezone.localdate()
-    incident.full_clean()
-    incident.save()
-    _event(actor, incident, from_state, note=note or reason, at=at)
-    _record(actor, f"incident.{action}", incident, before, reason=reason)
+        values["closed_on"] = timezone.localdate(at) if at else timezone.localdate()
+    incident = update_recorded(incident, values, allowed=tuple(values), actor=actor, action=f"grids.incident.{action}",
+                               reason=reason, check=_check, adjust=adjust)
+    _event(actor, incident, seen["from"], note=note or reason, at=at)
     return incident
 
 
 @transaction.atomic
 def start_incident(*, actor, incident, note="", at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.ROUTED], _("Start handling"))
-    return _move(actor, incident, State.IN_PROGRESS, "start", note=note, at=at)
+    return _step(actor, incident, State.IN_PROGRESS, "start", states=[State.ROUTED], label=_("Start handling"),
+                 note=note, at=at)
 
 
 @transaction.atomic
 def resolve_incident(*, actor, incident, note, at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.IN_PROGRESS], _("Resolve"))
-    return _move(actor, incident, State.RESOLVED, "resolve", note=_require_reason(note, "note"), at=at)
+    return _step(actor, incident, State.RESOLVED, "resolve", states=[State.IN_PROGRESS], label=_("Resolve"),
+                 note=(note or "").strip(), at=at, check=lambda i: _require_reason(note, "note"))
 
 
 @transaction.atomic
 def verify_incident(*, actor, incident, note="", at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.RESOLVED], _("Verify"))
-    return _move(actor, incident, State.VERIFIED, "verify", note=note, at=at)
+    return _step(actor, incident, State.VERIFIED, "verify", states=[State.RESOLVED], label=_("Verify"), note=note,
+                 at=at)
 
 
 @transaction.atomic
 def close_incident(*, actor, incident, satisfaction=None, note="", at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.VERIFIED], _("Close"))
-    if satisfaction is not None:
-        incident.satisfaction = satisfaction
-    return _move(actor, incident, State.CLOSED, "close", note=note, at=at)
+    values = {"satisfaction": satisfaction} if satisfaction is not None else {}
+    return _step(actor, incident, State.CLOSED, "close", states=[State.VERIFIED], label=_("Close"), values=values,
+                 note=note, at=at)
 
 
 @transaction.atomic
@@ -510,37 +512,37 @@ def not_responsible(*, actor, incident, reason, unit=None) -> Incident:
 
 @transaction.atomic
 def mark_duplicate(*, actor, incident, of, at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.FILED, State.ROUTED, State.IN_PROGRESS], _("Duplicate"))
     original = Incident.objects.restrict(actor, "view").filter(pk=of.pk).first() if actor else of
-    if original is None or original.pk == incident.pk:
-        raise ValidationError({"of": _("Name another incident of the same community.")})
-    if original.area.parent_id != incident.area.parent_id:
-        raise ValidationError({"of": _("Name another incident of the same community.")})
-    if original.state == State.DUPLICATE:
-        raise ValidationError({"of": _("%(ref)s is itself a duplicate; name the original.") % {"ref": original.ref}})
-    incident.duplicate_of = original
-    return _move(actor, incident, State.DUPLICATE, "duplicate", note=original.ref, at=at)
+
+    def check(locked):
+        if original is None or original.pk == locked.pk or original.area.parent_id != locked.area.parent_id:
+            raise ValidationError({"of": _("Name another incident of the same community.")})
+        if original.state == State.DUPLICATE:
+            raise ValidationError({"of": _("%(ref)s is itself a duplicate; name the original.")
+                                   % {"ref": original.ref}})
+
+    return _step(actor, incident, State.DUPLICATE, "duplicate", states=[State.FILED, State.ROUTED, State.IN_PROGRESS],
+                 label=_("Duplicate"), values={"duplicate_of": original}, note=original.ref if original else "",
+                 at=at, check=check)
 
 
 @transaction.atomic
 def mark_unable(*, actor, incident, reason, at=None) -> Incident:
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.ROUTED, State.IN_PROGRESS], _("Unable to handle"))
-    reason = _require_reason(reason)
-    incident.reason = reason
-    return _move(actor, incident, State.UNABLE, "unable", reason=reason, at=at)
+    return _step(actor, incident, State.UNABLE, "unable", states=[State.ROUTED, State.IN_PROGRESS],
+                 label=_("Unable to handle"), values={"reason": (reason or "").strip()}, reason=(reason or "").strip(),
+                 at=at, check=lambda i: _require_reason(reason))
 
 
 @transaction.atomic
 def reopen_incident(*, actor, incident, reason, at=None) -> Incident:
     """Reopened on a complaint: handled again by its unit, counted in the reopen rate."""
-    incident = _load_incident(actor, incident)
-    _require_state(incident, [State.CLOSED, State.UNABLE], _("Reopen"))
-    reason = _require_reason(reason)
-    incident.reopened_count += 1
-    incident.closed_on = None
-    return _move(actor, incident, State.IN_PROGRESS, "reopen", reason=reason, at=at)
+
+    def count(locked, before):
+        locked.reopened_count += 1
+
+    return _step(actor, incident, State.IN_PROGRESS, "reopen", states=[State.CLOSED, State.UNABLE], label=_("Reopen"),
+                 values={"closed_on": None}, reason=(reason or "").strip(), at=at,
+                 check=lambda i: _require_reason(reason), adjust=count)
 
 
 @transaction.atomic
@@ -635,49 +637,37 @@ def receive_window_request(*, actor, area, item, resident_name, request, on_the_
     return req
 
 
-def _load_window(actor, req):
-    from .models import WindowRequest
-
-    req = WindowRequest.objects.select_for_update(of=("self",)).select_related("area", "item").get(pk=req.pk)
-    require_in_scope(actor, _perm(WindowRequest, "change"), req.area.code)
-    return req
-
-
-@transaction.atomic
 def complete_window_request(*, actor, window_request, result, at=None):
     """The back office's result is in: the request is done; the resident is still to be told."""
     from .choices import WindowState
 
-    req = _load_window(actor, window_request)
-    if req.state != WindowState.BACK_OFFICE:
-        raise TransitionRefused(_("Only a request with the back office can be completed; this one is “%(state)s”.")
-                                % {"state": req.get_state_display()})
-    result = _require_reason(result, "result")
-    before = _snapshot(req)
-    req.state, req.result, req.done_at = WindowState.DONE, result, at or timezone.now()
-    req.full_clean()
-    req.save()
-    _record(actor, "window.complete", req, before)
-    return req
+    def check(req):
+        if req.state != WindowState.BACK_OFFICE:
+            raise TransitionRefused(_("Only a request with the back office can be completed; this one is "
+                                      "“%(state)s”.") % {"state": req.get_state_display()})
+        _require_reason(result, "result")
+
+    return update_recorded(window_request, {"state": WindowState.DONE, "result": (result or "").strip(),
+                                            "done_at": at or timezone.now()},
+                           allowed=("state", "result", "done_at"), actor=actor, action="grids.window.complete",
+                           check=check)
 
 
-@transaction.atomic
 def notify_resident(*, actor, window_request, channel, note="", at=None):
     """The resident is told the result: the request is closed."""
     from .choices import NotifyChannel, WindowState
 
-    req = _load_window(actor, window_request)
-    if req.state != WindowState.DONE:
-        raise TransitionRefused(_("The resident is told once the result is in; this request is “%(state)s”.")
-                                % {"state": req.get_state_display()})
-    if channel not in NotifyChannel.values:
-        raise ValidationError({"channel": _("Say how the resident was told.")})
-    before = _snapshot(req)
-    req.state, req.notify_channel, req.notified_at = WindowState.CLOSED, channel, at or timezone.now()
-    req.full_clean()
-    req.save()
-    _record(actor, "window.notify", req, before, reason=note)
-    return req
+    def check(req):
+        if req.state != WindowState.DONE:
+            raise TransitionRefused(_("The resident is told once the result is in; this request is “%(state)s”.")
+                                    % {"state": req.get_state_display()})
+        if channel not in NotifyChannel.values:
+            raise ValidationError({"channel": _("Say how the resident was told.")})
+
+    return update_recorded(window_request, {"state": WindowState.CLOSED, "notify_channel": channel,
+                                            "notified_at": at or timezone.now()},
+                           allowed=("state", "notify_channel", "notified_at"), actor=actor,
+                           action="grids.window.notify", reason=note, check=check)
 
 
 # --- burden reduction (社区减负增效) -----------------------------------------------------------------------
@@ -712,23 +702,20 @@ def apply_for_admission(*, actor, area, department, title, legal_basis, starts_o
     return req
 
 
-@transaction.atomic
 def decide_admission(*, actor, admission, admit: bool, note, on=None):
     from .choices import AdmissionState
-    from .models import AdmissionRequest
 
-    req = AdmissionRequest.objects.select_for_update().select_related("area").get(pk=admission.pk)
-    require_in_scope(actor, _perm(AdmissionRequest, "change"), req.area.code)
-    if req.state != AdmissionState.PENDING:
-        raise TransitionRefused(_("This request was already decided (%(state)s).") % {"state": req.get_state_display()})
-    note = _require_reason(note, "note")
-    before = _snapshot(req)
-    req.state = AdmissionState.ADMITTED if admit else AdmissionState.REJECTED
-    req.decided_on, req.decision_note = on or timezone.localdate(), note
-    req.full_clean()
-    req.save()
-    _record(actor, "admission.decide", req, before, reason=note)
-    return req
+    def check(req):
+        if req.state != AdmissionState.PENDING:
+            raise TransitionRefused(_("This request was already decided (%(state)s).")
+                                    % {"state": req.get_state_display()})
+        _require_reason(note, "note")
+
+    note_text = (note or "").strip()
+    return update_recorded(admission, {"state": AdmissionState.ADMITTED if admit else AdmissionState.REJECTED,
+                                       "decided_on": on or timezone.localdate(), "decision_note": note_text},
+                           allowed=("state", "decided_on", "decision_note"), actor=actor,
+                           action="grids.admission.decide", reason=note_text, check=check)
 
 
 @transaction.atomic
@@ -754,15 +741,6 @@ def push_task(*, actor, area, department, title, description="", item=None, admi
     return task
 
 
-def _load_task(actor, task):
-    from .models import CommunityTask
-
-    task = CommunityTask.objects.select_for_update(of=("self",)).select_related("area", "item", "admission").get(
-        pk=task.pk)
-    require_in_scope(actor, _perm(CommunityTask, "change"), task.area.code)
-    return task
-
-
 def _unlisted_reason(task) -> str:
     if task.admission_id:
         return _("The admission request “%(title)s” is %(state)s, not admitted.") % {
@@ -771,39 +749,35 @@ def _unlisted_reason(task) -> str:
              "request: a department applies for admission 30 working days ahead.")
 
 
-@transaction.atomic
 def accept_task(*, actor, task, on=None):
     """A community takes on a task only if it cites a listed item or an admitted request."""
     from .choices import TaskState
 
-    task = _load_task(actor, task)
-    if task.state != TaskState.RECEIVED:
-        raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": task.get_state_display()})
-    if not task.listed:
-        raise TransitionRefused(_("Not accepted: %(why)s Refuse it instead.") % {"why": _unlisted_reason(task)})
-    before = _snapshot(task)
-    task.state, task.decided_on = TaskState.ACCEPTED, on or timezone.localdate()
-    task.save()
-    _record(actor, "task.accept", task, before)
-    return task
+    def check(t):
+        if t.state != TaskState.RECEIVED:
+            raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": t.get_state_display()})
+        if not t.listed:
+            raise TransitionRefused(_("Not accepted: %(why)s Refuse it instead.") % {"why": _unlisted_reason(t)})
+
+    return update_recorded(task, {"state": TaskState.ACCEPTED, "decided_on": on or timezone.localdate()},
+                           allowed=("state", "decided_on"), actor=actor, action="grids.task.accept", check=check)
 
 
-@transaction.atomic
 def refuse_task(*, actor, task, on=None):
     """One step: the community refuses an unlisted task; the reason is the rule, recorded."""
     from .choices import TaskState
 
-    task = _load_task(actor, task)
-    if task.state != TaskState.RECEIVED:
-        raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": task.get_state_display()})
-    if task.listed:
-        raise TransitionRefused(_("“%(item)s” is on the lists: a listed task is not refused.")
-                                % {"item": task.item or task.admission})
-    before = _snapshot(task)
-    task.state, task.decided_on, task.reason = TaskState.REFUSED, on or timezone.localdate(), _unlisted_reason(task)
-    task.save()
-    _record(actor, "task.refuse", task, before, reason=task.reason)
-    return task
+    def check(t):
+        if t.state != TaskState.RECEIVED:
+            raise TransitionRefused(_("This task was already decided (%(state)s).") % {"state": t.get_state_display()})
+        if t.listed:
+            raise TransitionRefused(_("“%(item)s” is on the lists: a listed task is not refused.")
+                                    % {"item": t.item or t.admission})
+
+    why = _unlisted_reason(task)
+    return update_recorded(task, {"state": TaskState.REFUSED, "decided_on": on or timezone.localdate(), "reason": why},
+                           allowed=("state", "decided_on", "reason"), actor=actor, action="grids.task.refuse",
+                           reason=why, check=check)
 
 
 # --- certificates (社区出具证明) -----------------------------------------------------------------------

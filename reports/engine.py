@@ -4,6 +4,10 @@ Each distinct measure query runs once, grouped by the row's area (``GROUP BY are
 over the same rows share that query. The sums are then rolled up the area tree in Python (the
 territory is a few thousand rows, loaded once), so a community, its street, its district and the
 city all get their value from the same rows, and no query is ever made per area.
+
+A median is not a sum of its parts: a ``Distribution`` indicator's query counts rows per value and
+area (``GROUP BY area, value``), the counts are summed up the tree into one histogram per area, and
+the quantile is read from each area's histogram (``evaluate_distributions``).
 """
 
 import time
@@ -11,14 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.translation import gettext as _
 
 from core.choices import LEVEL_ORDER, LEVEL_PREFIX
 from core.models import Area
 
 from .periods import Period
-from .registry import UNIT_FACTOR, Indicator, Measure
+from .registry import UNIT_FACTOR, Distribution, Indicator, Measure, is_distribution, quantile_of
 
 FOUR_PLACES = Decimal("0.0001")
 
@@ -120,6 +124,55 @@ def evaluate(measures: list[Measure], period: Period, areas: dict[int, AreaRow])
     return totals, queries
 
 
+def evaluate_distributions(distributions: list[Distribution], period: Period, areas: dict[int, AreaRow]):
+    """{id(distribution): {area_id: {value: rows}}}, rolled up the tree, and the number of queries made.
+
+    One query per distribution: ``SELECT area, value, COUNT(*) … GROUP BY area, value`` (a few rows per
+    area: one per distinct whole number), then each count is added to the area and its ancestors."""
+    histograms: dict[int, dict[int, dict]] = {}
+    queries = 0
+    for dist in distributions:
+        if id(dist) in histograms:
+            continue
+        qs = (dist.queryset(period).order_by().annotate(dist_value=dist.value)
+              .values(area_key=F(dist.area_path), bucket=F("dist_value")).annotate(rows=Count("pk")))
+        rolled: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+        for area_key, bucket, rows in qs.values_list("area_key", "bucket", "rows"):
+            if bucket is not None and area_key in areas:
+                rolled[area_key][bucket] += rows
+        # Up the tree level by level, deepest first: each area's histogram is added once to its parent's
+        # (not each row to every ancestor), so the cost follows the number of (area, value) pairs.
+        for length in sorted({len(a.chain) for a in areas.values()}, reverse=True):
+            for area_id in [a for a in rolled if len(areas[a].chain) == length]:
+                chain = areas[area_id].chain
+                if len(chain) > 1:
+                    parent = rolled[chain[1]]
+                    for bucket, rows in rolled[area_id].items():
+                        parent[bucket] += rows
+        histograms[id(dist)] = rolled
+        queries += 1
+    return histograms, queries
+
+
+def _distribution_values(ind: Indicator, histograms, areas, period: Period, factor: Decimal):
+    dist = ind.numerator
+    lowest = LEVEL_ORDER.index(ind.lowest_level)
+    rolled = histograms[id(dist)]
+    for area in areas.values():
+        if area.depth > lowest or not area.in_period:
+            continue
+        histogram = rolled.get(area.id) or {}
+        total = sum(histogram.values())
+        figure = quantile_of(histogram, total, dist.quantile)
+        if figure is None:
+            template = dist.missing_reason or _("no record for %(indicator)s in %(area)s in %(period)s")
+            reason = str(template) % {"area": area.prefix, "period": period.key, "indicator": ind.code}
+            yield Computed(ind.code, area.id, Decimal(0), None, None, reason[:300])
+            continue
+        value = (_to_decimal(figure) * factor).quantize(FOUR_PLACES, ROUND_HALF_UP)
+        yield Computed(ind.code, area.id, Decimal(total), None, value)
+
+
 def _reason(indicator: Indicator, area: AreaRow, period: Period) -> str:
     template = (indicator.denominator.missing_reason if indicator.denominator else "") or _(
         "the denominator of %(indicator)s is zero or missing for %(area)s in %(period)s"
@@ -135,18 +188,26 @@ def compute(indicators: list[Indicator], period: Period) -> Result:
     result.timings["load_areas"] = round((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
-    measures = []
+    measures, distributions = [], []
     for ind in indicators:
+        if is_distribution(ind):
+            distributions.append(ind.numerator)
+            continue
         measures.append(ind.numerator)
         if ind.denominator is not None:
             measures.append(ind.denominator)
     totals, result.queries = evaluate(measures, period, areas)
+    histograms, queries = evaluate_distributions(distributions, period, areas)
+    result.queries += queries
     result.timings["queries"] = round((time.perf_counter() - started) * 1000)
 
     started = time.perf_counter()
     for ind in indicators:
         lowest = LEVEL_ORDER.index(ind.lowest_level)
         factor = Decimal(UNIT_FACTOR.get(ind.unit, 1))
+        if is_distribution(ind):
+            result.values.extend(_distribution_values(ind, histograms, areas, period, factor))
+            continue
         nums = totals[id(ind.numerator)]
         dens = totals[id(ind.denominator)] if ind.denominator is not None else None
         for area in areas.values():

@@ -66,6 +66,47 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """A figure that is not a sum of its parts — a median, a percentile — of a whole number per row (days
+    from filing to closing, say). The engine counts the rows per value and area with ONE grouped query
+    (``GROUP BY area, value``), sums those counts up the area tree (a histogram per area: counts do add
+    up) and reads ``quantile`` from each area's histogram, so a street's median is the median of its
+    rows, not an average of its communities' medians. Use as an indicator's numerator, with no
+    denominator; an area without a row has no value (``missing_reason``)::
+
+        register(Indicator(code="social_orgs.median_days_to_exit", unit=Unit.COUNT,
+                           numerator=Distribution(lambda period: ..., value=DaysBetween(F("left_on"), F("listed_on"))),
+                           ...))
+
+    The stored value row keeps the number of rows in ``numerator`` (``denominator`` empty)."""
+
+    queryset: Callable[..., QuerySet]
+    value: object  # an expression giving a whole number (or None: the row is left out) per row
+    area_path: str = "area"
+    quantile: float = 0.5
+    missing_reason: str = ""
+
+
+def quantile_of(histogram: dict, total: int, q: float):
+    """The ``q`` quantile of the values counted in ``histogram`` ({value: rows}), interpolated between the
+    two nearest ranks as numpy's default does (the median of 2, 4 is 3). None when there is no row."""
+    if total <= 0:
+        return None
+    position = (total - 1) * q
+    low_rank, fraction = int(position), position - int(position)
+    low = high = None
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if low is None and seen > low_rank:
+            low = value
+        if seen > low_rank + (1 if fraction else 0):
+            high = value
+            break
+    return low + (high - low) * fraction
+
+
+@dataclass(frozen=True)
 class Target:
     op: str  # ">=", "<=", "=="
     value: float
@@ -93,7 +134,7 @@ class Indicator:
     code: str
     name: str
     unit: str
-    numerator: Measure
+    numerator: "Measure | Distribution"
     denominator: Measure | None = None
     lowest_level: str = AreaLevel.GRID
     target: Target | None = None
@@ -110,6 +151,11 @@ def ordered() -> list[Indicator]:
     return sorted(REGISTRY.values(), key=lambda i: (i.order, i.code))
 
 
+def is_distribution(indicator: Indicator) -> bool:
+    """A median-like indicator (``Distribution`` numerator): its value is not numerator / denominator."""
+    return isinstance(indicator.numerator, Distribution)
+
+
 def get(code: str) -> Indicator | None:
     return REGISTRY.get(code)
 
@@ -118,6 +164,8 @@ REGISTRY: dict[str, Indicator] = {}
 
 
 def register(indicator: Indicator) -> Indicator:
+    if is_distribution(indicator) and indicator.denominator is not None:
+        raise ImproperlyConfigured(f"{indicator.code}: a Distribution indicator has no denominator")
     if indicator.code in REGISTRY and REGISTRY[indicator.code] != indicator:
         raise ImproperlyConfigured(f"Two indicators are registered with the code {indicator.code!r}")
     REGISTRY[indicator.code] = indicator

@@ -18,7 +18,7 @@ from core.selectors import top_areas, visible_ancestors
 from .choices import RunStatus
 from .models import IndicatorValue, ReportRun
 from .periods import Period
-from .registry import UNIT_FACTOR, Indicator, Unit, ordered
+from .registry import UNIT_FACTOR, Indicator, Unit, is_distribution, ordered
 
 VIEW_PERM = "reports.view_indicatorvalue"
 
@@ -149,6 +149,9 @@ class Card:
             return _("Not computed for this area and period yet.")
         if v.value is None:
             return v.note
+        if is_distribution(self.indicator):  # numerator: how many records the median was read from
+            return _("median of %(n)s records of this area and the areas below it") % {
+                "n": format_value(v.numerator, Unit.COUNT)}
         if v.denominator is None:
             return _("total of the records of this area and the areas below it")
         factor = UNIT_FACTOR.get(self.indicator.unit, 1)

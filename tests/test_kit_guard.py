@@ -40,31 +40,13 @@ KNOWN: dict[tuple[str, str], str] = {
         'bulk: set-wise writes with bulk audit rows',
     ('hand-written audited write', 'core/services.py::redivide_areas'):
         'bulk: one re-division retires and creates several areas with successor rows',
-    ('hand-written audited write', 'grids/services.py::_move'): LATER,
     ('hand-written audited write', 'grids/services.py::_record'): LATER,
     ('hand-written audited write', 'grids/services.py::_snapshot'): LATER,
-    ('hand-written audited write', 'grids/services.py::accept_task'): LATER,
-    ('hand-written audited write', 'grids/services.py::complete_window_request'): LATER,
     ('hand-written audited write', 'grids/services.py::create_patrol_plan'): LATER,
-    ('hand-written audited write', 'grids/services.py::decide_admission'): LATER,
     ('hand-written audited write', 'grids/services.py::issue_certificate'): LATER,
     ('hand-written audited write', 'grids/services.py::not_responsible'): LATER,
-    ('hand-written audited write', 'grids/services.py::notify_resident'): LATER,
-    ('hand-written audited write', 'grids/services.py::refuse_task'): LATER,
-    ('hand-written audited write', 'grids/services.py::save_grid_profile'): LATER,
-    ('hand-written audited write', 'grids/services.py::set_grade'): LATER,
-    ('hand-written audited write', 'grids/services.py::set_post_quota'): LATER,
-    ('hand-written audited write', 'grids/services.py::worker_leaves'): LATER,
     ('hand-written audited write', 'grids/services.py::bulk_create_profiles'):
         'bulk: set-wise writes with bulk audit rows',
-    ('writing API action', 'grids/api/views.py::IncidentViewSet.close'): LATER,
-    ('writing API action', 'grids/api/views.py::IncidentViewSet.duplicate'): LATER,
-    ('writing API action', 'grids/api/views.py::IncidentViewSet.not_responsible'): LATER,
-    ('writing API action', 'grids/api/views.py::IncidentViewSet.reopen'): LATER,
-    ('writing API action', 'grids/api/views.py::IncidentViewSet.resolve'): LATER,
-    ('writing API action', 'grids/api/views.py::IncidentViewSet.start'): LATER,
-    ('writing API action', 'grids/api/views.py::IncidentViewSet.unable'): LATER,
-    ('writing API action', 'grids/api/views.py::IncidentViewSet.verify'): LATER,
 }
 
 

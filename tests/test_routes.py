@@ -70,6 +70,12 @@ SIGNED_IN_ONLY = {
     "api:governance-category-detail": "city-wide reference data",
     "api:governance-quorumrule-list": "city-wide reference data (tests/governance/test_reference_api.py)",
     "api:governance-quorumrule-detail": "city-wide reference data",
+    "api:grids-serviceitem-list": "city-wide reference data, read-only (tests/grids/test_reference_api.py)",
+    "api:grids-serviceitem-detail": "city-wide reference data, read-only",
+    "api:grids-workitem-list": "city-wide reference data, read-only (tests/grids/test_reference_api.py)",
+    "api:grids-workitem-detail": "city-wide reference data, read-only",
+    "api:grids-certificatetype-list": "city-wide reference data, read-only (tests/grids/test_reference_api.py)",
+    "api:grids-certificatetype-detail": "city-wide reference data, read-only",
 }
 # Admin pages of city-wide or system records that are not area-bound, with why.
 ADMIN_CITY_WIDE = {

@@ -16,5 +16,8 @@ router.register("window", views.WindowRequestViewSet, basename="grids-window")
 router.register("admissions", views.AdmissionViewSet, basename="grids-admission")
 router.register("tasks", views.TaskViewSet, basename="grids-task")
 router.register("certificates", views.CertificateViewSet, basename="grids-certificate")
+router.register("service-items", views.ServiceItemViewSet, basename="grids-serviceitem")
+router.register("work-items", views.WorkItemViewSet, basename="grids-workitem")
+router.register("certificate-types", views.CertificateTypeViewSet, basename="grids-certificatetype")
 
 urlpatterns = router.urls

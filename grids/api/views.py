@@ -1,9 +1,7 @@
 """API for the grids' registries and every incident transition (409 with the reason when refused)."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import action
-from rest_framework.response import Response
+from rest_framework import viewsets
 
 from core.api.pagination import CursorPagination
 from core.api.viewsets import (
@@ -27,6 +25,7 @@ from ..filtersets import (
 from ..models import (
     AdmissionRequest,
     Certificate,
+    CertificateType,
     CommunityTask,
     CommunityWorker,
     GridProfile,
@@ -35,7 +34,9 @@ from ..models import (
     PatrolVisit,
     Pilot,
     PostQuota,
+    ServiceItem,
     WindowRequest,
+    WorkItem,
 )
 from . import serializers as s
 
@@ -82,10 +83,19 @@ class VisitViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.PatrolVisitSerializer
 
 
-def _body(serializer_class, request):
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
+def _not_responsible(*, actor, incident, reason, unit=None):
+    """The unit says the incident is not theirs; the unit it names instead must be one the caller sees."""
+    if unit is not None and not HandlingUnit.objects.restrict(actor, "view").filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": "No such unit."})
+    return services.not_responsible(actor=actor, incident=incident, reason=reason, unit=unit)
+
+
+def _duplicate(*, actor, incident, of):
+    """Marked a duplicate of the incident with reference ``of``, found within the caller's scope."""
+    original = Incident.objects.restrict(actor, "view").filter(ref=of.strip()).first()
+    if original is None:
+        raise ValidationError({"of": "No incident with this reference."})
+    return services.mark_duplicate(actor=actor, incident=incident, of=original)
 
 
 class IncidentViewSet(ScopedCreateListRetrieveViewSet):
@@ -96,72 +106,29 @@ class IncidentViewSet(ScopedCreateListRetrieveViewSet):
     pagination_class = CursorPagination
     serializer_class = s.IncidentSerializer
     filterset_class = IncidentFilterSet
-    action_perms = dict.fromkeys(("start", "resolve", "verify", "close", "not_responsible", "duplicate", "unable",
-                                  "reopen"), "change")
+    transitions = {
+        "start": Transition(services.start_incident, input=s.IncidentNoteSerializer, object_arg="incident"),
+        "resolve": Transition(services.resolve_incident, input=s.RequiredNoteSerializer, object_arg="incident"),
+        "verify": Transition(services.verify_incident, input=s.IncidentNoteSerializer, object_arg="incident"),
+        "close": Transition(services.close_incident, input=s.CloseSerializer, object_arg="incident"),
+        "not_responsible": Transition(_not_responsible, input=s.NotResponsibleSerializer, object_arg="incident",
+                                      url_path="not-responsible"),
+        "duplicate": Transition(_duplicate, input=s.DuplicateSerializer, object_arg="incident"),
+        "unable": Transition(services.mark_unable, input=s.IncidentReasonSerializer, object_arg="incident"),
+        "reopen": Transition(services.reopen_incident, input=s.IncidentReasonSerializer, object_arg="incident"),
+    }
 
     def base_queryset(self):
-        return Incident.objects.select_related("area", "category", "unit", "duplicate_of")
+        return Incident.objects.select_related("area", "category", "unit").defer("photo", "visit", "external_ref")
 
     def create_object(self, data):
         return services.file_incident(actor=self.request.user, **data)
 
-    def _step(self, request, serializer_class, fn):
-        incident = self.get_object()
-        data = _body(serializer_class, request) if serializer_class else {}
-        result = fn(actor=request.user, incident=incident, **data)
-        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=s.IncidentNoteSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
-        return self._step(request, s.IncidentNoteSerializer, services.start_incident)
-
-    @extend_schema(request=s.RequiredNoteSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self._step(request, s.RequiredNoteSerializer, services.resolve_incident)
-
-    @extend_schema(request=s.IncidentNoteSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        return self._step(request, s.IncidentNoteSerializer, services.verify_incident)
-
-    @extend_schema(request=s.CloseSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._step(request, s.CloseSerializer, services.close_incident)
-
-    @extend_schema(request=s.NotResponsibleSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"], url_path="not-responsible")
-    def not_responsible(self, request, pk=None):
-        incident = self.get_object()
-        data = _body(s.NotResponsibleSerializer, request)
-        unit = data.get("unit")
-        if unit is not None and not HandlingUnit.objects.restrict(request.user, "view").filter(pk=unit.pk).exists():
-            raise ValidationError({"unit": "No such unit."})
-        result = services.not_responsible(actor=request.user, incident=incident, **data)
-        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=s.DuplicateSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def duplicate(self, request, pk=None):
-        incident = self.get_object()
-        ref = _body(s.DuplicateSerializer, request)["of"]
-        original = Incident.objects.restrict(request.user, "view").filter(ref=ref.strip()).first()
-        if original is None:
-            raise ValidationError({"of": "No incident with this reference."})
-        result = services.mark_duplicate(actor=request.user, incident=incident, of=original)
-        return Response(s.IncidentSerializer(result, context=self.get_serializer_context()).data)
-
-    @extend_schema(request=s.IncidentReasonSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def unable(self, request, pk=None):
-        return self._step(request, s.IncidentReasonSerializer, services.mark_unable)
-
-    @extend_schema(request=s.IncidentReasonSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._step(request, s.IncidentReasonSerializer, services.reopen_incident)
+    def list(self, request, *args, **kwargs):
+        # Rows as plain values (no model instances, no serializer fields): bench/grids_incidents.py
+        queryset = self.filter_queryset(self.get_queryset()).values(*s.IncidentSerializer.LIST_COLUMNS)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(s.IncidentSerializer.list_rows(page))
 
 
 # --- one window, burden reduction, certificates ---------------------------------------------------------
@@ -237,3 +204,36 @@ class CertificateViewSet(ScopedCreateListRetrieveViewSet):
 
     def create_object(self, data):
         return services.issue_certificate(actor=self.request.user, **data)
+
+
+# --- the city-wide reference lists --------------------------------------------------------------------------
+class _ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """City-wide reference data, the same for every area: whoever holds its view permission (every grids
+    role) reads it, anonymous callers get 401 and users without a grids role 403 (core's
+    ScopedModelPermissions). The city changes it in the admin; nothing is written here."""
+
+    filterset_fields: list[str] = []
+
+
+class ServiceItemViewSet(_ReferenceViewSet):
+    """The one window's catalogue (一窗受理): legal basis, owning department, time limit, same day or not."""
+
+    queryset = ServiceItem.objects.all()
+    serializer_class = s.ServiceItemSerializer
+    filterset_fields = ["active", "same_day"]
+
+
+class WorkItemViewSet(_ReferenceViewSet):
+    """The two lists of community work (依法履职, 协助政府) a department's task must cite."""
+
+    queryset = WorkItem.objects.all()
+    serializer_class = s.WorkItemSerializer
+    filterset_fields = ["work_list", "active"]
+
+
+class CertificateTypeViewSet(_ReferenceViewSet):
+    """Certificates a community may issue and the 民发〔2020〕20号 negative list, with the owning department."""
+
+    queryset = CertificateType.objects.all()
+    serializer_class = s.CertificateTypeSerializer
+    filterset_fields = ["allowed"]

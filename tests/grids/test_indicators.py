@@ -44,20 +44,22 @@ def closed(grid, filed, done, reopen_at=None, close_again=None):
     return inc
 
 
-def test_days_to_close_is_the_mean_over_the_closed_incidents_of_the_period_in_local_days(world):
+def test_days_to_close_is_the_median_over_the_closed_incidents_of_the_period_in_local_days(world):
     grid_b = f.grid(world.community_a)
     closed(world.grid_a, at((3, 2)), at((3, 4)))  # 2 days
     closed(world.grid_a, at((3, 2)), at((3, 6)))  # 4 days
-    closed(world.grid_a, at((3, 2)), at((3, 11)))  # 9 days: the mean (5) is not the median (4)
+    closed(world.grid_a, at((3, 2)), at((3, 11)))  # 9 days: the median (4) is not the mean (5)
     # Filed at 00:30 Beijing time (16:30 UTC the day before) and closed that day: 0 days, not 1.
     closed(grid_b, at((3, 2), 0, 30), at((3, 2), 18))
     f.incident(world.grid_a, filed_at=at((3, 2)))  # still open: not closed, not counted
     closed(world.grid_a, at((3, 2)), at((3, 4)), reopen_at=at((3, 5)))  # reopened, open again: not counted
     closed(world.grid_a, datetime.datetime(2019, 12, 2, 10, tzinfo=TZ), at((1, 20)))  # filed in 2019
     grid_a, grid_b_value, community = values("grids.incident_days_to_close", world.grid_a, grid_b, world.community_a)
-    assert (grid_a.numerator, grid_a.denominator, grid_a.value) == (15, 3, Decimal("5.0000"))
-    assert (grid_b_value.numerator, grid_b_value.denominator, grid_b_value.value) == (0, 1, Decimal("0.0000"))
-    assert community.value == Decimal("3.7500")  # 15 days over 4 incidents, rolled up from both grids
+    # numerator: the closed incidents the median is read from; no denominator
+    assert (grid_a.numerator, grid_a.denominator, grid_a.value) == (3, None, Decimal("4.0000"))
+    assert (grid_b_value.numerator, grid_b_value.value) == (1, Decimal("0.0000"))
+    # 0, 2, 4, 9 from both grids: the median 3, not the mean 3.75 nor the mean of the grids' medians (2)
+    assert (community.numerator, community.value) == (4, Decimal("3.0000"))
 
 
 def test_an_area_without_a_closed_incident_has_no_time_to_close_and_says_why(world):
