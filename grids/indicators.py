@@ -8,14 +8,14 @@ or ratios of sums. "Time to close" is a median, which is not a sum of its parts:
 ``Distribution`` (the engine counts incidents per whole day and area, adds the counts up the tree and
 reads each area's median from its own histogram)."""
 
-from django.db.models import Count, F, Func, IntegerField, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import AreaKind, AreaLevel
 from core.models import Area
-from reports.registry import Distribution, Indicator, Measure, Target, Unit, register
+from reports.registry import DaysBetween, Distribution, Indicator, Measure, Target, Unit, register
 
 from .choices import OnTime, PilotKind, State, TaskState, WorkerStatus
 
@@ -154,20 +154,6 @@ for order, (cls, name) in enumerate([
 
 # Time to close: calendar days from the filing day to the closing day, over the incidents filed in the
 # period and closed (a reopened incident is not closed until it is closed again).
-class DaysBetween(Func):
-    """Whole days from the second date to the first: PostgreSQL's date - date; julianday on SQLite (the
-    development database), where a date is text."""
-
-    arity = 2
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
-                           arg_joiner=") - julianday(", **extra)
-
-
 CLOSED = Q(state=State.CLOSED, closed_on__isnull=False)
 
 

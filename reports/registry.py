@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Aggregate, Count, QuerySet, Sum
+from django.db.models import Aggregate, Count, Func, IntegerField, QuerySet, Sum
 from django.db.models.enums import TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -85,6 +85,20 @@ class Distribution:
     area_path: str = "area"
     quantile: float = 0.5
     missing_reason: str = ""
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first, for a ``Distribution``'s value: PostgreSQL's
+    date - date; julianday on SQLite (the development database), where a date is text."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+                           arg_joiner=") - julianday(", **extra)
 
 
 def quantile_of(histogram: dict, total: int, q: float):

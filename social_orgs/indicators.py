@@ -4,11 +4,11 @@ List stocks are read at the end of the period (listed by then, not left by then)
 night's timers never change a past year's figure.
 """
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import AreaKind, AreaLevel
-from reports.registry import Indicator, Measure, Target, Unit, register
+from reports.registry import DaysBetween, Distribution, Indicator, Measure, Target, Unit, register
 
 from .choices import InspectionKind, InspectionMethod, ListType, OrgStatus, SupportKind
 
@@ -137,3 +137,58 @@ for kind, code, name, target in [
         lowest_level=AreaLevel.CITY, target=Target(">=", target), order=61,
         source=_("民发〔2017〕191号: on average ≥10 per urban and ≥5 per rural community by 2020"),
     ))
+
+
+# Flows of each credit list in the period: entries (inflow), departures (outflow: left the list, or moved on
+# to the serious list), and the median days a departure had spent on the list (a true median, rolled up as a
+# histogram by the reports engine). Escalations count as leaving the abnormal list, not as an exit earned.
+def _entered(list_type):
+    def queryset(period):
+        from .models import CreditListing
+
+        return CreditListing.objects.filter(list_type=list_type, listed_on__range=(period.start, period.end))
+
+    return queryset
+
+
+def _left(list_type):
+    def queryset(period):
+        from .models import CreditListing
+
+        return CreditListing.objects.filter(list_type=list_type, exited_on__range=(period.start, period.end))
+
+    return queryset
+
+
+def _exited(list_type):
+    def queryset(period):
+        from .choices import ListingStatus
+        from .models import CreditListing
+
+        return CreditListing.objects.filter(list_type=list_type, status=ListingStatus.EXITED,
+                                            exited_on__range=(period.start, period.end))
+
+    return queryset
+
+
+FLOW_NAMES = {
+    ListType.ABNORMAL: (_("Entered the abnormal-activities list in the year"),
+                        _("Left the abnormal-activities list in the year"),
+                        _("Days on the abnormal-activities list before leaving it (median)")),
+    ListType.SERIOUS: (_("Entered the serious illegal and dishonest list in the year"),
+                       _("Left the serious illegal and dishonest list in the year"),
+                       _("Days on the serious illegal and dishonest list before leaving it (median)")),
+}
+for _order, (_type, (_entered_name, _left_name, _days_name)) in enumerate(FLOW_NAMES.items()):
+    register(Indicator(code=f"social_orgs.{_type}_entered", name=_entered_name, unit=Unit.COUNT,
+                       numerator=Measure(_entered(_type), area_path=ORG), lowest_level=AreaLevel.COUNTY,
+                       order=62 + 3 * _order))
+    register(Indicator(code=f"social_orgs.{_type}_left", name=_left_name, unit=Unit.COUNT,
+                       numerator=Measure(_left(_type), area_path=ORG), lowest_level=AreaLevel.COUNTY,
+                       order=63 + 3 * _order, description=_("Exits and moves to the serious list dated in the year.")))
+    register(Indicator(
+        code=f"social_orgs.{_type}_days_to_exit", name=_days_name, unit=Unit.RATIO,
+        numerator=Distribution(_exited(_type), value=DaysBetween(F("exited_on"), F("listed_on")), area_path=ORG,
+                               missing_reason=_("no organisation of %(area)s left the list in %(period)s")),
+        lowest_level=AreaLevel.COUNTY, order=64 + 3 * _order,
+        description=_("Calendar days from listing to leaving, over the exits in the year: half left within this.")))
