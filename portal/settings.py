@@ -114,6 +114,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer with a <select> that writes its options inline (core/forms_renderer.py).
+FORM_RENDERER = "core.forms_renderer.PortalFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 if env.str("DATABASE_URL", default=""):
