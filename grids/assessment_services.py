@@ -7,13 +7,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.exceptions import TransitionRefused
 from core.recorded import create_recorded, update_recorded
 
 from .assessments import AssessmentState, CommunityAssessment
 
-REFUSAL_RULE = _("Departments do not organise their own assessments of communities (各职能部门一般不再单独组织"
+REFUSAL_RULE = gettext_lazy("Departments do not organise their own assessments of communities (各职能部门一般不再单独组织"
                  "考核评比): this one is not part of the unified assessment and cites no admitted request.")
 
 
@@ -56,7 +57,7 @@ def record_assessment(*, actor, area, department, kind, title, period, held_on=N
 def refuse_assessment(*, actor, assessment, reason="", on=None):
     """One step: the community refuses a department's own assessment that cites no approval; the
     reason (the rule unless one is given) is recorded."""
-    why = (reason or "").strip() or REFUSAL_RULE
+    why = (reason or "").strip() or str(REFUSAL_RULE)
 
     def check(obj):
         if obj.state == AssessmentState.REFUSED:

@@ -57,7 +57,7 @@ def test_the_same_department_kind_period_and_community_is_recorded_once(world):
     _record(world, actor=world.worker_a)
     with pytest.raises(ValidationError) as twice:
         _record(world, actor=world.officer_a, department=" 区城管局 ", title="再查一次")
-    assert "period" in twice.value.message_dict and "recorded once" in " ".join(twice.value.message_dict["period"])
+    assert "period" in twice.value.message_dict and "只登记一次" in " ".join(twice.value.message_dict["period"])
     # A street-wide record covers its communities, and the community's own record blocks the street's.
     with pytest.raises(ValidationError):
         _record(world, area=world.street_a, actor=world.officer_a)
@@ -198,3 +198,21 @@ class TestAssessmentRefuseAPI(_Assessment, API.Transition):
         unified = _record(world, kind="assessment")
         response = api(world.worker_a).post(self.transition_url(unified), {}, format="json")
         assert response.status_code == 409 and response.json()["error"]["code"] == "transition_refused"
+
+
+def test_the_assessment_pages_read_in_chinese(world):
+    from tests.test_pages_language import _zh, english_in
+
+    own = _record(world, unified=False, kind="ranking", title="文明社区评比")
+    _record(world, kind="inspection", title="门前三包检查")
+    client = _zh(world.worker_a)
+    allowed = {world.worker_a.username}
+    for url in (reverse("grids:assessment-list"), reverse("grids:assessment-create"),
+                reverse("grids:assessment-refuse", args=[own.pk])):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert not english_in(page.content.decode(), allowed), (url, english_in(page.content.decode(), allowed))
+    listed = client.get(reverse("grids:assessment-list")).content.decode()
+    assert "社区考核评比" in listed and "未经准入" in listed  # the state, in Chinese
+    refused = client.post(reverse("grids:assessment-refuse", args=[_record(world, kind="assessment").pk]), {})
+    assert refused.status_code == 409 and "不得拒绝" in refused.content.decode()
