@@ -216,3 +216,13 @@ def test_the_assessment_pages_read_in_chinese(world):
     assert "社区考核评比" in listed and "未经准入" in listed  # the state, in Chinese
     refused = client.post(reverse("grids:assessment-refuse", args=[_record(world, kind="assessment").pk]), {})
     assert refused.status_code == 409 and "不得拒绝" in refused.content.decode()
+
+
+def test_the_demo_records_the_four_kinds_of_fate_once(world):
+    from grids import demo
+
+    assert demo._assessments() == 4
+    states = sorted(CommunityAssessment.objects.values_list("state", flat=True))
+    assert states == ["recorded", "recorded", "refused", "unapproved"]
+    with pytest.raises(ValidationError):
+        demo._assessments()  # run twice, the register refuses the repeat
