@@ -226,3 +226,27 @@ def test_the_demo_records_the_four_kinds_of_fate_once(world):
     assert states == ["recorded", "recorded", "refused", "unapproved"]
     with pytest.raises(ValidationError):
         demo._assessments()  # run twice, the register refuses the repeat
+
+
+@pytest.mark.e2e
+def test_the_assessment_pages_fit_a_390_px_phone(world):
+    """The list (with a long reason), the form and the refusal step at 390 × 844 in Chromium, as
+    tests/test_pages_mobile.py shows every page (pagewalk has no assessment to open the step with)."""
+    import os
+
+    from tests.test_pages_mobile import CHROMIUM, _widths
+    from tests.test_pages_language import _zh
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    own = _record(world, unified=False, kind="ranking", title="文明社区评比（区文化和旅游局单独组织，涵盖全部居民小区）")
+    refused = _record(world, unified=False, kind="inspection")
+    services.refuse_assessment(actor=None, assessment=refused, reason="未经准入，" * 30)
+    client = _zh(world.worker_a)
+    pages = {}
+    for name, url in (("list", reverse("grids:assessment-list")), ("create", reverse("grids:assessment-create")),
+                      ("refuse", reverse("grids:assessment-refuse", args=[own.pk]))):
+        page = client.get(url)
+        assert page.status_code == 200
+        pages[url] = (name, page.content)
+    assert not _widths(pages)
