@@ -234,8 +234,8 @@ def test_the_assessment_pages_fit_a_390_px_phone(world):
     tests/test_pages_mobile.py shows every page (pagewalk has no assessment to open the step with)."""
     import os
 
-    from tests.test_pages_mobile import CHROMIUM, _widths
     from tests.test_pages_language import _zh
+    from tests.test_pages_mobile import CHROMIUM, _widths
 
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}")
