@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
+from core.models import Area
 from core.recorded import create_recorded, update_recorded
 
 from .assessments import AssessmentState, CommunityAssessment
@@ -18,10 +20,17 @@ REFUSAL_RULE = gettext_lazy("Departments do not organise their own assessments o
                  "考核评比): this one is not part of the unified assessment and cites no admitted request.")
 
 
-def _overlapping(area):
+def _overlapping(area, above):
     """The records whose communities overlap ``area``'s: the area itself, the areas above it, those below."""
-    above = [a.pk for a in area.ancestors()]
-    return Q(area=area) | Q(area__pk__in=above) | Q(area__code__startswith=area.prefix)
+    return Q(area=area) | Q(area__pk__in=[a.pk for a in above]) | Q(area__code__startswith=area.prefix)
+
+
+def _lock_district(area, above):
+    """Overlapping records all lie in one district: locking its row makes two clerks recording the same
+    assessment at once (one for a street, one for its community) wait for each other, so one is refused."""
+    district = next((a for a in [*above, area] if a.level == AreaLevel.COUNTY), None)
+    if district is not None:
+        Area.objects.select_for_update().filter(pk=district.pk).first()
 
 
 @transaction.atomic
@@ -35,12 +44,17 @@ def record_assessment(*, actor, area, department, kind, title, period, held_on=N
     if admission is not None and not area.code.startswith(admission.area.prefix):
         raise ValidationError({"admission": _("That admission request does not cover %(area)s.")
                                % {"area": area.name}})
+    if admission is not None and admission.department.strip() != department:
+        raise ValidationError({"admission": _("That admission request is %(other)s's, not %(department)s's.")
+                               % {"other": admission.department, "department": department}})
 
     def adjust(obj, _before):
         obj.state = AssessmentState.RECORDED if obj.approved else AssessmentState.UNAPPROVED
         if department and period and area.pk:
-            twice = (CommunityAssessment.objects.select_for_update()
-                     .filter(department=department, kind=kind, period=period).filter(_overlapping(area)).first())
+            above = area.ancestors()
+            _lock_district(area, above)
+            twice = (CommunityAssessment.objects.filter(department=department, kind=kind, period=period)
+                     .filter(_overlapping(area, above)).select_related("area").first())
             if twice is not None:
                 raise ValidationError({"period": _(
                     "Already recorded: %(department)s's %(kind)s of %(area)s for %(period)s (held on %(held)s). "

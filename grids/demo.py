@@ -287,7 +287,8 @@ def _assessments() -> int:
                      if own.code.startswith(r.area.prefix)), None)
     rows = [(own.parent if own.parent and own.parent.level == AreaLevel.TOWNSHIP else own, "区委社区工作领导小组",
              "assessment", "社区工作年度统一考核", True, None),
-            (own, "区卫生健康委", "ranking", "健康社区评比", admitted is None, admitted),
+            (own, admitted.department if admitted else "区卫生健康委", "ranking", "健康社区评比", admitted is None,
+             admitted),
             (own, "区文化和旅游局", "ranking", "文明社区单独评比", False, None),
             (own, "区应急管理局", "inspection", "安全生产专项检查", False, None)]
     made = []

@@ -83,15 +83,15 @@ def test_a_departments_own_assessment_without_approval_is_refused_by_the_communi
 
 
 def test_an_assessment_citing_an_admitted_request_is_recorded_and_not_refused(world):
-    approved = _record(world, actor=world.officer_a, unified=False, admission=_admitted(world))
+    approved = _record(world, actor=world.officer_a, unified=False, department="区卫健委", admission=_admitted(world))
     assert approved.state == AssessmentState.RECORDED
     with pytest.raises(TransitionRefused):
         services.refuse_assessment(actor=world.worker_a, assessment=approved)
-    rejected = _record(world, actor=world.officer_a, unified=False, kind="ranking",
+    rejected = _record(world, actor=world.officer_a, unified=False, kind="ranking", department="区卫健委",
                        admission=_admitted(world, admit=False))
     assert rejected.state == AssessmentState.UNAPPROVED
     with pytest.raises(ValidationError) as far:
-        _record(world, area=world.community_b, unified=False, admission=_admitted(world))
+        _record(world, area=world.community_b, unified=False, department="区卫健委", admission=_admitted(world))
     assert "admission" in far.value.message_dict
 
 
@@ -250,3 +250,26 @@ def test_the_assessment_pages_fit_a_390_px_phone(world):
         assert page.status_code == 200
         pages[url] = (name, page.content)
     assert not _widths(pages)
+
+
+def test_an_approval_is_the_same_departments(world):
+    with pytest.raises(ValidationError) as other:
+        _record(world, unified=False, department="区城管局", admission=_admitted(world))  # 区卫健委's request
+    assert "admission" in other.value.message_dict
+    assert _record(world, unified=False, department="区卫健委", admission=_admitted(world)).approved
+
+
+def test_an_own_assessment_without_approval_is_raised_above_the_community_until_refused(world):
+    from core import supervision
+    from core.models import Finding
+
+    rule = "grids.assessment_unapproved"
+    own = _record(world, unified=False, kind="ranking")
+    _record(world, kind="inspection")  # unified: never raised
+    supervision.run_all(today=datetime.date(2026, 6, 1), only=[rule])
+    supervision.run_all(today=datetime.date(2026, 6, 1), only=[rule])
+    raised = Finding.objects.filter(rule=rule, status="open")
+    assert list(raised.values_list("target_id", "area")) == [(str(own.pk), world.street_a.pk)]
+    services.refuse_assessment(actor=world.worker_a, assessment=own)
+    supervision.run_all(today=datetime.date(2026, 6, 2), only=[rule])
+    assert not Finding.objects.filter(rule=rule, status="open").exists()
