@@ -259,3 +259,42 @@ def _desk(rng, communities, workers):
         certificates += 1
     return (f"{requests} window requests, {len(admissions)} admission requests, {len(tasks)} tasks, "
             f"{certificates} certificates")
+
+
+# --- the register of assessments of communities (grids/assessments.py): a few rows after the rest -------------
+_load_before_assessments = load
+
+
+def load(*, scale: float, stdout=None) -> None:  # noqa: F811  (the loader above, then the assessments)
+    _load_before_assessments(scale=scale, stdout=stdout)
+    made = _assessments()
+    if stdout:
+        stdout.write(f"grids: {made} assessments of communities")
+
+
+def _assessments() -> int:
+    """The demo community worker's community in the year: the unified assessment of its street, a ranking
+    citing an admitted request, a department's own ranking refused and an own inspection not yet refused."""
+    from .assessment_services import record_assessment, refuse_assessment
+    from .choices import AdmissionState
+    from .models import AdmissionRequest, CommunityWorker
+
+    worker = CommunityWorker.objects.filter(staff__user__username="community_worker").select_related("area").first()
+    own = worker.area if worker else Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("code").first()
+    if own is None:
+        return 0
+    admitted = next((r for r in AdmissionRequest.objects.filter(state=AdmissionState.ADMITTED).select_related("area")
+                     if own.code.startswith(r.area.prefix)), None)
+    rows = [(own.parent if own.parent and own.parent.level == AreaLevel.TOWNSHIP else own, "区委社区工作领导小组",
+             "assessment", "社区工作年度统一考核", True, None),
+            (own, admitted.department if admitted else "区卫生健康委", "ranking", "健康社区评比", admitted is None,
+             admitted),
+            (own, "区文化和旅游局", "ranking", "文明社区单独评比", False, None),
+            (own, "区应急管理局", "inspection", "安全生产专项检查", False, None)]
+    made = []
+    for k, (area, dept, kind, title, unified, admission) in enumerate(rows):
+        made.append(record_assessment(actor=None, area=area, department=dept, kind=kind, title=title,
+                                      period=str(YEAR), held_on=datetime.date(YEAR, 5 + 2 * k, 10),
+                                      unified=unified, admission=admission))
+    refuse_assessment(actor=None, assessment=made[2], on=datetime.date(YEAR, 9, 11))
+    return len(made)

@@ -223,3 +223,25 @@ for order, (code, name) in enumerate([
         lowest_level=AreaLevel.COMMUNITY,
         numerator=Measure(_certificates, area_path="area", aggregate=Count("id", filter=Q(cert_type__code=code))),
     ))
+
+
+# --- the register of assessments of communities (grids/assessments.py) -----------------------------------
+def _own_assessments(period):
+    """Assessments held in the period outside the government's unified assessment (各职能部门单独组织)."""
+    from .assessments import CommunityAssessment
+
+    return CommunityAssessment.objects.filter(unified=False, held_on__gte=period.start, held_on__lte=period.end)
+
+
+register(Indicator(
+    code="grids.assessments_own", name=_("Assessments of communities outside the unified assessment"),
+    unit=Unit.COUNT, numerator=Measure(_own_assessments, area_path="area", aggregate=Count("id")),
+    lowest_level=AreaLevel.COMMUNITY, order=83,
+    source=_("Inspections, rankings and assessments held by a department on its own in the period"),
+))
+register(Indicator(
+    code="grids.assessments_refused", name=_("Assessments refused by communities"), unit=Unit.COUNT,
+    numerator=Measure(_own_assessments, area_path="area", aggregate=Count("id", filter=Q(state="refused"))),
+    lowest_level=AreaLevel.COMMUNITY, order=84,
+    source=_("A department's own assessments without approval, refused by the community"),
+))

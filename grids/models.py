@@ -787,3 +787,4 @@ class SealUse(models.Model):
 
     def __str__(self):
         return f"{self.area} {self.at:%Y-%m-%d} {self.purpose}"
+from .assessments import *  # noqa: E402,F401,F403  (the register of assessments of communities)

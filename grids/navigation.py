@@ -15,3 +15,5 @@ ENTRIES += [
     NavEntry(_("Community tasks"), "grids:task-list", "grids.view_communitytask", 56),
     NavEntry(_("Admission requests"), "grids:admission-list", "grids.view_admissionrequest", 57),
 ]
+
+ENTRIES += [NavEntry(_("Assessments of communities"), "grids:assessment-list", "grids.view_communityassessment", 58)]

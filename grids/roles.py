@@ -46,3 +46,16 @@ ROLE_PERMS = {
 
 for _role, _perms in ROLE_PERMS_2.items():
     ROLE_PERMS[_role] = ROLE_PERMS[_role] + _perms
+
+# The register of assessments of communities (migration 0008): districts, streets and communities record
+# the assessments they receive, the community refuses a department's own one without approval; auditors read.
+ASSESSMENTS = ["communityassessment"]
+ROLE_PERMS_ASSESSMENTS = {
+    "city_admin": perms("view add change", ASSESSMENTS),
+    "county_officer": perms("view add change", ASSESSMENTS),
+    "township_officer": perms("view add change", ASSESSMENTS),
+    "community_worker": perms("view add change", ASSESSMENTS),
+    "auditor": perms("view", ASSESSMENTS),
+}
+for _role, _perms in ROLE_PERMS_ASSESSMENTS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] + _perms

@@ -96,3 +96,22 @@ def admission_undecided(today):
             detail=_("A request is decided within 15 working days of its application."),
             due_date=today + datetime.timedelta(days=3),
         )
+
+
+@check("grids.assessment_unapproved")
+def assessment_unapproved(today):
+    """A department's own assessment of communities, outside the unified assessment and without an admitted
+    request, that the community has not refused: raised with the area above it, which answers for the
+    departments (各职能部门一般不再单独组织考核评比)."""
+    from .assessments import AssessmentState, CommunityAssessment
+
+    for item in CommunityAssessment.objects.filter(state=AssessmentState.UNAPPROVED).select_related("area__parent"):
+        yield Raise(
+            target=item, area=item.area.parent or item.area,
+            title=_("%(department)s held its own %(kind)s of %(area)s (%(period)s) without approval")
+            % {"department": item.department, "kind": item.get_kind_display(), "area": item.area.name,
+               "period": item.period},
+            detail=_("Departments do not organise their own assessments of communities: it belongs in the unified "
+                     "assessment, or cites an admitted request; otherwise the community refuses it."),
+            due_date=today + datetime.timedelta(days=15),
+        )

@@ -38,3 +38,12 @@ urlpatterns += [
     path("grids/certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
     path("grids/certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate-pdf"),
 ]
+
+from . import assessment_views  # noqa: E402  (the register of assessments of communities)
+
+urlpatterns += [
+    path("grids/assessments/", assessment_views.AssessmentListView.as_view(), name="assessment-list"),
+    path("grids/assessments/new/", assessment_views.AssessmentCreateView.as_view(), name="assessment-create"),
+    path("grids/assessments/<int:pk>/refuse/", assessment_views.AssessmentRefuseView.as_view(),
+         name="assessment-refuse"),
+]

@@ -21,3 +21,8 @@ router.register("work-items", views.WorkItemViewSet, basename="grids-workitem")
 router.register("certificate-types", views.CertificateTypeViewSet, basename="grids-certificatetype")
 
 urlpatterns = router.urls
+
+from .assessments import AssessmentViewSet  # noqa: E402  (the register of assessments of communities)
+
+router.register("assessments", AssessmentViewSet, basename="grids-assessment")
+urlpatterns = router.urls
