@@ -5,12 +5,13 @@ night's timers never change a past year's figure.
 """
 
 from django.db.models import Count, F, Q, Sum
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import AreaKind, AreaLevel
 from reports.registry import DaysBetween, Distribution, Indicator, Measure, Target, Unit, register
 
-from .choices import InspectionKind, InspectionMethod, ListType, OrgStatus, SupportKind
+from .choices import Grade, InspectionKind, InspectionMethod, ListType, OrgStatus, OrgType, SupportKind
 
 SOURCE_2020 = _("City figure for 2020 reported by the Civil Affairs Bureau")
 
@@ -192,3 +193,98 @@ for _order, (_type, (_entered_name, _left_name, _days_name)) in enumerate(FLOW_N
                                missing_reason=_("no organisation of %(area)s left the list in %(period)s")),
         lowest_level=AreaLevel.COUNTY, order=64 + 3 * _order,
         description=_("Calendar days from listing to leaving, over the exits in the year: half left within this.")))
+
+
+# --- the registry by type, status changes, reports on time, inspection ratio, grades ------------------------------
+def _registered_of(org_type):
+    def queryset(period):
+        return _registered(period).filter(org_type=org_type)
+
+    return queryset
+
+
+def _deregistered(period):
+    from .models import StatusChange
+
+    return StatusChange.objects.filter(to_status=OrgStatus.DEREGISTERED, on__range=(period.start, period.end))
+
+
+TYPE_NAMES = {
+    OrgType.GROUP: _("Registered social groups (社会团体)"),
+    OrgType.SERVICE: _("Registered social service agencies (社会服务机构)"),
+    OrgType.FOUNDATION: _("Registered foundations (基金会)"),
+}
+for _i, (_type, _name) in enumerate(TYPE_NAMES.items()):
+    register(Indicator(code=f"social_orgs.registered_{_type}", name=_name, unit=Unit.COUNT,
+                       numerator=Measure(_registered_of(_type), area_path="area", aggregate=Count("id")),
+                       lowest_level=AreaLevel.COMMUNITY, order=70 + _i))
+register(Indicator(code="social_orgs.deregistered", name=_("Social organisations deregistered in the year"),
+                   unit=Unit.COUNT, numerator=Measure(_deregistered, area_path=ORG), lowest_level=AreaLevel.COUNTY,
+                   order=73))
+
+
+# Annual reports on time: the reports on the year before the period, filed with the registration authority by
+# its deadline (31 May; foundations 31 March: rule values, social_orgs.rules), over the organisations registered
+# at the end of that year. A period's figure is the reporting season that falls in it.
+def _report_year(period):
+    import datetime
+
+    return period.start.year - 1, datetime.date(period.start.year - 1, 12, 31)
+
+
+def _reports_on_time(period):
+    from .models import AnnualReport
+    from .rules import report_deadlines
+
+    year, _end = _report_year(period)
+    on_time = Q()
+    for org_type in OrgType.values:
+        on_time |= Q(organisation__org_type=org_type, submitted_on__lte=report_deadlines(org_type, year)[1])
+    return AnnualReport.objects.filter(on_time, year=year, submitted_on__isnull=False)
+
+
+def _due_to_report(period):
+    from .models import Organisation
+
+    _year, end = _report_year(period)
+    return Organisation.objects.filter(founded_on__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end))
+
+
+register(Indicator(code="social_orgs.reports_on_time", name=_("Annual reports filed on time"), unit=Unit.PERCENT,
+                   numerator=Measure(_reports_on_time, area_path=ORG, aggregate=Count("organisation", distinct=True)),
+                   denominator=Measure(_due_to_report, area_path="area", aggregate=Count("id"),
+                                       missing_reason=_("no organisation in %(area)s had to report")),
+                   lowest_level=AreaLevel.COUNTY, order=74,
+                   description=_("Reports on the previous year filed with the registration authority by the deadline, "
+                                 "over the organisations registered at the end of that year.")))
+
+
+# Random inspections (双随机一公开): organisations inspected in the year over those registered; the minimum is
+# 3% for a county's registry (4% the city's, 5% a province's), shown as the county's target.
+def _randomly_inspected(period):
+    return _inspections(kind=InspectionKind.RANDOM)(period)
+
+
+register(Indicator(code="social_orgs.inspection_ratio", name=_("Share of registered organisations randomly inspected"),
+                   unit=Unit.PERCENT,
+                   numerator=Measure(_randomly_inspected, area_path=ORG, aggregate=Count("organisation", distinct=True)),
+                   denominator=registered, lowest_level=AreaLevel.COUNTY, order=75,
+                   target=Target(">=", 3, level=AreaLevel.COUNTY),
+                   source=_("Minimum ratios: county 3%, city 4%, province 5%")))
+
+
+# Grades (1A–5A, valid five years): the organisations holding each grade at the end of the period.
+def _graded(grade):
+    def queryset(period):
+        from .models import Evaluation
+
+        return Evaluation.objects.filter(grade=grade, evaluated_on__lte=period.end, valid_until__gte=period.end)
+
+    return queryset
+
+
+for _grade, _label in Grade.choices:
+    register(Indicator(code=f"social_orgs.grade_{_grade}a", name=format_lazy(_("Organisations graded {grade}"), grade=_label),
+                       unit=Unit.COUNT,
+                       numerator=Measure(_graded(_grade), area_path=ORG, aggregate=Count("organisation", distinct=True)),
+                       lowest_level=AreaLevel.COUNTY, order=76 + _grade))
