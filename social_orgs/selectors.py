@@ -49,6 +49,23 @@ def directory_years() -> list[int]:
     return list(DirectoryEntry.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
+def public_grades(on, grade: int | None = None) -> list:
+    """Registered organisations with a valid grade (1A–5A) on ``on``: each one's latest evaluation (a new
+    evaluation replaces the grade before it), optionally only those now at ``grade``; best first.
+    A revoked or deregistered organisation's grade is not shown."""
+    from .choices import OrgStatus
+    from .models import Evaluation
+
+    rows = (Evaluation.objects.filter(evaluated_on__lte=on, valid_until__gte=on,
+                                      organisation__status=OrgStatus.ACTIVE)
+            .select_related("organisation").order_by("organisation_id", "-evaluated_on", "-pk"))
+    latest = {}
+    for row in rows:
+        latest.setdefault(row.organisation_id, row)
+    chosen = [e for e in latest.values() if not grade or e.grade == grade]
+    return sorted(chosen, key=lambda e: (-e.grade, e.organisation.name))
+
+
 def public_directory(year: int) -> list:
     """Included organisations of ``year`` with their best grade valid when the directory was built."""
     from django.db.models import Max, OuterRef, Subquery

@@ -39,6 +39,7 @@ urlpatterns = [
     path("social-orgs/incubations/<int:pk>/end/", views.IncubationEndView.as_view(), name="incubation-end"),
     path("public/social_orgs/", views.public_index, name="public-index"),
     path("public/social_orgs/directory/", views.public_directory, name="public-directory"),
+    path("public/social_orgs/grades/", views.public_grades, name="public-grades"),
     path("public/social_orgs/draws/<int:pk>/", views.public_draw, name="public-draw"),
     path("public/social_orgs/<str:list_type>/", views.public_list, name="public-list"),
 ]

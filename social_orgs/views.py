@@ -363,6 +363,19 @@ def public_directory(request):
         "year": year, "years": years, "entries": selectors.public_directory(year)})
 
 
+def public_grades(request):
+    """The grades (1A–5A) valid today, each organisation's latest, best first (?grade=1..5 for one): names,
+    codes and dates only."""
+    from .choices import Grade
+
+    grade = request.GET.get("grade", "")
+    if grade and grade not in {str(g) for g in Grade.values}:
+        raise Http404
+    return render(request, "social_orgs/public_grades.html", {
+        "grades": Grade.choices, "grade": int(grade) if grade else None,
+        "rows": selectors.public_grades(timezone.localdate(), int(grade) if grade else None)})
+
+
 def public_draw(request, pk):
     """A plan's published pools, hashes, seed and draw; ``?seed=`` replays the draw for anyone."""
     plan = selectors.public_plans().filter(pk=pk).first()

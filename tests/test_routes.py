@@ -45,6 +45,7 @@ PUBLIC = {
     "social_orgs:public-index": "published counts of the registry and credit lists (公开)",
     "social_orgs:public-list": "the published credit lists: name, code, ground, dates; no personal data",
     "social_orgs:public-directory": "the published purchase directory: names, codes, grades",
+    "social_orgs:public-grades": "the published grades 1A-5A while valid: names, codes, dates; no personal data",
     "social_orgs:public-draw": "a published random-inspection draw (pools, seed, selection) anyone may replay",
     "login": "sign-in",
     "logout": "sign-out",
