@@ -36,6 +36,7 @@ from .filtersets import (
     WorkerFilterSet,
 )
 from .listing import cached_counts
+from .people import linked_records
 from .models import (
     AdmissionRequest,
     Certificate,
@@ -120,6 +121,7 @@ class WorkerDetailView(ScopedDetailView):
         ctx["grades"] = list(w.grade_changes.select_related("rule"))
         ctx["assignments"] = list(w.assignments.select_related("area"))
         ctx["assessments"] = list(w.assessments.all())
+        ctx.update(linked_records(w, self.request.user))
         return ctx
 
 
