@@ -36,7 +36,6 @@ from .filtersets import (
     WorkerFilterSet,
 )
 from .listing import cached_counts
-from .people import linked_records
 from .models import (
     AdmissionRequest,
     Certificate,
@@ -50,6 +49,7 @@ from .models import (
     PostQuota,
     WindowRequest,
 )
+from .people import linked_records
 
 
 class ProfileListView(ScopedListView):
