@@ -64,6 +64,15 @@ def test_a_worker_without_seat_or_qualification_shows_none(world, client):
     assert other.staff.full_name not in page
 
 
+def test_a_seat_is_matched_by_the_account_never_by_the_name(world, client):
+    worker = f.worker(world.community_a)
+    add_body_member(actor=None, area=world.community_a, capacity=Capacity.SUPERVISION_COMMITTEE,
+                    name=worker.staff.full_name, role=MemberRole.CHAIR, term_start=datetime.date(2020, 1, 1))
+    page = _page(client, world.officer_a, worker).content.decode()
+    with translation.override("zh-hans"):
+        assert str(Capacity.SUPERVISION_COMMITTEE.label) not in page  # a namesake without the account
+
+
 def test_a_link_outside_the_readers_scope_is_not_shown(world, client):
     worker = _linked_worker(world, social_area=world.community_b)  # registered in the other district
     page = _page(client, world.officer_a, worker).content.decode()
