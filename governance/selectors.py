@@ -214,3 +214,23 @@ def progress(matter) -> list[ProgressStep]:
             state = "todo"
         out.append(ProgressStep(i + 1, label, state))
     return out
+
+
+def seats_held_by(user, *, viewer, on=None):
+    """The seats on the community bodies (two committees, supervision committee) held on ``on`` (today) by
+    the person with the portal account ``user``, the secretary's and director's first: read-only, for
+    another app's page (grids' community-worker file). Matched by the account, never by a name; only the
+    seats in ``viewer``'s scope for body members (elsewhere a seat is not shown)."""
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    from .choices import MemberRole
+    from .models import BodyMember
+
+    if user is None:
+        return BodyMember.objects.none()
+    day = on or timezone.localdate()
+    rank = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(MemberRole.values)),
+                output_field=IntegerField())
+    return (BodyMember.objects.restrict(viewer, "view").filter(user=user, term_start__lte=day)
+            .filter(Q(term_end__isnull=True) | Q(term_end__gte=day)).select_related("area")
+            .annotate(rank=rank).order_by("rank", "area__code", "capacity"))

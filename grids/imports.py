@@ -233,7 +233,8 @@ class WorkerRosterImporter(_GridImporter):
                                        % {"grid": f"{grid.name} ({grid.code})", "community": community.name}})
         index = blind_index(PersonalKind.ID_NUMBER, values["id_number"])
         staff = StaffProfile.objects.filter(id_number_index=index).select_related("user").first()
-        worker = CommunityWorker.objects.filter(staff=staff).select_related("area").first() if staff else None
+        worker = (CommunityWorker.objects.filter(staff=staff).select_related("area")
+                  .order_by("-hired_on", "-pk").first()) if staff else None
         if worker is not None:
             return self._known(worker, community, grid, values)
         if staff is None:

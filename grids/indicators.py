@@ -17,7 +17,7 @@ from core.choices import AreaKind, AreaLevel
 from core.models import Area
 from reports.registry import DaysBetween, Distribution, Indicator, Measure, Target, Unit, register
 
-from .choices import OnTime, PilotKind, State, TaskState, WorkerStatus
+from .choices import OnTime, PilotKind, State, TaskState
 
 # GB/T 2260: positions 5-6 from 01 to 20 are districts (市辖区); 21+ counties and county-level cities.
 DISTRICT_CODE = r"^[0-9]{4}(0[1-9]|1[0-9]|20)"
@@ -43,10 +43,11 @@ def _quotas(period):
 
 
 def _workers(period):
+    """Persons in post at the period's end, each once (grids.people.one_per_person: where their latest post is)."""
     from .models import CommunityWorker
+    from .people import in_post_on, one_per_person
 
-    return CommunityWorker.objects.filter(hired_on__lte=period.end).filter(
-        Q(status=WorkerStatus.ACTIVE) | Q(left_on__gt=period.end))
+    return one_per_person(in_post_on(CommunityWorker.objects.all(), period.end))
 
 
 def _grids(period):

@@ -124,8 +124,10 @@ class CommunityWorker(models.Model):
     encrypted ID and phone), counted once, with post, grade and pay on the 三岗十八级 ladder. The
     five sections of the file (五统一): selection, management, pay, assessment, rewards."""
 
-    staff = models.OneToOneField(StaffProfile, verbose_name=_("staff record"), on_delete=models.PROTECT,
-                                 related_name="community_worker")
+    # A person (one staff record, one ID number's blind index) may hold two records over time (a re-hire, a
+    # record kept from a re-division); the counts go by person (grids.people), not by record.
+    staff = models.ForeignKey(StaffProfile, verbose_name=_("staff record"), on_delete=models.PROTECT,
+                              related_name="community_workers")
     area = models.ForeignKey(Area, verbose_name=_("community"), on_delete=models.PROTECT,
                              related_name="community_workers")
     post_type = models.CharField(_("post type"), max_length=8, choices=PostType.choices, default=PostType.OTHER)

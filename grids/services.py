@@ -104,9 +104,12 @@ def bulk_create_profiles(*, actor, rows: list[dict]) -> int:
 
 # --- posts, workers, grades ---------------------------------------------------------------------------
 def _recount(quota: PostQuota, today=None) -> None:
-    """filled = workers in post in the community; vacant = approved − filled; since when a post is empty."""
+    """filled = persons in post in the community (each once); vacant = approved − filled; since when a post is
+    empty."""
+    from .people import persons_in_post
+
     today = today or timezone.localdate()
-    filled = CommunityWorker.objects.filter(area_id=quota.area_id, status=WorkerStatus.ACTIVE).count()
+    filled = persons_in_post(quota.area_id)
     quota.filled = filled
     quota.vacant = max(quota.approved - filled, 0)
     if quota.vacant and quota.vacant_since is None:

@@ -49,6 +49,7 @@ from .models import (
     PostQuota,
     WindowRequest,
 )
+from .people import linked_records
 
 
 class ProfileListView(ScopedListView):
@@ -120,6 +121,7 @@ class WorkerDetailView(ScopedDetailView):
         ctx["grades"] = list(w.grade_changes.select_related("rule"))
         ctx["assignments"] = list(w.assignments.select_related("area"))
         ctx["assessments"] = list(w.assessments.all())
+        ctx.update(linked_records(w, self.request.user))
         return ctx
 
 

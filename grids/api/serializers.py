@@ -49,6 +49,40 @@ class WorkerSerializer(serializers.ModelSerializer):
                   "qualification", "status", "hired_on", "left_on"]
 
 
+class WorkerDetailSerializer(WorkerSerializer):
+    """A worker's detail: the staff record's ID number and phone masked, and the person's seats on the
+    community bodies and social-work qualification where the reader may see them (grids.people)."""
+
+    id_number = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    seats = serializers.SerializerMethodField()
+    social_work = serializers.SerializerMethodField()
+
+    class Meta(WorkerSerializer.Meta):
+        fields = WorkerSerializer.Meta.fields + ["id_number", "phone", "seats", "social_work"]
+
+    def _linked(self, worker):
+        from grids.people import linked_records
+
+        if getattr(self, "_linked_for", None) != worker.pk:
+            self._linked_for, self._linked_records = worker.pk, linked_records(worker, self.context["request"].user)
+        return self._linked_records
+
+    def get_id_number(self, worker):
+        return worker.staff.id_number.masked if worker.staff.id_number else ""
+
+    def get_phone(self, worker):
+        return worker.staff.phone.masked if worker.staff.phone else ""
+
+    def get_seats(self, worker):
+        return [{"area": m.area.code, "body": m.capacity, "role": m.role, "term_start": m.term_start,
+                 "term_end": m.term_end} for m in self._linked(worker)["seats"]]
+
+    def get_social_work(self, worker):
+        sw = self._linked(worker)["social_worker"]
+        return None if sw is None else {"level": sw.level, "certified_year": sw.certified_year, "area": sw.area.code}
+
+
 class QuotaSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
 

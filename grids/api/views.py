@@ -66,6 +66,9 @@ class WorkerViewSet(ScopedReadOnlyViewSet):
     serializer_class = s.WorkerSerializer
     filterset_class = WorkerFilterSet
 
+    def get_serializer_class(self):
+        return s.WorkerDetailSerializer if self.action == "retrieve" else s.WorkerSerializer
+
 
 class QuotaViewSet(ScopedReadOnlyViewSet):
     queryset = PostQuota.objects.select_related("area")
