@@ -1194,4 +1194,8 @@ def mark_attendance(*, actor, training, attended=(), absent=()) -> "Training":
         if present and (appointment.trained_on is None or appointment.trained_on > training.held_on):
             update_recorded(appointment, {"trained_on": training.held_on}, allowed=("trained_on",), actor=None,
                             action="child_care.appointment.trained", reason=str(training))
+    # The training's own record of the marking: who attended and who did not, by appointment.
+    audit.record(actor=actor, action="child_care.training.attendance", target=training, area=training.area,
+                 changes={"attended": [None, sorted(a.pk for a in attended)],
+                          "absent": [None, sorted(a.pk for a in absent)]})
     return training
