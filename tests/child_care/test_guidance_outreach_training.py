@@ -81,6 +81,15 @@ class TestGuidance(ChildCarePersonas):
         assert AuditEvent.objects.filter(actor=world.director_a, action="core.read",
                                          target_type="child_care.guidance").exists()
 
+    def test_the_child_s_access_log_lists_the_guidance_read(self, world, web):
+        from tests.factories import staff
+
+        guidance = _Guidance().make_object(world)
+        web(world.director_a).get(reverse("child_care:guidance-list") + f"?person={guidance.person_id}")
+        auditor = staff("auditor_a", "auditor", world.district_a)
+        log = web(auditor).get(reverse("child_care:access-log", args=[guidance.person_id])).content.decode()
+        assert "director_a" in log
+
     def test_a_guardian_not_linked_to_the_child_is_refused_beside_the_kept_input(self, world, web):
         kid, _ = child_with_mother(world.community_a)
         other, other_link = child_with_mother(world.community_a)
@@ -269,3 +278,35 @@ class TestTrainingAttendance(ChildCarePersonas):
                                      attendees=[director(world.village_b)])
         assert "appointed within" in str(refused.value) or "培训范围" in str(refused.value)
         assert not Training.objects.exists() and Appointment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_new_pages_with_rows_read_in_chinese(world, cc):
+    """The page walk renders these pages empty (tests/pagewalk.py); here each with a row, as its user."""
+    from django.contrib.auth import get_user_model
+
+    from tests.test_pages_language import _zh, english_in
+
+    world.director_a, world.supervisor_a = cc.director_a, cc.supervisor_a
+    guidance = _Guidance().make_object(world)
+    _Outreach().make_object(world)
+    training = services.record_training(actor=None, held_on=datetime.date(2024, 6, 1), topic="业务培训",
+                                        level="township", organiser="东风街道", area=world.street_a,
+                                        attendees=[director(world.community_a)])
+    allowed = set(get_user_model().objects.values_list("username", flat=True))
+    pages = {cc.director_a: [reverse("child_care:guidance-list"),
+                             reverse("child_care:guidance-create", args=[guidance.person_id]),
+                             reverse("child_care:outreach-list"), reverse("child_care:outreach-create"),
+                             reverse("child_care:training-list")],
+             cc.supervisor_a: [reverse("child_care:training-list"), reverse("child_care:training-create"),
+                               reverse("child_care:training-attendance", args=[training.pk])]}
+    problems = {}
+    for user, urls in pages.items():
+        client = _zh(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            leaks = english_in(response.content.decode(), allowed)
+            if leaks:
+                problems[url] = leaks
+    assert not problems, problems
