@@ -90,6 +90,22 @@ class TestGuidance(ChildCarePersonas):
         log = web(auditor).get(reverse("child_care:access-log", args=[guidance.person_id])).content.decode()
         assert "director_a" in log
 
+    def test_a_follow_up_day_come_is_in_the_village_inbox_until_the_guardian_is_guided_again(self, world):
+        from core import supervision
+        from core.models import Finding
+
+        guidance = _Guidance().make_object(world)  # guided 2024-03-01, follow up on 2024-04-01
+        rule = "child_care.guidance_follow_up_due"
+        supervision.run_all(today=datetime.date(2024, 3, 31), only=[rule])
+        assert not Finding.objects.inbox(world.director_a).filter(rule=rule).exists()  # not yet due
+        supervision.run_all(today=datetime.date(2024, 4, 2), only=[rule])
+        assert Finding.objects.inbox(world.director_a).filter(rule=rule).exists()
+        assert not Finding.objects.inbox(world.director_b).filter(rule=rule).exists()
+        services.record_guidance(actor=world.director_a, person=guidance.person, guardian=guidance.guardian,
+                                 member="王主任", done_on=datetime.date(2024, 4, 2), content="回访：已每周视频通话")
+        supervision.run_all(today=datetime.date(2024, 4, 3), only=[rule])
+        assert not Finding.objects.inbox(world.director_a).filter(rule=rule, status="open").exists()
+
     def test_a_guardian_not_linked_to_the_child_is_refused_beside_the_kept_input(self, world, web):
         kid, _ = child_with_mother(world.community_a)
         other, other_link = child_with_mother(world.community_a)
