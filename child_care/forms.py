@@ -211,7 +211,7 @@ class TrainingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from .models import Appointment
 
-        self.fields["area"].queryset = Area.objects.exclude(level="community").order_by("code")
+        self.fields["area"].queryset = Area.objects.filter(level__in=["city", "county", "township"]).order_by("code")
         self.fields["attendees"].queryset = Appointment.objects.select_related("area").order_by("area__code", "name")
 
 

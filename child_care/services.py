@@ -1161,6 +1161,10 @@ def record_training(*, actor, held_on, topic, level, organiser, area, attendees=
     attendees = list(attendees or ())
 
     def check(training, before):
+        from core.choices import AreaLevel
+
+        if area is not None and area.level not in (AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP):
+            raise ValidationError({"area": _("A training is held for a township, a district/county or the city.")})
         _attendees_within(training, attendees)
 
     training = create_recorded(Training, {"held_on": held_on, "topic": (topic or "").strip(), "level": level,
