@@ -196,13 +196,14 @@ class TestOutreach(ChildCarePersonas):
         assert values_2023[world.district_b.pk] == 50
 
     def test_the_coverage_is_shown_to_counts_only_roles_not_to_a_user_without_them(self, world):
-        from core.scope import scope_for
-
         registry.autodiscover()
-        permission = registry.get("child_care.outreach_coverage").permission
-        assert scope_for(world.officer_a).has_perm_somewhere(permission)
-        assert scope_for(world.auditor).has_perm_somewhere(permission)
-        assert not scope_for(world.worker_a).has_perm_somewhere(permission)
+        indicator = registry.get("child_care.outreach_coverage")
+        for user, area in ((world.officer_a, world.district_a), (world.street_officer_a, world.street_a),
+                           (world.auditor, world.city)):
+            assert registry.visible(indicator, registry.permissions_held(user, area.code)), user
+        # A community worker (no child-care role) and B's county officer over A's county: not shown.
+        assert not registry.visible(indicator, registry.permissions_held(world.worker_a, world.community_a.code))
+        assert not registry.visible(indicator, registry.permissions_held(world.officer_b, world.district_a.code))
 
 
 # --- trainings --------------------------------------------------------------------------------------
