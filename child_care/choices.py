@@ -205,3 +205,11 @@ class ConsentPurpose(models.TextChoices):
     REGISTRY = "registry", _("Keeping the child's record in the registry")
     SHARING = "sharing", _("Sharing with school, health or police services")
     PHOTO = "photo", _("Photos and case publicity")
+
+
+# --- outreach and training (政策宣讲进村(居), 业务培训) ------------------------------------------------
+class TrainingLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("District/county")
+    TOWNSHIP = "township", _("Township/street")

@@ -62,6 +62,27 @@ def _appointments(stdout=None):
     return len(created)
 
 
+def _training_and_outreach():
+    """The source's "training of all child-care staff completed" and "政策宣讲进村(居)": one city training on
+    the appointments' training day, every appointment attended; one outreach in every village/community."""
+    from .models import Attendance, Outreach, Training
+
+    city = Area.objects.filter(level=AreaLevel.CITY).order_by("code").first()
+    if city is None:
+        return 0, 0
+    training = Training.objects.create(held_on=datetime.date(2020, 6, 15), topic="儿童主任、儿童督导员业务培训",
+                                       level="city", organiser="市民政局", area=city)
+    Attendance.objects.bulk_create([Attendance(training=training, appointment_id=pk, attended=True)
+                                    for pk in Appointment.objects.values_list("pk", flat=True)], batch_size=2000)
+    topics = ["监护人主体责任", "儿童自我保护", "村（居）委会关爱保护职责", "儿童主任工作职责"]
+    rows = [Outreach(area=a, held_on=datetime.date(2020, 5, 1) + datetime.timedelta(days=i % 180),
+                     topic=topics[i % len(topics)], children=20 + i % 30, guardians=15 + i % 20, women=3 + i % 5,
+                     cadres=5) for i, a in enumerate(Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("code"))]
+    Outreach.objects.bulk_create(rows, batch_size=2000)
+    audit.record_many([audit.build(actor=None, action="child_care.training.create", target=training, changes={})])
+    return training.attendances.count(), len(rows)
+
+
 def _bulk_people(rng, villages, n, *, kind, category, born_years, difficulty=""):
     """``n`` people across ``villages`` with an open category since the 2020 survey, entered and submitted."""
     recorded = timezone.make_aware(datetime.datetime.combine(SURVEY_DAY, datetime.time(9)))
@@ -142,6 +163,7 @@ def _rescue_station(village):
 def load(*, scale: float, stdout=None) -> None:
     rng = random.Random(2020)
     appointed = _appointments(stdout)
+    trained, outreach = _training_and_outreach()
     villages = list(Area.objects.filter(level=AreaLevel.COMMUNITY, kind=AreaKind.RURAL).order_by("code"))
     director = get_user_model().objects.filter(username="child_director").first()
     home = director.grants.first().area if director and director.grants.exists() else villages[0]
@@ -160,4 +182,5 @@ def load(*, scale: float, stdout=None) -> None:
                                         for p in helped])
     if stdout:
         stdout.write(f"child care: {appointed} appointments, {children + shown} left-behind children, "
-                     f"{round(LEFT_BEHIND_WOMEN * scale)} women, {key} under key assistance; {station} (rescue_station)")
+                     f"{round(LEFT_BEHIND_WOMEN * scale)} women, {key} under key assistance; {station} (rescue_station); "
+                     f"{trained} trained at the city's training, outreach in {outreach} villages/communities")

@@ -159,3 +159,46 @@ class ConsentFilterSet(ScopedFilterSet):
         today = timezone.localdate()
         soon = Q(withdrawn_on__isnull=True, expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=30))
         return queryset.filter(soon) if value else queryset.exclude(soon)
+
+
+# --- guardianship guidance, outreach, trainings ---------------------------------------------------------
+from .choices import TrainingLevel  # noqa: E402
+from .models import Guidance, Outreach, Training  # noqa: E402
+
+
+class GuidanceFilterSet(ScopedFilterSet):
+    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    follow_up_due = django_filters.BooleanFilter(label=_("Follow-up due"), method="filter_due")
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = Guidance
+        fields = ["person", "follow_up_due", "area"]
+
+    def filter_due(self, queryset, name, value):
+        due = Q(follow_up_on__lte=timezone.localdate())
+        return queryset.filter(due) if value else queryset.exclude(due)
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, value)
+
+
+class OutreachFilterSet(ScopedFilterSet):
+    year = django_filters.NumberFilter(field_name="held_on__year", label=_("Year"))
+    area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
+
+    class Meta:
+        model = Outreach
+        fields = ["year", "area"]
+
+    def filter_area(self, queryset, name, value):
+        return _within(queryset, value)
+
+
+class TrainingFilterSet(ScopedFilterSet):
+    year = django_filters.NumberFilter(field_name="held_on__year", label=_("Year"))
+    level = django_filters.ChoiceFilter(choices=TrainingLevel.choices, label=_("Level"))
+
+    class Meta:
+        model = Training
+        fields = ["year", "level"]

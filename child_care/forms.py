@@ -158,3 +158,73 @@ class ConsentForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Who withdrew it and how"), max_length=500, required=False)
+
+
+# --- guardianship guidance, outreach, trainings ---------------------------------------------------------
+_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class GuidanceForm(forms.Form):
+    """The guardian among the child's linked relatives; a guardian not linked to the child is refused by the
+    service beside the kept input (the API takes any relationship id)."""
+
+    guardian = forms.IntegerField(label=_("Guardian addressed"), widget=forms.Select)
+    member = forms.CharField(label=_("Village committee member"), max_length=50)
+    done_on = forms.DateField(label=_("Guided on"), **_DATE)
+    content = forms.CharField(label=_("What was urged or guided"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_on = forms.DateField(label=_("Follow up on"), required=False, **_DATE)
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        links = person.relatives.select_related("relative").defer("relative__id_number", "relative__phone") \
+            if person is not None else []
+        self.fields["guardian"].widget.choices = [("", "---------")] + [
+            (link.pk, f"{link.relative.name}（{link.get_relation_display()}）") for link in links]
+
+
+class OutreachForm(forms.ModelForm):
+    class Meta:
+        from .models import Outreach
+
+        model = Outreach
+        fields = ["area", "held_on", "topic", "children", "guardians", "women", "cadres"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(level="community").order_by("code")
+
+
+class TrainingForm(forms.ModelForm):
+    attendees = forms.ModelMultipleChoiceField(label=_("Attendees (child directors and supervisors)"),
+                                               queryset=None, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        from .models import Training
+
+        model = Training
+        fields = ["held_on", "topic", "level", "organiser", "area"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Appointment
+
+        self.fields["area"].queryset = Area.objects.filter(level__in=["city", "county", "township"]).order_by("code")
+        self.fields["attendees"].queryset = Appointment.objects.select_related("area").order_by("area__code", "name")
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.ModelMultipleChoiceField(label=_("Attended"), queryset=None, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, training=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Appointment
+
+        ids = training.attendances.values("appointment") if training is not None else []
+        self.fields["attended"].queryset = Appointment.objects.filter(pk__in=ids).order_by("name")
+        if training is not None:
+            self.initial.setdefault("attended", list(training.attendances.filter(attended=True)
+                                                      .values_list("appointment", flat=True)))

@@ -33,7 +33,17 @@ def _appointed(post, trained=False):
 
         qs = Appointment.objects.filter(post=post, starts_on__lte=period.end).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=period.end))
-        return qs.filter(trained_on__lte=period.end) if trained else qs
+        if not trained:
+            return qs
+        # Trained: a training day on the appointment (typed in, or set when attendance is marked) or an attended
+        # training by the period's end; either counts, once (no join, so no double count).
+        from django.db.models import Exists, OuterRef
+
+        from .models import Attendance
+
+        attended = Attendance.objects.filter(appointment=OuterRef("pk"), attended=True,
+                                             training__held_on__lte=period.end)
+        return qs.filter(Q(trained_on__lte=period.end) | Exists(attended))
 
     return queryset
 
@@ -129,3 +139,26 @@ register(Indicator(code="child_care.rescue_follow_ups_on_time", name=_("Rescue f
                    unit=Unit.PERCENT, numerator=_count(_follow_ups_on_time, False),
                    denominator=_count(_follow_ups_due, False), lowest_level=AreaLevel.COMMUNITY, permission=PERM,
                    order=72))
+
+
+# --- policy outreach (政策宣讲进村(居)) -----------------------------------------------------------------
+def _outreach_villages(period):
+    """The villages/communities with an outreach event in the period (a year: "covered in the year")."""
+    from core.models import Area
+
+    from .models import Outreach
+
+    held = Outreach.objects.filter(held_on__gte=period.start, held_on__lte=period.end).values("area")
+    return Area.objects.valid_on(period.end).filter(level=AreaLevel.COMMUNITY, pk__in=held)
+
+
+def _villages(period):
+    from core.models import Area
+
+    return Area.objects.valid_on(period.end).filter(level=AreaLevel.COMMUNITY)
+
+
+register(Indicator(code="child_care.outreach_coverage", name=_("Villages/communities covered by policy outreach"),
+                   unit=Unit.PERCENT, numerator=Measure(_outreach_villages, area_path="id", aggregate=Count("id")),
+                   denominator=Measure(_villages, area_path="id", aggregate=Count("id")),
+                   lowest_level=AreaLevel.COMMUNITY, permission=PERM, target=Target(">=", 100), order=73))

@@ -44,6 +44,7 @@ from .choices import (
     RiskTier,
     RosterStatus,
     StaffPost,
+    TrainingLevel,
     VisitStatus,
 )
 
@@ -577,3 +578,117 @@ class Consent(models.Model):
 
     def in_force_on(self, day) -> bool:
         return self.given_on <= day < self.expires_on and (self.withdrawn_on is None or day < self.withdrawn_on)
+
+
+# --- guardianship supervision and guidance (监护督促) ---------------------------------------------------
+class Guidance(models.Model):
+    """The village committee's supervision and guidance of a child's guardian (监护督促): who urged or guided
+    which linked guardian, when, about what, and when to follow up. Read-audited like the child's visits."""
+
+    person = models.ForeignKey(Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="guidances")
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    guardian = models.ForeignKey(Relationship, verbose_name=_("guardian addressed"), on_delete=models.PROTECT,
+                                 related_name="guidances")
+    member = models.CharField(_("village committee member"), max_length=50)
+    done_on = models.DateField(_("guided on"))
+    content = models.TextField(_("what was urged or guided"))
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = querysets.GuidanceQuerySet.as_manager()
+    read_audited = True
+
+    class Meta:
+        verbose_name = _("guardianship guidance")
+        verbose_name_plural = _("guardianship guidance")
+        ordering = ["-done_on", "-id"]
+
+    def __str__(self):
+        return f"{self.person} {self.done_on}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:guidance-list") + f"?person={self.person_id}"
+
+
+# --- policy outreach (政策宣讲进村(居)) -----------------------------------------------------------------
+class Outreach(models.Model):
+    """A policy-outreach event in a village/community, with the number reached in each of its four audiences
+    (children, guardians and parents, left-behind women, village/community cadres)."""
+
+    area = models.ForeignKey("core.Area", verbose_name=_("village/community"), on_delete=models.PROTECT,
+                             related_name="+")
+    held_on = models.DateField(_("held on"))
+    topic = models.CharField(_("topic"), max_length=200)
+    children = models.PositiveIntegerField(_("children reached"), default=0)
+    guardians = models.PositiveIntegerField(_("guardians and parents reached"), default=0)
+    women = models.PositiveIntegerField(_("left-behind women reached"), default=0)
+    cadres = models.PositiveIntegerField(_("village/community cadres reached"), default=0)
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("policy outreach")
+        verbose_name_plural = _("policy outreach")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.topic} {self.held_on}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:outreach-list")
+
+    @property
+    def reached(self):
+        return self.children + self.guardians + self.women + self.cadres
+
+
+# --- training events (业务培训) -------------------------------------------------------------------------
+class Training(models.Model):
+    """A training of child directors and supervisors, with its attendees (appointments) marked."""
+
+    held_on = models.DateField(_("held on"))
+    topic = models.CharField(_("topic"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=TrainingLevel.choices)
+    organiser = models.CharField(_("organiser"), max_length=100)
+    area = models.ForeignKey("core.Area", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(USER, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = querysets.AreaBoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.topic} {self.held_on}"
+
+    def get_absolute_url(self):
+        return reverse("child_care:training-attendance", args=[self.pk])
+
+
+class Attendance(models.Model):
+    training = models.ForeignKey(Training, verbose_name=_("training"), on_delete=models.CASCADE,
+                                 related_name="attendances")
+    appointment = models.ForeignKey(Appointment, verbose_name=_("appointment"), on_delete=models.CASCADE,
+                                    related_name="attendances")
+    attended = models.BooleanField(_("attended"), default=False)
+
+    objects = querysets.AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training attendance")
+        verbose_name_plural = _("training attendance")
+        ordering = ["training", "appointment__name"]
+        constraints = [models.UniqueConstraint(fields=["training", "appointment"], name="child_care_attend_once")]
+
+    def __str__(self):
+        return f"{self.training} {self.appointment}"

@@ -10,4 +10,7 @@ ENTRIES = [
     NavEntry(_("School-roster comparison"), "child_care:roster-list", "child_care.view_rosterimport", 54),
     NavEntry(_("Rescue follow-up"), "child_care:rescue-list", "child_care.view_rescuecase", 55),
     NavEntry(_("Consents"), "child_care:consent-list", "child_care.view_consent", 56),
+    NavEntry(_("Guardianship guidance"), "child_care:guidance-list", "child_care.view_guidance", 57),
+    NavEntry(_("Policy outreach"), "child_care:outreach-list", "child_care.view_outreach", 58),
+    NavEntry(_("Trainings"), "child_care:training-list", "child_care.view_training", 59),
 ]

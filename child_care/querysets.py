@@ -123,3 +123,13 @@ class RescueCaseQuerySet(StationBoundQuerySet):
 class FollowUpQuerySet(StationBoundQuerySet):
     station_path = "case__rescue_station"
     station_actions = ("view", "change")  # the station follows its children up (跟踪回访) with the village
+
+
+class GuidanceQuerySet(AreaBoundQuerySet):
+    """Guardianship supervision and guidance (监护督促): within the child's village."""
+
+
+class AttendanceQuerySet(RestrictedQuerySet):
+    """A training's attendance rows lie where the training was held."""
+
+    scope_field = "training__area__code"

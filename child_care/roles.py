@@ -50,3 +50,22 @@ ROLE_PERMS_0005 = {
     "child_supervisor": crud("child_care", "rescuestation"),
     "auditor": crud("child_care", "rescuestation"),
 }
+
+# Guardianship guidance (监护督促), policy outreach (政策宣讲进村(居)) and trainings (migration 0007). Directors
+# and supervisors record the guidance of a child's guardian (a child's record: read-audited) and the
+# outreach in their villages; supervisors and the officers organise trainings and mark attendance; county,
+# township and city officers and auditors read the outreach and trainings (no child's data) and the counts.
+_READ_EVENTS = crud("child_care", "outreach", "view") + crud("child_care", "training", "view") + crud(
+    "child_care", "attendance", "view")
+_ORGANISE = (crud("child_care", "training", "view add change") + crud("child_care", "attendance", "view add change")
+             + crud("child_care", "outreach", "view"))
+ROLE_PERMS_0007 = {
+    "child_director": crud("child_care", "guidance", "view add change") + crud("child_care", "outreach", "view add change")
+    + crud("child_care", "training", "view") + crud("child_care", "attendance", "view"),
+    "child_supervisor": crud("child_care", "guidance", "view add change")
+    + crud("child_care", "outreach", "view add change") + _ORGANISE,
+    "city_admin": _ORGANISE,
+    "county_officer": _ORGANISE,
+    "township_officer": _ORGANISE,
+    "auditor": _READ_EVENTS,
+}

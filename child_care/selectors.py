@@ -125,12 +125,13 @@ def access_log(person):
     reveals of their ID or phone, and changes; newest first."""
     pk = str(person.pk)
     about = Q(target_type="child_care.person") & (Q(target_id=pk) | Q(action="core.read", changes__ids__contains=[pk]))
-    # Reads of the child's other records (visits, roster comparisons, rescue cases, consents) are reads of
-    # the child too: the visit page a director opens from the due list is listed here.
+    # Reads of the child's other records (visits, roster comparisons, rescue cases, consents, guardianship
+    # guidance) are reads of the child too: the visit page a director opens from the due list is listed here.
     for label, ids in (("child_care.visit", person.visits.values_list("pk", flat=True)),
                        ("child_care.rosterentry", person.roster_entries.values_list("pk", flat=True)),
                        ("child_care.rescuecase", person.rescues.values_list("pk", flat=True)),
-                       ("child_care.consent", person.consents.values_list("pk", flat=True))):
+                       ("child_care.consent", person.consents.values_list("pk", flat=True)),
+                       ("child_care.guidance", person.guidances.values_list("pk", flat=True))):
         ids = [str(i) for i in ids[:200]]
         if ids:
             any_list = Q(pk__in=[])
@@ -159,6 +160,8 @@ READ_PLACES = {
     "child_care:rescue-detail": _("a rescue follow-up case"),
     "child_care:consent-list": _("consents"),
     "child_care:consent-create": _("the consent form"),
+    "child_care:guidance-list": _("guardianship guidance"),
+    "child_care:guidance-create": _("the guardianship guidance form"),
 }
 
 

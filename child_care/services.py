@@ -36,7 +36,9 @@ from .models import (  # noqa: F401  (annotations)
     CategoryRecord,
     Consent,
     FollowUp,
+    Guidance,
     Household,
+    Outreach,
     Person,
     Proposal,
     Relationship,
@@ -44,6 +46,7 @@ from .models import (  # noqa: F401  (annotations)
     RosterEntry,
     RosterImport,
     Survey,
+    Training,
     Visit,
 )
 
@@ -1091,3 +1094,112 @@ def withdraw_consent(*, actor, consent, withdrawn_on=None, reason="") -> "Consen
     audit.record(actor=actor, action="child_care.consent.withdraw", target=consent, reason=reason.strip(),
                  changes={"withdrawn_on": [None, withdrawn_on]})
     return consent
+
+
+# --- guardianship guidance (监护督促) -------------------------------------------------------------------
+@transaction.atomic
+def record_guidance(*, actor, person, guardian, member, done_on, content, follow_up_on=None) -> "Guidance":
+    """The village committee's supervision and guidance of one of the child's linked guardians
+    (``guardian``: a ``Relationship`` of this child). The child within the actor's areas or 404."""
+    _visible(Person, actor, person.pk, "view")
+    person = Person.objects.select_related("area").get(pk=person.pk)
+    link = guardian if isinstance(guardian, Relationship) or guardian is None else Relationship.objects.filter(
+        pk=guardian).first()
+
+    def check(guidance, before):
+        if link is None or link.child_id != person.pk:
+            raise ValidationError({"guardian": _("Choose a guardian linked to this child.")})
+        if done_on and done_on > timezone.localdate():
+            raise ValidationError({"done_on": _("The day of the guidance cannot be in the future.")})
+        if follow_up_on and done_on and follow_up_on < done_on:
+            raise ValidationError({"follow_up_on": _("The follow-up cannot come before the guidance.")})
+        if not (content or "").strip():
+            raise ValidationError({"content": _("Say what was urged or guided.")})
+
+    return create_recorded(Guidance(person=person, area=person.area, guardian=link if link and link.child_id == person.pk
+                                    else None, member=(member or "").strip(), done_on=done_on,
+                                    content=(content or "").strip(), follow_up_on=follow_up_on,
+                                    recorded_by=actor if actor and actor.pk else None),
+                           actor=actor, action="child_care.guidance.create", adjust=check)
+
+
+# --- policy outreach (政策宣讲进村(居)) -----------------------------------------------------------------
+@transaction.atomic
+def record_outreach(*, actor, area, held_on, topic, children=0, guardians=0, women=0, cadres=0) -> "Outreach":
+    """An outreach event in a village/community and the number reached in each of its four audiences."""
+    from core.choices import AreaLevel
+
+    def check(outreach, before):
+        if area.level != AreaLevel.COMMUNITY:
+            raise ValidationError({"area": _("Outreach is recorded in a village or community.")})
+        if not (outreach.children or outreach.guardians or outreach.women or outreach.cadres):
+            raise ValidationError({"children": _("Give the number reached in at least one audience.")})
+        if held_on and held_on > timezone.localdate():
+            raise ValidationError({"held_on": _("The day held cannot be in the future.")})
+
+    return create_recorded(Outreach, {"area": area, "held_on": held_on, "topic": (topic or "").strip(),
+                                      "children": children or 0, "guardians": guardians or 0, "women": women or 0,
+                                      "cadres": cadres or 0, "recorded_by": actor if actor and actor.pk else None},
+                           actor=actor, action="child_care.outreach.create", adjust=check)
+
+
+# --- trainings (业务培训) ---------------------------------------------------------------------------------
+def _attendees_within(training, appointments):
+    """Only child directors and supervisors appointed within the training's area attend it."""
+    prefix = training.area.prefix
+    outside = [a for a in appointments if not a.area.code.startswith(prefix)]
+    if outside:
+        raise ValidationError({"attendees": _("%(name)s is not appointed within the training's area.")
+                               % {"name": outside[0].name}})
+
+
+@transaction.atomic
+def record_training(*, actor, held_on, topic, level, organiser, area, attendees=()) -> "Training":
+    """A training and the child directors and supervisors (appointments) invited to it, not yet marked."""
+    from .models import Attendance
+
+    attendees = list(attendees or ())
+
+    def check(training, before):
+        from core.choices import AreaLevel
+
+        if area is not None and area.level not in (AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP):
+            raise ValidationError({"area": _("A training is held for a township, a district/county or the city.")})
+        _attendees_within(training, attendees)
+
+    training = create_recorded(Training, {"held_on": held_on, "topic": (topic or "").strip(), "level": level,
+                                          "organiser": (organiser or "").strip(), "area": area,
+                                          "recorded_by": actor if actor and actor.pk else None},
+                               actor=actor, action="child_care.training.create", adjust=check)
+    Attendance.objects.bulk_create([Attendance(training=training, appointment=a) for a in attendees])
+    return training
+
+
+@transaction.atomic
+def mark_attendance(*, actor, training, attended=(), absent=()) -> "Training":
+    """Mark who attended (and who did not). An appointment that attended is trained: its ``trained_on`` is
+    set to the training's day if it had none or a later one, so the trained-staff share counts it."""
+    from .models import Attendance
+
+    _visible(Training, actor, training.pk, "change")
+    training = Training.objects.select_related("area").get(pk=training.pk)
+    attended, absent = list(attended or ()), list(absent or ())
+    if not attended and not absent:
+        raise ValidationError({"attended": _("Mark at least one attendee.")})
+    _attendees_within(training, attended + absent)
+    for appointment, present in [(a, True) for a in attended] + [(a, False) for a in absent]:
+        row = Attendance.objects.filter(training=training, appointment=appointment).first()
+        if row is None:
+            create_recorded(Attendance(training=training, appointment=appointment, attended=present), actor=actor,
+                            action="child_care.attendance.create", area=training.area)
+        elif row.attended != present:
+            update_recorded(row, {"attended": present}, allowed=("attended",), actor=actor,
+                            action="child_care.attendance.update")
+        if present and (appointment.trained_on is None or appointment.trained_on > training.held_on):
+            update_recorded(appointment, {"trained_on": training.held_on}, allowed=("trained_on",), actor=None,
+                            action="child_care.appointment.trained", reason=str(training))
+    # The training's own record of the marking: who attended and who did not, by appointment.
+    audit.record(actor=actor, action="child_care.training.attendance", target=training, area=training.area,
+                 changes={"attended": [None, sorted(a.pk for a in attended)],
+                          "absent": [None, sorted(a.pk for a in absent)]})
+    return training

@@ -93,6 +93,26 @@ def rescue_follow_up_overdue(today):
                     due_date=add_working_days(follow_up.due_on, VISIT_GRACE_WORKING_DAYS), url=follow_up.get_absolute_url())
 
 
+@check("child_care.guidance_follow_up_due")
+def guidance_follow_up_due(today):
+    """A guardianship guidance (监护督促) whose follow-up day has come, with no later guidance of the same
+    guardian for the child: in the village's inbox until the follow-up is recorded (a new guidance)."""
+    from django.db.models import Exists, F, OuterRef
+
+    from .models import Guidance
+
+    later = Guidance.objects.filter(person=OuterRef("person"), guardian=OuterRef("guardian"),
+                                    done_on__gte=OuterRef("follow_up_on")).exclude(pk=OuterRef("pk"))
+    due = (Guidance.objects.filter(follow_up_on__isnull=False, follow_up_on__lte=today, done_on__lt=F("follow_up_on"))
+           .exclude(Exists(later)).select_related("area", "person"))
+    for guidance in due.iterator(chunk_size=2000):
+        yield Raise(target=guidance, area=guidance.area,
+                    title=_("Guardianship follow-up for %(who)s due on %(day)s")
+                    % {"who": guidance.person, "day": guidance.follow_up_on},
+                    due_date=add_working_days(guidance.follow_up_on, VISIT_GRACE_WORKING_DAYS),
+                    url=guidance.get_absolute_url())
+
+
 # --- kept reveals of children's personal data ----------------------------------------------------------
 REVEAL_NOTICE_DAYS = 7
 # Only reveals kept for at least a day are supervised: the record page's 15-minute reveal (services.REVEAL_KEEP)

@@ -27,4 +27,12 @@ urlpatterns = [
     path("child-care/consents/", views.ConsentListView.as_view(), name="consent-list"),
     path("child-care/consents/new/<int:pk>/", views.ConsentCreateView.as_view(), name="consent-create"),
     path("child-care/consents/<int:pk>/withdraw/", views.ConsentWithdrawView.as_view(), name="consent-withdraw"),
+    path("child-care/guidance/", views.GuidanceListView.as_view(), name="guidance-list"),
+    path("child-care/guidance/new/<int:pk>/", views.GuidanceCreateView.as_view(), name="guidance-create"),
+    path("child-care/outreach/", views.OutreachListView.as_view(), name="outreach-list"),
+    path("child-care/outreach/new/", views.OutreachCreateView.as_view(), name="outreach-create"),
+    path("child-care/trainings/", views.TrainingListView.as_view(), name="training-list"),
+    path("child-care/trainings/new/", views.TrainingCreateView.as_view(), name="training-create"),
+    path("child-care/trainings/<int:pk>/attendance/", views.TrainingAttendanceView.as_view(),
+         name="training-attendance"),
 ]

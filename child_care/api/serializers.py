@@ -156,3 +156,45 @@ class ConsentSerializer(serializers.ModelSerializer):
 class ConsentWithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
     withdrawn_on = serializers.DateField(required=False)
+
+
+# --- guardianship guidance, outreach, trainings ---------------------------------------------------------
+from ..models import Appointment, Guidance, Outreach, Relationship, Training  # noqa: E402
+
+
+class GuidanceSerializer(serializers.ModelSerializer):
+    # Any relationship id: the service refuses one not linked to this child (400, on "guardian").
+    guardian = serializers.PrimaryKeyRelatedField(queryset=Relationship.objects.all())
+
+    class Meta:
+        model = Guidance
+        fields = ["id", "person", "area", "guardian", "member", "done_on", "content", "follow_up_on", "recorded_by",
+                  "created_at"]
+        read_only_fields = ["area", "recorded_by", "created_at"]
+
+
+class OutreachSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outreach
+        fields = ["id", "area", "held_on", "topic", "children", "guardians", "women", "cadres", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class TrainingSerializer(serializers.ModelSerializer):
+    attendees = serializers.PrimaryKeyRelatedField(queryset=Appointment.objects.select_related("area"), many=True,
+                                                   required=False, write_only=True)
+    attendance = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Training
+        fields = ["id", "held_on", "topic", "level", "organiser", "area", "attendees", "attendance"]
+
+    def get_attendance(self, obj) -> list:
+        return [{"appointment": a.appointment_id, "attended": a.attended} for a in obj.attendances.all()]
+
+
+class AttendanceMarkSerializer(serializers.Serializer):
+    attended = serializers.PrimaryKeyRelatedField(queryset=Appointment.objects.select_related("area"), many=True,
+                                                  required=False, default=list)
+    absent = serializers.PrimaryKeyRelatedField(queryset=Appointment.objects.select_related("area"), many=True,
+                                                required=False, default=list)

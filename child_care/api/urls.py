@@ -15,5 +15,8 @@ router.register("roster-entries", views.RosterEntryViewSet, basename="child_care
 router.register("rescues", views.RescueCaseViewSet, basename="child_care-rescue")
 router.register("follow-ups", views.FollowUpViewSet, basename="child_care-followup")
 router.register("consents", views.ConsentViewSet, basename="child_care-consent")
+router.register("guidance", views.GuidanceViewSet, basename="child_care-guidance")
+router.register("outreach", views.OutreachViewSet, basename="child_care-outreach")
+router.register("trainings", views.TrainingViewSet, basename="child_care-training")
 
 urlpatterns = router.urls

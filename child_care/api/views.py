@@ -144,3 +144,41 @@ class ConsentViewSet(ScopedCreateListRetrieveViewSet):
     def create_object(self, data):
         return services.record_consent(actor=self.request.user, **data)
 
+
+
+# --- guardianship guidance, outreach, trainings ---------------------------------------------------------
+from ..filtersets import GuidanceFilterSet, OutreachFilterSet, TrainingFilterSet  # noqa: E402
+from ..models import Guidance, Outreach, Training  # noqa: E402
+
+
+class GuidanceViewSet(ScopedCreateListRetrieveViewSet):
+    """The village committee's guidance of a child's guardian (监护督促): read-audited like the child's record."""
+
+    queryset = Guidance.objects.select_related("area", "person", "guardian")
+    serializer_class = s.GuidanceSerializer
+    filterset_class = GuidanceFilterSet
+
+    def create_object(self, data):
+        return services.record_guidance(actor=self.request.user, **data)
+
+
+class OutreachViewSet(ScopedCreateListRetrieveViewSet):
+    queryset = Outreach.objects.select_related("area")
+    serializer_class = s.OutreachSerializer
+    filterset_class = OutreachFilterSet
+
+    def create_object(self, data):
+        return services.record_outreach(actor=self.request.user, **data)
+
+
+class TrainingViewSet(ScopedCreateListRetrieveViewSet):
+    """Trainings with their invited appointments; ``mark`` records who attended (they count as trained)."""
+
+    queryset = Training.objects.select_related("area").prefetch_related("attendances")
+    serializer_class = s.TrainingSerializer
+    filterset_class = TrainingFilterSet
+    transitions = {"mark": Transition(services.mark_attendance, input=s.AttendanceMarkSerializer,
+                                       output=s.TrainingSerializer, object_arg="training")}
+
+    def create_object(self, data):
+        return services.record_training(actor=self.request.user, **data)

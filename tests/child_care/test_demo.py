@@ -34,6 +34,10 @@ def test_the_demo_lands_on_the_sources_figures_on_the_dashboard():
         "child_care.key_assistance": 1, "child_care.entry_rate": 100, "child_care.supervisors": 100,
         "child_care.directors": 1288, "child_care.trained_staff_share": 100,
     }
+    # "政策宣讲进村(居)" in every village/community, and all staff trained by attending the city's training.
+    coverage = compute([registry.get("child_care.outreach_coverage")], Period.parse("2020")).values
+    assert {v.area_id: v.value for v in coverage}[city] == 100
+    assert not Appointment.objects.exclude(attendances__attended=True).exists()
     assert CategoryRecord.objects.filter(category=Category.LEFT_BEHIND).in_force_on(datetime.date(2020, 12, 31)).count() \
         == round(32_589 * SCALE)
     # The rescue station of the demo director's county has handed one of the director's children over: its
