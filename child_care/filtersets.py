@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import ScopedFilterSet
+from core.filtersets import ScopedFilterSet, YearFilter
 from core.models import Area
 
 from .choices import Category, PersonKind, ProposalStatus, ReportStage, RiskTier
@@ -184,7 +184,7 @@ class GuidanceFilterSet(ScopedFilterSet):
 
 
 class OutreachFilterSet(ScopedFilterSet):
-    year = django_filters.NumberFilter(field_name="held_on__year", label=_("Year"))
+    year = YearFilter(field_name="held_on__year", label=_("Year"))
     area = django_filters.CharFilter(label=_("Within area (code)"), method="filter_area")
 
     class Meta:
@@ -196,7 +196,7 @@ class OutreachFilterSet(ScopedFilterSet):
 
 
 class TrainingFilterSet(ScopedFilterSet):
-    year = django_filters.NumberFilter(field_name="held_on__year", label=_("Year"))
+    year = YearFilter(field_name="held_on__year", label=_("Year"))
     level = django_filters.ChoiceFilter(choices=TrainingLevel.choices, label=_("Level"))
 
     class Meta:

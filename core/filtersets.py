@@ -1,9 +1,25 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import AreaKind, AreaLevel, FindingStatus, Severity
 from .models import Area, AuditEvent, Finding, StaffProfile, prefix_of_code, significant_prefix
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(django_filters.Filter):
+    """A year (of a year field, or of a date field through ``field_name="…__year"`` / ``lookup_expr="year"``):
+    a whole number in [FIRST_YEAR, LAST_YEAR], else 400 with the field's message. A NumberFilter would pass
+    0.5 or -3e16 on to a date's year lookup, which cannot even become SQL (a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
 
 # A name matching more areas than this ("社区") narrows to the first ones by level (the widest).
 NAME_MATCH_LIMIT = 200

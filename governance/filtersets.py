@@ -1,30 +1,24 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 
 from core.filtersets import AreaWithinFilter, ScopedFilterSet
+from core.filtersets import YearFilter as CoreYearFilter
 
 from .choices import CadreRating, Capacity, DisputeOutcome, DisputeType, PointsSubject, Stage, Track
 from .models import BodyMember, CadreReview, Category, CommunitySetting, Dispute, Matter, PointsEntry
 
-FIRST_YEAR, LAST_YEAR = 1900, 2100
 POINTS_EVENTS = [("attendance", _("Attendance")), ("task_done", _("Task done")),
                  ("answered_on_time", _("Answered on time")), ("dispute_resolved", _("Dispute resolved"))]
 
 
-@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
-class YearFilter(django_filters.Filter):
-    """A calendar year of a date field: a whole number in [FIRST_YEAR, LAST_YEAR], else 400 with
-    the field's message (a year lookup on 0, -1 or 10000 cannot even be turned into SQL)."""
-
-    field_class = forms.IntegerField
+class YearFilter(CoreYearFilter):
+    """core's YearFilter on a date field: the calendar year of the date."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lookup_expr", "year")
-        super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
+        super().__init__(*args, **kwargs)
 
 
 class MatterFilterSet(ScopedFilterSet):

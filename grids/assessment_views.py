@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.filtersets import YearFilter
 from core.generic import ScopedActionView, ScopedCreateView, ScopedListView
 from core.models import Area
 
@@ -24,7 +25,7 @@ class AssessmentFilterSet(WithinFilterSet):
     kind = django_filters.ChoiceFilter(choices=AssessmentKind.choices, label=gettext_lazy("Kind"))
     state = django_filters.ChoiceFilter(choices=AssessmentState.choices, label=gettext_lazy("State"))
     unified = django_filters.BooleanFilter(label=gettext_lazy("Part of the unified assessment"))
-    year = django_filters.NumberFilter(field_name="held_on__year", label=gettext_lazy("Year"))
+    year = YearFilter(field_name="held_on__year", label=gettext_lazy("Year"))
 
     class Meta:
         model = CommunityAssessment

@@ -1,10 +1,11 @@
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 
-from core.filtersets import ScopedFilterSet
+from core.filtersets import (
+    ScopedFilterSet,
+    YearFilter,
+)
 from core.models import Area
 
 from .choices import (
@@ -21,19 +22,6 @@ from .choices import (
     PlanStatus,
 )
 from .models import CreditListing, Inspection, InspectionPlan, Organisation, VentureApplication, VentureRound
-
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-
-
-@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
-class YearFilter(django_filters.Filter):
-    """A year (of a year field, or with ``lookup_expr="year"`` of a date field): a whole number in
-    [FIRST_YEAR, LAST_YEAR], else 400 with the field's message (a huge number cannot become SQL)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=FIRST_YEAR, max_value=LAST_YEAR, **kwargs)
 
 
 def _within(queryset, path, value):

@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from core.api.serializers import ScopedModelSerializer
@@ -68,16 +70,24 @@ class WorkerDetailSerializer(WorkerSerializer):
             self._linked_for, self._linked_records = worker.pk, linked_records(worker, self.context["request"].user)
         return self._linked_records
 
+    @extend_schema_field(OpenApiTypes.STR)
     def get_id_number(self, worker):
         return worker.staff.id_number.masked if worker.staff.id_number else ""
 
+    @extend_schema_field(OpenApiTypes.STR)
     def get_phone(self, worker):
         return worker.staff.phone.masked if worker.staff.phone else ""
 
+    @extend_schema_field(inline_serializer("GridWorkerSeat", many=True, fields={
+        "area": serializers.CharField(), "body": serializers.CharField(), "role": serializers.CharField(),
+        "term_start": serializers.DateField(), "term_end": serializers.DateField(allow_null=True)}))
     def get_seats(self, worker):
         return [{"area": m.area.code, "body": m.capacity, "role": m.role, "term_start": m.term_start,
                  "term_end": m.term_end} for m in self._linked(worker)["seats"]]
 
+    @extend_schema_field(inline_serializer("GridWorkerSocialWork", allow_null=True, fields={
+        "level": serializers.CharField(), "certified_year": serializers.IntegerField(allow_null=True),
+        "area": serializers.CharField()}))
     def get_social_work(self, worker):
         sw = self._linked(worker)["social_worker"]
         return None if sw is None else {"level": sw.level, "certified_year": sw.certified_year, "area": sw.area.code}
