@@ -60,7 +60,7 @@ def create_export_from_form(view):
     if not form.is_valid():
         return _form_page(view, form, status=400)
     filterset = view.get_filterset(view.get_filterset_class())
-    qs = filterset.qs if filterset.is_valid() else view.get_queryset().none()
+    qs = filterset.qs if not filterset.is_bound or filterset.is_valid() else view.get_queryset().none()
     count = qs.count()
     if refusal := view.too_many(count):
         return refusal

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.imports.storage import is_encrypted
 from core.models import AuditEvent, ProtectedExport
+from tests.child_care.conftest import cc  # noqa: F401 (the child-care personas)
 from tests.factories.child_care import child
 
 pytestmark = pytest.mark.django_db
