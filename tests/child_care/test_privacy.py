@@ -69,7 +69,10 @@ def test_an_api_read_and_an_export_each_write_one_read_event(world, cc, web, api
     kid = child(world.community_a)
     before = AuditEvent.objects.filter(action="core.read").count()
     assert api(cc.director_a).get(reverse("api:child_care-person-detail", args=[kid.pk])).status_code == 200
-    assert web(cc.director_a).get(reverse("child_care:person-list"), {"export": "xlsx"}).status_code == 200
+    director = web(cc.director_a)
+    assert director.get(reverse("child_care:person-list"), {"export": "xlsx"}).status_code == 200  # the reason's form
+    assert AuditEvent.objects.filter(action="core.read").count() == before + 1  # the form reads no record
+    assert director.post(reverse("child_care:person-list"), {"reason": "核对台账", "fmt": "xlsx"}).status_code == 302
     assert AuditEvent.objects.filter(action="core.read").count() == before + 2
 
 
