@@ -164,3 +164,19 @@ def test_a_volunteers_list_export_still_streams_at_once(world, web):
     response = web(world.officer_a).get(reverse("volunteers:volunteer-list") + "?export=xlsx")
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     assert not ProtectedExport.objects.exists()
+
+
+def test_the_new_pages_read_in_chinese(world, cc, web, files):
+    import re
+
+    child(world.community_a, name="王小明")
+    director = web(cc.director_a)
+    form = director.get(reverse(LIST) + "?export=csv", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    refused = _export(director, reason="").content.decode()
+    _export(director)
+    mine = director.get(reverse("my-exports"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for page in (form, refused, mine):
+        main = re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style|head|nav|footer)\b.*?</\1>", " ", page))
+        main = re.sub(r"child-care-registry-[\d-]+\.csv|CSV|XLSX", " ", main)
+        assert not re.findall(r"\b[A-Za-z]{4,}\b", main), re.findall(r"\b[A-Za-z]{4,}\b", main)
+    assert "理由" in form and "格式" in form and "我的导出" in mine and "到期时间" in mine
