@@ -787,12 +787,12 @@ def create_protected_export(*, actor, what: str, fmt: str, content: bytes, rows:
     export.file.save(f"{export.pk}.{fmt}.enc", ContentFile(content), save=False)
     try:
         export.save()
-    except BaseException:
+        record_export(actor=actor, what=what, count=rows, fmt=fmt, filters=filters)
+        audit.record(actor=actor, action="core.export.protected", target=export, label=what, reason=reason,
+                     changes={"rows": [None, rows], "format": [None, fmt], "expires_at": [None, export.expires_at]})
+    except BaseException:  # nothing recorded: no file left behind either
         export.file.delete(save=False)
         raise
-    record_export(actor=actor, what=what, count=rows, fmt=fmt, filters=filters)
-    audit.record(actor=actor, action="core.export.protected", target=export, label=what, reason=reason,
-                 changes={"rows": [None, rows], "format": [None, fmt], "expires_at": [None, export.expires_at]})
     return export
 
 

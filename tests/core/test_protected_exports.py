@@ -9,14 +9,28 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.choices import Role
 from core.imports.storage import is_encrypted
 from core.models import AuditEvent, ProtectedExport
-from tests.child_care.conftest import cc  # noqa: F401 (the child-care personas)
+from tests.factories import staff
 from tests.factories.child_care import child
 
 pytestmark = pytest.mark.django_db
 
 LIST = "child_care:person-list"
+
+
+@pytest.fixture
+def cc(world):
+    """The child-care personas (as tests/child_care/conftest.py): directors in A's community and B's village,
+    a supervisor in A's street."""
+
+    class People:
+        director_a = staff("director_a", Role.CHILD_DIRECTOR, world.community_a)
+        director_b = staff("director_b", Role.CHILD_DIRECTOR, world.village_b)
+        supervisor_a = staff("supervisor_a", Role.CHILD_SUPERVISOR, world.street_a)
+
+    return People
 
 
 @pytest.fixture
