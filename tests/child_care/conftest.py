@@ -8,6 +8,16 @@ from tests.factories import staff
 
 
 @pytest.fixture
+def export_files():
+    """Protected export files made by the test are deleted afterwards (they live under var/exports/)."""
+    yield
+    from core.models import ProtectedExport as Kept
+
+    for export in Kept.objects.exclude(file=""):
+        export.file.delete(save=False)
+
+
+@pytest.fixture
 def cc(world):
     class People:
         director_a = staff("director_a", Role.CHILD_DIRECTOR, world.community_a)
@@ -33,7 +43,7 @@ class ProtectedExport:
     user states a reason and gets a file without the row, the export is audited, the in-scope user's
     XLSX is downloadable by them. A list of records that are not protected keeps ``Pages.Export``'s test."""
 
-    def test_export_is_scoped_and_audited(self, world, web):
+    def test_export_is_scoped_and_audited(self, world, web, export_files):
         from django.urls import resolve
 
         from core.generic import is_export_protected
@@ -57,5 +67,3 @@ class ProtectedExport:
         kept = Kept.objects.get(user=in_user)
         response = mine.get(kept.get_absolute_url())
         assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
-        for export in Kept.objects.all():
-            export.file.delete(save=False)
