@@ -73,7 +73,8 @@ def create_export_from_form(view):
     try:
         export = services.create_protected_export(
             actor=request.user, what=view.export_name, fmt=fmt, content=content, rows=count,
-            reason=form.cleaned_data["reason"], filters=_filters(request), filename=f"{view.export_name}-{stamp}")
+            reason=form.cleaned_data["reason"], filters=_filters(request), filename=f"{view.export_name}-{stamp}",
+            model=view.model)
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)

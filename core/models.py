@@ -533,6 +533,7 @@ class ProtectedExport(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="protected_exports")
     what = models.CharField(_("export"), max_length=80)
+    model = models.CharField(_("record type"), max_length=80, blank=True)  # app_label.model of the rows
     filters = models.JSONField(_("filters"), default=dict, blank=True)
     fmt = models.CharField(_("format"), max_length=8)
     rows = models.PositiveIntegerField(_("rows"), default=0)

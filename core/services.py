@@ -767,7 +767,7 @@ def protected_export_hours() -> int:
 
 @transaction.atomic
 def create_protected_export(*, actor, what: str, fmt: str, content: bytes, rows: int, reason: str,
-                            filters: dict | None = None, filename: str):
+                            filters: dict | None = None, filename: str, model=None):
     """Keep one built export encrypted for its maker until it expires, with the stated reason (at least 4
     characters, like a reveal). The disclosure is audited as every export is (``record_export``), with the
     reason and the export's id; the file is served only by ``download_protected_export``."""
@@ -781,7 +781,7 @@ def create_protected_export(*, actor, what: str, fmt: str, content: bytes, rows:
     if len(reason) < 4:
         raise ValidationError({"reason": _("State why you need this export (at least 4 characters).")})
     now = timezone.now()
-    export = ProtectedExport(user=actor, what=what, fmt=fmt, rows=rows, reason=reason, filters=filters or {},
+    export = ProtectedExport(user=actor, what=what, model=model._meta.label_lower if model is not None else "", fmt=fmt, rows=rows, reason=reason, filters=filters or {},
                              filename=f"{filename}.{fmt}", created_at=now,
                              expires_at=now + datetime.timedelta(hours=protected_export_hours()))
     export.file.save(f"{export.pk}.{fmt}.enc", ContentFile(content), save=False)
@@ -798,7 +798,9 @@ def create_protected_export(*, actor, what: str, fmt: str, content: bytes, rows:
 
 def download_protected_export(*, actor, token):
     """The export ``token`` of ``actor`` while it lasts, opened (plaintext), its download counted and audited;
-    None for anyone else's, an unknown or an expired one (the caller answers 404 and tells nothing)."""
+    None for anyone else's, an unknown or an expired one, or when the maker no longer may see such records
+    anywhere (a role revoked): the caller answers 404 and tells nothing."""
+    from django.apps import apps
     from django.db.models import F
 
     from .models import ProtectedExport
@@ -806,6 +808,10 @@ def download_protected_export(*, actor, token):
     export = ProtectedExport.objects.filter(pk=token, user=actor, expires_at__gt=timezone.now()).first()
     if export is None or not export.file:
         return None, None
+    if export.model:
+        model = apps.get_model(export.model)
+        if not scope_for(actor).has_perm_somewhere(perm_name(model, "view")):
+            return None, None
     handle = export.file.storage.open(export.file.name)
     ProtectedExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
     audit.record(actor=actor, action="core.export.download", target=export, label=export.what, reason=export.reason,

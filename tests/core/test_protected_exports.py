@@ -194,3 +194,16 @@ def test_the_new_pages_read_in_chinese(world, cc, web, files):
         main = re.sub(r"child-care-registry-[\d-]+\.csv|CSV|XLSX", " ", main)
         assert not re.findall(r"\b[A-Za-z]{4,}\b", main), re.findall(r"\b[A-Za-z]{4,}\b", main)
     assert "理由" in form and "格式" in form and "我的导出" in mine and "到期时间" in mine
+
+
+def test_a_maker_whose_role_is_revoked_can_no_longer_download(world, cc, web, files):
+    from core import services
+
+    child(world.community_a)
+    director = web(cc.director_a)
+    _export(director)
+    export = ProtectedExport.objects.get()
+    assert export.model == "child_care.person"
+    assert director.get(export.get_absolute_url()).status_code == 200
+    services.revoke_role(actor=world.city_admin, grant=cc.director_a.grants.get(), reason="调离岗位")
+    assert director.get(export.get_absolute_url()).status_code == 404
