@@ -37,6 +37,13 @@ def export_response(header, rows, fmt: str, filename: str, title: str = "export"
     return response
 
 
+def is_export_protected(model) -> bool:
+    """Whether a list's export is protected and expiring (core.exports) rather than streamed: a model that
+    declares ``read_audited = True`` (a child's records), unless it says ``protected_export = False``; a
+    model may also ask for it alone with ``protected_export = True``."""
+    return bool(model is not None and getattr(model, "protected_export", getattr(model, "read_audited", False)))
+
+
 def _resolve(obj, accessor):
     if callable(accessor):
         return accessor(obj)
@@ -98,19 +105,39 @@ class ScopedListView(ScopedMixin, FilterView):
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
         if fmt in ("csv", "xlsx") and self.export_columns:
+            if is_export_protected(self.model):  # protected: a reason first, then a kept, expiring file (core.exports)
+                from .exports import export_request_form
+
+                return export_request_form(self, fmt)
             filterset = self.get_filterset(self.get_filterset_class())
             qs = filterset.qs if filterset.is_valid() else self.get_queryset().none()
             return self.export(qs, fmt, filterset.data)
         return super().get(request, *args, **kwargs)
 
-    def export(self, qs, fmt, filters):
-        count = qs.count()
+    def post(self, request, *args, **kwargs):
+        """The protected export's form (read-audited models only): reason and format posted, filters in the URL."""
+        if not (self.export_columns and is_export_protected(self.model)):
+            return HttpResponse(status=405)
+        from .exports import create_export_from_form
+
+        return create_export_from_form(self)
+
+    def too_many(self, count):
         if count > EXPORT_LIMIT:
             return HttpResponse(
                 _("%(n)s rows match; narrow the filters to at most %(max)s for an export.")
                 % {"n": count, "max": EXPORT_LIMIT},
                 status=400,
             )
+        return None
+
+    def export_rows(self, qs):
+        return ([_resolve(obj, a) for _h, a in self.export_columns] for obj in qs.iterator(chunk_size=2000))
+
+    def export(self, qs, fmt, filters):
+        count = qs.count()
+        if refusal := self.too_many(count):
+            return refusal
         services.record_export(
             actor=self.request.user, what=self.export_name, count=count, fmt=fmt,
             filters={k: v for k, v in filters.items() if k not in ("export", "page")},
@@ -118,7 +145,7 @@ class ScopedListView(ScopedMixin, FilterView):
         if is_read_audited(self.model):  # read-audited records: which ones left in the file
             audit_read(self.request, qs, f"{purpose_of(self)} export {fmt}")
         header = [str(h) for h, _a in self.export_columns]
-        rows = ([_resolve(obj, a) for _h, a in self.export_columns] for obj in qs.iterator(chunk_size=2000))
+        rows = self.export_rows(qs)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return export_response(header, rows, fmt, f"{self.export_name}-{stamp}", title=self.export_name)
 

@@ -515,3 +515,44 @@ class IssuedToken(models.Model):
         return str(_("issued API token"))
 
 from .imports.models import StagedImport, StagedImportStatus  # noqa: E402,F401  (core.imports: the generic staged import)
+
+
+def protected_export_storage():
+    """Protected exports live under var/exports/ (never under static or media), encrypted like uploads."""
+    from .imports.storage import EncryptedFileSystemStorage
+
+    return EncryptedFileSystemStorage(location=settings.VAR_DIR / "exports")
+
+
+class ProtectedExport(models.Model):
+    """An export of read-audited records (issue 15 "exports are protected and expire"): built once with a
+    stated reason, kept encrypted, downloadable only by the user who made it until ``expires_at``;
+    the sweep deletes the file afterwards (core.exports)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="protected_exports")
+    what = models.CharField(_("export"), max_length=80)
+    model = models.CharField(_("record type"), max_length=80, blank=True)  # app_label.model of the rows
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    fmt = models.CharField(_("format"), max_length=8)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    reason = models.TextField(_("reason"))
+    file = models.FileField(_("file"), upload_to="protected/", storage=protected_export_storage, blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    downloads = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        verbose_name = _("protected export")
+        verbose_name_plural = _("protected exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="core_protected_export_user"),
+                   models.Index(fields=["expires_at"], name="core_protected_export_exp")]
+
+    def __str__(self):
+        return self.filename
+
+    def get_absolute_url(self):
+        return reverse("export-download", kwargs={"token": self.pk})

@@ -756,3 +756,77 @@ def escalate_finding(*, finding: Finding, today, new_due_date=None, top_level: s
 
 # --- recorded writes (core.recorded): every app's create/update/delete of a scoped record -------------
 from .recorded import create_recorded, delete_recorded, update_recorded, upsert_recorded  # noqa: E402, F401
+
+
+# --- protected exports (issue 15: exports of read-audited records are protected and expire) ----------------
+def protected_export_hours() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "PORTAL_PROTECTED_EXPORT_HOURS", 24))
+
+
+@transaction.atomic
+def create_protected_export(*, actor, what: str, fmt: str, content: bytes, rows: int, reason: str,
+                            filters: dict | None = None, filename: str, model=None):
+    """Keep one built export encrypted for its maker until it expires, with the stated reason (at least 4
+    characters, like a reveal). The disclosure is audited as every export is (``record_export``), with the
+    reason and the export's id; the file is served only by ``download_protected_export``."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from .models import ProtectedExport
+
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ValidationError({"reason": _("State why you need this export (at least 4 characters).")})
+    now = timezone.now()
+    export = ProtectedExport(user=actor, what=what, model=model._meta.label_lower if model is not None else "", fmt=fmt, rows=rows, reason=reason, filters=filters or {},
+                             filename=f"{filename}.{fmt}", created_at=now,
+                             expires_at=now + datetime.timedelta(hours=protected_export_hours()))
+    export.file.save(f"{export.pk}.{fmt}.enc", ContentFile(content), save=False)
+    try:
+        export.save()
+        record_export(actor=actor, what=what, count=rows, fmt=fmt, filters=filters)
+        audit.record(actor=actor, action="core.export.protected", target=export, label=what, reason=reason,
+                     changes={"rows": [None, rows], "format": [None, fmt], "expires_at": [None, export.expires_at]})
+    except BaseException:  # nothing recorded: no file left behind either
+        export.file.delete(save=False)
+        raise
+    return export
+
+
+def download_protected_export(*, actor, token):
+    """The export ``token`` of ``actor`` while it lasts, opened (plaintext), its download counted and audited;
+    None for anyone else's, an unknown or an expired one, or when the maker no longer may see such records
+    anywhere (a role revoked): the caller answers 404 and tells nothing."""
+    from django.apps import apps
+    from django.db.models import F
+
+    from .models import ProtectedExport
+
+    export = ProtectedExport.objects.filter(pk=token, user=actor, expires_at__gt=timezone.now()).first()
+    if export is None or not export.file:
+        return None, None
+    if export.model:
+        model = apps.get_model(export.model)
+        if not scope_for(actor).has_perm_somewhere(perm_name(model, "view")):
+            return None, None
+    handle = export.file.storage.open(export.file.name)
+    ProtectedExport.objects.filter(pk=export.pk).update(downloads=F("downloads") + 1)
+    audit.record(actor=actor, action="core.export.download", target=export, label=export.what, reason=export.reason,
+                 changes={"downloads": [export.downloads, export.downloads + 1]})
+    return export, handle
+
+
+def sweep_protected_exports(now=None) -> int:
+    """Delete the files of expired protected exports (the rows stay: who exported what, and why)."""
+    from .models import ProtectedExport
+
+    now = now or timezone.now()
+    deleted = 0
+    for export in ProtectedExport.objects.filter(expires_at__lte=now).exclude(file="").iterator():
+        export.file.delete(save=False)
+        ProtectedExport.objects.filter(pk=export.pk).update(file="")
+        deleted += 1
+    return deleted

@@ -15,6 +15,14 @@ def run_supervision_checks(only=None):
         return run_all(only=only)
 
 
+@shared_task(name="core.sweep_protected_exports", time_limit=10 * 60)
+def sweep_protected_exports() -> dict:
+    """Delete the files of protected exports past their expiry (the rows stay for the audit)."""
+    from .services import sweep_protected_exports as sweep
+
+    return {"deleted": sweep()}
+
+
 # --- Schedule (core.schedule collects every app's; README "Periodic tasks" lists them) -----------
 from .schedule import Periodic  # noqa: E402
 
@@ -24,5 +32,9 @@ SCHEDULE = [
     Periodic("core-sweep-staged-imports", "core.sweep_staged_imports", minute="*/5",
              description="Re-queue confirmed imports the broker never took or whose worker died, delete uploads "
                          "past their retention, expire previews left unconfirmed for a day."),
+    Periodic("core-sweep-protected-exports", "core.sweep_protected_exports", minute="*/15",
+             description="Delete the encrypted files of protected exports past their expiry "
+                         "(PORTAL_PROTECTED_EXPORT_HOURS, 24 by default); the rows stay for the audit."),
 ]
 ON_DEMAND = {"core.run_staged_import": "one confirmed import (core.imports pages and API)"}
+

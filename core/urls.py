@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import exports, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("findings/<int:pk>/close/", views.FindingCloseView.as_view(), name="finding-close"),
     path("audit/", views.AuditEventListView.as_view(), name="audit-list"),
     path("staff/", views.StaffListView.as_view(), name="staff-list"),
+    path("exports/", exports.my_exports, name="my-exports"),
+    path("exports/<uuid:token>/", exports.download, name="export-download"),
     path("reveal/<str:model>/<int:pk>/<str:field>/", views.RevealView.as_view(), name="reveal"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

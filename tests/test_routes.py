@@ -58,6 +58,8 @@ SIGNED_IN_ONLY = {
     "otp-verify": "the user's own second factor",
     "password_change": "the user's own password",
     "password_change_done": "the user's own password",
+    "my-exports": "the user's own protected exports only (tests/core/test_protected_exports.py)",
+    "export-download": "the user's own protected export only, 404 for anyone else (tests/core/test_protected_exports.py)",
     "volunteers:me": "the volunteer's own record, found by the signed-in user only",
     "volunteers:me-checkin": "the volunteer's own sign-ups",
     "volunteers:me-sign-up": "the volunteer's own sign-up (open shifts)",
@@ -185,7 +187,7 @@ def uncovered(routes, tested) -> list[str]:
 
 
 GUESSES = {"code": "340302001001", "model": "staffprofile", "field": "id_number", "action": "support",
-           "what": "approve", "ref": "1"}
+           "what": "approve", "ref": "1", "token": "00000000-0000-0000-0000-000000000000"}
 
 
 def probe_url(route):

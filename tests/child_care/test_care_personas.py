@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from child_care import services
 from core.models import AuditEvent
-from tests.child_care.conftest import ChildCarePersonas
+from tests.child_care.conftest import ChildCarePersonas, ProtectedExport
 from tests.factories.child_care import adult, named_child, roster_file
 from tests.scoped import API, Pages
 
@@ -38,7 +38,7 @@ class _Entry(ChildCarePersonas):
         return obj.name
 
 
-class TestRosterEntryPages(_Entry, Pages.List, Pages.Export, Pages.Action):
+class TestRosterEntryPages(_Entry, Pages.List, ProtectedExport, Pages.Export, Pages.Action):
     list_url_name = "child_care:roster-entries"
     action_url_name = "child_care:roster-decide"
 
@@ -64,7 +64,7 @@ class _Roster(ChildCarePersonas):
         return obj.filename
 
 
-class TestRosterPages(_Roster, Pages.List, Pages.Export):
+class TestRosterPages(_Roster, Pages.List, ProtectedExport, Pages.Export):
     list_url_name = "child_care:roster-list"
 
 
@@ -82,7 +82,7 @@ class _Rescue(ChildCarePersonas):
         return obj.person.name
 
 
-class TestRescuePages(_Rescue, Pages.List, Pages.Detail, Pages.Export, Pages.Action):
+class TestRescuePages(_Rescue, Pages.List, Pages.Detail, ProtectedExport, Pages.Export, Pages.Action):
     list_url_name = "child_care:rescue-list"
     detail_url_name = "child_care:rescue-detail"
     action_url_name = "child_care:rescue-accept"
@@ -140,7 +140,7 @@ class _Consent(ChildCarePersonas):
         return obj.person.name
 
 
-class TestConsentPages(_Consent, Pages.List, Pages.Export, Pages.Action):
+class TestConsentPages(_Consent, Pages.List, ProtectedExport, Pages.Export, Pages.Action):
     list_url_name = "child_care:consent-list"
     action_url_name = "child_care:consent-withdraw"
 

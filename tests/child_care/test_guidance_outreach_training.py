@@ -15,7 +15,7 @@ from core.models import AuditEvent
 from reports import registry
 from reports.engine import compute
 from reports.periods import Period
-from tests.child_care.conftest import ChildCarePersonas
+from tests.child_care.conftest import ChildCarePersonas, ProtectedExport
 from tests.factories.child_care import adult, named_child
 from tests.scoped import API, Pages
 
@@ -41,7 +41,7 @@ class _Guidance(ChildCarePersonas):
         return obj.person.name
 
 
-class TestGuidancePages(_Guidance, Pages.List, Pages.Export):
+class TestGuidancePages(_Guidance, Pages.List, ProtectedExport, Pages.Export):
     list_url_name = "child_care:guidance-list"
 
 
@@ -142,7 +142,7 @@ class _Outreach(ChildCarePersonas):
         return obj.topic
 
 
-class TestOutreachPages(_Outreach, Pages.List, Pages.Export):
+class TestOutreachPages(_Outreach, Pages.List, ProtectedExport, Pages.Export):
     list_url_name = "child_care:outreach-list"
 
 
@@ -234,7 +234,7 @@ class _Training(ChildCarePersonas):
         return obj.topic
 
 
-class TestTrainingPages(_Training, Pages.List, Pages.Export, Pages.Action):
+class TestTrainingPages(_Training, Pages.List, ProtectedExport, Pages.Export, Pages.Action):
     list_url_name = "child_care:training-list"
     action_url_name = "child_care:training-attendance"
 

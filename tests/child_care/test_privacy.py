@@ -65,11 +65,14 @@ def test_id_and_phone_show_masked_and_a_reveal_needs_a_reason_and_is_audited(wor
                                      target_id=str(kid.pk), reason="核实监护人身份").exists()
 
 
-def test_an_api_read_and_an_export_each_write_one_read_event(world, cc, web, api):
+def test_an_api_read_and_an_export_each_write_one_read_event(world, cc, web, api, export_files):
     kid = child(world.community_a)
     before = AuditEvent.objects.filter(action="core.read").count()
     assert api(cc.director_a).get(reverse("api:child_care-person-detail", args=[kid.pk])).status_code == 200
-    assert web(cc.director_a).get(reverse("child_care:person-list"), {"export": "xlsx"}).status_code == 200
+    director = web(cc.director_a)
+    assert director.get(reverse("child_care:person-list"), {"export": "xlsx"}).status_code == 200  # the reason's form
+    assert AuditEvent.objects.filter(action="core.read").count() == before + 1  # the form reads no record
+    assert director.post(reverse("child_care:person-list"), {"reason": "核对台账", "fmt": "xlsx"}).status_code == 302
     assert AuditEvent.objects.filter(action="core.read").count() == before + 2
 
 
@@ -96,11 +99,11 @@ def test_the_summary_as_of_a_past_day_is_unchanged_by_later_edits(world, cc, web
     assert Category.LEFT_BEHIND
 
 
-def test_the_access_log_reads_in_chinese_where_and_what(world, cc, web):
+def test_the_access_log_reads_in_chinese_where_and_what(world, cc, web, export_files):
     """The auditor reads where the child was seen in words (页面 · 人员详情), not the view's class and URL name."""
     kid = child(world.community_a)
     web(cc.director_a).get(reverse("child_care:person-detail", args=[kid.pk]))
-    web(cc.supervisor_a).get(reverse("child_care:person-list") + "?export=csv")
+    web(cc.supervisor_a).post(reverse("child_care:person-list"), {"reason": "核对台账", "fmt": "csv"})  # a protected export
     page = web(world.auditor).get(reverse("child_care:access-log", args=[kid.pk]),
                                   HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "页面 · 人员详情" in page and "导出 CSV · 台账名单" in page

@@ -20,7 +20,7 @@ from core.choices import Role
 from core.exceptions import OutOfScope
 from core.models import AuditEvent
 from core.recorded import create_recorded
-from tests.child_care.conftest import ChildCarePersonas
+from tests.child_care.conftest import ChildCarePersonas, ProtectedExport
 from tests.factories import staff
 from tests.factories.child_care import named_child
 from tests.scoped import API, Pages
@@ -76,7 +76,7 @@ class StationPersonas(ChildCarePersonas):
         return obj.person.name
 
 
-class TestStationRescuePages(StationPersonas, Pages.List, Pages.Detail, Pages.Export):
+class TestStationRescuePages(StationPersonas, Pages.List, Pages.Detail, ProtectedExport, Pages.Export):
     list_url_name = "child_care:rescue-list"
     detail_url_name = "child_care:rescue-detail"
 

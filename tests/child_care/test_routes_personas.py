@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from child_care import services
-from tests.child_care.conftest import ChildCarePersonas
+from tests.child_care.conftest import ChildCarePersonas, ProtectedExport
 from tests.factories.child_care import child, left_behind_child
 from tests.scoped import API, Pages
 
@@ -21,7 +21,7 @@ class _Child(ChildCarePersonas):
         return obj.name
 
 
-class TestPersonPages(_Child, Pages.List, Pages.Detail, Pages.Export):
+class TestPersonPages(_Child, Pages.List, Pages.Detail, ProtectedExport, Pages.Export):
     list_url_name = "child_care:person-list"
     detail_url_name = "child_care:person-detail"
 
@@ -64,7 +64,7 @@ class _Proposal(ChildCarePersonas):
         return obj.person.name
 
 
-class TestProposalPages(_Proposal, Pages.List, Pages.Export, Pages.Action):
+class TestProposalPages(_Proposal, Pages.List, ProtectedExport, Pages.Export, Pages.Action):
     list_url_name = "child_care:proposal-list"
     action_url_name = "child_care:proposal-action"
 
