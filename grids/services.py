@@ -178,14 +178,11 @@ def hire_worker(*, actor, staff, area, post_type, grade: int, monthly_pay, hired
     worker = CommunityWorker(staff=staff, area=area, post_type=post_type, grade=grade, grade_since=hired_on,
                              monthly_pay=monthly_pay, hired_on=hired_on, is_generalist=is_generalist,
                              qualification=qualification, selection=selection)
-    worker.full_clean()
-    worker.save()
-    recheck(actor, worker, "add")
+    worker = create_recorded(worker, actor=actor, action="grids.worker.hire")
     GradeChange.objects.create(worker=worker, grade=grade, since=hired_on, monthly_pay=monthly_pay, rule=rule,
                                reason=_("hired"))
     _recount(quota, hired_on)
     quota.save()
-    _record(actor, "worker.hire", worker)
     return worker
 
 
@@ -241,10 +238,7 @@ def record_assessment(*, actor, worker, year: int, result: str, evidence: str) -
     if not evidence.strip():
         raise ValidationError({"evidence": _("An assessment states its evidence.")})
     assessment = Assessment(worker=worker, year=year, result=result, evidence=evidence.strip())
-    assessment.full_clean()
-    assessment.save()
-    _record(actor, "worker.assess", assessment, area=worker.area)
-    return assessment
+    return create_recorded(assessment, actor=actor, action="grids.worker.assess", area=worker.area)
 
 
 @transaction.atomic
@@ -259,10 +253,7 @@ def assign_to_grid(*, actor, worker, grid, role, starts_on, ends_on=None) -> Gri
     if worker.status != WorkerStatus.ACTIVE:
         raise TransitionRefused(_("%(name)s is no longer in post.") % {"name": worker})
     assignment = GridAssignment(worker=worker, area=grid, role=role, starts_on=starts_on, ends_on=ends_on)
-    assignment.full_clean()
-    assignment.save()
-    recheck(actor, assignment, "add")
-    _record(actor, "assignment.create", assignment)
+    assignment = create_recorded(assignment, actor=actor, action="grids.assignment.create")
     return assignment
 
 
@@ -275,10 +266,7 @@ def add_pilot(*, actor, area, year: int, kind: str, service_model: str = "1+2+N"
         raise ValidationError({"kind": _("%(community)s is already in this pilot in %(year)s.")
                                % {"community": area.name, "year": year}})
     pilot = Pilot(area=area, year=year, kind=kind, service_model=service_model, note=note)
-    pilot.full_clean()
-    pilot.save()
-    recheck(actor, pilot, "add")
-    _record(actor, "pilot.create", pilot)
+    pilot = create_recorded(pilot, actor=actor, action="grids.pilot.create")
     return pilot
 
 
@@ -291,13 +279,7 @@ def create_patrol_plan(*, actor, area, title, starts_on, items, visits_per_month
     if not items:
         raise ValidationError({"items": _("A plan has at least one checklist item.")})
     plan = PatrolPlan(area=area, title=title, starts_on=starts_on, ends_on=ends_on, visits_per_month=visits_per_month)
-    plan.full_clean()
-    plan.save()
-    plan.items.set(items)
-    recheck(actor, plan, "add")
-    _record(actor, "plan.create", plan, changes={**audit.diff({}, _snapshot(plan)),
-                                                 "items": [None, [i.code for i in items]]})
-    return plan
+    return create_recorded(plan, actor=actor, action="grids.plan.create", m2m={"items": items})
 
 
 @transaction.atomic
@@ -325,10 +307,7 @@ def record_visit(*, actor, plan, started_at, ended_at, answers: dict, objects_vi
                         notes=notes)
     if photo:
         visit.photo = photo
-    visit.full_clean()
-    visit.save()
-    recheck(actor, visit, "add")
-    _record(actor, "visit.record", visit)
+    visit = create_recorded(visit, actor=actor, action="grids.visit.record")
     for finding in findings:
         file_incident(actor=actor, area=plan.area, source=Source.PATROL, visit=visit, **finding)
     return visit
@@ -553,9 +532,7 @@ def save_routing_rule(*, actor, category, area, unit) -> RoutingRule:
     require_in_scope(actor, _perm(RoutingRule, "add"), area.code)
     RoutingRule.objects.filter(category=category, area=area, active=True).update(active=False)
     rule = RoutingRule(category=category, area=area, unit=unit)
-    rule.full_clean()
-    rule.save()
-    _record(actor, "rule.create", rule)
+    rule = create_recorded(rule, actor=actor, action="grids.rule.create")
     return rule
 
 
@@ -563,9 +540,7 @@ def save_routing_rule(*, actor, category, area, unit) -> RoutingRule:
 def save_handling_unit(*, actor, area, name, kind) -> HandlingUnit:
     require_in_scope(actor, _perm(HandlingUnit, "add"), area.code)
     unit = HandlingUnit(area=area, name=name, kind=kind)
-    unit.full_clean()
-    unit.save()
-    _record(actor, "unit.create", unit)
+    unit = create_recorded(unit, actor=actor, action="grids.unit.create")
     return unit
 
 
@@ -633,10 +608,7 @@ def receive_window_request(*, actor, area, item, resident_name, request, on_the_
         req.notify_channel = notify_channel or NotifyChannel.AT_DESK
     else:
         req.state = WindowState.BACK_OFFICE
-    req.full_clean()
-    req.save()
-    recheck(actor, req, "add")
-    _record(actor, "window.receive", req)
+    req = create_recorded(req, actor=actor, action="grids.window.receive")
     return req
 
 
@@ -698,10 +670,7 @@ def apply_for_admission(*, actor, area, department, title, legal_basis, starts_o
     req = AdmissionRequest(area=area, department=department.strip(), title=title, legal_basis=legal_basis.strip(),
                            funds_follow=funds_follow, applied_on=applied_on, starts_on=starts_on,
                            decide_by=add_working_days(applied_on, AdmissionRequest.DECIDE_WITHIN_DAYS))
-    req.full_clean()
-    req.save()
-    recheck(actor, req, "add")
-    _record(actor, "admission.apply", req)
+    req = create_recorded(req, actor=actor, action="grids.admission.apply")
     return req
 
 
@@ -737,10 +706,7 @@ def push_task(*, actor, area, department, title, description="", item=None, admi
     task = CommunityTask(area=area, department=(department or "").strip(), title=(title or "").strip(),
                          description=description, item=item, admission=admission,
                          received_on=received_on or timezone.localdate())
-    task.full_clean()
-    task.save()
-    recheck(actor, task, "add")
-    _record(actor, "task.push", task)
+    task = create_recorded(task, actor=actor, action="grids.task.push")
     return task
 
 
