@@ -40,11 +40,8 @@ KNOWN: dict[tuple[str, str], str] = {
         'bulk: set-wise writes with bulk audit rows',
     ('hand-written audited write', 'core/services.py::redivide_areas'):
         'bulk: one re-division retires and creates several areas with successor rows',
-    ('hand-written audited write', 'grids/services.py::_record'): LATER,
-    ('hand-written audited write', 'grids/services.py::_snapshot'): LATER,
-    ('hand-written audited write', 'grids/services.py::create_patrol_plan'): LATER,
-    ('hand-written audited write', 'grids/services.py::issue_certificate'): LATER,
-    ('hand-written audited write', 'grids/services.py::not_responsible'): LATER,
+    ('hand-written audited write', 'grids/services.py::not_responsible'):
+        'declining is audited even when the rules route it back to the same unit (an unchanged row: no kit event)',
     ('hand-written audited write', 'grids/services.py::bulk_create_profiles'):
         'bulk: set-wise writes with bulk audit rows',
 }
