@@ -36,7 +36,7 @@ urlpatterns += [
     path("grids/certificates/", views.CertificateListView.as_view(), name="certificate-list"),
     path("grids/certificates/new/", views.CertificateCreateView.as_view(), name="certificate-create"),
     path("grids/certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
-    path("grids/certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate-pdf"),
+    path("grids/certificates/<int:pk>.pdf", views.CertificatePdfView.as_view(), name="certificate-pdf"),
 ]
 
 from . import assessment_views  # noqa: E402  (the register of assessments of communities)

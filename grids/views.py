@@ -685,17 +685,22 @@ class CertificateDetailView(ScopedDetailView):
         return Certificate.objects.select_related("area", "cert_type", "issued_by", "seal_use")
 
 
-@login_required
-def certificate_pdf(request, pk):
-    """The certificate as a PDF with a seal placeholder; within the user's areas only."""
-    from .certificates import render_pdf
+class CertificatePdfView(ScopedDetailView):
+    """The certificate as a PDF with a seal placeholder; outside the user's areas 404 (the kit's
+    ScopedDetailView). Every print is audited."""
 
-    cert = Certificate.objects.restrict(request.user, "view").select_related("area__parent", "cert_type", "seal_use") \
-        .filter(pk=pk).first()
-    if cert is None:
-        raise Http404
-    services.record_certificate_print(actor=request.user, certificate=cert)
-    response = HttpResponse(render_pdf(cert), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    model = Certificate
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return Certificate.objects.select_related("area__parent", "cert_type", "seal_use")
+
+    def render_to_response(self, context, **response_kwargs):
+        from .certificates import render_pdf
+
+        cert = self.object
+        services.record_certificate_print(actor=self.request.user, certificate=cert)
+        response = HttpResponse(render_pdf(cert), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response

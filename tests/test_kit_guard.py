@@ -31,7 +31,6 @@ LATER = "not yet on the kit: grids/social_orgs/child_care came after it; move it
 KNOWN: dict[tuple[str, str], str] = {
     ('hand-scoped function view', 'core/views.py::home'):
         'a home page of counts: a scoped queryset, nothing is loaded by id',
-    ('hand-scoped function view', 'grids/views.py::certificate_pdf'): LATER,
     ('hand-scoped function view', 'grids/views.py::incident_action'): LATER,
     ('hand-scoped function view', 'grids/views.py::incident_photo'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_create'): LATER,
