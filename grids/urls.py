@@ -13,11 +13,11 @@ urlpatterns = [
     path("grids/incidents/", views.IncidentListView.as_view(), name="incident-list"),
     path("grids/incidents/new/", views.incident_create, name="incident-create"),
     path("grids/incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident-detail"),
-    path("grids/incidents/<int:pk>/photo/", views.incident_photo, name="incident-photo"),
+    path("grids/incidents/<int:pk>/photo/", views.IncidentPhotoView.as_view(), name="incident-photo"),
     path("grids/incidents/<int:pk>/<str:action>/", views.incident_action, name="incident-action"),
     path("grids/plans/<int:pk>/visit/", views.visit_create, name="visit-create"),
     path("grids/visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit-detail"),
-    path("grids/visits/<int:pk>/photo/", views.visit_photo, name="visit-photo"),
+    path("grids/visits/<int:pk>/photo/", views.VisitPhotoView.as_view(), name="visit-photo"),
     path("public/grids/<str:code>/", views.public_board, name="public-board"),
 ]
 

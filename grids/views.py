@@ -395,20 +395,34 @@ def _download(request, record, field, title):
     return response
 
 
-@login_required
-def visit_photo(request, pk):
-    visit = PatrolVisit.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
-    if visit is None:
-        raise Http404
-    return _download(request, visit, "photo", f"patrol-{visit.pk}")
+class PhotoView(ScopedDetailView):
+    """A record's photo as a download; outside the user's areas 404 (the kit's ScopedDetailView), every
+    download audited (it may show residents)."""
+
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return self.model._default_manager.select_related("area")
+
+    def title(self, record) -> str:
+        raise NotImplementedError
+
+    def render_to_response(self, context, **response_kwargs):
+        return _download(self.request, self.object, "photo", self.title(self.object))
 
 
-@login_required
-def incident_photo(request, pk):
-    incident = Incident.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
-    if incident is None:
-        raise Http404
-    return _download(request, incident, "photo", incident.ref)
+class VisitPhotoView(PhotoView):
+    model = PatrolVisit
+
+    def title(self, record) -> str:
+        return f"patrol-{record.pk}"
+
+
+class IncidentPhotoView(PhotoView):
+    model = Incident
+
+    def title(self, record) -> str:
+        return record.ref
 
 
 def public_board(request, code):

@@ -32,9 +32,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ('hand-scoped function view', 'core/views.py::home'):
         'a home page of counts: a scoped queryset, nothing is loaded by id',
     ('hand-scoped function view', 'grids/views.py::incident_action'): LATER,
-    ('hand-scoped function view', 'grids/views.py::incident_photo'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_create'): LATER,
-    ('hand-scoped function view', 'grids/views.py::visit_photo'): LATER,
     ('hand-written audited write', 'core/services.py::import_areas'):
         'bulk: set-wise writes with bulk audit rows',
     ('hand-written audited write', 'core/services.py::redivide_areas'):
