@@ -10,7 +10,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import FileField, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from core.choices import AreaLevel
 from core.exceptions import TransitionRefused
 from core.models import Area
 from core.recorded import create_recorded, update_recorded
-from core.services import recheck, require_in_scope
+from core.services import require_in_scope
 from core.workdays import add_working_days
 
 from .choices import ENDED_STATES, Answer, Priority, Source, State, UnitKind, WorkerStatus
@@ -46,19 +46,6 @@ UNROUTED_RULE = "grids.incident_unrouted"
 
 def _perm(model, action):
     return f"grids.{action}_{model._meta.model_name}"
-
-
-def _snapshot(instance) -> dict:
-    files = [f.name for f in instance._meta.concrete_fields if isinstance(f, FileField)]
-    out = audit.snapshot(instance, [f.name for f in instance._meta.concrete_fields if f.name not in files])
-    out.update({name: getattr(instance, name).name or "" for name in files})
-    return out
-
-
-def _record(actor, action, target, before=None, reason="", area=None, changes=None):
-    if changes is None:
-        changes = audit.diff(before or {}, _snapshot(target))
-    audit.record(actor=actor, action=f"grids.{action}", target=target, area=area, changes=changes, reason=reason)
 
 
 def _require_level(area, level, field="area"):
@@ -98,7 +85,7 @@ def bulk_create_profiles(*, actor, rows: list[dict]) -> int:
         GridProfile.objects.bulk_create(profiles, batch_size=1000)
         saved = GridProfile.objects.filter(area__in=[p.area for p in profiles]).select_related("area")
         audit.record_many([audit.build(actor=actor, action="grids.profile.create", target=p,
-                                       changes=audit.diff({}, _snapshot(p))) for p in saved])
+                                       changes=audit.diff({}, audit.snapshot(p))) for p in saved])
     return len(profiles)
 
 
@@ -178,14 +165,11 @@ def hire_worker(*, actor, staff, area, post_type, grade: int, monthly_pay, hired
     worker = CommunityWorker(staff=staff, area=area, post_type=post_type, grade=grade, grade_since=hired_on,
                              monthly_pay=monthly_pay, hired_on=hired_on, is_generalist=is_generalist,
                              qualification=qualification, selection=selection)
-    worker.full_clean()
-    worker.save()
-    recheck(actor, worker, "add")
+    worker = create_recorded(worker, actor=actor, action="grids.worker.hire")
     GradeChange.objects.create(worker=worker, grade=grade, since=hired_on, monthly_pay=monthly_pay, rule=rule,
                                reason=_("hired"))
     _recount(quota, hired_on)
     quota.save()
-    _record(actor, "worker.hire", worker)
     return worker
 
 
@@ -241,10 +225,7 @@ def record_assessment(*, actor, worker, year: int, result: str, evidence: str) -
     if not evidence.strip():
         raise ValidationError({"evidence": _("An assessment states its evidence.")})
     assessment = Assessment(worker=worker, year=year, result=result, evidence=evidence.strip())
-    assessment.full_clean()
-    assessment.save()
-    _record(actor, "worker.assess", assessment, area=worker.area)
-    return assessment
+    return create_recorded(assessment, actor=actor, action="grids.worker.assess", area=worker.area)
 
 
 @transaction.atomic
@@ -259,10 +240,7 @@ def assign_to_grid(*, actor, worker, grid, role, starts_on, ends_on=None) -> Gri
     if worker.status != WorkerStatus.ACTIVE:
         raise TransitionRefused(_("%(name)s is no longer in post.") % {"name": worker})
     assignment = GridAssignment(worker=worker, area=grid, role=role, starts_on=starts_on, ends_on=ends_on)
-    assignment.full_clean()
-    assignment.save()
-    recheck(actor, assignment, "add")
-    _record(actor, "assignment.create", assignment)
+    assignment = create_recorded(assignment, actor=actor, action="grids.assignment.create")
     return assignment
 
 
@@ -275,10 +253,7 @@ def add_pilot(*, actor, area, year: int, kind: str, service_model: str = "1+2+N"
         raise ValidationError({"kind": _("%(community)s is already in this pilot in %(year)s.")
                                % {"community": area.name, "year": year}})
     pilot = Pilot(area=area, year=year, kind=kind, service_model=service_model, note=note)
-    pilot.full_clean()
-    pilot.save()
-    recheck(actor, pilot, "add")
-    _record(actor, "pilot.create", pilot)
+    pilot = create_recorded(pilot, actor=actor, action="grids.pilot.create")
     return pilot
 
 
@@ -291,13 +266,7 @@ def create_patrol_plan(*, actor, area, title, starts_on, items, visits_per_month
     if not items:
         raise ValidationError({"items": _("A plan has at least one checklist item.")})
     plan = PatrolPlan(area=area, title=title, starts_on=starts_on, ends_on=ends_on, visits_per_month=visits_per_month)
-    plan.full_clean()
-    plan.save()
-    plan.items.set(items)
-    recheck(actor, plan, "add")
-    _record(actor, "plan.create", plan, changes={**audit.diff({}, _snapshot(plan)),
-                                                 "items": [None, [i.code for i in items]]})
-    return plan
+    return create_recorded(plan, actor=actor, action="grids.plan.create", m2m={"items": items})
 
 
 @transaction.atomic
@@ -325,10 +294,7 @@ def record_visit(*, actor, plan, started_at, ended_at, answers: dict, objects_vi
                         notes=notes)
     if photo:
         visit.photo = photo
-    visit.full_clean()
-    visit.save()
-    recheck(actor, visit, "add")
-    _record(actor, "visit.record", visit)
+    visit = create_recorded(visit, actor=actor, action="grids.visit.record")
     for finding in findings:
         file_incident(actor=actor, area=plan.area, source=Source.PATROL, visit=visit, **finding)
     return visit
@@ -380,25 +346,24 @@ def _event(actor, incident, from_state, note="", unit=None, at=None):
                                  note=note, at=at or timezone.now())
 
 
-def _route(actor, incident, exclude_unit=None, note="", at=None):
-    """Route by the rules; an incident no rule routes goes to its community, with a finding, never nowhere."""
+def _route_to(incident, exclude_unit=None) -> bool:
+    """Set the unit the rules route ``incident`` to (without ``exclude_unit``); an incident no rule routes
+    goes to its community, never nowhere. True when a rule routed it (else the caller raises the finding
+    with ``_unrouted`` once the row is saved)."""
     rule = find_rule(incident, exclude_unit=exclude_unit)
-    from_state = incident.state
-    if rule is not None:
-        incident.unit = rule.unit
-    else:
-        community = incident.area.parent
-        incident.unit = community_unit(community)
-        core_services.raise_finding(
-            rule=UNROUTED_RULE, target=incident, area=community,
-            title=_("No routing rule for %(category)s in %(area)s: incident %(ref)s went to the community")
-            % {"category": incident.category, "area": community.name, "ref": incident.ref},
-            detail=_("Add a routing rule for this category and area so such incidents reach the unit "
-                     "responsible."), due_date=add_working_days(timezone.localdate(), 5),
-            target_url=incident.get_absolute_url())
-    incident.state = State.ROUTED
-    incident.save()
-    _event(actor, incident, from_state, note=note, at=at)
+    incident.unit = rule.unit if rule is not None else community_unit(incident.area.parent)
+    return rule is not None
+
+
+def _unrouted(incident) -> None:
+    community = incident.area.parent
+    core_services.raise_finding(
+        rule=UNROUTED_RULE, target=incident, area=community,
+        title=_("No routing rule for %(category)s in %(area)s: incident %(ref)s went to the community")
+        % {"category": incident.category, "area": community.name, "ref": incident.ref},
+        detail=_("Add a routing rule for this category and area so such incidents reach the unit "
+                 "responsible."), due_date=add_working_days(timezone.localdate(), 5),
+        target_url=incident.get_absolute_url())
 
 
 @transaction.atomic
@@ -416,19 +381,18 @@ def file_incident(*, actor, area, source, category, description, place="", prior
                         due_on=due_date(timezone.localdate(now), category, priority) if category else None)
     if photo:
         incident.photo = photo
-    incident.full_clean()
-    incident.save()
-    recheck(actor, incident, "add")
-    _event(actor, incident, "", at=now)
-    _route(actor, incident, at=now)
-    _record(actor, "incident.file", incident)
-    return incident
+    routed = {}
 
+    def route(new, before):  # filed and routed in one step: the audit event shows the routed state
+        routed["by_rule"] = _route_to(new)
+        new.state = State.ROUTED
 
-def _load_incident(actor, incident) -> Incident:
-    incident = Incident.objects.select_for_update(of=("self",)).select_related("area", "category", "unit").get(
-        pk=incident.pk)
-    require_in_scope(actor, _perm(Incident, "change"), incident.area.code)
+    incident = create_recorded(incident, actor=actor, action="grids.incident.file", adjust=route)
+    IncidentEvent.objects.create(incident=incident, actor=actor if actor is not None and actor.pk else None,
+                                 from_state="", to_state=State.FILED, unit=None, note="", at=now)
+    if not routed["by_rule"]:
+        _unrouted(incident)
+    _event(actor, incident, State.FILED, at=now)
     return incident
 
 
@@ -495,21 +459,28 @@ def close_incident(*, actor, incident, satisfaction=None, note="", at=None) -> I
 def not_responsible(*, actor, incident, reason, unit=None) -> Incident:
     """The unit says the incident is not theirs (with an explanation): it is routed again, to the unit
     named or by the rules without this unit, else to the community (with a finding)."""
-    incident = _load_incident(actor, incident)
+    # Hand-written on purpose: declining is audited even when the rules route the incident back to the same
+    # unit and nothing on the row changes (update_recorded writes no event for an unchanged row).
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("area", "category", "unit").get(
+        pk=incident.pk)
+    require_in_scope(actor, _perm(Incident, "change"), incident.area.code)
     _require_state(incident, [State.ROUTED, State.IN_PROGRESS], _("Not responsible"))
     reason = _require_reason(reason)
-    before = _snapshot(incident)
-    previous = incident.unit
+    before = audit.snapshot(incident)
+    previous, from_state = incident.unit, incident.state
     if unit is not None:
         if unit == previous:
             raise ValidationError({"unit": _("Name another unit than the one declining.")})
-        from_state = incident.state
-        incident.unit, incident.state = unit, State.ROUTED
-        incident.save()
-        _event(actor, incident, from_state, note=reason)
+        incident.unit, by_rule = unit, True
     else:
-        _route(actor, incident, exclude_unit=previous, note=reason)
-    _record(actor, "incident.not_responsible", incident, before, reason=reason)
+        by_rule = _route_to(incident, exclude_unit=previous)
+    incident.state = State.ROUTED
+    incident.save()
+    if not by_rule:
+        _unrouted(incident)
+    _event(actor, incident, from_state, note=reason)
+    audit.record(actor=actor, action="grids.incident.not_responsible", target=incident,
+                 changes=audit.diff(before, audit.snapshot(incident)), reason=reason)
     return incident
 
 
@@ -553,9 +524,7 @@ def save_routing_rule(*, actor, category, area, unit) -> RoutingRule:
     require_in_scope(actor, _perm(RoutingRule, "add"), area.code)
     RoutingRule.objects.filter(category=category, area=area, active=True).update(active=False)
     rule = RoutingRule(category=category, area=area, unit=unit)
-    rule.full_clean()
-    rule.save()
-    _record(actor, "rule.create", rule)
+    rule = create_recorded(rule, actor=actor, action="grids.rule.create")
     return rule
 
 
@@ -563,9 +532,7 @@ def save_routing_rule(*, actor, category, area, unit) -> RoutingRule:
 def save_handling_unit(*, actor, area, name, kind) -> HandlingUnit:
     require_in_scope(actor, _perm(HandlingUnit, "add"), area.code)
     unit = HandlingUnit(area=area, name=name, kind=kind)
-    unit.full_clean()
-    unit.save()
-    _record(actor, "unit.create", unit)
+    unit = create_recorded(unit, actor=actor, action="grids.unit.create")
     return unit
 
 
@@ -633,10 +600,7 @@ def receive_window_request(*, actor, area, item, resident_name, request, on_the_
         req.notify_channel = notify_channel or NotifyChannel.AT_DESK
     else:
         req.state = WindowState.BACK_OFFICE
-    req.full_clean()
-    req.save()
-    recheck(actor, req, "add")
-    _record(actor, "window.receive", req)
+    req = create_recorded(req, actor=actor, action="grids.window.receive")
     return req
 
 
@@ -698,10 +662,7 @@ def apply_for_admission(*, actor, area, department, title, legal_basis, starts_o
     req = AdmissionRequest(area=area, department=department.strip(), title=title, legal_basis=legal_basis.strip(),
                            funds_follow=funds_follow, applied_on=applied_on, starts_on=starts_on,
                            decide_by=add_working_days(applied_on, AdmissionRequest.DECIDE_WITHIN_DAYS))
-    req.full_clean()
-    req.save()
-    recheck(actor, req, "add")
-    _record(actor, "admission.apply", req)
+    req = create_recorded(req, actor=actor, action="grids.admission.apply")
     return req
 
 
@@ -737,10 +698,7 @@ def push_task(*, actor, area, department, title, description="", item=None, admi
     task = CommunityTask(area=area, department=(department or "").strip(), title=(title or "").strip(),
                          description=description, item=item, admission=admission,
                          received_on=received_on or timezone.localdate())
-    task.full_clean()
-    task.save()
-    recheck(actor, task, "add")
-    _record(actor, "task.push", task)
+    task = create_recorded(task, actor=actor, action="grids.task.push")
     return task
 
 
@@ -810,14 +768,11 @@ def issue_certificate(*, actor, area, cert_type, resident_name, purpose, issued_
     cert = Certificate(number=_next_number(Certificate, "number", f"ZM{area.code}-{issued_on.year}-", 5), area=area,
                        cert_type=cert_type, resident_name=resident_name.strip(), purpose=purpose.strip(), body=body,
                        issued_by=who, issued_on=issued_on)
-    cert.full_clean()
-    cert.save()
-    recheck(actor, cert, "add")
+    cert = create_recorded(cert, actor=actor, action="grids.certificate.issue")
     seal = SealUse(area=area, used_by=who, purpose=_("Certificate %(number)s: %(name)s") % {
         "number": cert.number, "name": cert_type.name}, certificate=cert)
-    seal.full_clean()
-    seal.save()
-    _record(actor, "certificate.issue", cert, changes={**audit.diff({}, _snapshot(cert)), "seal_use": [None, seal.pk]})
+    # The seal's log entry is its own audited row (it names the certificate), in the same transaction.
+    create_recorded(seal, actor=actor, action="grids.seal.use")
     return cert
 
 

@@ -13,11 +13,11 @@ urlpatterns = [
     path("grids/incidents/", views.IncidentListView.as_view(), name="incident-list"),
     path("grids/incidents/new/", views.incident_create, name="incident-create"),
     path("grids/incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident-detail"),
-    path("grids/incidents/<int:pk>/photo/", views.incident_photo, name="incident-photo"),
+    path("grids/incidents/<int:pk>/photo/", views.IncidentPhotoView.as_view(), name="incident-photo"),
     path("grids/incidents/<int:pk>/<str:action>/", views.incident_action, name="incident-action"),
     path("grids/plans/<int:pk>/visit/", views.visit_create, name="visit-create"),
     path("grids/visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit-detail"),
-    path("grids/visits/<int:pk>/photo/", views.visit_photo, name="visit-photo"),
+    path("grids/visits/<int:pk>/photo/", views.VisitPhotoView.as_view(), name="visit-photo"),
     path("public/grids/<str:code>/", views.public_board, name="public-board"),
 ]
 
@@ -36,7 +36,7 @@ urlpatterns += [
     path("grids/certificates/", views.CertificateListView.as_view(), name="certificate-list"),
     path("grids/certificates/new/", views.CertificateCreateView.as_view(), name="certificate-create"),
     path("grids/certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
-    path("grids/certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate-pdf"),
+    path("grids/certificates/<int:pk>.pdf", views.CertificatePdfView.as_view(), name="certificate-pdf"),
 ]
 
 from . import assessment_views  # noqa: E402  (the register of assessments of communities)

@@ -395,20 +395,34 @@ def _download(request, record, field, title):
     return response
 
 
-@login_required
-def visit_photo(request, pk):
-    visit = PatrolVisit.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
-    if visit is None:
-        raise Http404
-    return _download(request, visit, "photo", f"patrol-{visit.pk}")
+class PhotoView(ScopedDetailView):
+    """A record's photo as a download; outside the user's areas 404 (the kit's ScopedDetailView), every
+    download audited (it may show residents)."""
+
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return self.model._default_manager.select_related("area")
+
+    def title(self, record) -> str:
+        raise NotImplementedError
+
+    def render_to_response(self, context, **response_kwargs):
+        return _download(self.request, self.object, "photo", self.title(self.object))
 
 
-@login_required
-def incident_photo(request, pk):
-    incident = Incident.objects.restrict(request.user, "view").select_related("area").filter(pk=pk).first()
-    if incident is None:
-        raise Http404
-    return _download(request, incident, "photo", incident.ref)
+class VisitPhotoView(PhotoView):
+    model = PatrolVisit
+
+    def title(self, record) -> str:
+        return f"patrol-{record.pk}"
+
+
+class IncidentPhotoView(PhotoView):
+    model = Incident
+
+    def title(self, record) -> str:
+        return record.ref
 
 
 def public_board(request, code):
@@ -685,17 +699,22 @@ class CertificateDetailView(ScopedDetailView):
         return Certificate.objects.select_related("area", "cert_type", "issued_by", "seal_use")
 
 
-@login_required
-def certificate_pdf(request, pk):
-    """The certificate as a PDF with a seal placeholder; within the user's areas only."""
-    from .certificates import render_pdf
+class CertificatePdfView(ScopedDetailView):
+    """The certificate as a PDF with a seal placeholder; outside the user's areas 404 (the kit's
+    ScopedDetailView). Every print is audited."""
 
-    cert = Certificate.objects.restrict(request.user, "view").select_related("area__parent", "cert_type", "seal_use") \
-        .filter(pk=pk).first()
-    if cert is None:
-        raise Http404
-    services.record_certificate_print(actor=request.user, certificate=cert)
-    response = HttpResponse(render_pdf(cert), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    model = Certificate
+    slug_url_kwarg = "pk"
+
+    def base_queryset(self):
+        return Certificate.objects.select_related("area__parent", "cert_type", "seal_use")
+
+    def render_to_response(self, context, **response_kwargs):
+        from .certificates import render_pdf
+
+        cert = self.object
+        services.record_certificate_print(actor=self.request.user, certificate=cert)
+        response = HttpResponse(render_pdf(cert), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -31,20 +31,14 @@ LATER = "not yet on the kit: grids/social_orgs/child_care came after it; move it
 KNOWN: dict[tuple[str, str], str] = {
     ('hand-scoped function view', 'core/views.py::home'):
         'a home page of counts: a scoped queryset, nothing is loaded by id',
-    ('hand-scoped function view', 'grids/views.py::certificate_pdf'): LATER,
     ('hand-scoped function view', 'grids/views.py::incident_action'): LATER,
-    ('hand-scoped function view', 'grids/views.py::incident_photo'): LATER,
     ('hand-scoped function view', 'grids/views.py::visit_create'): LATER,
-    ('hand-scoped function view', 'grids/views.py::visit_photo'): LATER,
     ('hand-written audited write', 'core/services.py::import_areas'):
         'bulk: set-wise writes with bulk audit rows',
     ('hand-written audited write', 'core/services.py::redivide_areas'):
         'bulk: one re-division retires and creates several areas with successor rows',
-    ('hand-written audited write', 'grids/services.py::_record'): LATER,
-    ('hand-written audited write', 'grids/services.py::_snapshot'): LATER,
-    ('hand-written audited write', 'grids/services.py::create_patrol_plan'): LATER,
-    ('hand-written audited write', 'grids/services.py::issue_certificate'): LATER,
-    ('hand-written audited write', 'grids/services.py::not_responsible'): LATER,
+    ('hand-written audited write', 'grids/services.py::not_responsible'):
+        'declining is audited even when the rules route it back to the same unit (an unchanged row: no kit event)',
     ('hand-written audited write', 'grids/services.py::bulk_create_profiles'):
         'bulk: set-wise writes with bulk audit rows',
 }

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.exceptions import TransitionRefused
-from core.models import Finding
+from core.models import AuditEvent, Finding
 from core.workdays import add_working_days
 from grids import services
 from grids.choices import ENDED_STATES, OnTime, State, UnitKind
@@ -45,6 +45,15 @@ def test_an_incident_no_rule_routes_goes_to_its_community_with_a_finding(world):
     finding = Finding.objects.get(rule=services.UNROUTED_RULE, target_id=str(incident.pk))
     assert finding.area == world.community_a
 
+
+
+def test_the_filing_audit_event_shows_the_routed_state_and_unit(world, street_unit):
+    services.save_routing_rule(actor=None, category=f.category("garbage"), area=world.street_a, unit=street_unit)
+    incident = f.incident(world.grid_a)
+    event = AuditEvent.objects.get(action="grids.incident.file", target_id=str(incident.pk))
+    assert event.changes["state"] == [None, State.ROUTED]
+    assert event.changes["unit"] == [None, street_unit.pk]
+    assert event.area == world.grid_a
 
 def test_the_time_limit_is_counted_in_working_days(world):
     filed = timezone.make_aware(datetime.datetime(2020, 9, 30, 10, 0))  # before the National Day holiday

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.exceptions import TransitionRefused
+from core.models import AuditEvent
 from core.workdays import add_working_days
 from grids import services
 from grids.choices import TaskState, WindowState
@@ -65,6 +66,14 @@ def test_an_issued_certificate_has_a_number_text_and_a_seal_use_entry(world):
     assert "王小明" in cert.body and "子女入学" in cert.body
     assert cert.seal_use.used_by == world.worker_a and cert.number in cert.seal_use.purpose
 
+
+
+def test_issuing_a_certificate_audits_the_certificate_and_its_seal_use(world):
+    cert = f.certificate(world.community_a, actor=world.worker_a)
+    issued = AuditEvent.objects.get(action="grids.certificate.issue", target_id=str(cert.pk))
+    assert issued.actor == world.worker_a and issued.changes["number"] == [None, cert.number]
+    seal = AuditEvent.objects.get(action="grids.seal.use", target_id=str(cert.seal_use.pk))
+    assert seal.actor == world.worker_a and seal.changes["certificate"] == [None, cert.pk]
 
 def test_a_task_without_a_listed_item_cannot_be_accepted_and_is_refused_in_one_step(world):
     task = f.task(world.community_a, listed=False, actor=world.officer_a)
