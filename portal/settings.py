@@ -190,8 +190,6 @@ CELERY_REDIS_SOCKET_TIMEOUT = CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("C
 PORTAL_IMPORT_MAX_UPLOAD_MB = env.float("PORTAL_IMPORT_MAX_UPLOAD_MB", default=200)
 PORTAL_IMPORT_MAX_UNPACKED_MB = env.float("PORTAL_IMPORT_MAX_UNPACKED_MB", default=600)
 PORTAL_IMPORT_MAX_RATIO = env.int("PORTAL_IMPORT_MAX_RATIO", default=100)
-# Exports of read-audited records (children's data) are kept encrypted for their maker this many hours.
-PORTAL_PROTECTED_EXPORT_HOURS = env.int("PORTAL_PROTECTED_EXPORT_HOURS", default=24)
 PORTAL_IMPORT_MAX_ROWS = env.int("PORTAL_IMPORT_MAX_ROWS", default=1_100_000)
 PORTAL_IMPORT_MAX_SECONDS = env.int("PORTAL_IMPORT_MAX_SECONDS", default=30 * 60)
 # A running import whose heartbeat is older than this is taken as dead: the redelivered task (or
@@ -199,6 +197,9 @@ PORTAL_IMPORT_MAX_SECONDS = env.int("PORTAL_IMPORT_MAX_SECONDS", default=30 * 60
 PORTAL_IMPORT_STALE_SECONDS = env.int("PORTAL_IMPORT_STALE_SECONDS", default=15 * 60)
 # Days an uploaded file is kept after its import finished (0: deleted at once).
 PORTAL_IMPORT_RETENTION_DAYS = env.int("PORTAL_IMPORT_RETENTION_DAYS", default=0)
+
+# Exports of read-audited records (children's data) are kept encrypted for their maker this many hours.
+PORTAL_PROTECTED_EXPORT_HOURS = env.int("PORTAL_PROTECTED_EXPORT_HOURS", default=24)
 
 # --- Auth and sign-in security (等级保护三级) -------------------------------------------------
 AUTHENTICATION_BACKENDS = [
